@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Terrain.Domain;
+
+namespace Terrain.Data;
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> builder)
+    {
+        builder.Property(u => u.DisplayName).HasMaxLength(200).IsRequired();
+        builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne(u => u.Manager).WithMany().HasForeignKey(u => u.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(u => u.ManagerId);
+        builder.HasIndex(u => u.NormalizedEmail).IsUnique();
+    }
+}
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> builder)
+    {
+        builder.Property(a => a.ExternalId).HasMaxLength(100).IsRequired();
+        builder.HasIndex(a => a.ExternalId).IsUnique();
+        builder.Property(a => a.Name).HasMaxLength(200).IsRequired();
+        builder.Property(a => a.Industry).HasMaxLength(100);
+        builder.Property(a => a.Segment).HasMaxLength(100);
+        builder.Property(a => a.Region).HasMaxLength(100);
+        builder.Property(a => a.PostalCode).HasMaxLength(20);
+        builder.Property(a => a.AnnualPotential).HasPrecision(18, 2);
+        builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.HasOne(a => a.Owner).WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(a => new { a.OwnerId, a.Name });
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.Property(e => e.Action).HasMaxLength(64).IsRequired();
+        builder.Property(e => e.EntityType).HasMaxLength(64).IsRequired();
+        builder.Property(e => e.EntityId).HasMaxLength(64).IsRequired();
+        builder.HasIndex(e => new { e.EntityType, e.EntityId });
+        builder.HasIndex(e => e.At);
+    }
+}

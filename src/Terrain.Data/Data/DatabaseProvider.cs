@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Terrain.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Where the data lives: one place that turns configuration into DbContext options.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string SqliteMigrationsAssembly = "Terrain.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Terrain.Migrations.Postgres";
+
+    public static DatabaseSettings ForSqliteDirectory(string directory, string fileName = "terrain.db")
+    {
+        Directory.CreateDirectory(directory);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(Path.GetFullPath(directory), fileName),
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        return new DatabaseSettings(DatabaseProvider.Sqlite, builder.ToString());
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            options.UseNpgsql(ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+        }
+        else
+        {
+            options.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));
+            options.AddInterceptors(SqlitePragmas.Instance);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+namespace Terrain.Domain;
+
+public sealed class Account
+{
+    private Account()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string ExternalId { get; private set; } = "";
+
+    public string Name { get; private set; } = "";
+
+    public string Industry { get; private set; } = "";
+
+    public string Segment { get; private set; } = "";
+
+    public string Region { get; private set; } = "";
+
+    public string PostalCode { get; private set; } = "";
+
+    public double? Latitude { get; private set; }
+
+    public double? Longitude { get; private set; }
+
+    public decimal AnnualPotential { get; private set; }
+
+    public Guid? OwnerId { get; private set; }
+
+    public AppUser? Owner { get; private set; }
+
+    public Guid Version { get; private set; }
+
+    public static Account Create(string externalId, AccountDetails details, AppUser? owner, DateTimeOffset now)
+    {
+        var account = new Account { Id = Guid.CreateVersion7(now) };
+        account.ExternalId = Required(externalId, "externalId", 100);
+        account.Update(details, owner);
+        return account;
+    }
+
+    /// <summary>Applies new details; returns false when nothing changed.</summary>
+    public bool Update(AccountDetails details, AppUser? owner)
+    {
+        var name = Required(details.Name, "name", 200);
+        var industry = Optional(details.Industry, "industry");
+        var segment = Optional(details.Segment, "segment");
+        var region = Optional(details.Region, "region");
+        var postalCode = Optional(details.PostalCode, "postalCode", 20);
+        if (details.AnnualPotential < 0)
+        {
+            throw new DomainException("The annual potential cannot be negative.", "potential");
+        }
+
+        if (details.Latitude is { } lat && (double.IsNaN(lat) || lat < -90 || lat > 90))
+        {
+            throw new DomainException("The latitude must be between -90 and 90.", "latitude");
+        }
+
+        if (details.Longitude is { } lon && (double.IsNaN(lon) || lon < -180 || lon > 180))
+        {
+            throw new DomainException("The longitude must be between -180 and 180.", "longitude");
+        }
+
+        if (details.Latitude.HasValue != details.Longitude.HasValue)
+        {
+            throw new DomainException("Give both latitude and longitude, or neither.",
+                details.Latitude.HasValue ? "longitude" : "latitude");
+        }
+
+        if (owner is not null && owner.Role != Role.Rep)
+        {
+            throw new DomainException($"{owner.Email} is a {owner.Role}; only reps own accounts.", "ownerEmail");
+        }
+
+        var changed = Name != name || Industry != industry || Segment != segment || Region != region
+            || PostalCode != postalCode || Latitude != details.Latitude || Longitude != details.Longitude
+            || AnnualPotential != details.AnnualPotential || OwnerId != owner?.Id;
+        if (!changed)
+        {
+            return false;
+        }
+
+        Name = name;
+        Industry = industry;
+        Segment = segment;
+        Region = region;
+        PostalCode = postalCode;
+        Latitude = details.Latitude;
+        Longitude = details.Longitude;
+        AnnualPotential = decimal.Round(details.AnnualPotential, 2);
+        Owner = owner;
+        OwnerId = owner?.Id;
+        Version = Guid.NewGuid();
+        return true;
+    }
+
+    private static string Required(string? value, string field, int max = 200)
+    {
+        var trimmed = value?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            throw new DomainException($"The {field} is required.", field);
+        }
+
+        return trimmed.Length <= max
+            ? trimmed
+            : throw new DomainException($"The {field} is longer than {max} characters.", field);
+    }
+
+    private static string Optional(string? value, string field, int max = 100)
+    {
+        var trimmed = value?.Trim() ?? "";
+        return trimmed.Length <= max
+            ? trimmed
+            : throw new DomainException($"The {field} is longer than {max} characters.", field);
+    }
+}
+
+public sealed record AccountDetails(
+    string Name,
+    string? Industry,
+    string? Segment,
+    string? Region,
+    string? PostalCode,
+    double? Latitude,
+    double? Longitude,
+    decimal AnnualPotential);

@@ -1,0 +1,66 @@
+using System.Net.Mail;
+
+namespace Terrain.Domain;
+
+/// <summary>The shape of the sales organisation: who may report to whom.</summary>
+public static class OrgRules
+{
+    public static string NormalizeEmail(string? email)
+    {
+        var trimmed = email?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            throw new DomainException("An email address is required.", "email");
+        }
+
+        if (trimmed.Length > 254 || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+        {
+            throw new DomainException($"'{trimmed}' is not a valid email address.", "email");
+        }
+
+        return trimmed.ToLowerInvariant();
+    }
+
+    public static void EnsureValidManager(AppUser user, Role role, AppUser? manager)
+    {
+        if (role == Role.Rep && manager is null)
+        {
+            throw new DomainException("A rep must have a manager.", "managerEmail");
+        }
+
+        if (manager is null)
+        {
+            return;
+        }
+
+        if (manager.Id == user.Id)
+        {
+            throw new DomainException("A user cannot be their own manager.", "managerEmail");
+        }
+
+        var allowed = role switch
+        {
+            Role.Rep => manager.Role == Role.Manager,
+            Role.Manager => manager.Role is Role.Leader or Role.Manager,
+            _ => manager.Role is Role.Leader or Role.Admin,
+        };
+        if (!allowed)
+        {
+            throw new DomainException(
+                $"{manager.Email} is a {manager.Role} and cannot manage a {role}.", "managerEmail");
+        }
+
+        if (!manager.IsActive)
+        {
+            throw new DomainException($"{manager.Email} is deactivated and cannot manage anyone.", "managerEmail");
+        }
+
+        for (var current = manager.Manager; current is not null; current = current.Manager)
+        {
+            if (current.Id == user.Id)
+            {
+                throw new DomainException("That manager would create a reporting loop.", "managerEmail");
+            }
+        }
+    }
+}

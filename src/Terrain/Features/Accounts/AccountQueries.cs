@@ -1,0 +1,176 @@
+using Microsoft.EntityFrameworkCore;
+using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Accounts;
+
+public sealed record AccountRow(
+    Guid Id,
+    string ExternalId,
+    string Name,
+    string Industry,
+    string Segment,
+    string Region,
+    string PostalCode,
+    double? Latitude,
+    double? Longitude,
+    decimal AnnualPotential,
+    Guid? OwnerId,
+    string? OwnerEmail,
+    string? OwnerName);
+
+public sealed record AccountFilter
+{
+    /// <summary>"me", a user id, or an email.</summary>
+    public string? Owner { get; init; }
+
+    public string? Search { get; init; }
+
+    public string? Industry { get; init; }
+
+    public string? Segment { get; init; }
+
+    public string? Region { get; init; }
+
+    /// <summary>name, potential, industry, segment, region, postal; prefix with '-' for descending.</summary>
+    public string? Sort { get; init; }
+
+    public int Page { get; init; } = 1;
+
+    public int PageSize { get; init; } = 50;
+
+    public const int MaxPageSize = 1000;
+
+    public static readonly IReadOnlyList<string> SortKeys = ["name", "potential", "industry", "segment", "region", "postal", "owner"];
+}
+
+public sealed record AccountTotals(int Count, decimal Potential);
+
+public sealed record AccountPage(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize,
+    IReadOnlyList<string> Industries, IReadOnlyList<string> Segments, IReadOnlyList<string> Regions);
+
+public sealed class AccountQueries(AccessPolicy access, CurrentUser me)
+{
+    /// <summary>Validates the filter; returns the field and message of the first problem.</summary>
+    public static (string Field, string Message)? Validate(AccountFilter filter)
+    {
+        if (filter.Page < 1)
+        {
+            return ("page", "The page must be 1 or more.");
+        }
+
+        if (filter.PageSize is < 1 or > AccountFilter.MaxPageSize)
+        {
+            return ("pageSize", $"The page size must be between 1 and {AccountFilter.MaxPageSize}.");
+        }
+
+        var sortKey = filter.Sort?.TrimStart('-');
+        if (!string.IsNullOrEmpty(sortKey) && !AccountFilter.SortKeys.Contains(sortKey))
+        {
+            return ("sort", $"Unknown sort '{filter.Sort}'. Use one of: {string.Join(", ", AccountFilter.SortKeys)} (prefix '-' for descending).");
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when the owner filter names someone the current user may not see, or no one.</summary>
+    public async Task<AccountPage?> ListAsync(AccountFilter filter, CancellationToken ct)
+    {
+        var query = access.VisibleAccounts();
+        if (!string.IsNullOrWhiteSpace(filter.Owner))
+        {
+            var ownerId = await ResolveOwnerAsync(filter.Owner.Trim(), ct);
+            if (ownerId is null)
+            {
+                return null;
+            }
+
+            query = query.Where(a => a.OwnerId == ownerId);
+        }
+
+        var facets = query;
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim().ToLower();
+            query = query.Where(a => a.Name.ToLower().Contains(term) || a.ExternalId.ToLower().Contains(term) || a.PostalCode.ToLower().StartsWith(term));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Industry))
+        {
+            query = query.Where(a => a.Industry == filter.Industry);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Segment))
+        {
+            query = query.Where(a => a.Segment == filter.Segment);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Region))
+        {
+            query = query.Where(a => a.Region == filter.Region);
+        }
+
+        var totals = await query.GroupBy(_ => 1)
+            .Select(g => new AccountTotals(g.Count(), g.Sum(a => a.AnnualPotential)))
+            .FirstOrDefaultAsync(ct) ?? new AccountTotals(0, 0);
+        var items = await Sort(query, filter.Sort)
+            .Skip((filter.Page - 1) * filter.PageSize)
+            .Take(filter.PageSize)
+            .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
+                a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName))
+            .ToListAsync(ct);
+        var facetRows = await facets.Select(a => new { a.Industry, a.Segment, a.Region }).Distinct().ToListAsync(ct);
+        return new AccountPage(items, totals.Count, totals.Potential, filter.Page, filter.PageSize,
+            Distinct(facetRows.Select(f => f.Industry)), Distinct(facetRows.Select(f => f.Segment)), Distinct(facetRows.Select(f => f.Region)));
+    }
+
+    public Task<AccountRow?> GetAsync(Guid id, CancellationToken ct) =>
+        access.VisibleAccounts().Where(a => a.Id == id)
+            .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
+                a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName))
+            .FirstOrDefaultAsync(ct);
+
+    private async Task<Guid?> ResolveOwnerAsync(string owner, CancellationToken ct)
+    {
+        if (string.Equals(owner, "me", StringComparison.OrdinalIgnoreCase))
+        {
+            return me.Id;
+        }
+
+        var visible = access.VisibleUsers();
+        if (Guid.TryParse(owner, out var id))
+        {
+            return await visible.AnyAsync(u => u.Id == id, ct) ? id : null;
+        }
+
+        var normalized = owner.ToUpperInvariant();
+        var found = await visible.Where(u => u.NormalizedEmail == normalized).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);
+        return found;
+    }
+
+    private static IQueryable<Account> Sort(IQueryable<Account> query, string? sort)
+    {
+        var descending = sort?.StartsWith('-') == true;
+        var key = sort?.TrimStart('-') ?? "name";
+        return (key, descending) switch
+        {
+            ("potential", false) => query.OrderBy(a => a.AnnualPotential).ThenBy(a => a.Name),
+            ("potential", true) => query.OrderByDescending(a => a.AnnualPotential).ThenBy(a => a.Name),
+            ("industry", false) => query.OrderBy(a => a.Industry).ThenBy(a => a.Name),
+            ("industry", true) => query.OrderByDescending(a => a.Industry).ThenBy(a => a.Name),
+            ("segment", false) => query.OrderBy(a => a.Segment).ThenBy(a => a.Name),
+            ("segment", true) => query.OrderByDescending(a => a.Segment).ThenBy(a => a.Name),
+            ("region", false) => query.OrderBy(a => a.Region).ThenBy(a => a.Name),
+            ("region", true) => query.OrderByDescending(a => a.Region).ThenBy(a => a.Name),
+            ("postal", false) => query.OrderBy(a => a.PostalCode).ThenBy(a => a.Name),
+            ("postal", true) => query.OrderByDescending(a => a.PostalCode).ThenBy(a => a.Name),
+            ("owner", false) => query.OrderBy(a => a.Owner!.DisplayName).ThenBy(a => a.Name),
+            ("owner", true) => query.OrderByDescending(a => a.Owner!.DisplayName).ThenBy(a => a.Name),
+            (_, true) => query.OrderByDescending(a => a.Name).ThenBy(a => a.Id),
+            _ => query.OrderBy(a => a.Name).ThenBy(a => a.Id),
+        };
+    }
+
+    private static List<string> Distinct(IEnumerable<string> values) =>
+        values.Where(v => v.Length > 0).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList();
+}

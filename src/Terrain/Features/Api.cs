@@ -1,0 +1,176 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Terrain.Domain;
+using Terrain.Features.Accounts;
+using Terrain.Features.Auth;
+using Terrain.Features.Imports;
+using Terrain.Features.Users;
+using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
+
+namespace Terrain.Features;
+
+public static class Api
+{
+    public static IServiceCollection AddFeatures(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<LoginHandler>();
+        services.AddScoped<AccountQueries>();
+        services.AddScoped<UserQueries>();
+        services.AddScoped<CreateUser>();
+        services.AddScoped<AccountImporter>();
+        services.AddScoped<UserImporter>();
+        services.AddScoped<ImportRunner>();
+        services.AddScoped<Demo.DemoSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
+        MapAuth(api.MapGroup("/auth").WithTags("Sign-in"));
+        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.");
+        MapUsers(api.MapGroup("/users").WithTags("Users"));
+        MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
+        api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
+            .RequireAuthorization(Policies.Admin)
+            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<string>("text/csv")
+            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.");
+        return app;
+    }
+
+    public sealed record LoginRequest(string Email, string Password);
+
+    private static void MapAuth(RouteGroupBuilder auth)
+    {
+        auth.MapPost("/login", async Task<Results<SignInHttpResult, ProblemHttpResult>> (
+                LoginRequest request, LoginHandler handler, SignInManager<AppUser> signIn) =>
+            {
+                var (outcome, user) = await handler.CheckAsync(request.Email, request.Password);
+                if (outcome == LoginOutcome.LockedOut)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
+                        detail: "Too many failed sign-ins. Try again in 15 minutes, or ask an admin.");
+                }
+
+                if (outcome != LoginOutcome.Success || user is null)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
+                        detail: "The email or password is wrong.");
+                }
+
+                var principal = await signIn.CreateUserPrincipalAsync(user);
+                return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting("login")
+            .WithSummary("Exchange an email and password for a bearer access token.")
+            .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
+    }
+
+    /// <summary>The shape the bearer token handler writes; declared for the OpenAPI document.</summary>
+    public sealed record AccessTokenDocument(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
+
+    public sealed record MeResponse(Guid Id, string Email, string DisplayName, string Role);
+
+    private static Ok<MeResponse> Me(CurrentUser me) =>
+        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role.ToString()));
+
+    private static void MapUsers(RouteGroupBuilder users)
+    {
+        users.MapGet("/", async (string? role, Guid? manager, UserQueries queries, CancellationToken ct) =>
+            {
+                Role? parsed = null;
+                if (!string.IsNullOrWhiteSpace(role))
+                {
+                    if (!Roles.TryParse(role, out var r))
+                    {
+                        return Problems.Validation("role", $"Unknown role '{role}'. Use one of: {Roles.Names}.");
+                    }
+
+                    parsed = r;
+                }
+
+                return TypedResults.Ok(await queries.ListAsync(parsed, manager, ct));
+            })
+            .WithSummary("Users the caller may see: self, their team, or everyone.")
+            .Produces<List<UserRow>>();
+
+        users.MapGet("/{id:guid}", async Task<Results<Ok<UserRow>, NotFound>> (Guid id, UserQueries queries, CancellationToken ct) =>
+                await queries.GetAsync(id, ct) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound())
+            .WithSummary("One user. 404 when it does not exist or is not visible to the caller.");
+
+        users.MapPost("/", async (CreateUser.Input input, CreateUser handler, CurrentUser me, CancellationToken ct) =>
+            {
+                var (user, errors) = await handler.HandleAsync(input, me.Id, ct);
+                return user is null
+                    ? (IResult)TypedResults.ValidationProblem(errors, title: "The user was not created.")
+                    : TypedResults.Created($"/api/v1/users/{user.Id}", new { user.Id, user.Email, user.DisplayName, Role = user.Role.ToString() });
+            })
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Create a user (admins only).")
+            .ProducesValidationProblem();
+    }
+
+    private static void MapAccounts(RouteGroupBuilder accounts)
+    {
+        accounts.MapGet("/", async ([AsParameters] AccountListQuery query, AccountQueries queries, CancellationToken ct) =>
+            {
+                var filter = query.ToFilter();
+                if (AccountQueries.Validate(filter) is { } problem)
+                {
+                    return Problems.Validation(problem.Field, problem.Message);
+                }
+
+                var page = await queries.ListAsync(filter, ct);
+                return page is null
+                    ? Problems.Validation("owner", $"No visible user matches owner '{query.Owner}'.")
+                    : TypedResults.Ok(new
+                    {
+                        items = page.Items,
+                        total = page.Total,
+                        totalPotential = page.TotalPotential,
+                        page = page.Page,
+                        pageSize = page.PageSize,
+                    });
+            })
+            .WithSummary("Accounts the caller may see. owner=me, a user id or an email; sort=name|-potential|...")
+            .Produces<AccountListResponse>();
+
+        accounts.MapGet("/{id:guid}", async Task<Results<Ok<AccountRow>, NotFound>> (Guid id, AccountQueries queries, CancellationToken ct) =>
+                await queries.GetAsync(id, ct) is { } account ? TypedResults.Ok(account) : TypedResults.NotFound())
+            .WithSummary("One account. 404 when it does not exist or is outside the caller's territory.");
+    }
+
+    public sealed record AccountListResponse(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize);
+
+    public sealed record AccountListQuery(
+        string? Owner,
+        [property: FromQuery(Name = "q")] string? Q,
+        string? Industry,
+        string? Segment,
+        string? Region,
+        string? Sort,
+        int? Page,
+        int? PageSize)
+    {
+        public AccountFilter ToFilter() => new()
+        {
+            Owner = Owner,
+            Search = Q,
+            Industry = Industry,
+            Segment = Segment,
+            Region = Region,
+            Sort = Sort,
+            Page = Page ?? 1,
+            PageSize = PageSize ?? 50,
+        };
+    }
+
+    internal static Guid? UserId(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain;
+
+namespace Terrain.Features.Imports;
+
+/// <summary>Imports accounts matched on external id. All or nothing unless a partial import is asked for.</summary>
+public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
+{
+    public static readonly CsvColumn ExternalId = new("external_id", true, "id", "account_id");
+    public static readonly CsvColumn Name = new("name", true, "account_name");
+    public static readonly CsvColumn Industry = new("industry", false);
+    public static readonly CsvColumn Segment = new("segment", false);
+    public static readonly CsvColumn Region = new("region", false);
+    public static readonly CsvColumn PostalCode = new("postal_code", false, "zip", "zip_code", "postcode");
+    public static readonly CsvColumn Latitude = new("latitude", false, "lat");
+    public static readonly CsvColumn Longitude = new("longitude", false, "lng", "lon", "long");
+    public static readonly CsvColumn Potential = new("potential", true, "annual_potential");
+    public static readonly CsvColumn OwnerEmail = new("owner_email", false, "owner");
+
+    public static readonly IReadOnlyList<CsvColumn> Columns =
+        [ExternalId, Name, Industry, Segment, Region, PostalCode, Latitude, Longitude, Potential, OwnerEmail];
+
+    public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId,
+        IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        progress?.Report(new ImportProgress("Reading", 0, 0));
+        var (rows, issues) = CsvTable.Read(csv, Columns);
+        if (rows.Count == 0 && issues.Count == 0)
+        {
+            issues.Add(new ImportIssue(1, null, "The file has a header but no rows."));
+        }
+
+        if (issues.Any(i => i.Line == 1) || rows.Count == 0)
+        {
+            return ImportReport.Failed(ImportKind.Accounts, rows.Count, issues, partial);
+        }
+
+        var owners = await db.Users.Where(u => u.IsActive)
+            .ToDictionaryAsync(u => u.Email!, StringComparer.OrdinalIgnoreCase, ct);
+        var existing = await db.Accounts.ToDictionaryAsync(a => a.ExternalId, StringComparer.Ordinal, ct);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        int created = 0, updated = 0, unchanged = 0;
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i % 5000 == 0)
+            {
+                progress?.Report(new ImportProgress("Checking", i, rows.Count));
+            }
+
+            var row = rows[i];
+            var issue = Apply(row);
+            if (issue is not null)
+            {
+                issues.Add(issue);
+            }
+        }
+
+        progress?.Report(new ImportProgress("Checking", rows.Count, rows.Count));
+        var rejected = issues.OrderBy(i => i.Line).ToList();
+        if (rejected.Count > 0 && !partial)
+        {
+            return ImportReport.Failed(ImportKind.Accounts, rows.Count, rejected, partial);
+        }
+
+        progress?.Report(new ImportProgress("Saving", 0, created + updated));
+        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "import.accounts", "Import", now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            JsonSerializer.Serialize(new { rows = rows.Count, created, updated, unchanged, rejected = rejected.Count, partial })));
+        await db.SaveChangesAsync(ct);
+        progress?.Report(new ImportProgress("Saving", created + updated, created + updated));
+        return new ImportReport(ImportKind.Accounts, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
+
+        ImportIssue? Apply(CsvRow row)
+        {
+            var externalId = row.Get(ExternalId);
+            if (externalId.Length > 0 && seen.TryGetValue(externalId, out var firstLine))
+            {
+                return new ImportIssue(row.Line, ExternalId.Name, $"The external id '{externalId}' already appears on line {firstLine}.");
+            }
+
+            if (!TryParseDecimal(row.Get(Potential), out var potential))
+            {
+                return new ImportIssue(row.Line, Potential.Name, $"'{row.Get(Potential)}' is not a number. Use digits with a dot for decimals, e.g. 125000.50.");
+            }
+
+            if (!TryParseOptionalDouble(row.Get(Latitude), out var latitude))
+            {
+                return new ImportIssue(row.Line, Latitude.Name, $"'{row.Get(Latitude)}' is not a number.");
+            }
+
+            if (!TryParseOptionalDouble(row.Get(Longitude), out var longitude))
+            {
+                return new ImportIssue(row.Line, Longitude.Name, $"'{row.Get(Longitude)}' is not a number.");
+            }
+
+            AppUser? owner = null;
+            var ownerEmail = row.Get(OwnerEmail);
+            if (ownerEmail.Length > 0 && !owners.TryGetValue(ownerEmail, out owner))
+            {
+                return new ImportIssue(row.Line, OwnerEmail.Name, $"No active user has the email '{ownerEmail}'. Import the users first.");
+            }
+
+            var details = new AccountDetails(row.Get(Name), row.Get(Industry), row.Get(Segment), row.Get(Region),
+                row.Get(PostalCode), latitude, longitude, potential);
+            try
+            {
+                if (existing.TryGetValue(externalId, out var account))
+                {
+                    if (account.Update(details, owner))
+                    {
+                        updated++;
+                    }
+                    else
+                    {
+                        unchanged++;
+                    }
+                }
+                else
+                {
+                    account = Account.Create(externalId, details, owner, now);
+                    db.Accounts.Add(account);
+                    existing[externalId] = account;
+                    created++;
+                }
+            }
+            catch (DomainException e)
+            {
+                return new ImportIssue(row.Line, ColumnFor(e.Field), e.Message);
+            }
+
+            seen[externalId] = row.Line;
+            return null;
+        }
+    }
+
+    internal static bool TryParseDecimal(string text, out decimal value) =>
+        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
+            CultureInfo.InvariantCulture, out value);
+
+    internal static bool TryParseOptionalDouble(string text, out double? value)
+    {
+        value = null;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    internal static string? ColumnFor(string? domainField) => domainField switch
+    {
+        null => null,
+        "externalId" => ExternalId.Name,
+        "postalCode" => PostalCode.Name,
+        "ownerEmail" => OwnerEmail.Name,
+        "managerEmail" => "manager_email",
+        "displayName" => "display_name",
+        _ => domainField,
+    };
+}

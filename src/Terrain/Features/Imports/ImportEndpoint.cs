@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Terrain.Infrastructure;
+using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
+
+namespace Terrain.Features.Imports;
+
+public static class ImportEndpoint
+{
+    public static readonly string[] CsvContentTypes = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"];
+
+    public static async Task<IResult> HandleAsync(string kind, bool? partial, HttpRequest request, ImportRunner runner,
+        CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
+    {
+        if (!ImportRunner.TryParseKind(kind, out var importKind))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown import",
+                detail: $"There is no '{kind}' import. Use users or accounts.");
+        }
+
+        var limit = options.Value.MaxImportBytes;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        Stream csv;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
+            if (file is null)
+            {
+                return Problems.Validation("file", "Attach the CSV file in a form field named 'file'.");
+            }
+
+            if (file.Length > limit)
+            {
+                return TooLarge(limit);
+            }
+
+            if (!IsCsv(file.ContentType, file.FileName))
+            {
+                return Unsupported(file.ContentType);
+            }
+
+            csv = file.OpenReadStream();
+        }
+        else if (IsCsv(request.ContentType, null))
+        {
+            var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            buffer.Position = 0;
+            csv = buffer;
+        }
+        else
+        {
+            return Unsupported(request.ContentType);
+        }
+
+        await using (csv)
+        {
+            var report = await runner.RunAsync(importKind, csv, partial ?? false, me.Id, ct: ct);
+            if (report.Applied)
+            {
+                return TypedResults.Ok(report);
+            }
+
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The import was rejected; nothing was changed.",
+                detail: Summary(report),
+                extensions: new Dictionary<string, object?>
+                {
+                    ["kind"] = report.Kind.ToString(),
+                    ["rowsRead"] = report.RowsRead,
+                    ["rejected"] = report.Rejected,
+                });
+        }
+    }
+
+    public static string Summary(ImportReport report)
+    {
+        if (report.Rejected.Count == 0)
+        {
+            return $"{report.RowsRead} rows read: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged.";
+        }
+
+        var first = report.Rejected[0];
+        var column = first.Column is null ? "" : $", column {first.Column}";
+        return $"{report.Rejected.Count} row(s) rejected. First: line {first.Line}{column}: {first.Reason}";
+    }
+
+    public static bool IsCsv(string? contentType, string? fileName)
+    {
+        var mediaType = contentType?.Split(';')[0].Trim() ?? "";
+        if (CsvContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // Browsers label .csv files inconsistently; trust the extension only for the generic binary type.
+        return mediaType is "application/octet-stream" or ""
+            && fileName?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
+    }
+
+    private static IResult TooLarge(long limit) => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The file is too large.", detail: $"Imports are limited to {limit / (1024 * 1024)} MB. Split the file.");
+
+    private static IResult Unsupported(string? contentType) => TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Not a CSV file.", detail: $"Send text/csv (got '{contentType ?? "none"}'), or a .csv file as multipart/form-data in a field named 'file'.");
+}

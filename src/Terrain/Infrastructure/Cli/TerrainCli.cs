@@ -1,0 +1,245 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Spectre.Console;
+using Terrain.Data;
+using Terrain.Features.Demo;
+using Terrain.Features.Imports;
+using Terrain.Features.Users;
+
+namespace Terrain.Infrastructure.Cli;
+
+/// <summary>
+/// The command line: serve (default), demo, migrate, users add, import. Every verb runs on the same host
+/// as the web app, so configuration (--urls, ConnectionStrings__Terrain, ...) means the same everywhere.
+/// </summary>
+public static class TerrainCli
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Terrain: sales territory planning around each rep's own plan.");
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((result, ct) => ServeAsync(result.UnmatchedTokens.ToArray(), ct));
+
+        var serve = new Command("serve", "Start the web server (the default). Pass --urls to choose where it listens.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        serve.SetAction((result, ct) => ServeAsync(result.UnmatchedTokens.ToArray(), ct));
+        root.Add(serve);
+
+        var demo = new Command("demo", "Start the server on a fresh demo database with a sample sales organisation.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        demo.SetAction((result, ct) => DemoAsync(result.UnmatchedTokens.ToArray(), ct));
+        root.Add(demo);
+
+        var migrate = new Command("migrate", "Bring the database schema up to date, then exit.") { TreatUnmatchedTokensAsErrors = false };
+        migrate.SetAction((result, ct) => MigrateAsync(result.UnmatchedTokens.ToArray(), ct));
+        root.Add(migrate);
+
+        root.Add(UsersCommand());
+        root.Add(ImportCommand());
+
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        return root.Parse(args).InvokeAsync(config);
+    }
+
+    private static async Task<int> ServeAsync(string[] args, CancellationToken ct)
+    {
+        var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
+        await app.StartAsync(ct);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            if (!await db.Users.AnyAsync(ct))
+            {
+                Console.WriteLine("""
+
+                    Terrain has no users yet. Create the first admin in another terminal:
+                      terrain users add --email you@example.com --name "Your Name" --role Admin --password '<a strong password>'
+                    (from source: dotnet run --project src/Terrain -- users add ...), then sign in.
+                    To try Terrain with sample data instead, run: terrain demo
+
+                    """);
+            }
+        }
+
+        PrintUrls(app);
+        await app.WaitForShutdownAsync(ct);
+        return 0;
+    }
+
+    private static async Task<int> DemoAsync(string[] args, CancellationToken ct)
+    {
+        var builder = TerrainHost.CreateBuilder([.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db"]);
+        var dataDirectory = builder.Configuration["Terrain:DataDirectory"] ?? "./data";
+        Directory.CreateDirectory(dataDirectory);
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path.Combine(dataDirectory, "demo.db" + suffix));
+        }
+
+        var app = TerrainHost.Build(builder);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+        }
+
+        await app.StartAsync(ct);
+        PrintUrls(app);
+        Console.WriteLine($"""
+            Demo organisation ready ({Path.GetFullPath(Path.Combine(dataDirectory, "demo.db"))}). Sign in with any of these, password {DemoSeeder.Password}:
+              admin@{DemoSeeder.Domain}      (Admin)
+              leader@{DemoSeeder.Domain}     (Sales leader)
+              manager1@{DemoSeeder.Domain}   (Manager of rep1-rep4)
+              manager2@{DemoSeeder.Domain}   (Manager of rep5-rep8)
+              rep1@{DemoSeeder.Domain} ... rep8@{DemoSeeder.Domain} (Reps)
+            Press Ctrl+C to stop.
+            """);
+        await app.WaitForShutdownAsync(ct);
+        return 0;
+    }
+
+    private static void PrintUrls(WebApplication app)
+    {
+        foreach (var url in app.Urls)
+        {
+            Console.WriteLine($"Terrain is listening on {url}");
+        }
+    }
+
+    private static async Task<int> MigrateAsync(string[] args, CancellationToken ct)
+    {
+        await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+        Console.WriteLine(pending.Count == 0
+            ? "The database is already up to date."
+            : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
+        return 0;
+    }
+
+    private static Command UsersCommand()
+    {
+        var users = new Command("users", "Manage users.");
+        var email = new Option<string>("--email") { Description = "The user's email (their sign-in).", Required = true };
+        var name = new Option<string>("--name") { Description = "The display name.", Required = true };
+        var role = new Option<string>("--role") { Description = "Admin, Leader, Manager or Rep.", Required = true };
+        var manager = new Option<string?>("--manager") { Description = "The manager's email (required for a rep)." };
+        var password = new Option<string?>("--password")
+        {
+            Description = "The initial password (12+ characters, upper, lower and a digit). Or set TERRAIN_PASSWORD.",
+        };
+        var add = new Command("add", "Create a user with a password.") { email, name, role, manager, password };
+        add.TreatUnmatchedTokensAsErrors = false;
+        add.SetAction(async (result, ct) =>
+        {
+            var secret = result.GetValue(password) ?? Environment.GetEnvironmentVariable("TERRAIN_PASSWORD");
+            if (string.IsNullOrEmpty(secret))
+            {
+                Console.Error.WriteLine("No password given. Pass --password or set TERRAIN_PASSWORD.");
+                return 2;
+            }
+
+            await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(result.UnmatchedTokens.ToArray()));
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
+            var (user, errors) = await scope.ServiceProvider.GetRequiredService<CreateUser>().HandleAsync(new CreateUser.Input
+            {
+                Email = result.GetRequiredValue(email),
+                DisplayName = result.GetRequiredValue(name),
+                Role = result.GetRequiredValue(role),
+                ManagerEmail = result.GetValue(manager),
+                Password = secret,
+            }, null, ct);
+            if (user is null)
+            {
+                foreach (var (field, messages) in errors)
+                {
+                    Console.Error.WriteLine($"--{(field == "displayName" ? "name" : field == "managerEmail" ? "manager" : field)}: {string.Join(" ", messages)}");
+                }
+
+                Console.Error.WriteLine("The user was not created. Fix the value above and run the command again.");
+                return 1;
+            }
+
+            Console.WriteLine($"Created {user.Role} {user.Email} ({user.DisplayName}).");
+            return 0;
+        });
+        users.Add(add);
+        return users;
+    }
+
+    private static Command ImportCommand()
+    {
+        var import = new Command("import", "Import users or accounts from a CSV file (see docs/import-formats.md).");
+        foreach (var kind in Enum.GetValues<ImportKind>())
+        {
+            var file = new Argument<FileInfo>("file") { Description = "The CSV file." };
+            var partial = new Option<bool>("--partial") { Description = "Import the good rows even when some are rejected." };
+            var command = new Command(kind.ToString().ToLowerInvariant(), $"Import {kind.ToString().ToLowerInvariant()} from CSV.") { file, partial };
+            command.TreatUnmatchedTokensAsErrors = false;
+            command.SetAction((result, ct) => ImportAsync(kind, result.GetRequiredValue(file), result.GetValue(partial), result.UnmatchedTokens.ToArray(), ct));
+            import.Add(command);
+        }
+
+        return import;
+    }
+
+    private static async Task<int> ImportAsync(ImportKind kind, FileInfo file, bool partial, string[] args, CancellationToken ct)
+    {
+        if (!file.Exists)
+        {
+            Console.Error.WriteLine($"No file at {file.FullName}.");
+            return 2;
+        }
+
+        await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
+        var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
+        await using var stream = file.OpenRead();
+        ImportReport report;
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            report = await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
+            {
+                var task = context.AddTask($"Importing {kind.ToString().ToLowerInvariant()}", maxValue: 1);
+                var progress = new Progress<ImportProgress>(p =>
+                {
+                    task.Description = $"{p.Phase} {kind.ToString().ToLowerInvariant()}";
+                    if (p.Total > 0)
+                    {
+                        task.MaxValue = p.Total;
+                        task.Value = p.Done;
+                    }
+                });
+                var r = await runner.RunAsync(kind, stream, partial, null, progress, ct);
+                task.Value = task.MaxValue;
+                return r;
+            });
+        }
+        else
+        {
+            report = await runner.RunAsync(kind, stream, partial, null, null, ct);
+        }
+
+        Console.WriteLine($"{report.RowsRead} rows read: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Rejected.Count} rejected.");
+        foreach (var issue in report.Rejected)
+        {
+            Console.Error.WriteLine($"  line {issue.Line}{(issue.Column is null ? "" : $", {issue.Column}")}: {issue.Reason}");
+        }
+
+        if (!report.Applied)
+        {
+            Console.Error.WriteLine("Nothing was imported. Fix the rows above and run the import again, or pass --partial to import the good rows.");
+            return 1;
+        }
+
+        return 0;
+    }
+}

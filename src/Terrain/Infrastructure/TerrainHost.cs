@@ -1,0 +1,130 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+using Terrain.Data;
+using Terrain.Features;
+using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
+
+namespace Terrain.Infrastructure;
+
+/// <summary>Builds the one web application that every verb (serve, demo, migrate, import) runs on.</summary>
+public static class TerrainHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        // A published build carries wwwroot beside the binary; a build from source maps it through the
+        // static web assets manifest. Either way the data directory stays relative to where Terrain is started.
+        var publishedWebRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Directory.Exists(publishedWebRoot) ? publishedWebRoot : null,
+        });
+        builder.WebHost.UseStaticWebAssets();
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        AddServices(builder.Services, builder.Configuration);
+        return builder;
+    }
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TerrainOptions>().Bind(configuration.GetSection(TerrainOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => TerrainOptions.ResolveDatabase(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContextPool<AppDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
+        services.AddHostedService<DatabaseMigrator>();
+
+        services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>();
+
+        services.AddTerrainAuthentication();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<AccessPolicy>();
+
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/Features";
+            options.Conventions.AuthorizeFolder("/");
+            options.Conventions.AllowAnonymousToPage("/Auth/Login");
+            options.Conventions.AllowAnonymousToPage("/Error");
+            options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+            options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
+        });
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "terrain.af";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.HeaderName = "X-CSRF-TOKEN";
+        });
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ctx =>
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Terrain API";
+            document.Info.Description =
+                "Sales territory planning. Sign in with POST /api/v1/auth/login and send the access token as a Bearer token.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.Configure<FormOptions>(options =>
+            options.MultipartBodyLengthLimit = configuration.GetValue<long?>("Terrain:MaxImportBytes") ?? 50 * 1024 * 1024);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        services.AddFeatures();
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        // The API answers bodiless errors with problem details; people get a page that explains.
+        app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.UseStatusCodePages());
+        app.UseWhen(c => !AuthenticationSetup.IsApi(c.Request), web => web.UseStatusCodePagesWithReExecute("/Error", "?status={0}"));
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", options => options
+            .WithTitle("Terrain API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapRazorPages();
+        app.MapFeatureEndpoints();
+        return app;
+    }
+}
+
+/// <summary>Brings the schema up to date before the app serves requests (EF takes a lock, so instances can race).</summary>
+internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue("Terrain:MigrateOnStartup", true))
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Database is up to date ({Provider}).", db.Database.ProviderName);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

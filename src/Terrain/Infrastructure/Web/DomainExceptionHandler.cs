@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Terrain.Domain;
+
+namespace Terrain.Infrastructure.Web;
+
+/// <summary>Turns a broken business rule that escaped a handler into an RFC 9457 problem (422).</summary>
+public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not DomainException domain)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = Problems.FromDomain(domain),
+            Exception = exception,
+        });
+    }
+}
+
+public static class Problems
+{
+    public static ValidationProblemDetails FromDomain(DomainException exception)
+    {
+        var field = exception.Field ?? "";
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [exception.Message] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The request breaks a rule.",
+            Detail = exception.Message,
+        };
+    }
+
+    public static IResult Validation(DomainException exception) =>
+        TypedResults.Problem(FromDomain(exception));
+
+    public static IResult Validation(string field, string message) =>
+        Validation(new DomainException(message, field));
+}

@@ -1,0 +1,15 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("htmx:xhr:progress", (event) => {
+    const bar = document.getElementById("upload-progress");
+    if (bar && event.detail.lengthComputable) {
+        bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+});
+
+// htmx requests carry the antiforgery token that every form already holds.
+document.addEventListener("htmx:configRequest", (event) => {
+    const token = document.querySelector("input[name='__RequestVerificationToken']");
+    if (token && !event.detail.parameters["__RequestVerificationToken"]) {
+        event.detail.headers["X-CSRF-TOKEN"] = token.value;
+    }
+});
