@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Tests.Infrastructure;
+
+/// <summary>
+/// The standard test organisation: admin, leader, manager1 (rep1, rep2), manager2 (rep3), and a few accounts.
+/// Tests add what else they need with the builders below.
+/// </summary>
+public sealed class TestOrg
+{
+    public const string Password = "Test-password-1";
+
+    // Hashing at full strength costs about half a second; every test user shares one real hash.
+    private static readonly Lazy<string> Hash = new(() =>
+        new PasswordHasher<AppUser>(Options.Create(new PasswordHasherOptions { IterationCount = AuthenticationSetup.PasswordIterations }))
+            .HashPassword(null!, Password));
+
+    public required AppUser Admin { get; init; }
+
+    public required AppUser Leader { get; init; }
+
+    public required AppUser Manager1 { get; init; }
+
+    public required AppUser Manager2 { get; init; }
+
+    public required AppUser Rep1 { get; init; }
+
+    public required AppUser Rep2 { get; init; }
+
+    public required AppUser Rep3 { get; init; }
+
+    public required IReadOnlyList<Account> Accounts { get; init; }
+
+    public IEnumerable<AppUser> Everyone => [Admin, Leader, Manager1, Manager2, Rep1, Rep2, Rep3];
+
+    public static async Task<TestOrg> SeedAsync(AppDbContext db, DateTimeOffset now)
+    {
+        var admin = User("admin@test.terrain", "Test Admin", Role.Admin, null, now);
+        var leader = User("leader@test.terrain", "Test Leader", Role.Leader, null, now);
+        var manager1 = User("manager1@test.terrain", "Manager One", Role.Manager, leader, now);
+        var manager2 = User("manager2@test.terrain", "Manager Two", Role.Manager, leader, now);
+        var rep1 = User("rep1@test.terrain", "Rep One", Role.Rep, manager1, now);
+        var rep2 = User("rep2@test.terrain", "Rep Two", Role.Rep, manager1, now);
+        var rep3 = User("rep3@test.terrain", "Rep Three", Role.Rep, manager2, now);
+        var accounts = new List<Account>
+        {
+            AccountBuilder.For(rep1, "R1-1", "Alpha Manufacturing", 100_000, now),
+            AccountBuilder.For(rep1, "R1-2", "Beta Health", 50_000, now),
+            AccountBuilder.For(rep1, "R1-3", "Gamma Retail", 25_000, now),
+            AccountBuilder.For(rep2, "R2-1", "Delta Logistics", 75_000, now),
+            AccountBuilder.For(rep2, "R2-2", "Epsilon Energy", 60_000, now),
+            AccountBuilder.For(rep3, "R3-1", "Zeta Bank", 200_000, now),
+            AccountBuilder.For(rep3, "R3-2", "Eta Software", 10_000, now),
+            AccountBuilder.For(null, "UN-1", "Theta Unassigned", 5_000, now),
+        };
+        var org = new TestOrg
+        {
+            Admin = admin,
+            Leader = leader,
+            Manager1 = manager1,
+            Manager2 = manager2,
+            Rep1 = rep1,
+            Rep2 = rep2,
+            Rep3 = rep3,
+            Accounts = accounts,
+        };
+        db.Users.AddRange(org.Everyone);
+        db.Accounts.AddRange(accounts);
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        return org;
+    }
+
+    public static AppUser User(string email, string name, Role role, AppUser? manager, DateTimeOffset now)
+    {
+        var user = AppUser.Create(email, name, role, manager, now);
+        user.PasswordHash = Hash.Value;
+        return user;
+    }
+}
+
+public static class AccountBuilder
+{
+    public static Account For(AppUser? owner, string externalId, string name, decimal potential, DateTimeOffset now,
+        string industry = "Manufacturing", string segment = "Mid-Market", string region = "North") =>
+        Account.Create(externalId, new AccountDetails(name, industry, segment, region, "10115", 52.5, 13.4, potential), owner, now);
+}
