@@ -27,6 +27,7 @@ public sealed class AppUser : IdentityUser<Guid>
             Id = Guid.CreateVersion7(now),
             CreatedAt = now,
             SecurityStamp = Guid.NewGuid().ToString("N"),
+            LockoutEnabled = true,
         };
         user.SetEmail(email);
         user.Update(displayName, role, manager);

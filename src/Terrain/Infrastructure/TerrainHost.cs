@@ -98,10 +98,10 @@ public static class TerrainHost
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization();
         app.MapScalarApiReference("/api/reference", options => options
             .WithTitle("Terrain API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")).RequireAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapRazorPages();
         app.MapFeatureEndpoints();

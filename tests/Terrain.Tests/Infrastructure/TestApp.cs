@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,7 +62,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
             builder.UseSetting("Terrain:DatabaseProvider", "Sqlite");
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestOrg.TestIterations);
+        });
     }
 
     public async Task ResetAsync()

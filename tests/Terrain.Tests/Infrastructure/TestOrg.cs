@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
-using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Tests.Infrastructure;
 
@@ -14,9 +13,14 @@ public sealed class TestOrg
 {
     public const string Password = "Test-password-1";
 
-    // Hashing at full strength costs about half a second; every test user shares one real hash.
+    /// <summary>
+    /// Tests hash with few iterations: at the production 600,000 every sign-in costs about half a second.
+    /// PasswordHashingTests checks the production setting itself.
+    /// </summary>
+    public const int TestIterations = 1_000;
+
     private static readonly Lazy<string> Hash = new(() =>
-        new PasswordHasher<AppUser>(Options.Create(new PasswordHasherOptions { IterationCount = AuthenticationSetup.PasswordIterations }))
+        new PasswordHasher<AppUser>(Options.Create(new PasswordHasherOptions { IterationCount = TestIterations }))
             .HashPassword(null!, Password));
 
     public required AppUser Admin { get; init; }

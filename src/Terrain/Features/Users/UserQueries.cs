@@ -33,7 +33,7 @@ public sealed class UserQueries(AccessPolicy access, AppDbContext db)
             query = query.Where(u => u.ManagerId == m);
         }
 
-        return Project(query).OrderBy(u => u.DisplayName).ToListAsync(ct);
+        return Project(query.OrderBy(u => u.DisplayName)).ToListAsync(ct);
     }
 
     public Task<UserRow?> GetAsync(Guid id, CancellationToken ct) =>

@@ -105,7 +105,8 @@ public static class AuthenticationSetup
         return Task.CompletedTask;
     }
 
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    public static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/v1") || request.Path.StartsWithSegments("/openapi");
 }
 
 /// <summary>Puts the user's single role and display name into the principal, for cookies and bearer tokens alike.</summary>

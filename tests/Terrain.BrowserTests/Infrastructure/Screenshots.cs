@@ -1,0 +1,37 @@
+using Microsoft.Playwright;
+
+namespace Terrain.BrowserTests.Infrastructure;
+
+/// <summary>Full-page screenshots in TERRAIN_ARTIFACTS, or artifacts/screenshots at the repository root.</summary>
+public static class Screenshots
+{
+    public const string DirectoryVariable = "TERRAIN_ARTIFACTS";
+
+    public static string Directory { get; } = Resolve();
+
+    public static async Task<string> SaveAsync(IPage page, string name)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        return path;
+    }
+
+    private static string Resolve()
+    {
+        if (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Terrain.slnx")))
+            {
+                return Path.Combine(dir.FullName, "artifacts", "screenshots");
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
+    }
+}

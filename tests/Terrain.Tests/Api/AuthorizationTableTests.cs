@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Terrain.Tests.Infrastructure;
+using Xunit;
+
+namespace Terrain.Tests.Api;
+
+/// <summary>
+/// Every endpoint and page, for every role. A new endpoint without a row here fails
+/// <see cref="Every_endpoint_has_a_row"/>, so nothing ships without a decision on who may use it.
+/// </summary>
+public sealed class AuthorizationTableTests
+{
+    // Outcomes: a status code, or "login" (redirect to sign-in), "denied" (redirect to the not-allowed page),
+    // "home" (redirect to the home page).
+    private sealed record Row(string Method, string Pattern, Func<TestOrg, string> Path, string Anonymous, string Rep, string Manager, string Leader, string Admin,
+        Func<TestOrg, HttpContent>? Body = null)
+    {
+        public string Expected(string role) => role switch
+        {
+            "anonymous" => Anonymous,
+            "rep" => Rep,
+            "manager" => Manager,
+            "leader" => Leader,
+            _ => Admin,
+        };
+    }
+
+    private static readonly string[] Roles = ["anonymous", "rep", "manager", "leader", "admin"];
+
+    private static Row Page(string pattern, string path, string rep, string manager, string leader, string admin, string anonymous = "login") =>
+        new("GET", pattern, _ => path, anonymous, rep, manager, leader, admin);
+
+    private static readonly Row[] Table =
+    [
+        // Pages: sign-in required everywhere except the login and error pages.
+        Page("", "/", "200", "200", "200", "200"),
+        Page("Index", "/Index", "200", "200", "200", "200"),
+        Page("Error", "/Error?status=404", "200", "200", "200", "200", anonymous: "200"),
+        Page("Auth/Login", "/Auth/Login", "home", "home", "home", "home", anonymous: "200"),
+        Page("Auth/Logout", "/Auth/Logout", "200", "200", "200", "200"),
+        Page("Auth/Denied", "/Auth/Denied", "403", "403", "403", "403"),
+        Page("Territory", "/Territory", "200", "200", "200", "200"),
+        Page("Territory/Index", "/Territory/Index", "200", "200", "200", "200"),
+        Page("Team", "/Team", "denied", "200", "200", "200"),
+        Page("Team/Index", "/Team/Index", "denied", "200", "200", "200"),
+        Page("Admin/Users", "/Admin/Users", "denied", "denied", "denied", "200"),
+        Page("Admin/Users/Index", "/Admin/Users/Index", "denied", "denied", "denied", "200"),
+        Page("Admin/Users/Create", "/Admin/Users/Create", "denied", "denied", "denied", "200"),
+        Page("Admin/Imports", "/Admin/Imports", "denied", "denied", "denied", "200"),
+        Page("Admin/Imports/Index", "/Admin/Imports/Index", "denied", "denied", "denied", "200"),
+        Page("api/reference/{documentName?}", "/api/reference/v1", "200", "200", "200", "200"),
+        // The reference page's own script bundle is public code; the page and the document behind it are not.
+        Page("api/reference/scalar.js", "/api/reference/scalar.js", "200", "200", "200", "200", anonymous: "200"),
+        Page("api/reference/scalar.aspnetcore.js", "/api/reference/scalar.aspnetcore.js", "200", "200", "200", "200", anonymous: "200"),
+        Page("api/reference/favicon.svg", "/api/reference/favicon.svg", "200", "200", "200", "200", anonymous: "200"),
+
+        // Infrastructure.
+        new("GET", "health", _ => "/health", "200", "200", "200", "200", "200"),
+        new("GET", "openapi/{documentName}.json", _ => "/openapi/v1.json", "401", "200", "200", "200", "200"),
+
+        // API. 404 where even the existence of the record must not leak.
+        new("POST", "api/v1/auth/login", _ => "/api/v1/auth/login", "401", "401", "401", "401", "401",
+            _ => JsonContent.Create(new { email = "nobody@test.terrain", password = "Wrong-password-1" })),
+        new("GET", "api/v1/me", _ => "/api/v1/me", "401", "200", "200", "200", "200"),
+        new("GET", "api/v1/users/", _ => "/api/v1/users", "401", "200", "200", "200", "200"),
+        new("GET", "api/v1/users/{id:guid}", o => $"/api/v1/users/{o.Rep3.Id}", "401", "404", "404", "200", "200"),
+        new("POST", "api/v1/users/", _ => "/api/v1/users", "401", "403", "403", "403", "201",
+            o => JsonContent.Create(new { email = "new.rep@test.terrain", displayName = "New Rep", role = "Rep", managerEmail = o.Manager1.Email, password = "Another-password-9" })),
+        new("GET", "api/v1/accounts/", _ => "/api/v1/accounts?owner=me", "401", "200", "200", "200", "200"),
+        new("GET", "api/v1/accounts/{id:guid}", o => $"/api/v1/accounts/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "401", "404", "404", "200", "200"),
+        new("POST", "api/v1/imports/{kind}", _ => "/api/v1/imports/accounts", "401", "403", "403", "403", "200",
+            _ => new StringContent("external_id,name,potential\nNEW-1,New Account,1000\n", Encoding.UTF8, "text/csv")),
+    ];
+
+    [Fact]
+    public async Task Every_endpoint_has_a_row()
+    {
+        var app = await TestApp.StartAsync(Db.Sqlite);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Method: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is [var m, ..] ? m : "GET", Pattern: e.RoutePattern.RawText ?? ""))
+            .Select(e => (e.Method, Pattern: e.Pattern.TrimStart('/')))
+            .ToList();
+
+        var missing = endpoints.Where(e => !Table.Any(r => r.Method == e.Method && r.Pattern == e.Pattern)).ToList();
+        var stale = Table.Where(r => !endpoints.Any(e => e.Method == r.Method && e.Pattern == r.Pattern)).ToList();
+
+        Assert.True(missing.Count == 0, "Endpoints without an authorization row: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "Rows for endpoints that no longer exist: " + string.Join(", ", stale.Select(r => $"{r.Method} {r.Pattern}")));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Every_role_gets_the_expected_answer_from_every_endpoint(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var emails = new Dictionary<string, string>
+        {
+            ["rep"] = app.Org.Rep1.Email!,
+            ["manager"] = app.Org.Manager1.Email!,
+            ["leader"] = app.Org.Leader.Email!,
+            ["admin"] = app.Org.Admin.Email!,
+        };
+        var failures = new List<string>();
+        foreach (var role in Roles)
+        {
+            var cookie = role == "anonymous" ? app.Anonymous() : await app.BrowserAsAsync(emails[role]);
+            var bearer = role == "anonymous" ? app.Anonymous() : await app.ApiAsAsync(emails[role]);
+            foreach (var row in Table)
+            {
+                var isApi = row.Pattern.StartsWith("api/v1", StringComparison.Ordinal) || row.Pattern.StartsWith("openapi", StringComparison.Ordinal);
+                var client = isApi ? bearer : cookie;
+                using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path(app.Org)) { Content = row.Body?.Invoke(app.Org) };
+                using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+                var actual = Describe(response);
+                if (actual != row.Expected(role))
+                {
+                    failures.Add($"{role,-9} {row.Method} {row.Path(app.Org)}: expected {row.Expected(role)}, got {actual}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private static string Describe(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var location = response.Headers.Location?.OriginalString ?? "";
+        return location switch
+        {
+            _ when location.Contains("/Auth/Login", StringComparison.Ordinal) => "login",
+            _ when location.Contains("/Auth/Denied", StringComparison.Ordinal) => "denied",
+            "/" => "home",
+            _ => $"302 {location}",
+        };
+    }
+}
