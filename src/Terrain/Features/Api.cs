@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using Terrain.Domain;
 using Terrain.Features.Accounts;
 using Terrain.Features.Auth;
@@ -37,8 +38,32 @@ public static class Api
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.Admin)
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<string>("text/csv")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The body is read by hand (CSV or a form upload), so it is described here.
+                var file = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        ["multipart/form-data"] = new()
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = file },
+                            },
+                        },
+                    },
+                };
+                return Task.CompletedTask;
+            })
+            .Produces<ImportReport>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.");
         return app;
     }
@@ -128,7 +153,8 @@ public static class Api
 
                 var page = await queries.ListAsync(filter, ct);
                 return page is null
-                    ? Problems.Validation("owner", $"No visible user matches owner '{query.Owner}'.")
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Owner not found",
+                        detail: $"No user you can see matches owner '{query.Owner}'.")
                     : TypedResults.Ok(new
                     {
                         items = page.Items,

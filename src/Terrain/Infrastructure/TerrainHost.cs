@@ -77,7 +77,11 @@ public static class TerrainHost
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = configuration.GetValue("Terrain:LoginAttemptsPerMinute", 30),
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
 
         services.AddFeatures();
@@ -86,7 +90,12 @@ public static class TerrainHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
-        app.UseExceptionHandler();
+        app.UseRequestLocalization(new RequestLocalizationOptions()
+            .SetDefaultCulture(app.Configuration["Terrain:Culture"] ?? "en-US")
+            .AddSupportedCultures(app.Configuration["Terrain:Culture"] ?? "en-US")
+            .AddSupportedUICultures(app.Configuration["Terrain:Culture"] ?? "en-US"));
+        app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.UseExceptionHandler());
+        app.UseWhen(c => !AuthenticationSetup.IsApi(c.Request), web => web.UseExceptionHandler("/Error"));
         // The API answers bodiless errors with problem details; people get a page that explains.
         app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.UseStatusCodePages());
         app.UseWhen(c => !AuthenticationSetup.IsApi(c.Request), web => web.UseStatusCodePagesWithReExecute("/Error", "?status={0}"));

@@ -15,6 +15,9 @@ public sealed class TerrainOptions
 
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>Formats numbers, dates and money on pages.</summary>
+    public string Culture { get; set; } = "en-US";
+
     /// <summary>Largest CSV upload accepted, in bytes.</summary>
     public long MaxImportBytes { get; set; } = 50 * 1024 * 1024;
 

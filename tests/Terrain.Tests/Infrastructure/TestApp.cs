@@ -51,6 +51,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Terrain:DataDirectory", _directory);
+        builder.UseSetting("Terrain:LoginAttemptsPerMinute", "100000");
         builder.UseSetting("Terrain:MaxImportBytes", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Db == Db.Postgres)
         {

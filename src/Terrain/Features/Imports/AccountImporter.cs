@@ -38,8 +38,8 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
             return ImportReport.Failed(ImportKind.Accounts, rows.Count, issues, partial);
         }
 
-        var owners = await db.Users.Where(u => u.IsActive)
-            .ToDictionaryAsync(u => u.Email!, StringComparer.OrdinalIgnoreCase, ct);
+        var users = await db.Users.ToDictionaryAsync(u => u.Id, ct);
+        var owners = users.Values.Where(u => u.IsActive).ToDictionary(u => u.Email!, StringComparer.OrdinalIgnoreCase);
         var existing = await db.Accounts.ToDictionaryAsync(a => a.ExternalId, StringComparer.Ordinal, ct);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
@@ -97,15 +97,35 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
                 return new ImportIssue(row.Line, Longitude.Name, $"'{row.Get(Longitude)}' is not a number.");
             }
 
-            AppUser? owner = null;
+            existing.TryGetValue(externalId, out var current);
+            AppUser? owner;
             var ownerEmail = row.Get(OwnerEmail);
-            if (ownerEmail.Length > 0 && !owners.TryGetValue(ownerEmail, out owner))
+            if (!row.Has(OwnerEmail) && current is not null)
+            {
+                owner = current.OwnerId is { } id ? users[id] : null;
+            }
+            else if (ownerEmail.Length == 0)
+            {
+                owner = null;
+            }
+            else if (!owners.TryGetValue(ownerEmail, out owner))
             {
                 return new ImportIssue(row.Line, OwnerEmail.Name, $"No active user has the email '{ownerEmail}'. Import the users first.");
             }
 
-            var details = new AccountDetails(row.Get(Name), row.Get(Industry), row.Get(Segment), row.Get(Region),
-                row.Get(PostalCode), latitude, longitude, potential);
+            // Columns the file leaves out keep the account's current values.
+            string Text(CsvColumn column, Func<Account, string> currentValue) =>
+                current is not null && !row.Has(column) ? currentValue(current) : row.Get(column);
+
+            var details = new AccountDetails(
+                Text(Name, a => a.Name),
+                Text(Industry, a => a.Industry),
+                Text(Segment, a => a.Segment),
+                Text(Region, a => a.Region),
+                Text(PostalCode, a => a.PostalCode),
+                current is not null && !row.Has(Latitude) ? current.Latitude : latitude,
+                current is not null && !row.Has(Longitude) ? current.Longitude : longitude,
+                potential);
             try
             {
                 if (existing.TryGetValue(externalId, out var account))

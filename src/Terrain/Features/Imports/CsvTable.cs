@@ -17,6 +17,9 @@ public sealed record CsvColumn(string Name, bool Required, params string[] Alias
 public sealed record CsvRow(int Line, IReadOnlyDictionary<string, string> Values)
 {
     public string Get(CsvColumn column) => Values.TryGetValue(column.Name, out var value) ? value.Trim() : "";
+
+    /// <summary>Whether the file has this column at all; an absent column leaves existing values alone.</summary>
+    public bool Has(CsvColumn column) => Values.ContainsKey(column.Name);
 }
 
 /// <summary>Reads a whole CSV file into rows keyed by canonical column name, checking the header first.</summary>

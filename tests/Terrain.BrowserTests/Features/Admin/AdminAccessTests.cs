@@ -11,7 +11,7 @@ public sealed partial class AdminAccessTests(TerrainBrowser terrain) : BrowserTe
     [Fact]
     public async Task Rep_is_refused_the_admin_pages_and_offered_no_links_to_them()
     {
-        var page = await SignInAsync("rep1@demo.terrain");
+        var page = await SignInAsync(DemoPeople.Rep1);
 
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "My territory", Exact = true })).ToBeVisibleAsync();
@@ -25,7 +25,7 @@ public sealed partial class AdminAccessTests(TerrainBrowser terrain) : BrowserTe
             Assert.Equal(403, response?.Status);
             await Expect(page).ToHaveTitleAsync(NotAllowedTitle());
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not allowed");
-            await Expect(page.Locator("main")).Not.ToContainTextAsync("admin@demo.terrain");
+            await Expect(page.Locator("main")).Not.ToContainTextAsync(DemoPeople.Admin);
         }
 
         await Screenshots.SaveAsync(page, "rep-admin-denied");
@@ -35,7 +35,7 @@ public sealed partial class AdminAccessTests(TerrainBrowser terrain) : BrowserTe
     public async Task Admin_users_page_lists_everyone()
     {
         var emails = await App.QueryAsync(db => db.Users.Select(u => u.Email!).ToListAsync());
-        var page = await SignInAsync("admin@demo.terrain");
+        var page = await SignInAsync(DemoPeople.Admin);
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
             .GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).ClickAsync();
@@ -45,7 +45,7 @@ public sealed partial class AdminAccessTests(TerrainBrowser terrain) : BrowserTe
         await Expect(rows).ToHaveCountAsync(emails.Count);
         Assert.Equal(emails.Order(StringComparer.Ordinal),
             (await rows.Locator("td:nth-of-type(1)").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
-        await Expect(rows.Filter(new() { HasText = "rep1@demo.terrain" })).ToContainTextAsync("Marcus Webb");
+        await Expect(rows.Filter(new() { HasText = DemoPeople.Rep1 })).ToContainTextAsync("Marcus Webb");
 
         await Screenshots.SaveAsync(page, "admin-users");
     }

@@ -14,7 +14,7 @@ public sealed class SignInTests(TerrainBrowser terrain) : BrowserTest(terrain)
         await page.GotoAsync("/Auth/Login");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
 
-        await page.GetByLabel("Email", new() { Exact = true }).FillAsync("rep3@demo.terrain");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(DemoPeople.Rep(3));
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Not-the-password-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
@@ -22,7 +22,7 @@ public sealed class SignInTests(TerrainBrowser terrain) : BrowserTest(terrain)
         await Expect(alert).ToBeVisibleAsync();
         await Expect(alert).ToHaveTextAsync("The email or password is wrong.");
         Assert.Equal("/Auth/Login", PathOf(page.Url));
-        await Expect(page.GetByLabel("Email", new() { Exact = true })).ToHaveValueAsync("rep3@demo.terrain");
+        await Expect(page.GetByLabel("Email", new() { Exact = true })).ToHaveValueAsync(DemoPeople.Rep(3));
         await Expect(page.GetByLabel("Password", new() { Exact = true })).ToHaveValueAsync("");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToHaveCountAsync(0);
 
@@ -39,7 +39,7 @@ public sealed class SignInTests(TerrainBrowser terrain) : BrowserTest(terrain)
 
         // The form takes focus on arrival, and Tab walks it in reading order.
         await Expect(email).ToBeFocusedAsync();
-        await page.Keyboard.TypeAsync("rep2@demo.terrain");
+        await page.Keyboard.TypeAsync(DemoPeople.Rep(2));
         await page.Keyboard.PressAsync("Tab");
         await Expect(password).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(DemoSeeder.Password);

@@ -12,7 +12,7 @@ public sealed class HomePageTests(TerrainBrowser terrain) : BrowserTest(terrain)
     public async Task Admin_home_page_shows_the_organisation_at_a_glance()
     {
         var accounts = await App.QueryAsync(db => db.Accounts.CountAsync());
-        var page = await SignInAsync("admin@demo.terrain");
+        var page = await SignInAsync(DemoPeople.Admin);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Welcome, Ada Admin");
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });

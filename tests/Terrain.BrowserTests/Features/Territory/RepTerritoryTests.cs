@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Terrain.BrowserTests.Infrastructure;
@@ -8,16 +9,13 @@ namespace Terrain.BrowserTests.Features.Territory;
 
 public sealed class RepTerritoryTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
-    private const string Rosa = "rep1@demo.terrain";
-    private const string Chloe = "rep5@demo.terrain";
-
     [Fact]
     public async Task Rep_sees_exactly_their_own_accounts_with_a_total()
     {
-        var mine = await AccountsOfAsync(Rosa);
-        var chloes = await AccountsOfAsync(Chloe);
+        var mine = await AccountsOfAsync(DemoPeople.Rep1);
+        var chloes = await AccountsOfAsync(DemoPeople.Rep5);
         Assert.InRange(mine.Count, 1, TerritoryPage.PageSize);
-        var page = await SignInAsync(Rosa);
+        var page = await SignInAsync(DemoPeople.Rep1);
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
             .GetByRole(AriaRole.Link, new() { Name = "My territory", Exact = true }).ClickAsync();
@@ -40,9 +38,9 @@ public sealed class RepTerritoryTests(TerrainBrowser terrain) : BrowserTest(terr
     [Fact]
     public async Task Choosing_a_segment_narrows_the_list_in_place_with_htmx()
     {
-        var smb = (await AccountsOfAsync(Rosa)).Where(a => a.Segment == "SMB").ToList();
+        var smb = (await AccountsOfAsync(DemoPeople.Rep1)).Where(a => a.Segment == "SMB").ToList();
         Assert.NotEmpty(smb);
-        var page = await SignInAsync(Rosa);
+        var page = await SignInAsync(DemoPeople.Rep1);
         await page.GotoAsync("/Territory");
         // Survives only if htmx swaps the table instead of the browser loading a new page.
         await page.EvaluateAsync("() => { window.terrainTestMarker = 'same document'; }");
@@ -54,6 +52,7 @@ public sealed class RepTerritoryTests(TerrainBrowser terrain) : BrowserTest(terr
         Assert.Equal(smb.Select(a => a.ExternalId).Order(StringComparer.Ordinal), (await ShownAccountIdsAsync(page)).Order(StringComparer.Ordinal));
         Assert.All(await page.Locator("#accounts tbody tr > td:nth-child(3)").AllInnerTextsAsync(), s => Assert.Equal("SMB", s));
         Assert.Equal("same document", await page.EvaluateAsync<string?>("() => window.terrainTestMarker"));
+        await Expect(page.Locator("header.topbar")).ToHaveCountAsync(1);
 
         await Screenshots.SaveAsync(page, "rep-territory-smb");
     }
@@ -61,9 +60,9 @@ public sealed class RepTerritoryTests(TerrainBrowser terrain) : BrowserTest(terr
     [Fact]
     public async Task Without_javascript_the_apply_button_filters_by_segment()
     {
-        var enterprise = (await AccountsOfAsync(Rosa)).Where(a => a.Segment == "Enterprise").ToList();
+        var enterprise = (await AccountsOfAsync(DemoPeople.Rep1)).Where(a => a.Segment == "Enterprise").ToList();
         Assert.NotEmpty(enterprise);
-        var page = await SignInAsync(Rosa, javaScriptEnabled: false);
+        var page = await SignInAsync(DemoPeople.Rep1, javaScriptEnabled: false);
         await page.GotoAsync("/Territory");
 
         await page.GetByLabel("Segment", new() { Exact = true }).SelectOptionAsync("Enterprise");
@@ -86,5 +85,5 @@ public sealed class RepTerritoryTests(TerrainBrowser terrain) : BrowserTest(terr
         await page.Locator("#accounts tbody tr > td:first-child .muted").AllInnerTextsAsync();
 
     /// <summary>The figure in a formatted amount, whatever currency symbol and grouping the server's culture uses.</summary>
-    private static decimal Digits(string formatted) => decimal.Parse(new string([.. formatted.Where(char.IsAsciiDigit)]), System.Globalization.CultureInfo.InvariantCulture);
+    private static decimal Digits(string formatted) => decimal.Parse(new string([.. formatted.Where(char.IsAsciiDigit)]), CultureInfo.InvariantCulture);
 }
