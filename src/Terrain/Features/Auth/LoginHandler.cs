@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Terrain.Infrastructure.Auth;
 using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Auth;
 
