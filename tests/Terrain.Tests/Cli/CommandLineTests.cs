@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Features.Demo;
+using Terrain.Infrastructure.Cli;
+using Terrain.Tests.Infrastructure;
+using Xunit;
+
+namespace Terrain.Tests.Cli;
+
+/// <summary>The verbs run in-process against their own database, as an operator would run them.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "terrain-cli", Guid.NewGuid().ToString("N"));
+    private string? _postgresName;
+
+    private string[] DatabaseArgs(Db db)
+    {
+        if (db == Db.Sqlite)
+        {
+            return [$"--Terrain:DataDirectory={_directory}"];
+        }
+
+        _postgresName ??= $"terrain_cli_{Guid.NewGuid():N}"[..30];
+        var connection = Databases.CreatePostgresDatabase(_postgresName);
+        return ["--Terrain:DatabaseProvider=Postgres", $"--ConnectionStrings:Terrain={connection}"];
+    }
+
+    private static AppDbContext Open(string[] args)
+    {
+        var builder = Terrain.Infrastructure.TerrainHost.CreateBuilder(args);
+        var settings = Terrain.Infrastructure.TerrainOptions.ResolveDatabase(builder.Configuration);
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        settings.Configure(options);
+        return new AppDbContext(options.Options);
+    }
+
+    private string WriteCsv(string name, string text)
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Theory, BothDatabases]
+    public async Task Migrate_users_add_and_import_work_from_the_command_line(Db db)
+    {
+        var dbArgs = DatabaseArgs(db);
+        Assert.Equal(0, await TerrainCli.RunAsync(["migrate", .. dbArgs]));
+        Assert.Equal(0, await TerrainCli.RunAsync(["users", "add", "--email", "boss@cli.test", "--name", "Boss", "--role", "Manager", "--password", "Cli-password-12", .. dbArgs]));
+        var users = WriteCsv("users.csv", "email,display_name,role,manager_email\nrep@cli.test,Cli Rep,Rep,boss@cli.test\n");
+        var accounts = WriteCsv("accounts.csv", "external_id,name,potential,owner_email\nC-1,Cli One,10,rep@cli.test\nC-2,Cli Two,20,\n");
+
+        Assert.Equal(0, await TerrainCli.RunAsync(["import", "users", users, .. dbArgs]));
+        Assert.Equal(0, await TerrainCli.RunAsync(["import", "accounts", accounts, .. dbArgs]));
+        Assert.Equal(0, await TerrainCli.RunAsync(["import", "accounts", accounts, .. dbArgs]));
+
+        await using var context = Open(dbArgs);
+        Assert.Equal(2, await context.Accounts.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("rep@cli.test", (await context.Accounts.Include(a => a.Owner).SingleAsync(a => a.ExternalId == "C-1", TestContext.Current.CancellationToken)).Owner!.Email);
+        Assert.NotNull((await context.Users.SingleAsync(u => u.Email == "boss@cli.test", TestContext.Current.CancellationToken)).PasswordHash);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Failures_exit_non_zero_and_change_nothing(Db db)
+    {
+        var dbArgs = DatabaseArgs(db);
+        var bad = WriteCsv("bad.csv", "external_id,name,potential\nB-1,Good,10\nB-2,Bad,-10\n");
+
+        Assert.Equal(1, await TerrainCli.RunAsync(["import", "accounts", bad, .. dbArgs]));
+        Assert.Equal(2, await TerrainCli.RunAsync(["import", "accounts", Path.Combine(_directory, "missing.csv"), .. dbArgs]));
+        Assert.Equal(1, await TerrainCli.RunAsync(["users", "add", "--email", "x@cli.test", "--name", "X", "--role", "Wizard", "--password", "Cli-password-12", .. dbArgs]));
+        Assert.NotEqual(0, await TerrainCli.RunAsync(["users", "add", "--email", "x@cli.test", .. dbArgs]));
+
+        await using var context = Open(dbArgs);
+        Assert.Equal(0, await context.Accounts.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await context.Users.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_partial_import_from_the_command_line_keeps_the_good_rows(Db db)
+    {
+        var dbArgs = DatabaseArgs(db);
+        var bad = WriteCsv("bad.csv", "external_id,name,potential\nB-1,Good,10\nB-2,Bad,-10\n");
+
+        Assert.Equal(0, await TerrainCli.RunAsync(["import", "accounts", bad, "--partial", .. dbArgs]));
+
+        await using var context = Open(dbArgs);
+        Assert.Equal(["B-1"], await context.Accounts.Select(a => a.ExternalId).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_demo_organisation_is_believable()
+    {
+        await using var context = Open([$"--Terrain:DataDirectory={_directory}"]);
+        await context.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<Terrain.Domain.AppUser>();
+        await new DemoSeeder(context, hasher, TimeProvider.System).SeedAsync(TestContext.Current.CancellationToken);
+
+        var users = await context.Users.Include(u => u.Manager).ToListAsync(TestContext.Current.CancellationToken);
+        var accounts = await context.Accounts.ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(12, users.Count);
+        Assert.All(Enumerable.Range(1, 4), i => Assert.Equal("manager1@demo.terrain", users.Single(u => u.Email == $"rep{i}@demo.terrain").Manager!.Email));
+        Assert.All(Enumerable.Range(5, 4), i => Assert.Equal("manager2@demo.terrain", users.Single(u => u.Email == $"rep{i}@demo.terrain").Manager!.Email));
+        Assert.Equal(400, accounts.Count);
+        Assert.Equal(400, accounts.Select(a => a.Name).Distinct().Count());
+        Assert.True(accounts.Select(a => a.Industry).Distinct().Count() >= 6);
+        Assert.Equal(["Enterprise", "Mid-Market", "SMB"], accounts.Select(a => a.Segment).Distinct().Order());
+        Assert.All(users.Where(u => u.Role == Terrain.Domain.Role.Rep), rep => Assert.InRange(accounts.Count(a => a.OwnerId == rep.Id), 30, 70));
+        Assert.Equal(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Success,
+            hasher.VerifyHashedPassword(users[0], users[0].PasswordHash!, DemoSeeder.Password));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new DemoSeeder(context, hasher, TimeProvider.System).SeedAsync(TestContext.Current.CancellationToken));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgresName is not null)
+        {
+            Databases.DropPostgresDatabase(_postgresName);
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
