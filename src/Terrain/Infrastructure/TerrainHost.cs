@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Terrain.Data;
@@ -90,6 +91,15 @@ public static class TerrainHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        if (app.Configuration.GetValue("Terrain:BehindProxy", false))
+        {
+            // Behind a load balancer that terminates TLS: trust its X-Forwarded-* headers.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseRequestLocalization(new RequestLocalizationOptions()
             .SetDefaultCulture(app.Configuration["Terrain:Culture"] ?? "en-US")
             .AddSupportedCultures(app.Configuration["Terrain:Culture"] ?? "en-US")
