@@ -56,11 +56,30 @@ public sealed class AppUser : IdentityUser<Guid>
         Role = role;
         Manager = manager;
         ManagerId = manager?.Id;
+        Touch();
     }
 
-    public void Deactivate() => IsActive = false;
+    /// <summary>Deactivated users cannot sign in; their history stays. Reports must be reassigned first.</summary>
+    public void Deactivate(int activeReports)
+    {
+        if (activeReports > 0)
+        {
+            throw new DomainException($"{DisplayName} still manages {activeReports} active user(s). Reassign them first.", "isActive");
+        }
 
-    public void Activate() => IsActive = true;
+        IsActive = false;
+        SecurityStamp = Guid.NewGuid().ToString("N");
+        Touch();
+    }
+
+    public void Activate()
+    {
+        IsActive = true;
+        Touch();
+    }
+
+    /// <summary>Identity's concurrency stamp doubles as the ETag that guards concurrent edits.</summary>
+    private void Touch() => ConcurrencyStamp = Guid.NewGuid().ToString("N");
 
     private void SetEmail(string email)
     {

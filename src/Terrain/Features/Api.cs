@@ -22,6 +22,7 @@ public static class Api
         services.AddScoped<AccountQueries>();
         services.AddScoped<UserQueries>();
         services.AddScoped<CreateUser>();
+        services.AddScoped<UpdateUser>();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
         services.AddScoped<ImportRunner>();
@@ -125,9 +126,49 @@ public static class Api
             .WithSummary("Users the caller may see: self, their team, or everyone.")
             .Produces<List<UserRow>>();
 
-        users.MapGet("/{id:guid}", async Task<Results<Ok<UserRow>, NotFound>> (Guid id, UserQueries queries, CancellationToken ct) =>
-                await queries.GetAsync(id, ct) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound())
-            .WithSummary("One user. 404 when it does not exist or is not visible to the caller.");
+        users.MapGet("/{id:guid}", async Task<Results<Ok<UserRow>, NotFound>> (Guid id, UserQueries queries, HttpResponse response, CancellationToken ct) =>
+            {
+                if (await queries.GetAsync(id, ct) is not { } user)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                response.Headers.ETag = ETags.Format(user.Version);
+                return TypedResults.Ok(user);
+            })
+            .WithSummary("One user, with its version as the ETag. 404 when it does not exist or is not visible to the caller.");
+
+        users.MapPatch("/{id:guid}", async Task<IResult> (Guid id, UpdateUser.Input input, HttpRequest request, HttpResponse response,
+                UpdateUser handler, UserQueries queries, CurrentUser me, CancellationToken ct) =>
+            {
+                if (!ETags.TryParse(request.Headers.IfMatch, out var version))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
+                        detail: "Send the user's ETag (from GET /api/v1/users/{id}) in If-Match, so that a concurrent edit is never overwritten.");
+                }
+
+                var (outcome, _, errors) = await handler.HandleAsync(id, input with { Version = version }, me.Id, ct);
+                switch (outcome)
+                {
+                    case UpdateOutcome.NotFound:
+                        return TypedResults.NotFound();
+                    case UpdateOutcome.Conflict:
+                        return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The user has changed",
+                            detail: errors["version"][0]);
+                    case UpdateOutcome.Invalid:
+                        return TypedResults.ValidationProblem(errors, title: "The user was not changed.");
+                }
+
+                var updated = await queries.GetAsync(id, ct);
+                response.Headers.ETag = ETags.Format(updated!.Version);
+                return TypedResults.Ok(updated);
+            })
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Change a user (admins only): name, role, manager, active, password. Requires If-Match.")
+            .Produces<UserRow>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
         users.MapPost("/", async (CreateUser.Input input, CreateUser handler, CurrentUser me, CancellationToken ct) =>
             {

@@ -56,7 +56,7 @@ public sealed class TerrainBrowser : IAsyncLifetime
         BaseUrl = _app.Urls.First();
 
         // Pages render server-side on a shared, sometimes busy machine: allow more than Playwright's 5 s default.
-        Assertions.SetDefaultExpectTimeout(10_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(Chromium.LaunchOptions);
     }
@@ -73,7 +73,7 @@ public sealed class TerrainBrowser : IAsyncLifetime
             TimezoneId = "UTC",
             JavaScriptEnabled = javaScriptEnabled,
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(45_000);
         return context;
     }
 

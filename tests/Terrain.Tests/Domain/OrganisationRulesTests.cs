@@ -44,7 +44,7 @@ public sealed class OrganisationRulesTests
     public void A_deactivated_manager_takes_no_new_reports()
     {
         var manager = Manager();
-        manager.Deactivate();
+        manager.Deactivate(0);
 
         Assert.Throws<DomainException>(() => AppUser.Create("rep@x.test", "Rep", Role.Rep, manager, Now));
     }

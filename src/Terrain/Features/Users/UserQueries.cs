@@ -16,7 +16,8 @@ public sealed record UserRow(
     bool IsActive,
     bool HasPassword,
     int Accounts,
-    decimal Potential);
+    decimal Potential,
+    string Version);
 
 public sealed class UserQueries(AccessPolicy access, AppDbContext db)
 {
@@ -44,5 +45,6 @@ public sealed class UserQueries(AccessPolicy access, AppDbContext db)
             u.Id, u.Email!, u.DisplayName, u.Role, u.ManagerId, u.Manager!.Email, u.Manager.DisplayName, u.IsActive,
             u.PasswordHash != null,
             db.Accounts.Count(a => a.OwnerId == u.Id),
-            db.Accounts.Where(a => a.OwnerId == u.Id).Sum(a => (decimal?)a.AnnualPotential) ?? 0));
+            db.Accounts.Where(a => a.OwnerId == u.Id).Sum(a => (decimal?)a.AnnualPotential) ?? 0,
+            u.ConcurrencyStamp ?? ""));
 }

@@ -1,0 +1,146 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain;
+
+namespace Terrain.Features.Users;
+
+public enum UpdateOutcome
+{
+    Updated,
+    NotFound,
+    Conflict,
+    Invalid,
+}
+
+/// <summary>
+/// An admin edits a user: name, role, manager, active flag, and optionally a new password. The caller states which
+/// version it edited (<see cref="Input.Version"/>); a stale version is a conflict, never a silent overwrite.
+/// </summary>
+public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, TimeProvider clock)
+{
+    public sealed record Input
+    {
+        [StringLength(200), Display(Name = "Display name")]
+        public string? DisplayName { get; init; }
+
+        public string? Role { get; init; }
+
+        /// <summary>The manager's email; an empty string removes the manager.</summary>
+        [Display(Name = "Manager email")]
+        public string? ManagerEmail { get; init; }
+
+        [Display(Name = "Active")]
+        public bool? IsActive { get; init; }
+
+        [DataType(DataType.Password), Display(Name = "New password")]
+        public string? Password { get; init; }
+
+        /// <summary>The version (ETag) the edit was based on.</summary>
+        public string? Version { get; init; }
+    }
+
+    public async Task<(UpdateOutcome Outcome, AppUser? User, Dictionary<string, string[]> Errors)> HandleAsync(
+        Guid id, Input input, Guid actorId, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var user = await db.Users.Include(u => u.Manager).ThenInclude(m => m!.Manager).FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return (UpdateOutcome.NotFound, null, errors);
+        }
+
+        if (input.Version is null || input.Version != user.ConcurrencyStamp)
+        {
+            errors["version"] = ["Someone else changed this user since you opened it. Reload to see their changes, then apply yours again."];
+            return (UpdateOutcome.Conflict, user, errors);
+        }
+
+        var before = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive };
+        var role = user.Role;
+        if (input.Role is not null && !Roles.TryParse(input.Role, out role))
+        {
+            errors["role"] = [$"Unknown role '{input.Role}'. Use one of: {Roles.Names}."];
+            return (UpdateOutcome.Invalid, user, errors);
+        }
+
+        var manager = user.Manager;
+        if (input.ManagerEmail is not null)
+        {
+            manager = null;
+            if (input.ManagerEmail.Trim().Length > 0)
+            {
+                var normalized = input.ManagerEmail.Trim().ToUpperInvariant();
+                manager = await db.Users.Include(u => u.Manager).ThenInclude(m => m!.Manager).FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
+                if (manager is null)
+                {
+                    errors["managerEmail"] = [$"No user has the email '{input.ManagerEmail.Trim()}'."];
+                    return (UpdateOutcome.Invalid, user, errors);
+                }
+            }
+        }
+
+        try
+        {
+            if (role != user.Role && user.Role == Role.Manager && await db.Users.AnyAsync(u => u.ManagerId == id && u.IsActive, ct))
+            {
+                throw new DomainException($"{user.DisplayName} still manages active users. Reassign them before changing the role.", "role");
+            }
+
+            user.Update(input.DisplayName ?? user.DisplayName, role, manager);
+            if (input.IsActive == false && user.IsActive)
+            {
+                if (id == actorId)
+                {
+                    throw new DomainException("You cannot deactivate yourself.", "isActive");
+                }
+
+                user.Deactivate(await db.Users.CountAsync(u => u.ManagerId == id && u.IsActive, ct));
+            }
+            else if (input.IsActive == true && !user.IsActive)
+            {
+                user.Activate();
+            }
+        }
+        catch (DomainException e)
+        {
+            errors[e.Field ?? ""] = [e.Message];
+            return (UpdateOutcome.Invalid, user, errors);
+        }
+
+        if (!string.IsNullOrEmpty(input.Password))
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                var result = await validator.ValidateAsync(users, user, input.Password);
+                if (!result.Succeeded)
+                {
+                    errors["password"] = result.Errors.Select(e => e.Description).ToArray();
+                    return (UpdateOutcome.Invalid, user, errors);
+                }
+            }
+
+            user.PasswordHash = users.PasswordHasher.HashPassword(user, input.Password);
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+        }
+
+        var after = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, PasswordChanged = !string.IsNullOrEmpty(input.Password) };
+        db.AuditEntries.Add(AuditEntry.Record(clock.GetUtcNow(), actorId, "user.updated", "User", id.ToString(),
+            JsonSerializer.Serialize(new { before, after })));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            errors["version"] = ["Someone else changed this user while you were saving. Reload and apply your changes again."];
+            return (UpdateOutcome.Conflict, user, errors);
+        }
+
+        return (UpdateOutcome.Updated, user, errors);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Tests.Infrastructure;
+using Xunit;
+
+namespace Terrain.Tests.Features.Users;
+
+public sealed class EditingUsersTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string> ETagAsync(HttpClient client, Guid id)
+    {
+        var response = await client.GetAsync($"/api/v1/users/{id}", Ct);
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag!.ToString();
+    }
+
+    private static Task<HttpResponseMessage> PatchAsync(HttpClient client, Guid id, object body, string? etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/users/{id}") { Content = JsonContent.Create(body) };
+        if (etag is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+        }
+
+        return client.SendAsync(request, Ct);
+    }
+
+    [Theory, BothDatabases]
+    public async Task An_edit_needs_the_current_etag_and_a_stale_one_is_refused(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var etag = await ETagAsync(admin, app.Org.Rep1.Id);
+
+        var missing = await PatchAsync(admin, app.Org.Rep1.Id, new { displayName = "No Header" }, null);
+        var first = await PatchAsync(admin, app.Org.Rep1.Id, new { displayName = "Rosa Renamed", managerEmail = "manager2@test.terrain" }, etag);
+        var second = await PatchAsync(admin, app.Org.Rep1.Id, new { displayName = "Lost Update" }, etag);
+
+        Assert.Equal(HttpStatusCode.PreconditionRequired, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(etag, first.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, second.StatusCode);
+        var stored = await app.WithDbAsync(d => d.Users.SingleAsync(u => u.Id == app.Org.Rep1.Id, Ct));
+        Assert.Equal("Rosa Renamed", stored.DisplayName);
+        Assert.Equal(app.Org.Manager2.Id, stored.ManagerId);
+        Assert.True(await app.WithDbAsync(d => d.AuditEntries.AnyAsync(e => e.Action == "user.updated" && e.EntityId == app.Org.Rep1.Id.ToString(), Ct)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Setting_a_password_lets_an_imported_user_sign_in_and_deactivating_stops_them(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        await admin.PostAsync("/api/v1/imports/users", Features.Imports.ImportingAccountsTests.Csv("email,display_name,role,manager_email\nimported@test.terrain,Imported,Rep,manager1@test.terrain\n"), Ct);
+        var id = await app.WithDbAsync(d => d.Users.Where(u => u.Email == "imported@test.terrain").Select(u => u.Id).SingleAsync(Ct));
+        var login = () => app.Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { email = "imported@test.terrain", password = "Imported-pass-1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await login()).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(admin, id, new { password = "Imported-pass-1" }, await ETagAsync(admin, id))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await login()).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(admin, id, new { isActive = false }, await ETagAsync(admin, id))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await login()).StatusCode);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Rules_that_protect_the_organisation_name_the_field(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var cases = new (Guid Id, object Body, string Field)[]
+        {
+            (app.Org.Manager1.Id, new { isActive = false }, "isActive"),
+            (app.Org.Admin.Id, new { isActive = false }, "isActive"),
+            (app.Org.Manager1.Id, new { role = "Rep", managerEmail = "manager2@test.terrain" }, "role"),
+            (app.Org.Rep1.Id, new { managerEmail = "" }, "managerEmail"),
+            (app.Org.Rep1.Id, new { role = "Overlord" }, "role"),
+            (app.Org.Rep1.Id, new { password = "weak" }, "password"),
+        };
+
+        foreach (var (id, body, field) in cases)
+        {
+            var response = await PatchAsync(admin, id, body, await ETagAsync(admin, id));
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{JsonSerializer.Serialize(body)}: {response.StatusCode} {problem}");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected {field}: {problem}");
+        }
+    }
+
+    [Theory, BothDatabases]
+    public async Task Two_admins_editing_the_same_user_in_the_ui_get_a_conflict_not_a_lost_update(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var first = await app.BrowserAsAsync("admin@test.terrain");
+        var second = await app.BrowserAsAsync("admin@test.terrain");
+        var path = $"/Admin/Users/Edit/{app.Org.Rep2.Id}";
+
+        async Task<Dictionary<string, string>> FormAsync(HttpClient client, string name)
+        {
+            var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(path, Ct));
+            return new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+                ["Input.Version"] = document.QuerySelector("input[name='Input.Version']")!.GetAttribute("value")!,
+                ["Input.DisplayName"] = name,
+                ["Input.Role"] = "Rep",
+                ["Input.ManagerEmail"] = "manager1@test.terrain",
+                ["Input.IsActive"] = "true",
+            };
+        }
+
+        var firstForm = await FormAsync(first, "First Name");
+        var secondForm = await FormAsync(second, "Second Name");
+        var saved = await first.PostAsync(path, new FormUrlEncodedContent(firstForm), Ct);
+        var conflict = await second.PostAsync(path, new FormUrlEncodedContent(secondForm), Ct);
+        var html = await conflict.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, conflict.StatusCode);
+        Assert.Contains("Someone else changed this user", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Second Name\"", html, StringComparison.Ordinal);
+        Assert.Equal("First Name", await app.WithDbAsync(d => d.Users.Where(u => u.Id == app.Org.Rep2.Id).Select(u => u.DisplayName).SingleAsync(Ct)));
+    }
+}
