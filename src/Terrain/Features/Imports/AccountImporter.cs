@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
@@ -26,16 +25,10 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
     public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        progress?.Report(new ImportProgress("Reading", 0, 0));
-        var (rows, issues) = CsvTable.Read(csv, Columns);
-        if (rows.Count == 0 && issues.Count == 0)
+        var (rows, issues, failed) = ImportFile.Read(ImportKind.Accounts, csv, Columns, partial, progress);
+        if (failed is not null)
         {
-            issues.Add(new ImportIssue(1, null, "The file has a header but no rows."));
-        }
-
-        if (issues.Any(i => i.Line == 1) || rows.Count == 0)
-        {
-            return ImportReport.Failed(ImportKind.Accounts, rows.Count, issues, partial);
+            return failed;
         }
 
         var users = await db.Users.ToDictionaryAsync(u => u.Id, ct);
@@ -68,11 +61,11 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
         }
 
         progress?.Report(new ImportProgress("Saving", 0, created + updated));
-        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "import.accounts", "Import", now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            JsonSerializer.Serialize(new { rows = rows.Count, created, updated, unchanged, rejected = rejected.Count, partial })));
+        var report = new ImportReport(ImportKind.Accounts, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
+        ImportFile.Audit(db, report, actorId, now);
         await db.SaveChangesAsync(ct);
         progress?.Report(new ImportProgress("Saving", created + updated, created + updated));
-        return new ImportReport(ImportKind.Accounts, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
+        return report;
 
         ImportIssue? Apply(CsvRow row)
         {

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
@@ -24,16 +22,10 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock)
     public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        progress?.Report(new ImportProgress("Reading", 0, 0));
-        var (rows, issues) = CsvTable.Read(csv, Columns);
-        if (rows.Count == 0 && issues.Count == 0)
+        var (rows, issues, unreadable) = ImportFile.Read(ImportKind.Users, csv, Columns, partial, progress);
+        if (unreadable is not null)
         {
-            issues.Add(new ImportIssue(1, null, "The file has a header but no rows."));
-        }
-
-        if (issues.Any(i => i.Line == 1) || rows.Count == 0)
-        {
-            return ImportReport.Failed(ImportKind.Users, rows.Count, issues, partial);
+            return unreadable;
         }
 
         var users = await db.Users.Include(u => u.Manager).ToDictionaryAsync(u => u.Email!, StringComparer.OrdinalIgnoreCase, ct);
@@ -93,11 +85,11 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock)
             return ImportReport.Failed(ImportKind.Users, rows.Count, rejected, partial);
         }
 
-        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "import.users", "Import", now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            JsonSerializer.Serialize(new { rows = rows.Count, created, updated, unchanged, rejected = rejected.Count, partial })));
+        var report = new ImportReport(ImportKind.Users, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
+        ImportFile.Audit(db, report, actorId, now);
         await db.SaveChangesAsync(ct);
         progress?.Report(new ImportProgress("Saving", rows.Count, rows.Count));
-        return new ImportReport(ImportKind.Users, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
+        return report;
 
         ImportIssue? Apply(Candidate c)
         {
