@@ -20,10 +20,10 @@ public sealed class PlatformTests
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
     }
 
-    [Fact]
-    public async Task Pages_carry_security_headers_and_a_csp_without_inline_script()
+    [Theory, BothDatabases]
+    public async Task Pages_carry_security_headers_and_a_csp_without_inline_script(Db db)
     {
-        var app = await TestApp.StartAsync(Db.Sqlite);
+        var app = await TestApp.StartAsync(db);
 
         var response = await app.Anonymous().GetAsync("/Auth/Login", Ct);
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
@@ -37,10 +37,10 @@ public sealed class PlatformTests
         Assert.DoesNotMatch("<script(?![^>]*\\bsrc=)[^>]*>", html);
     }
 
-    [Fact]
-    public async Task Every_form_carries_an_antiforgery_token()
+    [Theory, BothDatabases]
+    public async Task Every_form_carries_an_antiforgery_token(Db db)
     {
-        var app = await TestApp.StartAsync(Db.Sqlite);
+        var app = await TestApp.StartAsync(db);
         var admin = await app.BrowserAsAsync("admin@test.terrain");
 
         foreach (var path in new[] { "/", "/Territory", "/Admin/Users/Create", "/Admin/Imports", "/Auth/Logout" })
@@ -53,10 +53,10 @@ public sealed class PlatformTests
         }
     }
 
-    [Fact]
-    public async Task The_openapi_document_describes_every_api_endpoint()
+    [Theory, BothDatabases]
+    public async Task The_openapi_document_describes_every_api_endpoint(Db db)
     {
-        var app = await TestApp.StartAsync(Db.Sqlite);
+        var app = await TestApp.StartAsync(db);
         var client = await app.ApiAsAsync("rep1@test.terrain");
 
         var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", Ct)).RootElement;
@@ -72,10 +72,10 @@ public sealed class PlatformTests
             .Value.GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("text/csv", out _));
     }
 
-    [Fact]
-    public async Task Api_errors_are_problem_details()
+    [Theory, BothDatabases]
+    public async Task Api_errors_are_problem_details(Db db)
     {
-        var app = await TestApp.StartAsync(Db.Sqlite);
+        var app = await TestApp.StartAsync(db);
         var client = await app.ApiAsAsync("rep1@test.terrain");
 
         var missing = await client.GetAsync($"/api/v1/accounts/{Guid.NewGuid()}", Ct);
@@ -86,10 +86,10 @@ public sealed class PlatformTests
         Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task A_missing_page_shows_a_friendly_not_found_page()
+    [Theory, BothDatabases]
+    public async Task A_missing_page_shows_a_friendly_not_found_page(Db db)
     {
-        var app = await TestApp.StartAsync(Db.Sqlite);
+        var app = await TestApp.StartAsync(db);
         var browser = await app.BrowserAsAsync("rep1@test.terrain");
 
         var response = await browser.GetAsync("/No/Such/Page", Ct);
