@@ -1,0 +1,205 @@
+namespace Terrain.Domain.Planning;
+
+public enum PlanStatus
+{
+    Draft = 0,
+    Submitted = 1,
+    ChangesRequested = 2,
+    Approved = 3,
+}
+
+/// <summary>Who is acting: the only facts the workflow needs about a person.</summary>
+public sealed record Actor(Guid Id, Role Role);
+
+/// <summary>One step of a plan's life, kept forever: who moved it, when, from and to, and why.</summary>
+public sealed record PlanTransition(PlanStatus From, PlanStatus To, Guid ById, DateTimeOffset At, int Version, string? Comment);
+
+/// <summary>
+/// A rep's territory plan in one cycle. Draft → Submitted → ChangesRequested → Submitted → … → Approved.
+/// Only the rep submits; only the rep's manager or a leader requests changes or approves, and never the rep.
+/// An approved plan is read-only: amending starts a new working version while the approved one stays in force.
+/// Every illegal move throws; none is silently ignored.
+/// </summary>
+public sealed class Plan
+{
+    private Plan()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid CycleId { get; private set; }
+
+    public Guid OwnerId { get; private set; }
+
+    public PlanStatus Status { get; private set; }
+
+    /// <summary>The version being worked on; each submission snapshots it.</summary>
+    public int WorkingVersion { get; private set; } = 1;
+
+    /// <summary>The approved version in force, if any; it stays in force while an amendment is under way.</summary>
+    public int? ApprovedVersion { get; private set; }
+
+    /// <summary>The first submission of the current working version: the approval window runs from here.</summary>
+    public DateTimeOffset? FirstSubmittedAt { get; private set; }
+
+    public DateTimeOffset? LastSubmittedAt { get; private set; }
+
+    public DateTimeOffset? ApprovedAt { get; private set; }
+
+    public Guid? ApprovedById { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public string ConcurrencyToken { get; private set; } = "";
+
+    public bool IsAmendment => ApprovedVersion is not null && Status != PlanStatus.Approved;
+
+    public bool IsEditable => Status is PlanStatus.Draft or PlanStatus.ChangesRequested;
+
+    public static Plan StartDraft(Guid cycleId, Guid ownerId, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        CycleId = cycleId,
+        OwnerId = ownerId,
+        Status = PlanStatus.Draft,
+        CreatedAt = now,
+        UpdatedAt = now,
+        ConcurrencyToken = Guid.NewGuid().ToString("N"),
+    };
+
+    public PlanTransition Submit(Actor actor, PlanningCycle cycle, IReadOnlyCollection<string> blockingProblems, DateTimeOffset now)
+    {
+        cycle.EnsureOpen();
+        if (actor.Id != OwnerId)
+        {
+            throw new DomainException("Only the rep who owns the plan submits it.", "status");
+        }
+
+        EnsureIn("submit", PlanStatus.Draft, PlanStatus.ChangesRequested);
+        if (blockingProblems.Count > 0)
+        {
+            throw new DomainException($"The plan is not complete: {string.Join("; ", blockingProblems)}", "sections");
+        }
+
+        FirstSubmittedAt ??= now;
+        LastSubmittedAt = now;
+        return Move(PlanStatus.Submitted, actor, now, null);
+    }
+
+    public PlanTransition RequestChanges(Actor actor, Guid? ownerManagerId, PlanningCycle cycle, string? comment, DateTimeOffset now)
+    {
+        cycle.EnsureOpen();
+        EnsureReviewer(actor, ownerManagerId, "request changes to");
+        EnsureIn("request changes to", PlanStatus.Submitted);
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            throw new DomainException("Say what needs to change: a comment is required.", "comment");
+        }
+
+        if (comment.Length > 4000)
+        {
+            throw new DomainException("The comment is longer than 4,000 characters.", "comment");
+        }
+
+        return Move(PlanStatus.ChangesRequested, actor, now, comment.Trim());
+    }
+
+    public PlanTransition Approve(Actor actor, Guid? ownerManagerId, PlanningCycle cycle, string? comment, DateTimeOffset now)
+    {
+        cycle.EnsureOpen();
+        EnsureReviewer(actor, ownerManagerId, "approve");
+        EnsureIn("approve", PlanStatus.Submitted);
+        ApprovedVersion = WorkingVersion;
+        ApprovedAt = now;
+        ApprovedById = actor.Id;
+        return Move(PlanStatus.Approved, actor, now, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim());
+    }
+
+    /// <summary>Starts a new working version of an approved plan; the approved version stays in force.</summary>
+    public PlanTransition Amend(Actor actor, PlanningCycle cycle, DateTimeOffset now)
+    {
+        cycle.EnsureOpen();
+        if (actor.Id != OwnerId)
+        {
+            throw new DomainException("Only the rep who owns the plan amends it.", "status");
+        }
+
+        EnsureIn("amend", PlanStatus.Approved);
+        WorkingVersion++;
+        FirstSubmittedAt = null;
+        LastSubmittedAt = null;
+        return Move(PlanStatus.Draft, actor, now, null);
+    }
+
+    /// <summary>Guards every content edit.</summary>
+    public void EnsureEditable(Actor actor, PlanningCycle cycle)
+    {
+        cycle.EnsureOpen();
+        if (actor.Id != OwnerId)
+        {
+            throw new DomainException("Only the rep who owns the plan edits it; reviewers comment.", "status");
+        }
+
+        if (!IsEditable)
+        {
+            throw new DomainException(Status == PlanStatus.Approved
+                ? "The plan is approved and read-only. Amend it to start a new version."
+                : "The plan is waiting for review and cannot be edited until changes are requested.", "status");
+        }
+    }
+
+    public void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        ConcurrencyToken = Guid.NewGuid().ToString("N");
+    }
+
+    private void EnsureReviewer(Actor actor, Guid? ownerManagerId, string verb)
+    {
+        if (actor.Id == OwnerId)
+        {
+            throw new DomainException($"A rep cannot {verb} their own plan.", "status");
+        }
+
+        var allowed = actor.Role == Role.Leader || (actor.Role == Role.Manager && ownerManagerId == actor.Id);
+        if (!allowed)
+        {
+            throw new DomainException($"Only the rep's manager or a sales leader can {verb} this plan.", "status");
+        }
+    }
+
+    private void EnsureIn(string verb, params PlanStatus[] allowed)
+    {
+        if (!allowed.Contains(Status))
+        {
+            throw new DomainException($"A plan that is {Describe(Status)} cannot be {Past(verb)}.", "status");
+        }
+    }
+
+    private PlanTransition Move(PlanStatus to, Actor actor, DateTimeOffset now, string? comment)
+    {
+        var transition = new PlanTransition(Status, to, actor.Id, now, WorkingVersion, comment);
+        Status = to;
+        Touch(now);
+        return transition;
+    }
+
+    private static string Describe(PlanStatus status) => status switch
+    {
+        PlanStatus.Draft => "a draft",
+        PlanStatus.Submitted => "submitted",
+        PlanStatus.ChangesRequested => "waiting for the rep's changes",
+        _ => "approved",
+    };
+
+    private static string Past(string verb) => verb switch
+    {
+        "submit" => "submitted",
+        "approve" => "approved",
+        "amend" => "amended",
+        _ => "sent back with changes requested",
+    };
+}

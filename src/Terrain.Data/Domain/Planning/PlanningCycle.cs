@@ -1,0 +1,218 @@
+namespace Terrain.Domain.Planning;
+
+public enum CycleStatus
+{
+    Open = 0,
+    Closed = 1,
+}
+
+/// <summary>
+/// One planning round, e.g. "FY2027": the period the plans cover, split into quarters, and the deadlines of our
+/// process. Drafts are due at most 14 days after kickoff; a plan must be approved within the approval window
+/// (at most 14 days) after the rep first submits it. Deadlines fall at the end of the day in the cycle's time zone.
+/// </summary>
+public sealed class PlanningCycle
+{
+    public const int MaxDraftDays = 14;
+    public const int MaxApprovalWindowDays = 14;
+
+    private PlanningCycle()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; } = "";
+
+    public DateOnly PeriodStart { get; private set; }
+
+    public DateOnly PeriodEnd { get; private set; }
+
+    public DateOnly Kickoff { get; private set; }
+
+    public DateOnly DraftDue { get; private set; }
+
+    public int ApprovalWindowDays { get; private set; }
+
+    /// <summary>IANA time zone in which the deadlines' days begin and end.</summary>
+    public string TimeZone { get; private set; } = "UTC";
+
+    public CycleStatus Status { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public Guid CreatedById { get; private set; }
+
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    public string Version { get; private set; } = "";
+
+    public static PlanningCycle Open(CycleSchedule schedule, Guid leaderId, DateTimeOffset now)
+    {
+        var cycle = new PlanningCycle
+        {
+            Id = Guid.CreateVersion7(now),
+            CreatedAt = now,
+            CreatedById = leaderId,
+            Status = CycleStatus.Open,
+        };
+        cycle.Reschedule(schedule);
+        return cycle;
+    }
+
+    public void Reschedule(CycleSchedule schedule)
+    {
+        EnsureOpen();
+        schedule.Validate();
+        Name = schedule.Name.Trim();
+        PeriodStart = schedule.PeriodStart;
+        PeriodEnd = schedule.PeriodEnd;
+        Kickoff = schedule.Kickoff;
+        DraftDue = schedule.DraftDue;
+        ApprovalWindowDays = schedule.ApprovalWindowDays;
+        TimeZone = schedule.TimeZone;
+        Version = Guid.NewGuid().ToString("N");
+    }
+
+    public void Close(DateTimeOffset now)
+    {
+        EnsureOpen();
+        Status = CycleStatus.Closed;
+        ClosedAt = now;
+        Version = Guid.NewGuid().ToString("N");
+    }
+
+    public void EnsureOpen()
+    {
+        if (Status == CycleStatus.Closed)
+        {
+            throw new DomainException($"The cycle {Name} is closed; its plans are read-only.", "cycle");
+        }
+    }
+
+    public IReadOnlyList<Quarter> Quarters => Quarter.Split(PeriodStart, PeriodEnd);
+
+    public bool Contains(DateOnly date) => date >= PeriodStart && date <= PeriodEnd;
+
+    /// <summary>The instant the draft deadline passes: the end of the due day in the cycle's time zone.</summary>
+    public DateTimeOffset DraftDeadline => Deadlines.EndOfDay(DraftDue, TimeZone);
+
+    /// <summary>The instant the approval window after a first submission closes.</summary>
+    public DateTimeOffset ApprovalDeadline(DateTimeOffset firstSubmittedAt)
+    {
+        var submittedDay = Deadlines.LocalDate(firstSubmittedAt, TimeZone);
+        return Deadlines.EndOfDay(submittedDay.AddDays(ApprovalWindowDays), TimeZone);
+    }
+}
+
+public sealed record CycleSchedule(
+    string Name,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
+    DateOnly Kickoff,
+    DateOnly DraftDue,
+    int ApprovalWindowDays = PlanningCycle.MaxApprovalWindowDays,
+    string TimeZone = "UTC")
+{
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.Trim().Length > 100)
+        {
+            throw new DomainException("A cycle needs a name of at most 100 characters, e.g. FY2027.", "name");
+        }
+
+        if (PeriodEnd <= PeriodStart)
+        {
+            throw new DomainException("The period must end after it starts.", "periodEnd");
+        }
+
+        if (Quarter.Split(PeriodStart, PeriodEnd).Count == 0)
+        {
+            throw new DomainException(
+                "The period must be whole quarters: 3, 6, 9 or 12 months, ending the day before a quarter would start " +
+                $"(e.g. {PeriodStart:yyyy-MM-dd} to {PeriodStart.AddMonths(12).AddDays(-1):yyyy-MM-dd}).", "periodEnd");
+        }
+
+        if (DraftDue < Kickoff)
+        {
+            throw new DomainException("The draft cannot be due before the kickoff.", "draftDue");
+        }
+
+        if (DraftDue.DayNumber - Kickoff.DayNumber > PlanningCycle.MaxDraftDays)
+        {
+            throw new DomainException(
+                $"Drafts are due at most {PlanningCycle.MaxDraftDays} days after kickoff; {DraftDue:yyyy-MM-dd} is {DraftDue.DayNumber - Kickoff.DayNumber} days after {Kickoff:yyyy-MM-dd}.",
+                "draftDue");
+        }
+
+        if (ApprovalWindowDays is < 1 or > PlanningCycle.MaxApprovalWindowDays)
+        {
+            throw new DomainException(
+                $"The approval window is 1 to {PlanningCycle.MaxApprovalWindowDays} days after the first submission.", "approvalWindowDays");
+        }
+
+        if (!Deadlines.IsKnownTimeZone(TimeZone))
+        {
+            throw new DomainException($"Unknown time zone '{TimeZone}'. Use an IANA name such as Europe/Berlin or America/Chicago.", "timeZone");
+        }
+    }
+}
+
+public sealed record Quarter(int Number, DateOnly Start, DateOnly End)
+{
+    public string Label => $"Q{Number}";
+
+    /// <summary>Consecutive three-month quarters from the start; empty when the period is not whole quarters (1 to 4).</summary>
+    public static IReadOnlyList<Quarter> Split(DateOnly start, DateOnly end)
+    {
+        var quarters = new List<Quarter>();
+        var cursor = start;
+        for (var n = 1; n <= 4; n++)
+        {
+            var next = start.AddMonths(3 * n);
+            quarters.Add(new Quarter(n, cursor, next.AddDays(-1)));
+            if (next.AddDays(-1) == end)
+            {
+                return quarters;
+            }
+
+            if (next.AddDays(-1) > end)
+            {
+                break;
+            }
+
+            cursor = next;
+        }
+
+        return [];
+    }
+}
+
+public static class Deadlines
+{
+    public static bool IsKnownTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+
+    public static DateOnly LocalDate(DateTimeOffset instant, string timeZone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
+
+    /// <summary>The first instant of the next day in that zone: a deadline "on" a day lasts the whole day.</summary>
+    public static DateTimeOffset EndOfDay(DateOnly day, string timeZone)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        var nextMidnight = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(nextMidnight))
+        {
+            nextMidnight = nextMidnight.AddMinutes(30);
+        }
+
+        return new DateTimeOffset(nextMidnight, zone.GetUtcOffset(nextMidnight)).ToUniversalTime();
+    }
+
+    /// <summary>Whole days left until a deadline, counted in the zone's calendar; negative once it has passed.</summary>
+    public static int DaysLeft(DateTimeOffset now, DateTimeOffset deadline, string timeZone)
+    {
+        var today = LocalDate(now, timeZone);
+        var lastDay = LocalDate(deadline.AddTicks(-1), timeZone);
+        return lastDay.DayNumber - today.DayNumber;
+    }
+}
