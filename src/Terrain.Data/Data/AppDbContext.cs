@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 
 namespace Terrain.Data;
 
@@ -15,6 +16,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Account> Accounts => Set<Account>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<PlanningCycle> Cycles => Set<PlanningCycle>();
+
+    public DbSet<Plan> Plans => Set<Plan>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -23,6 +23,8 @@ public static class Api
         services.AddScoped<UserQueries>();
         services.AddScoped<CreateUser>();
         services.AddScoped<UpdateUser>();
+        services.AddScoped<Cycles.CycleHandlers>();
+        services.AddScoped<Plans.PlanHandlers>();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
         services.AddScoped<ImportRunner>();
@@ -37,6 +39,8 @@ public static class Api
         api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.");
         MapUsers(api.MapGroup("/users").WithTags("Users"));
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
+        Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
+        Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.Admin)
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -143,8 +147,7 @@ public static class Api
             {
                 if (!ETags.TryParse(request.Headers.IfMatch, out var version))
                 {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-                        detail: "Send the user's ETag (from GET /api/v1/users/{id}) in If-Match, so that a concurrent edit is never overwritten.");
+                    return ETags.Required("user");
                 }
 
                 var (outcome, _, errors) = await handler.HandleAsync(id, input with { Version = version }, me.Id, ct);

@@ -75,9 +75,33 @@ public sealed class AuthorizationTableTests
             _ => JsonContent.Create(new { displayName = "Renamed" })),
         new("GET", "api/v1/accounts/", _ => "/api/v1/accounts?owner=me", "401", "200", "200", "200", "200"),
         new("GET", "api/v1/accounts/{id:guid}", o => $"/api/v1/accounts/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "401", "404", "404", "200", "200"),
+        new("GET", "api/v1/cycles/", _ => "/api/v1/cycles", "401", "200", "200", "200", "200"),
+        new("POST", "api/v1/cycles/", _ => "/api/v1/cycles", "401", "403", "403", "201", "201", _ => NewCycle()),
+        new("GET", "api/v1/cycles/{id:guid}", o => $"/api/v1/cycles/{o.Cycle.Id}", "401", "200", "200", "200", "200"),
+        new("PATCH", "api/v1/cycles/{id:guid}", o => $"/api/v1/cycles/{o.Cycle.Id}", "401", "403", "403", "428", "428",
+            _ => JsonContent.Create(new { name = "Renamed" })),
+        new("GET", "api/v1/plans/", o => $"/api/v1/plans?cycle={o.Cycle.Id}", "401", "200", "200", "200", "200"),
+        new("GET", "api/v1/plans/{id:guid}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}", "401", "404", "404", "200", "200"),
+        new("GET", "api/v1/plans/{id:guid}/history", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/history", "401", "404", "404", "200", "200"),
+        new("POST", "api/v1/plans/{id:guid}/submit", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/submit", "401", "404", "404", "403", "403"),
+        new("POST", "api/v1/plans/{id:guid}/request-changes", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/request-changes", "401", "404", "404", "409", "403",
+            _ => JsonContent.Create(new { comment = "More detail" })),
+        new("POST", "api/v1/plans/{id:guid}/approve", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/approve", "401", "404", "404", "409", "403"),
+        new("POST", "api/v1/plans/{id:guid}/amend", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/amend", "401", "404", "404", "403", "403"),
         new("POST", "api/v1/imports/{kind}", _ => "/api/v1/imports/accounts", "401", "403", "403", "403", "200",
             _ => new StringContent("external_id,name,potential\nNEW-1,New Account,1000\n", Encoding.UTF8, "text/csv")),
     ];
+
+    private static int _cycles;
+
+    private static JsonContent NewCycle() => JsonContent.Create(new
+    {
+        name = $"Table cycle {Interlocked.Increment(ref _cycles)}",
+        periodStart = "2028-01-01",
+        periodEnd = "2028-12-31",
+        kickoff = "2027-12-01",
+        draftDue = "2027-12-10",
+    });
 
     [Fact]
     public async Task Every_endpoint_has_a_row()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 
 namespace Terrain.Tests.Infrastructure;
 
@@ -39,6 +40,11 @@ public sealed class TestOrg
 
     public required IReadOnlyList<Account> Accounts { get; init; }
 
+    /// <summary>An open cycle, FY2027, with a draft plan for each rep.</summary>
+    public required PlanningCycle Cycle { get; init; }
+
+    public required IReadOnlyDictionary<Guid, Plan> PlanOf { get; init; }
+
     public IEnumerable<AppUser> Everyone => [Admin, Leader, Manager1, Manager2, Rep1, Rep2, Rep3];
 
     public static async Task<TestOrg> SeedAsync(AppDbContext db, DateTimeOffset now)
@@ -61,6 +67,9 @@ public sealed class TestOrg
             AccountBuilder.For(rep3, "R3-2", "Eta Software", 10_000, now),
             AccountBuilder.For(null, "UN-1", "Theta Unassigned", 5_000, now),
         };
+        var cycle = PlanningCycle.Open(
+            new CycleSchedule("FY2027", new(2027, 1, 1), new(2027, 12, 31), new(2026, 11, 23), new(2026, 12, 7), 14, "UTC"), leader.Id, now);
+        var plans = new[] { rep1, rep2, rep3 }.ToDictionary(r => r.Id, r => Plan.StartDraft(cycle.Id, r.Id, now));
         var org = new TestOrg
         {
             Admin = admin,
@@ -71,9 +80,13 @@ public sealed class TestOrg
             Rep2 = rep2,
             Rep3 = rep3,
             Accounts = accounts,
+            Cycle = cycle,
+            PlanOf = plans,
         };
         db.Users.AddRange(org.Everyone);
         db.Accounts.AddRange(accounts);
+        db.Cycles.Add(cycle);
+        db.Plans.AddRange(plans.Values);
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
         return org;

@@ -75,7 +75,7 @@ public sealed class Plan
         cycle.EnsureOpen();
         if (actor.Id != OwnerId)
         {
-            throw new DomainException("Only the rep who owns the plan submits it.", "status");
+            throw new NotAllowedException("Only the rep who owns the plan submits it.");
         }
 
         EnsureIn("submit", PlanStatus.Draft, PlanStatus.ChangesRequested);
@@ -124,7 +124,7 @@ public sealed class Plan
         cycle.EnsureOpen();
         if (actor.Id != OwnerId)
         {
-            throw new DomainException("Only the rep who owns the plan amends it.", "status");
+            throw new NotAllowedException("Only the rep who owns the plan amends it.");
         }
 
         EnsureIn("amend", PlanStatus.Approved);
@@ -140,14 +140,14 @@ public sealed class Plan
         cycle.EnsureOpen();
         if (actor.Id != OwnerId)
         {
-            throw new DomainException("Only the rep who owns the plan edits it; reviewers comment.", "status");
+            throw new NotAllowedException("Only the rep who owns the plan edits it; reviewers comment.");
         }
 
         if (!IsEditable)
         {
-            throw new DomainException(Status == PlanStatus.Approved
+            throw new InvalidStateException(Status == PlanStatus.Approved
                 ? "The plan is approved and read-only. Amend it to start a new version."
-                : "The plan is waiting for review and cannot be edited until changes are requested.", "status");
+                : "The plan is waiting for review and cannot be edited until changes are requested.");
         }
     }
 
@@ -161,13 +161,13 @@ public sealed class Plan
     {
         if (actor.Id == OwnerId)
         {
-            throw new DomainException($"A rep cannot {verb} their own plan.", "status");
+            throw new NotAllowedException($"A rep cannot {verb} their own plan.");
         }
 
         var allowed = actor.Role == Role.Leader || (actor.Role == Role.Manager && ownerManagerId == actor.Id);
         if (!allowed)
         {
-            throw new DomainException($"Only the rep's manager or a sales leader can {verb} this plan.", "status");
+            throw new NotAllowedException($"Only the rep's manager or a sales leader can {verb} this plan.");
         }
     }
 
@@ -175,7 +175,7 @@ public sealed class Plan
     {
         if (!allowed.Contains(Status))
         {
-            throw new DomainException($"A plan that is {Describe(Status)} cannot be {Past(verb)}.", "status");
+            throw new InvalidStateException($"A plan that is {Describe(Status)} cannot be {Past(verb)}.");
         }
     }
 

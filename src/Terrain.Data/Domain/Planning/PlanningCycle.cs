@@ -86,7 +86,7 @@ public sealed class PlanningCycle
     {
         if (Status == CycleStatus.Closed)
         {
-            throw new DomainException($"The cycle {Name} is closed; its plans are read-only.", "cycle");
+            throw new InvalidStateException($"The cycle {Name} is closed; its plans are read-only.", "cycle");
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 
 namespace Terrain.Infrastructure.Auth;
 
@@ -41,6 +42,23 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
             _ => accounts.Where(a => a.OwnerId == me),
         };
     }
+
+    public bool CanRunCycles => user.Role is Role.Leader or Role.Admin;
+
+    /// <summary>The plans the current user may read: own, the team's, or all.</summary>
+    public IQueryable<Plan> VisiblePlans()
+    {
+        var plans = db.Plans.AsNoTracking();
+        var me = user.Id;
+        return user.Role switch
+        {
+            Role.Admin or Role.Leader => plans,
+            Role.Manager => plans.Where(p => p.OwnerId == me || db.Users.Any(u => u.Id == p.OwnerId && u.ManagerId == me)),
+            _ => plans.Where(p => p.OwnerId == me),
+        };
+    }
+
+    public Actor Actor => new(user.Id, user.Role);
 
     public Task<bool> CanSeeUserAsync(Guid userId, CancellationToken ct) =>
         VisibleUsers().AnyAsync(u => u.Id == userId, ct);

@@ -14,7 +14,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             return false;
         }
 
-        httpContext.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        httpContext.Response.StatusCode = Problems.StatusFor(domain);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -26,13 +26,26 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
 
 public static class Problems
 {
+    /// <summary>403 for who may act, 409 for the record's state, 422 for the input.</summary>
+    public static int StatusFor(DomainException exception) => exception switch
+    {
+        NotAllowedException => StatusCodes.Status403Forbidden,
+        InvalidStateException => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
     public static ValidationProblemDetails FromDomain(DomainException exception)
     {
         var field = exception.Field ?? "";
         return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [exception.Message] })
         {
-            Status = StatusCodes.Status422UnprocessableEntity,
-            Title = "The request breaks a rule.",
+            Status = StatusFor(exception),
+            Title = exception switch
+            {
+                NotAllowedException => "You may not do that.",
+                InvalidStateException => "Not possible in the current state.",
+                _ => "The request breaks a rule.",
+            },
             Detail = exception.Message,
         };
     }

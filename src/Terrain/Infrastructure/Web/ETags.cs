@@ -24,4 +24,8 @@ public static class ETags
         version = value[1..^1];
         return true;
     }
+
+    public static IResult Required(string what) => TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired,
+        title: "If-Match required",
+        detail: $"Send the {what}'s ETag (from its GET) in If-Match, so that a concurrent edit is never overwritten.");
 }

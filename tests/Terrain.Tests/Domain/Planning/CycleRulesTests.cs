@@ -100,7 +100,7 @@ public sealed class CycleRulesTests
         cycle.Close(Now);
 
         Assert.Equal(CycleStatus.Closed, cycle.Status);
-        Assert.Throws<DomainException>(() => cycle.Close(Now));
-        Assert.Throws<DomainException>(() => cycle.Reschedule(Schedule()));
+        Assert.Throws<InvalidStateException>(() => cycle.Close(Now));
+        Assert.Throws<InvalidStateException>(() => cycle.Reschedule(Schedule()));
     }
 }

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
+
+namespace Terrain.Features.Cycles;
+
+public static class CycleEndpoints
+{
+    public static void Map(RouteGroupBuilder cycles)
+    {
+        cycles.MapGet("/", async (CycleHandlers handlers, CancellationToken ct) =>
+                TypedResults.Ok((await handlers.Query().ToListAsync(ct)).Select(CycleHandlers.Complete).ToList()))
+            .WithSummary("Planning cycles, newest first.");
+
+        cycles.MapPost("/", async Task<IResult> (CycleInput input, CycleHandlers handlers, HttpResponse response, CancellationToken ct) =>
+            {
+                var cycle = await handlers.OpenAsync(input, ct);
+                response.Headers.ETag = ETags.Format(cycle.Version);
+                return TypedResults.Created($"/api/v1/cycles/{cycle.Id}", cycle);
+            })
+            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .WithSummary("Open a cycle (leaders). Starts a draft plan for every active rep. Refused when it breaks the process rules.")
+            .Produces<CycleRow>(StatusCodes.Status201Created)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        cycles.MapGet("/{id:guid}", async Task<Results<Ok<CycleRow>, NotFound>> (Guid id, CycleHandlers handlers, HttpResponse response, CancellationToken ct) =>
+            {
+                if (await handlers.GetAsync(id, ct) is not { } cycle)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                response.Headers.ETag = ETags.Format(cycle.Version);
+                return TypedResults.Ok(cycle);
+            })
+            .WithSummary("One cycle, with its quarters and deadlines; its version is the ETag.");
+
+        cycles.MapPatch("/{id:guid}", async Task<IResult> (Guid id, CyclePatch patch, HttpRequest request, HttpResponse response, CycleHandlers handlers, CancellationToken ct) =>
+            {
+                if (!ETags.TryParse(request.Headers.IfMatch, out var version))
+                {
+                    return ETags.Required("cycle");
+                }
+
+                if (await handlers.PatchAsync(id, patch, version, ct) is not { } cycle)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                response.Headers.ETag = ETags.Format(cycle.Version);
+                return TypedResults.Ok(cycle);
+            })
+            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .WithSummary("Change a cycle's schedule, or close it with {\"status\":\"Closed\"} (leaders). Requires If-Match.")
+            .Produces<CycleRow>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Plans;
+
+public sealed record PlanRow(
+    Guid Id,
+    Guid CycleId,
+    string CycleName,
+    Guid OwnerId,
+    string OwnerName,
+    string OwnerEmail,
+    string Status,
+    int WorkingVersion,
+    int? ApprovedVersion,
+    DateTimeOffset? FirstSubmittedAt,
+    DateTimeOffset? LastSubmittedAt,
+    DateTimeOffset? ApprovedAt,
+    string Version);
+
+public sealed record PlanEventRow(DateTimeOffset At, Guid? ById, string Action, string? Details);
+
+public sealed record ReviewInput(string? Comment);
+
+public enum PlanAction
+{
+    Submit,
+    RequestChanges,
+    Approve,
+    Amend,
+}
+
+/// <summary>Reads plans within the caller's scope, and moves them through review; every move is audited.</summary>
+public sealed class PlanHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
+{
+    public IQueryable<PlanRow> Query(Guid? cycleId, Guid? ownerId, Guid? planId = null)
+    {
+        var plans = access.VisiblePlans();
+        if (planId is { } id)
+        {
+            plans = plans.Where(p => p.Id == id);
+        }
+
+        if (cycleId is { } c)
+        {
+            plans = plans.Where(p => p.CycleId == c);
+        }
+
+        if (ownerId is { } o)
+        {
+            plans = plans.Where(p => p.OwnerId == o);
+        }
+
+        return from p in plans
+               join cycle in db.Cycles on p.CycleId equals cycle.Id
+               join owner in db.Users on p.OwnerId equals owner.Id
+               orderby owner.DisplayName
+               select new PlanRow(p.Id, p.CycleId, cycle.Name, p.OwnerId, owner.DisplayName, owner.Email!, p.Status.ToString(),
+                   p.WorkingVersion, p.ApprovedVersion, p.FirstSubmittedAt, p.LastSubmittedAt, p.ApprovedAt, p.ConcurrencyToken);
+    }
+
+    public Task<PlanRow?> GetAsync(Guid id, CancellationToken ct) => Query(null, null, id).FirstOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyList<PlanEventRow>?> HistoryAsync(Guid id, CancellationToken ct)
+    {
+        if (!await access.VisiblePlans().AnyAsync(p => p.Id == id, ct))
+        {
+            return null;
+        }
+
+        var key = id.ToString();
+        return await db.AuditEntries.AsNoTracking()
+            .Where(e => e.EntityType == "Plan" && e.EntityId == key)
+            .OrderBy(e => e.Id)
+            .Select(e => new PlanEventRow(e.At, e.ActorId, e.Action, e.Details))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Null when the plan does not exist or the caller may not see it.</summary>
+    public async Task<PlanRow?> ActAsync(Guid id, PlanAction action, string? comment, CancellationToken ct)
+    {
+        if (!await access.VisiblePlans().AnyAsync(p => p.Id == id, ct))
+        {
+            return null;
+        }
+
+        var plan = await db.Plans.SingleAsync(p => p.Id == id, ct);
+        var cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == plan.CycleId, ct);
+        var ownerManagerId = await db.Users.Where(u => u.Id == plan.OwnerId).Select(u => u.ManagerId).SingleAsync(ct);
+        var now = clock.GetUtcNow();
+        var actor = access.Actor;
+        var transition = action switch
+        {
+            PlanAction.Submit => plan.Submit(actor, cycle, [], now),
+            PlanAction.RequestChanges => plan.RequestChanges(actor, ownerManagerId, cycle, comment, now),
+            PlanAction.Approve => plan.Approve(actor, ownerManagerId, cycle, comment, now),
+            _ => plan.Amend(actor, cycle, now),
+        };
+        db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, $"plan.{Verb(action)}", "Plan", plan.Id.ToString(),
+            JsonSerializer.Serialize(new { from = transition.From.ToString(), to = transition.To.ToString(), version = transition.Version, comment = transition.Comment })));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new InvalidStateException("The plan changed while you acted on it. Reload it and try again.", "version");
+        }
+
+        return await GetAsync(id, ct);
+    }
+
+    private static string Verb(PlanAction action) => action switch
+    {
+        PlanAction.Submit => "submitted",
+        PlanAction.RequestChanges => "changes-requested",
+        PlanAction.Approve => "approved",
+        _ => "amended",
+    };
+}
