@@ -7,6 +7,12 @@
 -- Output (stdout, one line, times in microseconds):
 --   RESULT rps=<req/s> p50=<us> p95=<us> p99=<us> max=<us> requests=<n> non2xx=<n> socket_errors=<n> duration_us=<us>
 
+-- Loopback only: refuse to load anything else, whatever URL wrk was given.
+if wrk.host ~= "127.0.0.1" then
+   io.stderr:write("bench/report.lua: refusing to load " .. tostring(wrk.host) .. "; only 127.0.0.1 is allowed\n")
+   os.exit(2)
+end
+
 local threads = {}
 
 function setup(thread)
