@@ -32,6 +32,9 @@ public sealed class Account
 
     public Guid Version { get; private set; }
 
+    /// <summary>Fits numeric(18,2) and a double without losing cents.</summary>
+    public const decimal MaxPotential = 9_999_999_999_999_999.99m;
+
     public static Account Create(string externalId, AccountDetails details, AppUser? owner, DateTimeOffset now)
     {
         var account = new Account { Id = Guid.CreateVersion7(now) };
@@ -51,6 +54,11 @@ public sealed class Account
         if (details.AnnualPotential < 0)
         {
             throw new DomainException("The annual potential cannot be negative.", "potential");
+        }
+
+        if (details.AnnualPotential > MaxPotential)
+        {
+            throw new DomainException($"The annual potential cannot exceed {MaxPotential:N0}.", "potential");
         }
 
         if (details.Latitude is { } lat && (double.IsNaN(lat) || lat < -90 || lat > 90))
@@ -105,7 +113,7 @@ public sealed class Account
         }
 
         return trimmed.Length <= max
-            ? trimmed
+            ? Text.EnsurePrintable(trimmed, field)
             : throw new DomainException($"The {field} is longer than {max} characters.", field);
     }
 
@@ -113,7 +121,7 @@ public sealed class Account
     {
         var trimmed = value?.Trim() ?? "";
         return trimmed.Length <= max
-            ? trimmed
+            ? Text.EnsurePrintable(trimmed, field)
             : throw new DomainException($"The {field} is longer than {max} characters.", field);
     }
 }

@@ -52,7 +52,13 @@ public sealed class AppUser : IdentityUser<Guid>
         }
 
         OrgRules.EnsureValidManager(this, role, manager);
-        DisplayName = displayName.Trim();
+        if (role != Role || manager?.Id != ManagerId)
+        {
+            // Who sees what follows role and reporting line: sessions and tokens issued before must be re-checked.
+            SecurityStamp = Guid.NewGuid().ToString("N");
+        }
+
+        DisplayName = Text.EnsurePrintable(displayName.Trim(), "displayName");
         Role = role;
         Manager = manager;
         ManagerId = manager?.Id;

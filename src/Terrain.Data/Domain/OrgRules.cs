@@ -63,4 +63,31 @@ public static class OrgRules
             }
         }
     }
+
+    /// <summary>
+    /// A role change must not strand anyone: anyone with active reports keeps their role, a rep who
+    /// owns accounts stays a rep, and the last active admin stays an admin.
+    /// </summary>
+    public static void EnsureRoleChangeAllowed(AppUser user, Role newRole, int activeReports, int ownedAccounts, int activeAdmins)
+    {
+        if (newRole == user.Role)
+        {
+            return;
+        }
+
+        if (activeReports > 0)
+        {
+            throw new DomainException($"{user.Email} still has {activeReports} active direct report(s). Reassign them before changing the role.", "role");
+        }
+
+        if (ownedAccounts > 0 && user.Role == Role.Rep)
+        {
+            throw new DomainException($"{user.Email} owns {ownedAccounts} account(s). Reassign them before changing the role.", "role");
+        }
+
+        if (user.Role == Role.Admin && user.IsActive && activeAdmins <= 1)
+        {
+            throw new DomainException("This is the last active admin. Make someone else an admin first.", "role");
+        }
+    }
 }

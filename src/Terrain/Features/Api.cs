@@ -81,16 +81,11 @@ public static class Api
                 LoginRequest request, LoginHandler handler, SignInManager<AppUser> signIn) =>
             {
                 var (outcome, user) = await handler.CheckAsync(request.Email, request.Password);
-                if (outcome == LoginOutcome.LockedOut)
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
-                        detail: "Too many failed sign-ins. Try again in 15 minutes, or ask an admin.");
-                }
-
+                // A locked account answers like a wrong password, so the answer does not tell which emails exist.
                 if (outcome != LoginOutcome.Success || user is null)
                 {
                     return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
-                        detail: "The email or password is wrong.");
+                        detail: "The email or password is wrong, or the account is locked after too many failed attempts (15 minutes).");
                 }
 
                 var principal = await signIn.CreateUserPrincipalAsync(user);

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Terrain.Data;
@@ -43,6 +44,10 @@ public static class TerrainHost
 
         services.AddTerrainAuthentication();
         services.AddScoped<CurrentUser>();
+        services.AddMemoryCache();
+        services.AddSingleton<SessionCheck>();
+        services.Configure<KestrelServerOptions>(options =>
+            options.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Terrain:MaxImportBytes") ?? 50 * 1024 * 1024);
         services.AddScoped<AccessPolicy>();
 
         services.AddRazorPages(options =>
@@ -114,6 +119,7 @@ public static class TerrainHost
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
+        SessionCheck.UseSessionCheck(app);
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -130,6 +130,16 @@ public sealed class AccountRulesTests
     }
 
     [Fact]
+    public void A_potential_beyond_what_the_databases_hold_is_refused() =>
+        Assert.Equal("potential", Assert.Throws<DomainException>(() => Account.Create("A-1", Details(potential: 79228162514264337593543950335m), null, Now)).Field);
+
+    [Theory]
+    [InlineData("Multi\nLine")]
+    [InlineData("Tab\there")]
+    public void Names_with_line_breaks_or_control_characters_are_refused(string name) =>
+        Assert.Equal("name", Assert.Throws<DomainException>(() => Account.Create("A-1", Details(name: name), null, Now)).Field);
+
+    [Fact]
     public void Names_are_trimmed_and_required() =>
         Assert.Equal("name", Assert.Throws<DomainException>(() => Account.Create("A-1", Details(name: "  "), null, Now)).Field);
 }

@@ -41,6 +41,8 @@ public sealed record AccountFilter
 
     public const int MaxPageSize = 1000;
 
+    public const int MaxPage = 100_000;
+
     public static readonly IReadOnlyList<string> SortKeys = ["name", "potential", "industry", "segment", "region", "postal", "owner"];
 }
 
@@ -54,9 +56,9 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me)
     /// <summary>Validates the filter; returns the field and message of the first problem.</summary>
     public static (string Field, string Message)? Validate(AccountFilter filter)
     {
-        if (filter.Page < 1)
+        if (filter.Page is < 1 or > AccountFilter.MaxPage)
         {
-            return ("page", "The page must be 1 or more.");
+            return ("page", $"The page must be between 1 and {AccountFilter.MaxPage:N0}.");
         }
 
         if (filter.PageSize is < 1 or > AccountFilter.MaxPageSize)

@@ -46,11 +46,8 @@ public sealed class LoginModel(LoginHandler handler, SignInManager<AppUser> sign
             case LoginOutcome.Success when user is not null:
                 await signIn.SignInAsync(user, Input.RememberMe);
                 return LocalRedirect(SafeReturnUrl);
-            case LoginOutcome.LockedOut:
-                ModelState.AddModelError("", "Too many failed sign-ins. This account is locked for 15 minutes; an admin can unlock it sooner.");
-                return Page();
             default:
-                ModelState.AddModelError("", "The email or password is wrong.");
+                ModelState.AddModelError("", "The email or password is wrong, or the account is locked after too many failed attempts. Try again in 15 minutes, or ask an admin.");
                 return Page();
         }
     }

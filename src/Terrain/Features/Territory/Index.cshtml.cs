@@ -50,7 +50,7 @@ public sealed class IndexModel(AccountQueries accounts, UserQueries users, Curre
             Segment = Segment,
             Region = Region,
             Sort = AccountFilter.SortKeys.Contains(Sort?.TrimStart('-') ?? "") ? Sort : null,
-            Page = Math.Max(1, PageNumber),
+            Page = Math.Clamp(PageNumber, 1, AccountFilter.MaxPage),
             PageSize = PageSize,
         };
         var page = await accounts.ListAsync(filter, ct);

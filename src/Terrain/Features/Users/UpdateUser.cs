@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Users;
 
@@ -19,7 +20,7 @@ public enum UpdateOutcome
 /// An admin edits a user: name, role, manager, active flag, and optionally a new password. The caller states which
 /// version it edited (<see cref="Input.Version"/>); a stale version is a conflict, never a silent overwrite.
 /// </summary>
-public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, TimeProvider clock)
+public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, SessionCheck sessions, TimeProvider clock)
 {
     public sealed record Input
     {
@@ -84,10 +85,10 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, Time
 
         try
         {
-            if (role != user.Role && user.Role == Role.Manager && await db.Users.AnyAsync(u => u.ManagerId == id && u.IsActive, ct))
-            {
-                throw new DomainException($"{user.DisplayName} still manages active users. Reassign them before changing the role.", "role");
-            }
+            var activeReports = await db.Users.CountAsync(u => u.ManagerId == id && u.IsActive, ct);
+            var activeAdmins = await db.Users.CountAsync(u => u.Role == Role.Admin && u.IsActive, ct);
+            OrgRules.EnsureRoleChangeAllowed(user, role, activeReports,
+                await db.Accounts.CountAsync(a => a.OwnerId == id, ct), activeAdmins);
 
             user.Update(input.DisplayName ?? user.DisplayName, role, manager);
             if (input.IsActive == false && user.IsActive)
@@ -97,7 +98,12 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, Time
                     throw new DomainException("You cannot deactivate yourself.", "isActive");
                 }
 
-                user.Deactivate(await db.Users.CountAsync(u => u.ManagerId == id && u.IsActive, ct));
+                if (user.Role == Role.Admin && activeAdmins <= 1)
+                {
+                    throw new DomainException("This is the last active admin. Make someone else an admin first.", "isActive");
+                }
+
+                user.Deactivate(activeReports);
             }
             else if (input.IsActive == true && !user.IsActive)
             {
@@ -141,6 +147,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, Time
             return (UpdateOutcome.Conflict, user, errors);
         }
 
+        sessions.Forget(id);
         return (UpdateOutcome.Updated, user, errors);
     }
 }

@@ -74,7 +74,7 @@ public sealed class ListingAccountsTests
         var app = await TestApp.StartAsync(db);
         var rep = await app.ApiAsAsync("rep1@test.terrain");
 
-        foreach (var (query, field) in new[] { ("?pageSize=0", "pageSize"), ("?page=0", "page"), ("?sort=colour", "sort"), ("?pageSize=5000", "pageSize") })
+        foreach (var (query, field) in new[] { ("?pageSize=0", "pageSize"), ("?page=0", "page"), ("?sort=colour", "sort"), ("?pageSize=5000", "pageSize"), ("?page=2147483647", "page") })
         {
             var response = await rep.GetAsync($"/api/v1/accounts{query}", Ct);
             Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);

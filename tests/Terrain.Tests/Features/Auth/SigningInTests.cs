@@ -47,10 +47,11 @@ public sealed class SigningInTests
         }
 
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "rep2@test.terrain", password = TestOrg.Password }, TestContext.Current.CancellationToken);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var unknown = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "ghost@test.terrain", password = TestOrg.Password }, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("Account locked", problem.GetProperty("title").GetString());
+        Assert.Equal(await unknown.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken) is var u ? u.GetProperty("detail").GetString() : null,
+            (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
     }
 
     [Theory, BothDatabases]

@@ -79,6 +79,9 @@ public sealed class EditingUsersTests
             (app.Org.Rep1.Id, new { managerEmail = "" }, "managerEmail"),
             (app.Org.Rep1.Id, new { role = "Overlord" }, "role"),
             (app.Org.Rep1.Id, new { password = "weak" }, "password"),
+            (app.Org.Rep1.Id, new { role = "Leader", managerEmail = "" }, "role"),
+            (app.Org.Leader.Id, new { role = "Admin" }, "role"),
+            (app.Org.Admin.Id, new { role = "Leader" }, "role"),
         };
 
         foreach (var (id, body, field) in cases)
@@ -123,5 +126,41 @@ public sealed class EditingUsersTests
         Assert.Contains("Someone else changed this user", html, StringComparison.Ordinal);
         Assert.Contains("value=\"Second Name\"", html, StringComparison.Ordinal);
         Assert.Equal("First Name", await app.WithDbAsync(d => d.Users.Where(u => u.Id == app.Org.Rep2.Id).Select(u => u.DisplayName).SingleAsync(Ct)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_deactivated_or_changed_user_loses_the_sessions_and_tokens_issued_before(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var repToken = await app.ApiAsAsync("rep2@test.terrain");
+        var repCookie = await app.BrowserAsAsync("rep2@test.terrain");
+        var managerToken = await app.ApiAsAsync("manager2@test.terrain");
+        Assert.Equal(HttpStatusCode.OK, (await repToken.GetAsync("/api/v1/me", Ct)).StatusCode);
+
+        await PatchAsync(admin, app.Org.Rep2.Id, new { isActive = false }, await ETagAsync(admin, app.Org.Rep2.Id));
+        await PatchAsync(admin, app.Org.Rep3.Id, new { managerEmail = "manager1@test.terrain" }, await ETagAsync(admin, app.Org.Rep3.Id));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await repToken.GetAsync("/api/v1/me", Ct)).StatusCode);
+        var page = await repCookie.GetAsync("/Territory", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("/Auth/Login", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await managerToken.GetAsync("/api/v1/me", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await managerToken.GetAsync($"/api/v1/users/{app.Org.Rep3.Id}", Ct)).StatusCode);
+    }
+
+    [Theory, BothDatabases]
+    public async Task The_api_ignores_the_sign_in_cookie_so_a_forged_cross_site_request_gets_nothing(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var browser = await app.BrowserAsAsync("admin@test.terrain");
+
+        var me = await browser.GetAsync("/api/v1/me", Ct);
+        var import = await browser.PostAsync("/api/v1/imports/users",
+            Features.Imports.ImportingAccountsTests.Csv("email,display_name,role\nrep2@test.terrain,Hacked,Admin\n"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, import.StatusCode);
+        Assert.Equal(Terrain.Domain.Role.Rep, await app.WithDbAsync(d => d.Users.Where(u => u.Id == app.Org.Rep2.Id).Select(u => u.Role).SingleAsync(Ct)));
     }
 }
