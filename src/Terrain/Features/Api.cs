@@ -233,6 +233,7 @@ public static class Api
             Sort = Sort,
             Page = Page ?? 1,
             PageSize = PageSize ?? 50,
+            IncludeFacets = false,
         };
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
 
@@ -41,6 +42,12 @@ public sealed record AccountFilter
 
     public const int MaxPageSize = 1000;
 
+    /// <summary>The choices for the page's filter drop-downs; the API does not return them.</summary>
+    public bool IncludeFacets { get; init; } = true;
+
+    public bool IsNarrowed => !string.IsNullOrWhiteSpace(Search) || !string.IsNullOrWhiteSpace(Industry)
+        || !string.IsNullOrWhiteSpace(Segment) || !string.IsNullOrWhiteSpace(Region);
+
     public const int MaxPage = 100_000;
 
     public static readonly IReadOnlyList<string> SortKeys = ["name", "potential", "industry", "segment", "region", "postal", "owner"];
@@ -51,7 +58,7 @@ public sealed record AccountTotals(int Count, decimal Potential);
 public sealed record AccountPage(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize,
     IReadOnlyList<string> Industries, IReadOnlyList<string> Segments, IReadOnlyList<string> Regions);
 
-public sealed class AccountQueries(AccessPolicy access, CurrentUser me)
+public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbContext db)
 {
     /// <summary>Validates the filter; returns the field and message of the first problem.</summary>
     public static (string Field, string Message)? Validate(AccountFilter filter)
@@ -77,6 +84,20 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me)
 
     /// <summary>Null when the owner filter names someone the current user may not see, or no one.</summary>
     public async Task<AccountPage?> ListAsync(AccountFilter filter, CancellationToken ct)
+    {
+        // One connection for the request's queries rather than an open and close around each.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await ListOpenAsync(filter, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<AccountPage?> ListOpenAsync(AccountFilter filter, CancellationToken ct)
     {
         var query = access.VisibleAccounts();
         if (!string.IsNullOrWhiteSpace(filter.Owner))
@@ -112,16 +133,27 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me)
             query = query.Where(a => a.Region == filter.Region);
         }
 
-        var totals = await query.GroupBy(_ => 1)
-            .Select(g => new AccountTotals(g.Count(), g.Sum(a => a.AnnualPotential)))
-            .FirstOrDefaultAsync(ct) ?? new AccountTotals(0, 0);
         var items = await Sort(query, filter.Sort)
             .Skip((filter.Page - 1) * filter.PageSize)
             .Take(filter.PageSize)
             .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
                 a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName))
             .ToListAsync(ct);
-        var facetRows = await facets.Select(a => new { a.Industry, a.Segment, a.Region }).Distinct().ToListAsync(ct);
+
+        // A first page that is not full holds every match, so totals (and, unfiltered, the filter choices)
+        // follow from it without another query. A rep's whole territory is usually one such page.
+        var complete = filter.Page == 1 && items.Count < filter.PageSize;
+        var totals = complete
+            ? new AccountTotals(items.Count, items.Sum(i => i.AnnualPotential))
+            : await query.GroupBy(_ => 1)
+                .Select(g => new AccountTotals(g.Count(), g.Sum(a => a.AnnualPotential)))
+                .FirstOrDefaultAsync(ct) ?? new AccountTotals(0, 0);
+        var facetRows = !filter.IncludeFacets
+            ? []
+            : complete && !filter.IsNarrowed
+                ? items.Select(i => (i.Industry, i.Segment, i.Region)).ToList()
+                : (await facets.Select(a => new { a.Industry, a.Segment, a.Region }).Distinct().ToListAsync(ct))
+                    .Select(f => (f.Industry, f.Segment, f.Region)).ToList();
         return new AccountPage(items, totals.Count, totals.Potential, filter.Page, filter.PageSize,
             Distinct(facetRows.Select(f => f.Industry)), Distinct(facetRows.Select(f => f.Segment)), Distinct(facetRows.Select(f => f.Region)));
     }
