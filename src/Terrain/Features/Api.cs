@@ -24,6 +24,7 @@ public static class Api
         services.AddScoped<CreateUser>();
         services.AddScoped<UpdateUser>();
         services.AddScoped<Cycles.CycleHandlers>();
+        services.AddScoped<Cycles.Board>();
         services.AddScoped<Plans.PlanHandlers>();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();

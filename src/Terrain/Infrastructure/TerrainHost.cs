@@ -58,6 +58,7 @@ public static class TerrainHost
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
+            options.Conventions.AuthorizePage("/Cycles/Board", Policies.ManagerOrAbove);
         });
         services.AddAntiforgery(options =>
         {

@@ -110,6 +110,10 @@ public sealed class CommandLineTests : IDisposable
         Assert.All(users.Where(u => u.Role == Terrain.Domain.Role.Rep), rep => Assert.InRange(accounts.Count(a => a.OwnerId == rep.Id), 30, 70));
         Assert.Equal(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Success,
             hasher.VerifyHashedPassword(users[0], users[0].PasswordHash!, DemoSeeder.Password));
+        var statuses = await context.Plans.Select(p => p.Status).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(8, statuses.Count);
+        Assert.All(Enum.GetValues<Terrain.Domain.Planning.PlanStatus>(), s => Assert.Contains(s, statuses));
+        Assert.Equal(1, await context.Cycles.CountAsync(TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<InvalidOperationException>(() => new DemoSeeder(context, hasher, TimeProvider.System).SeedAsync(TestContext.Current.CancellationToken));
     }
 

@@ -35,7 +35,12 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public Db Db { get; }
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+    public static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly ResettableClock _clock = new();
+
+    /// <summary>The app's clock; every test starts at <see cref="Start"/>. Fake time only moves forward.</summary>
+    public FakeTimeProvider Clock => _clock.Current;
 
     public TestOrg Org { get; private set; } = null!;
 
@@ -65,7 +70,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
         builder.ConfigureServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<TimeProvider>(_clock);
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestOrg.TestIterations);
         });
     }
@@ -101,6 +106,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
 #pragma warning restore EF1002
 
+        _clock.Current = new FakeTimeProvider(Start);
         Org = await TestOrg.SeedAsync(db, Clock.GetUtcNow());
     }
 
@@ -160,4 +166,21 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     private sealed record TokenResponse(string AccessToken);
+
+    /// <summary>A fake clock that a reset can put back to the start, which FakeTimeProvider itself never does.</summary>
+    private sealed class ResettableClock : TimeProvider
+    {
+        public FakeTimeProvider Current { get; set; } = new(Start);
+
+        public override DateTimeOffset GetUtcNow() => Current.GetUtcNow();
+
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+        public override long GetTimestamp() => Current.GetTimestamp();
+
+        public override long TimestampFrequency => Current.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, dueTime, period);
+    }
 }

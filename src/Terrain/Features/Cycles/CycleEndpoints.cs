@@ -36,6 +36,21 @@ public static class CycleEndpoints
             })
             .WithSummary("One cycle, with its quarters and deadlines; its version is the ETag.");
 
+        cycles.MapGet("/{id:guid}/board", async Task<IResult> (Guid id, string? status, Guid? manager, bool? overdue, string? sort,
+                Board board, CancellationToken ct) =>
+            {
+                var filter = new BoardFilter(status, manager, overdue ?? false, sort);
+                if (Board.Validate(filter) is { } problem)
+                {
+                    return Problems.Validation(problem.Field, problem.Message);
+                }
+
+                return await board.GetAsync(id, filter, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+            })
+            .RequireAuthorization(Policies.ManagerOrAbove)
+            .WithSummary("The cycle's deadline board: each plan in the caller's scope with status, days left and overdue flags.")
+            .Produces<BoardView>();
+
         cycles.MapPatch("/{id:guid}", async Task<IResult> (Guid id, CyclePatch patch, HttpRequest request, HttpResponse response, CycleHandlers handlers, CancellationToken ct) =>
             {
                 if (!ETags.TryParse(request.Headers.IfMatch, out var version))

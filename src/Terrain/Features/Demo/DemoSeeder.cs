@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 
 namespace Terrain.Features.Demo;
 
@@ -74,6 +75,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
 
         db.Users.AddRange(people);
         db.Accounts.AddRange(Accounts(reps, now));
+        SeedCycle(leader, reps, now);
         db.AuditEntries.Add(AuditEntry.Record(now, null, "demo.seeded", "Organisation", Domain));
         await db.SaveChangesAsync(ct);
 
@@ -82,6 +84,61 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             people.Add(user);
             return user;
         }
+    }
+
+    /// <summary>
+    /// An open FY cycle whose draft deadline passed six days ago, with plans in every state: approved, submitted,
+    /// one sent back, one amending an approved version, one draft overdue and one approval overdue.
+    /// </summary>
+    private void SeedCycle(AppUser leader, List<AppUser> reps, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var year = today.Month >= 10 ? today.Year + 1 : today.Year;
+        var kickoff = today.AddDays(-20);
+        var cycle = PlanningCycle.Open(
+            new CycleSchedule($"FY{year}", new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), kickoff, kickoff.AddDays(14)),
+            leader.Id, now.AddDays(-21));
+        db.Cycles.Add(cycle);
+        var leaderActor = new Actor(leader.Id, Role.Leader);
+        Actor ManagerOf(AppUser rep) => new(rep.ManagerId!.Value, Role.Manager);
+
+        // Per rep: the days ago it was submitted, and what happened next.
+        (int? SubmittedDaysAgo, string Then)[] stories =
+        [
+            (12, "approved"), (10, "approved"), (7, "submitted"), (9, "changes"),
+            (3, "submitted"), (13, "amended"), (null, "draft"), (15, "submitted"),
+        ];
+        for (var i = 0; i < reps.Count; i++)
+        {
+            var rep = reps[i];
+            var repActor = new Actor(rep.Id, Role.Rep);
+            var plan = Plan.StartDraft(cycle.Id, rep.Id, now.AddDays(-20));
+            db.Plans.Add(plan);
+            var (submittedDaysAgo, then) = stories[i % stories.Length];
+            if (submittedDaysAgo is not { } days)
+            {
+                continue;
+            }
+
+            var at = now.AddDays(-days);
+            Audit(plan, plan.Submit(repActor, cycle, [], at));
+            switch (then)
+            {
+                case "approved":
+                    Audit(plan, plan.Approve(ManagerOf(rep), rep.ManagerId, cycle, "Clear goals and a realistic action plan.", at.AddDays(4)));
+                    break;
+                case "changes":
+                    Audit(plan, plan.RequestChanges(ManagerOf(rep), rep.ManagerId, cycle,
+                        "Your Q3 goals sit 15% below quota, and Summit Health (A tier) has no action yet. Close the gap or explain it.", at.AddDays(3)));
+                    break;
+                case "amended":
+                    Audit(plan, plan.Approve(leaderActor, rep.ManagerId, cycle, null, at.AddDays(2)));
+                    Audit(plan, plan.Amend(repActor, cycle, at.AddDays(10)));
+                    break;
+            }
+        }
+
+        void Audit(Plan plan, PlanTransition t) => db.AuditEntries.Add(Plans.PlanHandlers.AuditOf(plan.Id, t));
     }
 
     private static IEnumerable<Account> Accounts(List<AppUser> reps, DateTimeOffset now)

@@ -6,8 +6,14 @@ using Terrain.Domain;
 namespace Terrain.Features.Imports;
 
 /// <summary>Imports accounts matched on external id. All or nothing unless a partial import is asked for.</summary>
-public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
+public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger<AccountImporter> logger)
 {
+    /// <summary>
+    /// The largest potential numeric(18,2) holds on PostgreSQL. SQLite stores a double, which beyond decimal's range
+    /// could not be read back at all; this bound keeps both databases readable.
+    /// </summary>
+    public const decimal MaxPotential = 9_999_999_999_999_999.99m;
+
     public static readonly CsvColumn ExternalId = new("external_id", true, "id", "account_id");
     public static readonly CsvColumn Name = new("name", true, "account_name");
     public static readonly CsvColumn Industry = new("industry", false);
@@ -62,8 +68,12 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
 
         progress?.Report(new ImportProgress("Saving", 0, created + updated));
         var report = new ImportReport(ImportKind.Accounts, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
-        ImportFile.Audit(db, report, actorId, now);
-        await db.SaveChangesAsync(ct);
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        if (!report.Applied)
+        {
+            return report;
+        }
+
         progress?.Report(new ImportProgress("Saving", created + updated, created + updated));
         return report;
 
@@ -77,7 +87,19 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
 
             if (!TryParseDecimal(row.Get(Potential), out var potential))
             {
-                return new ImportIssue(row.Line, Potential.Name, $"'{row.Get(Potential)}' is not a number. Use digits with a dot for decimals, e.g. 125000.50.");
+                // Digits that decimal cannot hold are a number all the same, only far too large (or too negative).
+                return new ImportIssue(row.Line, Potential.Name, BeyondDecimal(row.Get(Potential)) switch
+                {
+                    < 0 => "The annual potential cannot be negative.",
+                    > 0 => PotentialTooLarge(row.Get(Potential)),
+                    _ => $"'{row.Get(Potential)}' is not a number. Use digits with a dot for decimals, e.g. 125000.50.",
+                });
+            }
+
+            // Stored rounded to cents, so a value that rounds up past the maximum is too large as well.
+            if (decimal.Round(potential, 2) > MaxPotential)
+            {
+                return new ImportIssue(row.Line, Potential.Name, PotentialTooLarge(row.Get(Potential)));
             }
 
             if (!TryParseOptionalDouble(row.Get(Latitude), out var latitude))
@@ -150,9 +172,20 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock)
         }
     }
 
+    private const NumberStyles DecimalStyles =
+        NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
+
     internal static bool TryParseDecimal(string text, out decimal value) =>
-        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
-            CultureInfo.InvariantCulture, out value);
+        decimal.TryParse(text, DecimalStyles, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>The sign of a well-formed number too large for decimal (beyond about 7.9e28), or 0 for anything else.</summary>
+    private static int BeyondDecimal(string text) =>
+        double.TryParse(text, DecimalStyles, CultureInfo.InvariantCulture, out var value) && Math.Abs(value) >= (double)decimal.MaxValue
+            ? Math.Sign(value)
+            : 0;
+
+    private static string PotentialTooLarge(string text) =>
+        $"The potential '{text}' is too large. The largest potential is {MaxPotential.ToString("N2", CultureInfo.InvariantCulture)}.";
 
     internal static bool TryParseOptionalDouble(string text, out double? value)
     {

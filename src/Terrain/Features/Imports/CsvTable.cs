@@ -27,20 +27,56 @@ public static class CsvTable
 {
     public const int MaxRows = 2_000_000;
 
+    /// <summary>Why reading stopped when Sep meets a row it cannot buffer.</summary>
+    public const string RowTooLongReason =
+        "This line starts an unclosed quote or a row longer than 16 MB, so the file could not be read from here on. "
+        + "Close the quote (a quote inside a quoted field is written twice: \"\") or shorten the row.";
+
+    public static string NotUtf8Reason(int line) =>
+        $"The file is not UTF-8 (line {line} has the first byte that is not). Save it as CSV UTF-8 and import it again; "
+        + "in Excel choose File > Save As > CSV UTF-8 (Comma delimited).";
+
+    /// <summary>
+    /// Reads the file, reporting problems as issues rather than exceptions. A file that is not UTF-8 yields no rows
+    /// and a single issue, so it is rejected as a whole even when a partial import was asked for.
+    /// </summary>
     public static (List<CsvRow> Rows, List<ImportIssue> Issues) Read(Stream stream, IReadOnlyList<CsvColumn> columns)
     {
         var rows = new List<CsvRow>();
         var issues = new List<ImportIssue>();
+        try
+        {
+            ReadRows(new Utf8CheckingStream(stream), columns, rows, issues);
+        }
+        catch (NotUtf8Exception e)
+        {
+            // Sep reads ahead, so some rows may have been read already; none of them can be trusted.
+            rows.Clear();
+            issues.Clear();
+            issues.Add(new ImportIssue(e.Line, null, NotUtf8Reason(e.Line)));
+        }
+
+        return (rows, issues);
+    }
+
+    private static void ReadRows(Stream stream, IReadOnlyList<CsvColumn> columns, List<CsvRow> rows, List<ImportIssue> issues)
+    {
         SepReader reader;
         try
         {
             reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture })
                 .From(stream);
         }
+        catch (NotSupportedException)
+        {
+            // Sep buffers at most 16 M characters per row; the header itself did not fit.
+            issues.Add(new ImportIssue(1, null, RowTooLongReason));
+            return;
+        }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException)
         {
             issues.Add(new ImportIssue(1, null, $"The file is not readable CSV: {e.Message}"));
-            return (rows, issues);
+            return;
         }
 
         using (reader)
@@ -49,21 +85,24 @@ public static class CsvTable
             {
                 issues.Add(new ImportIssue(1, null,
                     $"The file is empty. The first line must be a header with: {string.Join(", ", columns.Select(c => c.Name))}."));
-                return (rows, issues);
+                return;
             }
 
             var map = MapHeader(reader.Header.ColNames, columns, issues);
             if (issues.Count > 0)
             {
-                return (rows, issues);
+                return;
             }
 
             var headerCount = reader.Header.ColNames.Count;
+            // The line the next row starts on, for errors raised before Sep can hand that row over.
+            var next = 2;
             try
             {
                 foreach (var row in reader)
                 {
                     var line = row.LineNumberFrom;
+                    next = row.LineNumberToExcl;
                     if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty)
                     {
                         continue;
@@ -91,13 +130,15 @@ public static class CsvTable
                     rows.Add(new CsvRow(line, values));
                 }
             }
+            catch (NotSupportedException)
+            {
+                issues.Add(new ImportIssue(next, null, RowTooLongReason));
+            }
             catch (Exception e) when (e is InvalidDataException or FormatException)
             {
-                issues.Add(new ImportIssue(rows.Count + issues.Count + 2, null, $"The file is not valid CSV from here on: {e.Message}"));
+                issues.Add(new ImportIssue(next, null, $"The file is not valid CSV from here on: {e.Message}"));
             }
         }
-
-        return (rows, issues);
     }
 
     private static Dictionary<int, string> MapHeader(IReadOnlyList<string> header, IReadOnlyList<CsvColumn> columns, List<ImportIssue> issues)

@@ -8,7 +8,11 @@ namespace Terrain.Features.Imports;
 
 public static class ImportEndpoint
 {
-    public static readonly string[] CsvContentTypes = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"];
+    /// <summary>
+    /// The media types taken as CSV. Not text/plain: an HTML form on any site can post text/plain without a CORS
+    /// preflight, and an import should only ever be sent on purpose.
+    /// </summary>
+    public static readonly string[] CsvContentTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
     public static async Task<IResult> HandleAsync(string kind, bool? partial, HttpRequest request, ImportRunner runner,
         CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
@@ -25,15 +29,55 @@ public static class ImportEndpoint
             return TooLarge(limit);
         }
 
+        var isForm = request.HasFormContentType;
+        if (!isForm && !IsCsv(request.ContentType, null))
+        {
+            return Unsupported(request.ContentType);
+        }
+
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = limit;
         }
 
-        Stream csv;
-        if (request.HasFormContentType)
+        // The body is read whole, counting as it goes: a chunked body has no Content-Length to check up front.
+        MemoryStream? body;
+        try
         {
-            var form = await request.ReadFormAsync(ct);
+            body = await ReadBodyAsync(request.Body, request.ContentLength, limit, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limit);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The upload could not be read.",
+                detail: $"The request body ended early or was malformed ({e.Message}). Send the file again.");
+        }
+
+        if (body is null)
+        {
+            return TooLarge(limit);
+        }
+
+        Stream csv = body;
+        if (isForm)
+        {
+            IFormCollection form;
+            try
+            {
+                request.Body = body;
+                form = await request.ReadFormAsync(ct);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                await body.DisposeAsync();
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form upload could not be read.",
+                    detail: $"The {request.ContentType?.Split(';')[0].Trim()} body is malformed: {e.Message} "
+                        + "Send multipart/form-data with its boundary and the CSV file in a field named 'file', or send the file itself as text/csv.");
+            }
+
             var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
             if (file is null)
             {
@@ -51,17 +95,6 @@ public static class ImportEndpoint
             }
 
             csv = file.OpenReadStream();
-        }
-        else if (IsCsv(request.ContentType, null))
-        {
-            var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, ct);
-            buffer.Position = 0;
-            csv = buffer;
-        }
-        else
-        {
-            return Unsupported(request.ContentType);
         }
 
         await using (csv)
@@ -108,6 +141,27 @@ public static class ImportEndpoint
         // Browsers label .csv files inconsistently; trust the extension only for the generic binary type.
         return mediaType is "application/octet-stream" or ""
             && fileName?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
+    }
+
+    /// <summary>The whole body, or null once it passes the limit.</summary>
+    private static async Task<MemoryStream?> ReadBodyAsync(Stream body, long? contentLength, long limit, CancellationToken ct)
+    {
+        var buffer = new MemoryStream((int)Math.Min(contentLength ?? 0, limit));
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                await buffer.DisposeAsync();
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        return buffer;
     }
 
     private static IResult TooLarge(long limit) => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 
@@ -23,6 +26,45 @@ internal static class ImportFile
             : null;
         return (rows, issues, failed);
     }
+
+    public const string ConflictReason =
+        "Another change to the same records happened at the same time (perhaps another import), so nothing was imported. "
+        + "Run the import again.";
+
+    /// <summary>
+    /// Writes the import and its audit entry in one transaction. A save that the database refuses, most often because
+    /// another import or edit of the same records won the race, becomes a failed report rather than an error.
+    /// </summary>
+    public static async Task<ImportReport> SaveAsync(AppDbContext db, ImportReport report, Guid? actorId, DateTimeOffset now,
+        ILogger logger, CancellationToken ct)
+    {
+        Audit(db, report, actorId, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return report;
+        }
+        catch (DbUpdateException e)
+        {
+            db.ChangeTracker.Clear();
+            var conflict = IsConflict(e);
+            logger.Log(conflict ? LogLevel.Warning : LogLevel.Error, e,
+                "The {Kind} import of {Rows} rows could not be saved; nothing was imported.", report.Kind, report.RowsRead);
+            var reason = conflict
+                ? ConflictReason
+                : $"The database refused the changes, so nothing was imported: {e.GetBaseException().Message}";
+            return ImportReport.Failed(report.Kind, report.RowsRead, [new ImportIssue(1, null, reason)], report.Partial);
+        }
+    }
+
+    /// <summary>A lost race: optimistic concurrency, a constraint (unique, foreign key) or a lock held by another writer.</summary>
+    internal static bool IsConflict(DbUpdateException e) => e is DbUpdateConcurrencyException || e.GetBaseException() switch
+    {
+        SqliteException s => s.SqliteErrorCode is 5 or 6 or 19, // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT
+        DbException { SqlState: { } state } => state.StartsWith("23", StringComparison.Ordinal) // integrity constraint violation
+            || state is "40001" or "40P01", // serialization failure, deadlock
+        _ => false,
+    };
 
     public static void Audit(AppDbContext db, ImportReport report, Guid? actorId, DateTimeOffset now) =>
         db.AuditEntries.Add(AuditEntry.Record(now, actorId, $"import.{report.Kind.ToString().ToLowerInvariant()}", "Import",

@@ -8,7 +8,7 @@ namespace Terrain.Features.Imports;
 /// Imports users matched on email. Managers may appear after their reps in the file, so rows are placed in
 /// reporting order first. Imported users have no password until an admin sets one.
 /// </summary>
-public sealed class UserImporter(AppDbContext db, TimeProvider clock)
+public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<UserImporter> logger)
 {
     public static readonly CsvColumn Email = new("email", true, "email_address");
     public static readonly CsvColumn DisplayName = new("display_name", true, "name", "full_name");
@@ -38,6 +38,21 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock)
                 candidates[candidate.Email] = candidate;
             }
         }
+
+        // Role changes are judged on the organisation as it will be after this file: reports it moves away no
+        // longer hold their old manager to the role, and admins it demotes no longer count.
+        var owned = await db.Accounts.Where(a => a.OwnerId != null).GroupBy(a => a.OwnerId)
+            .Select(g => new { Owner = g.Key!.Value, Count = g.Count() }).ToDictionaryAsync(g => g.Owner, g => g.Count, ct);
+        var finalManager = users.Values.Where(u => u.IsActive).ToDictionary(u => u.Email!, u => u.Manager?.Email ?? "", StringComparer.OrdinalIgnoreCase);
+        foreach (var c in candidates.Values)
+        {
+            finalManager[c.Email] = c.ManagerEmail;
+        }
+
+        var reportsAfter = finalManager.Where(m => m.Value.Length > 0).GroupBy(m => m.Value, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        var adminsAfter = users.Values.Count(u => u.IsActive && u.Role == Role.Admin && (!candidates.TryGetValue(u.Email!, out var c) || c.Role == Role.Admin))
+            + candidates.Values.Count(c => c.Role == Role.Admin && !users.ContainsKey(c.Email));
 
         var now = clock.GetUtcNow();
         int created = 0, updated = 0, unchanged = 0;
@@ -86,8 +101,12 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock)
         }
 
         var report = new ImportReport(ImportKind.Users, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
-        ImportFile.Audit(db, report, actorId, now);
-        await db.SaveChangesAsync(ct);
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        if (!report.Applied)
+        {
+            return report;
+        }
+
         progress?.Report(new ImportProgress("Saving", rows.Count, rows.Count));
         return report;
 
@@ -118,6 +137,8 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock)
                         return null;
                     }
 
+                    OrgRules.EnsureRoleChangeAllowed(user, c.Role, reportsAfter.GetValueOrDefault(c.Email),
+                        owned.GetValueOrDefault(user.Id), adminsAfter + (user.Role == Role.Admin && user.IsActive ? 1 : 0));
                     user.Update(c.DisplayName, c.Role, manager);
                     updated++;
                 }

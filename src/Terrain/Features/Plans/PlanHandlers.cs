@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Plans;
@@ -99,8 +100,7 @@ public sealed class PlanHandlers(AppDbContext db, AccessPolicy access, TimeProvi
             PlanAction.Approve => plan.Approve(actor, ownerManagerId, cycle, comment, now),
             _ => plan.Amend(actor, cycle, now),
         };
-        db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, $"plan.{Verb(action)}", "Plan", plan.Id.ToString(),
-            JsonSerializer.Serialize(new { from = transition.From.ToString(), to = transition.To.ToString(), version = transition.Version, comment = transition.Comment })));
+        db.AuditEntries.Add(AuditOf(plan.Id, transition));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -113,11 +113,15 @@ public sealed class PlanHandlers(AppDbContext db, AccessPolicy access, TimeProvi
         return await GetAsync(id, ct);
     }
 
-    private static string Verb(PlanAction action) => action switch
-    {
-        PlanAction.Submit => "submitted",
-        PlanAction.RequestChanges => "changes-requested",
-        PlanAction.Approve => "approved",
-        _ => "amended",
-    };
+    /// <summary>The audit entry of a transition: who, when, from and to, and the reviewer's comment.</summary>
+    public static AuditEntry AuditOf(Guid planId, PlanTransition t) => AuditEntry.Record(t.At, t.ById,
+        t.To switch
+        {
+            PlanStatus.Submitted => "plan.submitted",
+            PlanStatus.ChangesRequested => "plan.changes-requested",
+            PlanStatus.Approved => "plan.approved",
+            _ => "plan.amended",
+        },
+        "Plan", planId.ToString(),
+        JsonSerializer.Serialize(new { from = t.From.ToString(), to = t.To.ToString(), version = t.Version, comment = t.Comment }));
 }

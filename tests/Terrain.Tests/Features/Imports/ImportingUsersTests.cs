@@ -70,4 +70,39 @@ public sealed class ImportingUsersTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.All(Rejected(await response.Content.ReadFromJsonAsync<JsonElement>(Ct)), r => Assert.Equal("manager_email", r.Column));
     }
+
+    [Theory, BothDatabases]
+    public async Task A_role_change_that_would_strand_reports_accounts_or_the_last_admin_is_rejected(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+
+        var response = await admin.PostAsync("/api/v1/imports/users", Csv("""
+            email,display_name,role,manager_email
+            manager2@test.terrain,Manager Two,Rep,manager1@test.terrain
+            rep1@test.terrain,Rep One,Manager,leader@test.terrain
+            admin@test.terrain,Test Admin,Leader,
+            """), Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal([(2, "role"), (3, "role"), (4, "role")],
+            Rejected(await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).Select(r => (r.Line, r.Column)).ToList());
+        Assert.Equal(Role.Manager, await app.WithDbAsync(d => d.Users.Where(u => u.Email == "manager2@test.terrain").Select(u => u.Role).SingleAsync(Ct)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_manager_can_step_down_in_the_same_file_that_moves_their_reps(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+
+        var response = await admin.PostAsync("/api/v1/imports/users", Csv("""
+            email,display_name,role,manager_email
+            rep3@test.terrain,Rep Three,Rep,manager1@test.terrain
+            manager2@test.terrain,Manager Two,Leader,
+            """), Ct);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(Role.Leader, await app.WithDbAsync(d => d.Users.Where(u => u.Email == "manager2@test.terrain").Select(u => u.Role).SingleAsync(Ct)));
+    }
 }
