@@ -67,12 +67,13 @@ public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clo
         var draftDeadline = cycle.DraftDeadline;
         var rows = plans.Select(p =>
         {
-            var neverSubmitted = p.FirstSubmittedAt is null;
+            // An amendment of an approved plan has no draft deadline: the approved version is in force meanwhile.
+            var neverSubmitted = p.FirstSubmittedAt is null && p.ApprovedVersion is null;
             var draftDaysLeft = neverSubmitted ? Deadlines.DaysLeft(now, draftDeadline, cycle.TimeZone) : (int?)null;
             var approvalDeadline = p.FirstSubmittedAt is { } first && p.Status != PlanStatus.Approved ? cycle.ApprovalDeadline(first) : (DateTimeOffset?)null;
             return new BoardRow(p.Id, p.RepId, p.RepName, p.RepEmail, p.ManagerId, p.ManagerName, p.Status.ToString(), p.WorkingVersion,
                 p.ApprovedVersion, draftDeadline, draftDaysLeft,
-                DraftOverdue: neverSubmitted && p.ApprovedVersion is null && now >= draftDeadline,
+                DraftOverdue: neverSubmitted && now >= draftDeadline,
                 approvalDeadline,
                 approvalDeadline is { } d ? Deadlines.DaysLeft(now, d, cycle.TimeZone) : null,
                 ApprovalOverdue: approvalDeadline is { } a && now >= a);

@@ -54,10 +54,13 @@ public sealed class BoardModel(Board board) : PageModel
             ["sort"] = sort,
         }.Where(p => !string.IsNullOrEmpty(p.Value)));
 
+    public static string Label(string status) => status == "ChangesRequested" ? "Changes requested" : status;
+
     public static string Days(int? days) => days switch
     {
         null => "—",
-        < 0 => $"{-days} overdue",
+        -1 => "1 day overdue",
+        < 0 => $"{-days} days overdue",
         0 => "due today",
         1 => "1 day",
         _ => $"{days} days",

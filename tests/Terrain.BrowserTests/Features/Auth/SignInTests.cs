@@ -20,7 +20,7 @@ public sealed class SignInTests(TerrainBrowser terrain) : BrowserTest(terrain)
 
         var alert = page.GetByRole(AriaRole.Alert);
         await Expect(alert).ToBeVisibleAsync();
-        await Expect(alert).ToHaveTextAsync("The email or password is wrong.");
+        await Expect(alert).ToContainTextAsync("The email or password is wrong");
         Assert.Equal("/Auth/Login", PathOf(page.Url));
         await Expect(page.GetByLabel("Email", new() { Exact = true })).ToHaveValueAsync(DemoPeople.Rep(3));
         await Expect(page.GetByLabel("Password", new() { Exact = true })).ToHaveValueAsync("");

@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+using Terrain.BrowserTests.Infrastructure;
+using Terrain.Features.Demo;
+using Xunit;
+
+namespace Terrain.BrowserTests.Features.Cycles;
+
+public sealed class LeaderBoardTests(TerrainBrowser terrain) : BrowserTest(terrain)
+{
+    [Fact]
+    public async Task Leader_sees_every_plan_with_its_deadlines_and_filters_to_the_overdue_ones()
+    {
+        var page = await SignInAsync("leader@" + DemoSeeder.Domain);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+            .GetByRole(AriaRole.Link, new() { Name = "Cycles", Exact = true }).ClickAsync();
+        await page.Locator("main table.data tbody th a").First.ClickAsync();
+
+        var rows = page.Locator("main table.data tbody tr");
+        await Expect(rows).ToHaveCountAsync(8);
+        await Expect(rows.Filter(new() { HasText = "Draft overdue" })).ToHaveCountAsync(1);
+        await Expect(rows.Filter(new() { HasText = "Approval overdue" })).ToHaveCountAsync(1);
+        await Expect(rows.Filter(new() { HasText = "Changes requested" })).ToHaveCountAsync(1);
+        await Screenshots.SaveAsync(page, "leader-board");
+
+        await page.GetByLabel("Overdue only").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        await Expect(rows).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task A_rep_sees_the_cycles_but_not_the_board()
+    {
+        var page = await SignInAsync(DemoPeople.Rep1);
+
+        await page.GotoAsync("/Cycles");
+        await Expect(page.Locator("main table.data tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("main table.data tbody a")).ToHaveCountAsync(0);
+    }
+}
