@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Terrain.Domain;
 using Terrain.Features.Accounts;
@@ -96,7 +98,27 @@ public static class Api
             .RequireRateLimiting("login")
             .WithSummary("Exchange an email and password for a bearer access token.")
             .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
+
+        auth.MapPost("/refresh", async Task<Results<SignInHttpResult, ProblemHttpResult>> (RefreshRequest request,
+                IOptionsMonitor<BearerTokenOptions> options, SignInManager<AppUser> signIn, TimeProvider clock) =>
+            {
+                var ticket = options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+                var valid = ticket?.Properties.ExpiresUtc is { } expires && clock.GetUtcNow() < expires;
+                if (!valid || await signIn.ValidateSecurityStampAsync(ticket!.Principal) is not { IsActive: true } user)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
+                        detail: "The refresh token is invalid or expired, or the user has changed. Sign in again.");
+                }
+
+                return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(user), authenticationScheme: IdentityConstants.BearerScheme);
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting("login")
+            .WithSummary("Exchange a refresh token for a new access token (while the user is unchanged and active).")
+            .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
     }
+
+    public sealed record RefreshRequest(string RefreshToken);
 
     /// <summary>The shape the bearer token handler writes; declared for the OpenAPI document.</summary>
     public sealed record AccessTokenDocument(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);

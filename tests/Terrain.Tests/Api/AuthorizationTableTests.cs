@@ -69,6 +69,8 @@ public sealed class AuthorizationTableTests
         // API. 404 where even the existence of the record must not leak.
         new("POST", "api/v1/auth/login", _ => "/api/v1/auth/login", "401", "401", "401", "401", "401",
             _ => JsonContent.Create(new { email = "nobody@test.terrain", password = "Wrong-password-1" })),
+        new("POST", "api/v1/auth/refresh", _ => "/api/v1/auth/refresh", "401", "401", "401", "401", "401",
+            _ => JsonContent.Create(new { refreshToken = "not-a-token" })),
         new("GET", "api/v1/me", _ => "/api/v1/me", "401", "200", "200", "200", "200"),
         new("GET", "api/v1/users/", _ => "/api/v1/users", "401", "200", "200", "200", "200"),
         new("GET", "api/v1/users/{id:guid}", o => $"/api/v1/users/{o.Rep3.Id}", "401", "404", "404", "200", "200"),

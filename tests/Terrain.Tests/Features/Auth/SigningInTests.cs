@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Terrain.Tests.Infrastructure;
 using Xunit;
 
@@ -82,5 +83,29 @@ public sealed class SigningInTests
             ["Input.Password"] = TestOrg.Password,
         }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_refresh_token_gives_a_new_access_token_until_the_user_is_deactivated(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var client = app.Anonymous();
+        var login = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "rep1@test.terrain", password = TestOrg.Password }, TestContext.Current.CancellationToken))
+            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var refreshToken = login.GetProperty("refreshToken").GetString();
+
+        var refreshed = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken }, TestContext.Current.CancellationToken);
+        var token = (await refreshed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString();
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me") { Headers = { Authorization = new("Bearer", token) } };
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(me, TestContext.Current.CancellationToken)).StatusCode);
+
+        await app.WithDbAsync(async d =>
+        {
+            var rep = await d.Users.SingleAsync(u => u.Id == app.Org.Rep1.Id, TestContext.Current.CancellationToken);
+            rep.Deactivate(0);
+            return await d.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+        var refused = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 }
