@@ -5,7 +5,7 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features;
 
-public sealed class IndexModel(AccessPolicy access, CurrentUser me) : PageModel
+public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board) : PageModel
 {
     public sealed record Slice(string Label, int Accounts, decimal Potential);
 
@@ -21,8 +21,26 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me) : PageModel
 
     public IReadOnlyList<Slice> ByOwner { get; private set; } = [];
 
+    /// <summary>For a rep: their plan in each open cycle, with its deadlines.</summary>
+    public IReadOnlyList<(string Cycle, Cycles.BoardRow Plan)> MyPlans { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken ct)
     {
+        if (me.Role == Role.Rep)
+        {
+            var cycleIds = await access.VisiblePlans().Where(p => p.OwnerId == me.Id).Select(p => p.CycleId).ToListAsync(ct);
+            var plans = new List<(string, Cycles.BoardRow)>();
+            foreach (var cycleId in cycleIds)
+            {
+                if (await board.GetAsync(cycleId, new Cycles.BoardFilter(), ct) is { CycleStatus: "Open" } view && view.Rows.Count == 1)
+                {
+                    plans.Add((view.CycleName, view.Rows[0]));
+                }
+            }
+
+            MyPlans = plans;
+        }
+
         var accounts = access.VisibleAccounts();
         var segments = await accounts.GroupBy(a => a.Segment)
             .Select(g => new { g.Key, Count = g.Count(), Potential = g.Sum(a => a.AnnualPotential) })

@@ -81,4 +81,20 @@ public sealed class DeadlineBoardTests
         Assert.Contains("Draft overdue", rows[0], StringComparison.Ordinal);
         Assert.DoesNotContain("Rep Three", html, StringComparison.Ordinal);
     }
+
+    [Theory, BothDatabases]
+    public async Task A_reps_home_page_shows_their_own_deadlines(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var browser = await app.BrowserAsAsync("rep2@test.terrain");
+
+        var before = await browser.GetStringAsync("/", Ct);
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 8, 0, 0, TimeSpan.Zero));
+        var browserLater = await app.BrowserAsAsync("rep2@test.terrain");
+        var after = await browserLater.GetStringAsync("/", Ct);
+
+        Assert.Contains("Your FY2027 plan", before, StringComparison.Ordinal);
+        Assert.Contains("Draft due <strong>7 Dec 2026</strong>: 11 days left", before, StringComparison.Ordinal);
+        Assert.Contains("Your draft is overdue", after, StringComparison.Ordinal);
+    }
 }
