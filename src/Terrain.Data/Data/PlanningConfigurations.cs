@@ -36,3 +36,16 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         builder.HasIndex(p => new { p.CycleId, p.Status });
     }
 }
+
+internal sealed class TemplateSectionConfiguration : IEntityTypeConfiguration<TemplateSection>
+{
+    public void Configure(EntityTypeBuilder<TemplateSection> builder)
+    {
+        builder.Property(t => t.Key).HasMaxLength(40).IsRequired();
+        builder.Property(t => t.Title).HasMaxLength(120).IsRequired();
+        builder.Property(t => t.Instructions).HasMaxLength(4000);
+        builder.Property(t => t.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(t => t.CycleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => new { t.CycleId, t.Key }).IsUnique();
+    }
+}

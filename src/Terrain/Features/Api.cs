@@ -27,6 +27,7 @@ public static class Api
         services.AddScoped<UpdateUser>();
         services.AddScoped<Cycles.CycleHandlers>();
         services.AddScoped<Cycles.Board>();
+        services.AddScoped<Cycles.CycleTemplate>();
         services.AddScoped<Plans.PlanHandlers>();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();

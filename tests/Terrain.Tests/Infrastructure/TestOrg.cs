@@ -86,6 +86,7 @@ public sealed class TestOrg
         db.Users.AddRange(org.Everyone);
         db.Accounts.AddRange(accounts);
         db.Cycles.Add(cycle);
+        db.TemplateSections.AddRange(DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)));
         db.Plans.AddRange(plans.Values);
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();

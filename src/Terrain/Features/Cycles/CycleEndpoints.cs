@@ -51,6 +51,17 @@ public static class CycleEndpoints
             .WithSummary("The cycle's deadline board: each plan in the caller's scope with status, days left and overdue flags.")
             .Produces<BoardView>();
 
+        cycles.MapGet("/{id:guid}/template", async Task<Results<Ok<IReadOnlyList<TemplateSectionRow>>, NotFound>> (Guid id, CycleTemplate template, CancellationToken ct) =>
+                await template.GetAsync(id, ct) is { } sections ? TypedResults.Ok(sections) : TypedResults.NotFound())
+            .WithSummary("The cycle's plan template: ordered sections with title, instructions for the rep, kind and whether it is required.");
+
+        cycles.MapPut("/{id:guid}/template", async Task<Results<Ok<IReadOnlyList<TemplateSectionRow>>, NotFound>> (Guid id, List<SectionInput> sections, CycleTemplate template, CancellationToken ct) =>
+                await template.ReplaceAsync(id, sections, ct) is { } result ? TypedResults.Ok(result) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .WithSummary("Replace the cycle's template (leaders), until the first plan is submitted against it.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         cycles.MapPatch("/{id:guid}", async Task<IResult> (Guid id, CyclePatch patch, HttpRequest request, HttpResponse response, CycleHandlers handlers, CancellationToken ct) =>
             {
                 if (!ETags.TryParse(request.Headers.IfMatch, out var version))

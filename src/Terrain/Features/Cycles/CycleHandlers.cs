@@ -42,6 +42,9 @@ public sealed class CycleInput
 
     public string TimeZone { get; init; } = "UTC";
 
+    /// <summary>Start from this earlier cycle's template instead of the default one.</summary>
+    public Guid? CopyTemplateFrom { get; init; }
+
     public CycleSchedule ToSchedule() => new(Name ?? "", PeriodStart, PeriodEnd, Kickoff, DraftDue, ApprovalWindowDays, TimeZone ?? "");
 }
 
@@ -92,7 +95,19 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
             throw new DomainException($"A cycle named {cycle.Name} already exists.", "name");
         }
 
+        var template = DefaultTemplate.Sections;
+        if (input.CopyTemplateFrom is { } source)
+        {
+            template = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == source).OrderBy(t => t.Order)
+                .Select(t => new SectionSpec(t.Key, t.Title, t.Instructions, t.Kind, t.Required)).ToListAsync(ct);
+            if (template.Count == 0)
+            {
+                throw new DomainException("There is no cycle with a template to copy from that id.", "copyTemplateFrom");
+            }
+        }
+
         db.Cycles.Add(cycle);
+        db.TemplateSections.AddRange(template.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)));
         var reps = await db.Users.Where(u => u.Role == Role.Rep && u.IsActive).Select(u => u.Id).ToListAsync(ct);
         db.Plans.AddRange(reps.Select(rep => Plan.StartDraft(cycle.Id, rep, now)));
         db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "cycle.opened", "Cycle", cycle.Id.ToString(),
@@ -154,5 +169,61 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         return await GetAsync(id, ct);
+    }
+}
+
+public sealed record TemplateSectionRow(int Order, string Key, string Title, string Instructions, string Kind, bool Required);
+
+/// <summary>The cycle's plan template: read by everyone, replaced by leaders until the first plan is submitted.</summary>
+public sealed class CycleTemplate(AppDbContext db, AccessPolicy access, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<TemplateSectionRow>?> GetAsync(Guid cycleId, CancellationToken ct)
+    {
+        if (!await db.Cycles.AnyAsync(c => c.Id == cycleId, ct))
+        {
+            return null;
+        }
+
+        return await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == cycleId).OrderBy(t => t.Order)
+            .Select(t => new TemplateSectionRow(t.Order, t.Key, t.Title, t.Instructions, t.Kind.ToString(), t.Required))
+            .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<TemplateSectionRow>?> ReplaceAsync(Guid cycleId, IReadOnlyList<SectionInput> sections, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        if (cycle is null)
+        {
+            return null;
+        }
+
+        cycle.EnsureOpen();
+        if (await db.Plans.AnyAsync(p => p.CycleId == cycleId && p.FirstSubmittedAt != null, ct))
+        {
+            throw new InvalidStateException("Plans of this cycle have been submitted against the current template; it can no longer change.", "sections");
+        }
+
+        var specs = sections.Select((s, i) => s.ToSpec(i)).ToList();
+        SectionSpec.ValidateTemplate(specs);
+        var now = clock.GetUtcNow();
+        db.TemplateSections.RemoveRange(await db.TemplateSections.Where(t => t.CycleId == cycleId).ToListAsync(ct));
+        db.TemplateSections.AddRange(specs.Select((spec, i) => TemplateSection.Create(cycleId, i + 1, spec, now)));
+        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "cycle.template-replaced", "Cycle", cycleId.ToString(),
+            JsonSerializer.Serialize(specs.Select(s => new { s.Key, s.Title, Kind = s.Kind.ToString(), s.Required }))));
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(cycleId, ct);
+    }
+}
+
+public sealed record SectionInput(string? Key, string? Title, string? Instructions, string? Kind, bool? Required)
+{
+    public SectionSpec ToSpec(int index)
+    {
+        if (!Enum.TryParse<SectionKind>(Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(Kind, out _))
+        {
+            throw new DomainException($"Section {index + 1} has an unknown kind '{Kind}'. Use one of: {string.Join(", ", Enum.GetNames<SectionKind>())}.", "kind");
+        }
+
+        return new SectionSpec(Key?.Trim() ?? "", Title ?? "", Instructions ?? "", kind, Required ?? true);
     }
 }

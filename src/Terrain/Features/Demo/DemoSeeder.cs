@@ -99,6 +99,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             new CycleSchedule($"FY{year}", new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), kickoff, kickoff.AddDays(14)),
             leader.Id, now.AddDays(-21));
         db.Cycles.Add(cycle);
+        db.TemplateSections.AddRange(DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)));
         var leaderActor = new Actor(leader.Id, Role.Leader);
         Actor ManagerOf(AppUser rep) => new(rep.ManagerId!.Value, Role.Manager);
 
