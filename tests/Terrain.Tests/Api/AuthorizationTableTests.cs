@@ -52,6 +52,7 @@ public sealed class AuthorizationTableTests
         Page("Admin/Users/Create", "/Admin/Users/Create", "denied", "denied", "denied", "200"),
         Page("Cycles", "/Cycles", "200", "200", "200", "200"),
         Page("Cycles/Index", "/Cycles/Index", "200", "200", "200", "200"),
+        new("GET", "Cycles/Template/{id:guid}", o => $"/Cycles/Template/{o.Cycle.Id}", "login", "200", "200", "200", "200"),
         new("GET", "Cycles/Board/{id:guid}", o => $"/Cycles/Board/{o.Cycle.Id}", "login", "denied", "200", "200", "200"),
         new("GET", "Admin/Users/Edit/{id:guid}", o => $"/Admin/Users/Edit/{o.Rep1.Id}", "login", "denied", "denied", "denied", "200"),
         Page("Admin/Imports", "/Admin/Imports", "denied", "denied", "denied", "200"),

@@ -36,6 +36,10 @@ public sealed class LeaderBoardTests(TerrainBrowser terrain) : BrowserTest(terra
 
         await page.GotoAsync("/Cycles");
         await Expect(page.Locator("main table.data tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator("main table.data tbody a")).ToHaveCountAsync(0);
+        await Expect(page.Locator("main table.data tbody th a")).ToHaveCountAsync(0);
+
+        await page.Locator("main table.data tbody td a").ClickAsync();
+        await Expect(page.Locator("ol.template > li")).ToHaveCountAsync(10);
+        await Screenshots.SaveAsync(page, "rep-template");
     }
 }

@@ -80,4 +80,17 @@ public sealed class PlanTemplateTests
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal(DefaultTemplate.Sections.Count, (await leader.GetFromJsonAsync<JsonElement>(url, Ct)).GetArrayLength());
     }
+
+    [Theory, BothDatabases]
+    public async Task Reps_read_the_template_with_its_instructions(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var browser = await app.BrowserAsAsync("rep1@test.terrain");
+
+        var html = await browser.GetStringAsync($"/Cycles/Template/{app.Org.Cycle.Id}", Ct);
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+
+        Assert.Equal(DefaultTemplate.Sections.Select(s => s.Title), document.QuerySelectorAll("ol.template h2").Select(h => h.ChildNodes[0].TextContent.Trim()));
+        Assert.Contains("Every A and B account needs", html, StringComparison.Ordinal);
+    }
 }
