@@ -45,3 +45,17 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(e => e.At);
     }
 }
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.Property(n => n.Key).HasMaxLength(200).IsRequired();
+        builder.Property(n => n.Title).HasMaxLength(200).IsRequired();
+        builder.Property(n => n.Body).HasMaxLength(2000).IsRequired();
+        builder.Property(n => n.Link).HasMaxLength(400);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(n => new { n.UserId, n.Key }).IsUnique();
+        builder.HasIndex(n => new { n.UserId, n.CreatedAt });
+    }
+}

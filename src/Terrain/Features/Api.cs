@@ -28,6 +28,8 @@ public static class Api
         services.AddScoped<Cycles.CycleHandlers>();
         services.AddScoped<Cycles.Board>();
         services.AddScoped<Cycles.CycleTemplate>();
+        services.AddScoped<Reminders.DeadlineReminders>();
+        services.AddHostedService<Reminders.ReminderService>();
         services.AddScoped<Plans.PlanHandlers>();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
@@ -45,6 +47,7 @@ public static class Api
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
+        Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.Admin)
             .AddOpenApiOperationTransformer((operation, _, _) =>

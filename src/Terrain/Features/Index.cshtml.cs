@@ -5,7 +5,7 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features;
 
-public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board) : PageModel
+public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Data.AppDbContext db) : PageModel
 {
     public sealed record Slice(string Label, int Accounts, decimal Potential);
 
@@ -24,8 +24,11 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
     /// <summary>For a rep: their plan in each open cycle, with its deadlines.</summary>
     public IReadOnlyList<(string Cycle, Cycles.BoardRow Plan)> MyPlans { get; private set; } = [];
 
+    public Reminders.NotificationList Notifications { get; private set; } = new(0, []);
+
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Notifications = await Reminders.NotificationEndpoints.ListAsync(db, me.Id, 5, ct);
         if (me.Role == Role.Rep)
         {
             var cycleIds = await access.VisiblePlans().Where(p => p.OwnerId == me.Id).Select(p => p.CycleId).ToListAsync(ct);

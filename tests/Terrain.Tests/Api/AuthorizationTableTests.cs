@@ -98,6 +98,8 @@ public sealed class AuthorizationTableTests
             _ => JsonContent.Create(new { comment = "More detail" })),
         new("POST", "api/v1/plans/{id:guid}/approve", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/approve", "401", "404", "404", "409", "403"),
         new("POST", "api/v1/plans/{id:guid}/amend", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/amend", "401", "404", "404", "403", "403"),
+        new("GET", "api/v1/notifications/", _ => "/api/v1/notifications", "401", "200", "200", "200", "200"),
+        new("POST", "api/v1/notifications/{id:long}/read", _ => "/api/v1/notifications/999999/read", "401", "404", "404", "404", "404"),
         new("POST", "api/v1/imports/{kind}", _ => "/api/v1/imports/accounts", "401", "403", "403", "403", "200",
             _ => new StringContent("external_id,name,potential\nNEW-1,New Account,1000\n", Encoding.UTF8, "text/csv")),
     ];

@@ -57,6 +57,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Terrain:DataDirectory", _directory);
         builder.UseSetting("Terrain:LoginAttemptsPerMinute", "100000");
+        builder.UseSetting("Terrain:Reminders", "false");
         builder.UseSetting("Terrain:MaxImportBytes", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Db == Db.Postgres)
         {
