@@ -25,6 +25,8 @@ public sealed class CommandLineTests : IDisposable
         return ["--Terrain:DatabaseProvider=Postgres", $"--ConnectionStrings:Terrain={connection}"];
     }
 
+    private static Task<int> Cli(string[] args) => TerrainCli.RunAsync(args, TestContext.Current.CancellationToken);
+
     private static AppDbContext Open(string[] args)
     {
         var builder = Terrain.Infrastructure.TerrainHost.CreateBuilder(args);
@@ -46,14 +48,14 @@ public sealed class CommandLineTests : IDisposable
     public async Task Migrate_users_add_and_import_work_from_the_command_line(Db db)
     {
         var dbArgs = DatabaseArgs(db);
-        Assert.Equal(0, await TerrainCli.RunAsync(["migrate", .. dbArgs]));
-        Assert.Equal(0, await TerrainCli.RunAsync(["users", "add", "--email", "boss@cli.test", "--name", "Boss", "--role", "Manager", "--password", "Cli-password-12", .. dbArgs]));
+        Assert.Equal(0, await Cli(["migrate", .. dbArgs]));
+        Assert.Equal(0, await Cli(["users", "add", "--email", "boss@cli.test", "--name", "Boss", "--role", "Manager", "--password", "Cli-password-12", .. dbArgs]));
         var users = WriteCsv("users.csv", "email,display_name,role,manager_email\nrep@cli.test,Cli Rep,Rep,boss@cli.test\n");
         var accounts = WriteCsv("accounts.csv", "external_id,name,potential,owner_email\nC-1,Cli One,10,rep@cli.test\nC-2,Cli Two,20,\n");
 
-        Assert.Equal(0, await TerrainCli.RunAsync(["import", "users", users, .. dbArgs]));
-        Assert.Equal(0, await TerrainCli.RunAsync(["import", "accounts", accounts, .. dbArgs]));
-        Assert.Equal(0, await TerrainCli.RunAsync(["import", "accounts", accounts, .. dbArgs]));
+        Assert.Equal(0, await Cli(["import", "users", users, .. dbArgs]));
+        Assert.Equal(0, await Cli(["import", "accounts", accounts, .. dbArgs]));
+        Assert.Equal(0, await Cli(["import", "accounts", accounts, .. dbArgs]));
 
         await using var context = Open(dbArgs);
         Assert.Equal(2, await context.Accounts.CountAsync(TestContext.Current.CancellationToken));
@@ -67,10 +69,10 @@ public sealed class CommandLineTests : IDisposable
         var dbArgs = DatabaseArgs(db);
         var bad = WriteCsv("bad.csv", "external_id,name,potential\nB-1,Good,10\nB-2,Bad,-10\n");
 
-        Assert.Equal(1, await TerrainCli.RunAsync(["import", "accounts", bad, .. dbArgs]));
-        Assert.Equal(2, await TerrainCli.RunAsync(["import", "accounts", Path.Combine(_directory, "missing.csv"), .. dbArgs]));
-        Assert.Equal(1, await TerrainCli.RunAsync(["users", "add", "--email", "x@cli.test", "--name", "X", "--role", "Wizard", "--password", "Cli-password-12", .. dbArgs]));
-        Assert.NotEqual(0, await TerrainCli.RunAsync(["users", "add", "--email", "x@cli.test", .. dbArgs]));
+        Assert.Equal(1, await Cli(["import", "accounts", bad, .. dbArgs]));
+        Assert.Equal(2, await Cli(["import", "accounts", Path.Combine(_directory, "missing.csv"), .. dbArgs]));
+        Assert.Equal(1, await Cli(["users", "add", "--email", "x@cli.test", "--name", "X", "--role", "Wizard", "--password", "Cli-password-12", .. dbArgs]));
+        Assert.NotEqual(0, await Cli(["users", "add", "--email", "x@cli.test", .. dbArgs]));
 
         await using var context = Open(dbArgs);
         Assert.Equal(0, await context.Accounts.CountAsync(TestContext.Current.CancellationToken));
@@ -83,10 +85,41 @@ public sealed class CommandLineTests : IDisposable
         var dbArgs = DatabaseArgs(db);
         var bad = WriteCsv("bad.csv", "external_id,name,potential\nB-1,Good,10\nB-2,Bad,-10\n");
 
-        Assert.Equal(0, await TerrainCli.RunAsync(["import", "accounts", bad, "--partial", .. dbArgs]));
+        Assert.Equal(0, await Cli(["import", "accounts", bad, "--partial", .. dbArgs]));
 
         await using var context = Open(dbArgs);
         Assert.Equal(["B-1"], await context.Accounts.Select(a => a.ExternalId).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Serve_on_an_empty_database_seeds_nothing_and_says_how_to_create_the_first_admin(Db db)
+    {
+        var dbArgs = DatabaseArgs(db);
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            var serve = TerrainCli.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false", .. dbArgs], stop.Token);
+            for (var i = 0; i < 300 && !output.ToString().Contains("listening on", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            await stop.CancelAsync();
+            Assert.Equal(0, await serve);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.Contains("Terrain has no users yet", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("users add --email", output.ToString(), StringComparison.Ordinal);
+        await using var context = Open(dbArgs);
+        Assert.Equal(0, await context.Users.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await context.Accounts.CountAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Terrain.Infrastructure.Cli;
 /// </summary>
 public static class TerrainCli
 {
-    public static Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args, CancellationToken ct = default)
     {
         var root = new RootCommand("Terrain: sales territory planning around each rep's own plan.");
         root.TreatUnmatchedTokensAsErrors = false;
@@ -42,12 +42,12 @@ public static class TerrainCli
         root.Add(ImportCommand());
 
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-        return root.Parse(args).InvokeAsync(config);
+        return root.Parse(args).InvokeAsync(config, ct);
     }
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken ct)
     {
-        var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
+        await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
         await app.StartAsync(ct);
         await using (var scope = app.Services.CreateAsyncScope())
         {
