@@ -17,17 +17,17 @@ public abstract class BrowserTest(TerrainBrowser terrain) : IAsyncDisposable
 
     protected static string PathOf(string url) => new Uri(url).AbsolutePath;
 
-    protected async Task<IPage> NewPageAsync(bool javaScriptEnabled = true)
+    protected async Task<IPage> NewPageAsync(bool javaScriptEnabled = true, bool bypassCsp = false)
     {
-        var context = await App.NewContextAsync(javaScriptEnabled);
+        var context = await App.NewContextAsync(javaScriptEnabled, bypassCsp);
         _contexts.Add(context);
         return await context.NewPageAsync();
     }
 
     /// <summary>A page signed in as one of the demo people (they all share the demo password), on the home page.</summary>
-    protected async Task<IPage> SignInAsync(string email, bool javaScriptEnabled = true)
+    protected async Task<IPage> SignInAsync(string email, bool javaScriptEnabled = true, bool bypassCsp = false)
     {
-        var page = await NewPageAsync(javaScriptEnabled);
+        var page = await NewPageAsync(javaScriptEnabled, bypassCsp);
         await page.GotoAsync("/Auth/Login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DemoSeeder.Password);

@@ -62,7 +62,7 @@ public sealed class TerrainBrowser : IAsyncLifetime
     }
 
     /// <summary>A fresh context (no cookies) at 1280x800; skips or fails the test when chromium is missing.</summary>
-    public async Task<IBrowserContext> NewContextAsync(bool javaScriptEnabled = true)
+    public async Task<IBrowserContext> NewContextAsync(bool javaScriptEnabled = true, bool bypassCsp = false)
     {
         Chromium.Require();
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
@@ -72,6 +72,7 @@ public sealed class TerrainBrowser : IAsyncLifetime
             Locale = "en-US",
             TimezoneId = "UTC",
             JavaScriptEnabled = javaScriptEnabled,
+            BypassCSP = bypassCsp,
         });
         context.SetDefaultTimeout(45_000);
         return context;
