@@ -66,7 +66,8 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
             return ImportReport.Failed(ImportKind.Accounts, rows.Count, rejected, partial);
         }
 
-        progress?.Report(new ImportProgress("Saving", 0, created + updated));
+        // The save is one transaction with no progress of its own: an unknown total shows as a busy bar.
+        progress?.Report(new ImportProgress("Saving", 0, 0));
         var report = new ImportReport(ImportKind.Accounts, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
         report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
         if (!report.Applied)

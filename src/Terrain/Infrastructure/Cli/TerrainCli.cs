@@ -212,11 +212,9 @@ public static class TerrainCli
                 var progress = new Progress<ImportProgress>(p =>
                 {
                     task.Description = $"{p.Phase} {kind.ToString().ToLowerInvariant()}";
-                    if (p.Total > 0)
-                    {
-                        task.MaxValue = p.Total;
-                        task.Value = p.Done;
-                    }
+                    task.IsIndeterminate = p.Total == 0;
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
                 });
                 var r = await runner.RunAsync(kind, stream, partial, null, progress, ct);
                 task.Value = task.MaxValue;
