@@ -42,4 +42,14 @@ public sealed class LeaderBoardTests(TerrainBrowser terrain) : BrowserTest(terra
         await Expect(page.Locator("ol.template > li")).ToHaveCountAsync(10);
         await Screenshots.SaveAsync(page, "rep-template");
     }
+
+    [Fact]
+    public async Task A_rep_with_an_overdue_draft_sees_it_and_the_reminder_on_the_home_page()
+    {
+        var page = await SignInAsync(DemoPeople.Rep(7));
+
+        await Expect(page.Locator("main .card.deadline")).ToContainTextAsync("Your draft is overdue");
+        await Expect(page.Locator("main .notifications")).ToContainTextAsync("draft is overdue");
+        await Screenshots.SaveAsync(page, "rep-overdue-home");
+    }
 }
