@@ -29,6 +29,7 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         builder.Property(p => p.ConcurrencyToken).HasMaxLength(32).IsConcurrencyToken();
         builder.Ignore(p => p.IsAmendment);
         builder.Ignore(p => p.IsEditable);
+        builder.Ignore(p => p.OwesFirstDraft);
         builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(p => p.CycleId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.ApprovedById).OnDelete(DeleteBehavior.Restrict);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -29,6 +28,7 @@ public static class Api
         services.AddScoped<Cycles.Board>();
         services.AddScoped<Cycles.CycleTemplate>();
         services.AddScoped<Reminders.DeadlineReminders>();
+        services.AddScoped<Reminders.MyNotifications>();
         services.AddHostedService<Reminders.ReminderService>();
         services.AddScoped<Plans.PlanHandlers>();
         services.AddScoped<AccountImporter>();
@@ -263,7 +263,4 @@ public static class Api
             IncludeFacets = false,
         };
     }
-
-    internal static Guid? UserId(ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 }

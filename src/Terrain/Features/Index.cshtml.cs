@@ -5,7 +5,7 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features;
 
-public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Data.AppDbContext db) : PageModel
+public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Reminders.MyNotifications notifications) : PageModel
 {
     public sealed record Slice(string Label, int Accounts, decimal Potential);
 
@@ -28,7 +28,7 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Notifications = await Reminders.NotificationEndpoints.ListAsync(db, me.Id, 5, ct);
+        Notifications = await notifications.ListAsync(5, ct);
         if (me.Role == Role.Rep)
         {
             var cycleIds = await access.VisiblePlans().Where(p => p.OwnerId == me.Id).Select(p => p.CycleId).ToListAsync(ct);

@@ -59,6 +59,13 @@ public sealed class Plan
 
     public bool IsEditable => Status is PlanStatus.Draft or PlanStatus.ChangesRequested;
 
+    /// <summary>The rep still owes the cycle's first draft: never submitted, and no approved version in force.</summary>
+    public bool OwesFirstDraft => FirstSubmittedAt is null && ApprovedVersion is null;
+
+    /// <summary>When the approval window of the version under review closes; null when nothing awaits approval.</summary>
+    public DateTimeOffset? ApprovalDeadline(PlanningCycle cycle) =>
+        FirstSubmittedAt is { } first && Status != PlanStatus.Approved ? cycle.ApprovalDeadline(first) : null;
+
     public static Plan StartDraft(Guid cycleId, Guid ownerId, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),

@@ -24,7 +24,10 @@ public sealed record BoardRow(
 
 public sealed record BoardSummary(int Plans, int Draft, int Submitted, int ChangesRequested, int Approved, int Overdue);
 
-public sealed record BoardView(Guid CycleId, string CycleName, string CycleStatus, DateTimeOffset AsOf, BoardSummary Summary, IReadOnlyList<BoardRow> Rows);
+public sealed record BoardManager(Guid Id, string Name);
+
+public sealed record BoardView(Guid CycleId, string CycleName, string CycleStatus, DateTimeOffset AsOf, BoardSummary Summary,
+    IReadOnlyList<BoardManager> Managers, IReadOnlyList<BoardRow> Rows);
 
 public sealed record BoardFilter(string? Status = null, Guid? Manager = null, bool OverdueOnly = false, string? Sort = null)
 {
@@ -52,28 +55,22 @@ public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clo
                            from manager in managers.DefaultIfEmpty()
                            select new
                            {
-                               p.Id,
-                               RepId = rep.Id,
+                               Plan = p,
                                RepName = rep.DisplayName,
                                RepEmail = rep.Email!,
                                rep.ManagerId,
                                ManagerName = manager == null ? null : manager.DisplayName,
-                               p.Status,
-                               p.WorkingVersion,
-                               p.ApprovedVersion,
-                               p.FirstSubmittedAt,
                            }).ToListAsync(ct);
 
         var draftDeadline = cycle.DraftDeadline;
-        var rows = plans.Select(p =>
+        var rows = plans.Select(r =>
         {
-            // An amendment of an approved plan has no draft deadline: the approved version is in force meanwhile.
-            var neverSubmitted = p.FirstSubmittedAt is null && p.ApprovedVersion is null;
-            var draftDaysLeft = neverSubmitted ? Deadlines.DaysLeft(now, draftDeadline, cycle.TimeZone) : (int?)null;
-            var approvalDeadline = p.FirstSubmittedAt is { } first && p.Status != PlanStatus.Approved ? cycle.ApprovalDeadline(first) : (DateTimeOffset?)null;
-            return new BoardRow(p.Id, p.RepId, p.RepName, p.RepEmail, p.ManagerId, p.ManagerName, p.Status.ToString(), p.WorkingVersion,
-                p.ApprovedVersion, draftDeadline, draftDaysLeft,
-                DraftOverdue: neverSubmitted && now >= draftDeadline,
+            var plan = r.Plan;
+            var approvalDeadline = plan.ApprovalDeadline(cycle);
+            return new BoardRow(plan.Id, plan.OwnerId, r.RepName, r.RepEmail, r.ManagerId, r.ManagerName, plan.Status.ToString(),
+                plan.WorkingVersion, plan.ApprovedVersion, draftDeadline,
+                plan.OwesFirstDraft ? Deadlines.DaysLeft(now, draftDeadline, cycle.TimeZone) : null,
+                DraftOverdue: plan.OwesFirstDraft && now >= draftDeadline,
                 approvalDeadline,
                 approvalDeadline is { } d ? Deadlines.DaysLeft(now, d, cycle.TimeZone) : null,
                 ApprovalOverdue: approvalDeadline is { } a && now >= a);
@@ -112,7 +109,9 @@ public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clo
             _ => r => r.RepName,
         };
         var ordered = descending ? shown.OrderByDescending(key).ThenBy(r => r.RepName) : shown.OrderBy(key).ThenBy(r => r.RepName);
-        return new BoardView(cycle.Id, cycle.Name, cycle.Status.ToString(), now, summary, ordered.ToList());
+        var managersShown = rows.Where(r => r.ManagerId is not null).Select(r => new BoardManager(r.ManagerId!.Value, r.ManagerName ?? ""))
+            .Distinct().OrderBy(m => m.Name).ToList();
+        return new BoardView(cycle.Id, cycle.Name, cycle.Status.ToString(), now, summary, managersShown, ordered.ToList());
     }
 
     public static (string Field, string Message)? Validate(BoardFilter filter)

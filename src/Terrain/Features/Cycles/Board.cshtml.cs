@@ -19,8 +19,6 @@ public sealed class BoardModel(Board board) : PageModel
 
     public BoardView View { get; private set; } = null!;
 
-    public IReadOnlyList<(Guid Id, string Name)> Managers { get; private set; } = [];
-
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var filter = new BoardFilter(Status, Manager, Overdue, Sort);
@@ -35,9 +33,6 @@ public sealed class BoardModel(Board board) : PageModel
         }
 
         View = view;
-        var all = await board.GetAsync(id, new BoardFilter(), ct);
-        Managers = all!.Rows.Where(r => r.ManagerId is not null).Select(r => (r.ManagerId!.Value, r.ManagerName ?? ""))
-            .Distinct().OrderBy(m => m.Item2).ToList();
         return Page();
     }
 

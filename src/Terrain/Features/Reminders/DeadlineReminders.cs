@@ -42,7 +42,7 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
         var link = $"/Cycles/Board/{cycle.Id}";
         var draftDue = cycle.DraftDue.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
         var dueKey = cycle.DraftDue.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (plan.FirstSubmittedAt is null && plan.ApprovedVersion is null)
+        if (plan.OwesFirstDraft)
         {
             var daysLeft = Deadlines.DaysLeft(now, cycle.DraftDeadline, cycle.TimeZone);
             if (daysLeft is >= 0 and <= DaysBefore)
@@ -64,11 +64,11 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
             }
         }
 
-        if (plan.Status == PlanStatus.Submitted && plan.FirstSubmittedAt is { } first && managerId is { } reviewer)
+        // Only a plan waiting for the manager: after "changes requested" the next move is the rep's.
+        if (plan.Status == PlanStatus.Submitted && plan.ApprovalDeadline(cycle) is { } deadline && managerId is { } reviewer)
         {
-            var deadline = cycle.ApprovalDeadline(first);
             var daysLeft = Deadlines.DaysLeft(now, deadline, cycle.TimeZone);
-            var round = $"{plan.Id}:v{plan.WorkingVersion}:{first.UtcTicks}";
+            var round = $"{plan.Id}:v{plan.WorkingVersion}:{plan.FirstSubmittedAt!.Value.UtcTicks}";
             var by = deadline.AddTicks(-1).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
             if (daysLeft is >= 0 and <= DaysBefore)
             {

@@ -6,17 +6,12 @@ using Terrain.Domain.Planning;
 namespace Terrain.Infrastructure.Auth;
 
 /// <summary>
-/// The one place that decides who may see or change what. Pages, API endpoints and the CLI all ask here;
-/// the authorization test walks every endpoint against it.
+/// The one place that decides what data a person may read: handlers start from these scoped queries. Which roles
+/// may call an endpoint at all is declared with the policies in <see cref="Policies"/>; what a person may do to a
+/// record (submit, approve, ...) is a rule of the record's entity. The authorization test walks every endpoint.
 /// </summary>
 public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
 {
-    public bool CanManageUsers => user.Role == Role.Admin;
-
-    public bool CanImport => user.Role == Role.Admin;
-
-    public bool CanSeeTeams => user.Role is Role.Manager or Role.Leader or Role.Admin;
-
     /// <summary>The users whose data the current user may read: self, plus their team or everyone.</summary>
     public IQueryable<AppUser> VisibleUsers()
     {
@@ -43,8 +38,6 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
         };
     }
 
-    public bool CanRunCycles => user.Role is Role.Leader or Role.Admin;
-
     /// <summary>The plans the current user may read: own, the team's, or all.</summary>
     public IQueryable<Plan> VisiblePlans()
     {
@@ -60,6 +53,10 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
 
     public Actor Actor => new(user.Id, user.Role);
 
-    public Task<bool> CanSeeUserAsync(Guid userId, CancellationToken ct) =>
-        VisibleUsers().AnyAsync(u => u.Id == userId, ct);
+    /// <summary>Notifications are personal: everyone sees only their own, whatever their role.</summary>
+    public IQueryable<Notification> OwnNotifications()
+    {
+        var me = user.Id;
+        return db.Notifications.Where(n => n.UserId == me);
+    }
 }

@@ -21,6 +21,4 @@ public sealed class CurrentUser(IHttpContextAccessor accessor)
     public string Email => Principal.FindFirstValue(ClaimTypes.Email) ?? Principal.FindFirstValue(ClaimTypes.Name) ?? "";
 
     public string DisplayName => Principal.FindFirstValue(AuthenticationSetup.DisplayNameClaim) ?? Email;
-
-    public bool SeesEveryone => Role is Role.Leader or Role.Admin;
 }

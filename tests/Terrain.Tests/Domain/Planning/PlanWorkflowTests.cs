@@ -62,6 +62,26 @@ public sealed class PlanWorkflowTests
     }
 
     [Fact]
+    public void A_plan_owes_its_first_draft_until_submitted_and_the_approval_window_runs_until_approval()
+    {
+        var cycle = Cycle();
+        var plan = Plan.StartDraft(cycle.Id, Rep.Id, Now);
+        Assert.True(plan.OwesFirstDraft);
+        Assert.Null(plan.ApprovalDeadline(cycle));
+
+        plan.Submit(Rep, cycle, [], Now);
+        plan.RequestChanges(Manager, ManagerId, cycle, "Q3", Now.AddDays(1));
+
+        Assert.False(plan.OwesFirstDraft);
+        Assert.Equal(cycle.ApprovalDeadline(Now), plan.ApprovalDeadline(cycle));
+        plan.Submit(Rep, cycle, [], Now.AddDays(2));
+        plan.Approve(Manager, ManagerId, cycle, null, Now.AddDays(3));
+        Assert.Null(plan.ApprovalDeadline(cycle));
+        plan.Amend(Rep, cycle, Now.AddDays(4));
+        Assert.False(plan.OwesFirstDraft);
+    }
+
+    [Fact]
     public void Amending_an_approved_plan_starts_a_new_version_and_keeps_the_approved_one_in_force()
     {
         var cycle = Cycle();
