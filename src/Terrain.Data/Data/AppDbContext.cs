@@ -23,6 +23,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<TemplateSection> TemplateSections => Set<TemplateSection>();
 
+    public DbSet<PlanSection> PlanSections => Set<PlanSection>();
+
+    public DbSet<PlanSnapshot> PlanSnapshots => Set<PlanSnapshot>();
+
+    public DbSet<PlanComment> PlanComments => Set<PlanComment>();
+
+    public DbSet<Quota> Quotas => Set<Quota>();
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -50,3 +50,52 @@ internal sealed class TemplateSectionConfiguration : IEntityTypeConfiguration<Te
         builder.HasIndex(t => new { t.CycleId, t.Key }).IsUnique();
     }
 }
+
+internal sealed class PlanSectionConfiguration : IEntityTypeConfiguration<PlanSection>
+{
+    public void Configure(EntityTypeBuilder<PlanSection> builder)
+    {
+        builder.Property(s => s.Key).HasMaxLength(40).IsRequired();
+        builder.Property(s => s.Content).IsRequired();
+        builder.Property(s => s.Version).HasMaxLength(32).IsConcurrencyToken();
+        builder.HasOne<Plan>().WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(s => s.UpdatedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(s => new { s.PlanId, s.Key }).IsUnique();
+    }
+}
+
+internal sealed class PlanSnapshotConfiguration : IEntityTypeConfiguration<PlanSnapshot>
+{
+    public void Configure(EntityTypeBuilder<PlanSnapshot> builder)
+    {
+        builder.Property(s => s.Sections).IsRequired();
+        builder.Property(s => s.Names).IsRequired();
+        builder.HasOne<Plan>().WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(s => s.SubmittedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(s => new { s.PlanId, s.Number }).IsUnique();
+    }
+}
+
+internal sealed class PlanCommentConfiguration : IEntityTypeConfiguration<PlanComment>
+{
+    public void Configure(EntityTypeBuilder<PlanComment> builder)
+    {
+        builder.Property(c => c.SectionKey).HasMaxLength(40);
+        builder.Property(c => c.Body).HasMaxLength(PlanComment.MaxLength).IsRequired();
+        builder.HasOne<Plan>().WithMany().HasForeignKey(c => c.PlanId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.PlanId, c.At });
+    }
+}
+
+internal sealed class QuotaConfiguration : IEntityTypeConfiguration<Quota>
+{
+    public void Configure(EntityTypeBuilder<Quota> builder)
+    {
+        builder.Property(q => q.Amount).HasPrecision(18, 2);
+        builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(q => q.CycleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(q => q.RepId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(q => q.SetById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(q => new { q.CycleId, q.RepId, q.Quarter }).IsUnique();
+    }
+}

@@ -26,6 +26,16 @@ public sealed class Notification
 
     public DateTimeOffset? ReadAt { get; private set; }
 
+    /// <summary>
+    /// When an instance claimed this notification for email: set before sending, cleared again if sending failed, so
+    /// it stays null for one that was never emailed or that used up its attempts. Email delivery updates it in the
+    /// database, never through this entity (docs/decisions/0007-email-reminders.md).
+    /// </summary>
+    public DateTimeOffset? EmailedAt { get; private set; }
+
+    /// <summary>How many times email delivery has claimed this notification; bounds the retries.</summary>
+    public int EmailAttempts { get; private set; }
+
     public static Notification Create(Guid userId, string key, string title, string body, string? link, DateTimeOffset now) => new()
     {
         UserId = userId,

@@ -10,6 +10,7 @@ using Terrain.Features.Auth;
 using Terrain.Features.Imports;
 using Terrain.Features.Users;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Mail;
 using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features;
@@ -29,8 +30,15 @@ public static class Api
         services.AddScoped<Cycles.CycleTemplate>();
         services.AddScoped<Reminders.DeadlineReminders>();
         services.AddScoped<Reminders.MyNotifications>();
+        services.AddScoped<Reminders.NotificationMailer>();
+        services.AddMail();
         services.AddHostedService<Reminders.ReminderService>();
         services.AddScoped<Plans.PlanHandlers>();
+        services.AddScoped<Plans.PlanDocuments>();
+        services.AddScoped<Plans.PlanReview>();
+        services.AddScoped<Plans.PlanComments>();
+        services.AddScoped<Plans.PlanVersions>();
+        services.AddScoped<Quotas.QuotaHandlers>();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
         services.AddScoped<ImportRunner>();
@@ -47,6 +55,7 @@ public static class Api
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
+        Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.Admin)

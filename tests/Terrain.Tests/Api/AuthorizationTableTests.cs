@@ -98,6 +98,20 @@ public sealed class AuthorizationTableTests
             _ => JsonContent.Create(new { comment = "More detail" })),
         new("POST", "api/v1/plans/{id:guid}/approve", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/approve", "401", "404", "404", "409", "403"),
         new("POST", "api/v1/plans/{id:guid}/amend", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/amend", "401", "404", "404", "403", "403"),
+        new("GET", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "200", "200"),
+        new("PUT", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "403", "403",
+            _ => JsonContent.Create(new { text = "Edited" })),
+        new("PATCH", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "403", "403",
+            _ => JsonContent.Create(new { text = "Edited" })),
+        new("GET", "api/v1/plans/{id:guid}/comments", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/comments", "401", "404", "404", "200", "200"),
+        new("POST", "api/v1/plans/{id:guid}/comments", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/comments", "401", "404", "404", "201", "403",
+            _ => JsonContent.Create(new { sectionKey = "summary", body = "Which competitor?" })),
+        new("GET", "api/v1/plans/{id:guid}/versions", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions", "401", "404", "404", "200", "200"),
+        new("GET", "api/v1/plans/{id:guid}/versions/{number:int}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions/1", "401", "404", "404", "404", "404"),
+        new("GET", "api/v1/plans/{id:guid}/versions/{a}/compare/{b}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions/current/compare/current", "401", "404", "404", "200", "200"),
+        new("GET", "api/v1/quotas/", o => $"/api/v1/quotas?cycle={o.Cycle.Id}", "401", "200", "200", "200", "200"),
+        new("PUT", "api/v1/quotas/", _ => "/api/v1/quotas", "401", "403", "404", "200", "403",
+            o => JsonContent.Create(new { cycleId = o.Cycle.Id, repId = o.Rep3.Id, quarters = new[] { 1, 1, 1, 1 } })),
         new("GET", "api/v1/notifications/", _ => "/api/v1/notifications", "401", "200", "200", "200", "200"),
         new("POST", "api/v1/notifications/{id:long}/read", _ => "/api/v1/notifications/999999/read", "401", "404", "404", "404", "404"),
         new("POST", "api/v1/imports/{kind}", _ => "/api/v1/imports/accounts", "401", "403", "403", "403", "200",
@@ -156,7 +170,8 @@ public sealed class AuthorizationTableTests
                 var actual = Describe(response);
                 if (actual != row.Expected(role))
                 {
-                    failures.Add($"{role,-9} {row.Method} {row.Path(app.Org)}: expected {row.Expected(role)}, got {actual}");
+                    var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                    failures.Add($"{role,-9} {row.Method} {row.Path(app.Org)}: expected {row.Expected(role)}, got {actual} {body[..Math.Min(body.Length, 300)]}");
                 }
             }
         }

@@ -40,7 +40,7 @@ public sealed class TestOrg
 
     public required IReadOnlyList<Account> Accounts { get; init; }
 
-    /// <summary>An open cycle, FY2027, with a draft plan for each rep.</summary>
+    /// <summary>An open cycle, FY2027, with a draft plan for each rep, complete enough to submit (<see cref="PlanContentBuilder"/>).</summary>
     public required PlanningCycle Cycle { get; init; }
 
     public required IReadOnlyDictionary<Guid, Plan> PlanOf { get; init; }
@@ -86,8 +86,14 @@ public sealed class TestOrg
         db.Users.AddRange(org.Everyone);
         db.Accounts.AddRange(accounts);
         db.Cycles.Add(cycle);
-        db.TemplateSections.AddRange(DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)));
+        var template = DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)).ToList();
+        db.TemplateSections.AddRange(template);
         db.Plans.AddRange(plans.Values);
+        foreach (var plan in plans.Values)
+        {
+            db.PlanSections.AddRange(PlanContentBuilder.Complete(plan, cycle, template, accounts.Where(a => a.OwnerId == plan.OwnerId).ToList(), now));
+        }
+
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
         return org;

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Terrain.Domain.Planning;
 
 /// <summary>What a plan section holds, which decides its editor and its checks.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SectionKind>))]
 public enum SectionKind
 {
     Narrative,

@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Terrain.Domain.Planning;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Plans;
 
@@ -11,17 +14,58 @@ public static class PlanEndpoints
                 TypedResults.Ok(await handlers.Query(cycle, owner).ToListAsync(ct)))
             .WithSummary("Plans the caller may see (own, the team's, or all), filterable by cycle and owner.");
 
-        plans.MapGet("/{id:guid}", async Task<Results<Ok<PlanRow>, NotFound>> (Guid id, PlanHandlers handlers, HttpResponse response, CancellationToken ct) =>
+        plans.MapGet("/{id:guid}", async Task<Results<Ok<PlanDetail>, NotFound>> (Guid id, PlanDocuments documents, HttpResponse response, CancellationToken ct) =>
             {
-                if (await handlers.GetAsync(id, ct) is not { } plan)
+                if (await documents.LoadAsync(id, ct) is not { } document)
                 {
                     return TypedResults.NotFound();
                 }
 
-                response.Headers.ETag = Terrain.Infrastructure.Web.ETags.Format(plan.Version);
-                return TypedResults.Ok(plan);
+                response.Headers.ETag = ETags.Format(document.Plan.Version);
+                return TypedResults.Ok(PlanDetail.Of(document));
             })
-            .WithSummary("One plan with its status: Draft, Submitted, ChangesRequested or Approved.");
+            .WithSummary("One plan: status (Draft, Submitted, ChangesRequested or Approved), every section with its content and version, the checklist, the quality warnings and the gap to quota.");
+
+        plans.MapGet("/{id:guid}/sections/{key}", async Task<Results<Ok<SectionDetail>, NotFound>> (Guid id, string key, PlanDocuments documents, HttpResponse response, CancellationToken ct) =>
+            {
+                if ((await documents.LoadAsync(id, ct))?.Section(key) is not { } section)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                response.Headers.ETag = ETags.Format(section.Version);
+                return TypedResults.Ok(SectionDetail.Of(section));
+            })
+            .WithSummary("One section of a plan; its version is the ETag to send in If-Match when saving it.");
+
+        MapSave(plans.MapPut("/{id:guid}/sections/{key}", (Guid id, string key, JsonElement content, HttpRequest request, HttpResponse response, PlanDocuments documents, CancellationToken ct) =>
+                SaveAsync(id, key, content, false, request, response, documents, ct)),
+            "Replace a section's content (the rep, while the plan is a draft or sent back). Requires If-Match; a stale one gets 409 with the current version.");
+        MapSave(plans.MapPatch("/{id:guid}/sections/{key}", (Guid id, string key, JsonElement patch, HttpRequest request, HttpResponse response, PlanDocuments documents, CancellationToken ct) =>
+                SaveAsync(id, key, patch, true, request, response, documents, ct)),
+            "Change part of a section with a JSON merge patch (RFC 7396). Requires If-Match; a stale one gets 409 with the current version.");
+
+        plans.MapGet("/{id:guid}/comments", async Task<Results<Ok<IReadOnlyList<CommentThread>>, NotFound>> (Guid id, string? section, PlanComments comments, CancellationToken ct) =>
+                await comments.ListAsync(id, section, ct) is { } threads ? TypedResults.Ok(threads) : TypedResults.NotFound())
+            .WithSummary("The plan's comment threads, optionally for one section.");
+
+        plans.MapPost("/{id:guid}/comments", async Task<Results<Created<CommentRow>, NotFound>> (Guid id, CommentInput input, PlanComments comments, CancellationToken ct) =>
+                await comments.AddAsync(id, input, ct) is { } comment ? TypedResults.Created($"/api/v1/plans/{id}/comments", comment) : TypedResults.NotFound())
+            .WithSummary("Comment on a section (sectionKey), or reply in a thread (replyTo). The rep, the rep's manager and leaders.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        plans.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionRow>>, NotFound>> (Guid id, PlanVersions versions, CancellationToken ct) =>
+                await versions.ListAsync(id, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .WithSummary("The versions stored at each submission, numbered from 1.");
+
+        plans.MapGet("/{id:guid}/versions/{number:int}", async Task<Results<Ok<VersionDetail>, NotFound>> (Guid id, int number, PlanVersions versions, CancellationToken ct) =>
+                await versions.GetAsync(id, number, ct) is { } version ? TypedResults.Ok(version) : TypedResults.NotFound())
+            .WithSummary("One stored version with the content of every section as submitted.");
+
+        plans.MapGet("/{id:guid}/versions/{a}/compare/{b}", async Task<Results<Ok<Comparison>, NotFound>> (Guid id, string a, string b, PlanVersions versions, CancellationToken ct) =>
+                await versions.CompareAsync(id, a, b, ct) is { } comparison ? TypedResults.Ok(comparison) : TypedResults.NotFound())
+            .WithSummary("Two versions side by side, line by line, with the changed words marked. A version is a number or 'current'.");
 
         plans.MapGet("/{id:guid}/history", async Task<Results<Ok<IReadOnlyList<PlanEventRow>>, NotFound>> (Guid id, PlanHandlers handlers, CancellationToken ct) =>
                 await handlers.HistoryAsync(id, ct) is { } events ? TypedResults.Ok(events) : TypedResults.NotFound())
@@ -33,11 +77,75 @@ public static class PlanEndpoints
         MapAction(plans, "amend", PlanAction.Amend, "Start a new version of an approved plan (the rep); the approved version stays in force.");
     }
 
+    private static void MapSave(RouteHandlerBuilder route, string summary) => route
+        .WithSummary(summary)
+        .Produces<SectionDetail>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+        .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+    private static async Task<IResult> SaveAsync(Guid id, string key, JsonElement content, bool merge, HttpRequest request, HttpResponse response,
+        PlanDocuments documents, CancellationToken ct)
+    {
+        var result = await documents.SaveAsync(id, key, content, ETags.TryParse(request.Headers.IfMatch, out var version) ? version : null, merge, ct);
+        switch (result.Outcome)
+        {
+            case SaveOutcome.NotFound:
+                return TypedResults.NotFound();
+            case SaveOutcome.PreconditionRequired:
+                return ETags.Required("section");
+            case SaveOutcome.Conflict:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The section has changed",
+                    detail: "Someone saved this section after you loaded it, so your change was not saved. Your text is still yours: " +
+                            "merge it with the current version (below) and save again with the new ETag.",
+                    extensions: new Dictionary<string, object?> { ["current"] = result.Current is { } c ? SectionDetail.Of(c) : null });
+        }
+
+        response.Headers.ETag = ETags.Format(result.Current!.Version);
+        return TypedResults.Ok(SectionDetail.Of(result.Current));
+    }
+
     private static void MapAction(RouteGroupBuilder plans, string path, PlanAction action, string summary) =>
-        plans.MapPost($"/{{id:guid}}/{path}", async Task<Results<Ok<PlanRow>, NotFound>> (Guid id, ReviewInput? input, PlanHandlers handlers, CancellationToken ct) =>
-                await handlers.ActAsync(id, action, input?.Comment, ct) is { } plan ? TypedResults.Ok(plan) : TypedResults.NotFound())
+        plans.MapPost($"/{{id:guid}}/{path}", async Task<Results<Ok<PlanRow>, NotFound>> (Guid id, ReviewInput? input, PlanReview review, CancellationToken ct) =>
+                await review.ActAsync(id, action, input?.Comment, ct) is { } plan ? TypedResults.Ok(plan) : TypedResults.NotFound())
             .WithSummary(summary)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+}
+
+/// <summary>A plan as the API shows it: the review state, every section with its content, and the checks.</summary>
+public sealed record PlanDetail(
+    Guid Id,
+    Guid CycleId,
+    string CycleName,
+    Guid OwnerId,
+    string OwnerName,
+    string Status,
+    int WorkingVersion,
+    int? ApprovedVersion,
+    DateTimeOffset? FirstSubmittedAt,
+    DateTimeOffset? LastSubmittedAt,
+    DateTimeOffset? ApprovedAt,
+    string Version,
+    bool CanEdit,
+    bool CanReview,
+    IReadOnlyList<SectionDetail> Sections,
+    PlanCheckResult Checks)
+{
+    public static PlanDetail Of(PlanDocument d)
+    {
+        var p = d.Plan;
+        return new PlanDetail(p.Id, p.CycleId, p.CycleName, p.OwnerId, p.OwnerName, p.Status, p.WorkingVersion, p.ApprovedVersion,
+            p.FirstSubmittedAt, p.LastSubmittedAt, p.ApprovedAt, p.Version, d.CanEdit, d.CanReview,
+            d.Sections.Select(SectionDetail.Of).ToList(), d.Checks);
+    }
+}
+
+/// <summary>One section; <see cref="Content"/> has the shape of its kind (see docs/plan-sections.md).</summary>
+public sealed record SectionDetail(string Key, string Title, string Instructions, string Kind, bool Required, string Version, DateTimeOffset? UpdatedAt, object Content)
+{
+    public static SectionDetail Of(SectionView s) =>
+        new(s.Key, s.Title, s.Instructions, s.Kind.ToString(), s.Required, s.Version, s.UpdatedAt, s.Content);
 }

@@ -26,16 +26,8 @@ public sealed record PlanEventRow(DateTimeOffset At, Guid? ById, string Action, 
 
 public sealed record ReviewInput(string? Comment);
 
-public enum PlanAction
-{
-    Submit,
-    RequestChanges,
-    Approve,
-    Amend,
-}
-
-/// <summary>Reads plans within the caller's scope, and moves them through review; every move is audited.</summary>
-public sealed class PlanHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
+/// <summary>Reads plans and their history within the caller's scope.</summary>
+public sealed class PlanHandlers(AppDbContext db, AccessPolicy access)
 {
     public IQueryable<PlanRow> Query(Guid? cycleId, Guid? ownerId, Guid? planId = null)
     {
@@ -78,39 +70,6 @@ public sealed class PlanHandlers(AppDbContext db, AccessPolicy access, TimeProvi
             .OrderBy(e => e.Id)
             .Select(e => new PlanEventRow(e.At, e.ActorId, e.Action, e.Details))
             .ToListAsync(ct);
-    }
-
-    /// <summary>Null when the plan does not exist or the caller may not see it.</summary>
-    public async Task<PlanRow?> ActAsync(Guid id, PlanAction action, string? comment, CancellationToken ct)
-    {
-        if (!await access.VisiblePlans().AnyAsync(p => p.Id == id, ct))
-        {
-            return null;
-        }
-
-        var plan = await db.Plans.SingleAsync(p => p.Id == id, ct);
-        var cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == plan.CycleId, ct);
-        var ownerManagerId = await db.Users.Where(u => u.Id == plan.OwnerId).Select(u => u.ManagerId).SingleAsync(ct);
-        var now = clock.GetUtcNow();
-        var actor = access.Actor;
-        var transition = action switch
-        {
-            PlanAction.Submit => plan.Submit(actor, cycle, [], now),
-            PlanAction.RequestChanges => plan.RequestChanges(actor, ownerManagerId, cycle, comment, now),
-            PlanAction.Approve => plan.Approve(actor, ownerManagerId, cycle, comment, now),
-            _ => plan.Amend(actor, cycle, now),
-        };
-        db.AuditEntries.Add(AuditOf(plan.Id, transition));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new InvalidStateException("The plan changed while you acted on it. Reload it and try again.", "version");
-        }
-
-        return await GetAsync(id, ct);
     }
 
     /// <summary>The audit entry of a transition: who, when, from and to, and the reviewer's comment.</summary>

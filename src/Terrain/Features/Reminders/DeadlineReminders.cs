@@ -134,7 +134,10 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
     }
 }
 
-/// <summary>Runs the reminders on a timer. Safe on several instances at once: see <see cref="DeadlineReminders"/>.</summary>
+/// <summary>
+/// Runs the reminders on a timer, then emails them when SMTP is configured. Safe on several instances at once: see
+/// <see cref="DeadlineReminders"/> and <see cref="NotificationMailer"/>.
+/// </summary>
 public sealed class ReminderService(IServiceProvider services, IConfiguration configuration, TimeProvider clock, ILogger<ReminderService> logger)
     : BackgroundService
 {
@@ -161,6 +164,21 @@ public sealed class ReminderService(IServiceProvider services, IConfiguration co
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "The deadline reminders failed; they will be tried again.");
+            }
+
+            // Separately: an in-app reminder never waits for, or fails with, the mail server.
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var emailed = await scope.ServiceProvider.GetRequiredService<NotificationMailer>().RunOnceAsync(stoppingToken);
+                if (emailed > 0)
+                {
+                    logger.LogInformation("Emailed {Count} notification(s).", emailed);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Emailing notifications failed; they will be tried again.");
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Domain.Planning;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Plans;
+
+public sealed record AccountRef(Guid Id, string Name, string Industry, string Segment, string Region, decimal Potential);
+
+/// <summary>One template section with the rep's content; <see cref="Version"/> is its ETag for If-Match.</summary>
+public sealed record SectionView(
+    int Order,
+    string Key,
+    string Title,
+    string Instructions,
+    SectionKind Kind,
+    bool Required,
+    string Version,
+    DateTimeOffset? UpdatedAt,
+    SectionContent Content);
+
+/// <summary>A whole plan as its readers see it: content, checks, quota gap, and what the reader may do.</summary>
+public sealed record PlanDocument(
+    PlanRow Plan,
+    PlanningCycle Cycle,
+    Guid? OwnerManagerId,
+    IReadOnlyList<SectionView> Sections,
+    IReadOnlyList<AccountRef> Accounts,
+    PlanFacts Facts,
+    PlanCheckResult Checks,
+    bool CanEdit,
+    bool CanReview)
+{
+    public SectionView? Section(string key) => Sections.FirstOrDefault(s => s.Key == key);
+}
+
+public enum SaveOutcome
+{
+    Saved,
+    Conflict,
+    NotFound,
+
+    /// <summary>The caller did not say which version they started from.</summary>
+    PreconditionRequired,
+}
+
+/// <summary>The result of a section save. On a conflict, <see cref="Current"/> is what the other person saved.</summary>
+public sealed record SectionSave(SaveOutcome Outcome, SectionView? Current);
+
+/// <summary>Loads plans with their content and checks, and saves sections with optimistic concurrency.</summary>
+public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProvider clock, PlanHandlers plans)
+{
+    /// <summary>Null when the plan does not exist or the caller may not see it.</summary>
+    public async Task<PlanDocument?> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var row = await plans.GetAsync(id, ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == row.CycleId, ct);
+        var managerId = await db.Users.Where(u => u.Id == row.OwnerId).Select(u => u.ManagerId).SingleAsync(ct);
+        var template = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == row.CycleId).OrderBy(t => t.Order).ToListAsync(ct);
+        var saved = await db.PlanSections.AsNoTracking().Where(s => s.PlanId == id).ToDictionaryAsync(s => s.Key, ct);
+        var accounts = await db.Accounts.AsNoTracking().Where(a => a.OwnerId == row.OwnerId).OrderBy(a => a.Name)
+            .Select(a => new AccountRef(a.Id, a.Name, a.Industry, a.Segment, a.Region, a.AnnualPotential)).ToListAsync(ct);
+        var quota = await QuotaOfAsync(row.CycleId, row.OwnerId, cycle.Quarters.Count, ct);
+
+        var sections = template.Select(t => saved.TryGetValue(t.Key, out var s)
+            ? new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, s.Version, s.UpdatedAt, SectionContents.Read(t.Kind, s.Content))
+            : new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, PlanSection.NewVersion, null, SectionContents.Empty(t.Kind)))
+            .ToList();
+        var facts = FactsOf(cycle, accounts, sections);
+        var checks = PlanChecks.Evaluate(Filled(sections), facts, quota);
+        var actor = access.Actor;
+        var canEdit = cycle.Status == CycleStatus.Open && actor.Id == row.OwnerId && row.Status is nameof(PlanStatus.Draft) or nameof(PlanStatus.ChangesRequested);
+        var canReview = cycle.Status == CycleStatus.Open && actor.Id != row.OwnerId &&
+                        (actor.Role == Role.Leader || (actor.Role == Role.Manager && managerId == actor.Id));
+        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview);
+    }
+
+    /// <summary>
+    /// Saves one section. <paramref name="ifMatch"/> must be the version the caller started from; when someone saved
+    /// in between, nothing is written and the other person's version comes back so that the two can be merged.
+    /// With <paramref name="merge"/> the payload is a JSON merge patch (RFC 7396) over the saved content.
+    /// </summary>
+    public async Task<SectionSave> SaveAsync(Guid id, string key, JsonElement payload, string? ifMatch, bool merge, CancellationToken ct)
+    {
+        var document = await LoadAsync(id, ct);
+        if (document?.Section(key) is not { } current)
+        {
+            return new SectionSave(SaveOutcome.NotFound, null);
+        }
+
+        var plan = await db.Plans.SingleAsync(p => p.Id == id, ct);
+        plan.EnsureEditable(access.Actor, document.Cycle);
+        if (ifMatch is null)
+        {
+            return new SectionSave(SaveOutcome.PreconditionRequired, null);
+        }
+
+        if (ifMatch != current.Version)
+        {
+            return new SectionSave(SaveOutcome.Conflict, current);
+        }
+
+        if (merge)
+        {
+            var merged = MergePatch(JsonSerializer.SerializeToNode(current.Content, current.Content.GetType(), SectionContents.Json), payload);
+            payload = JsonSerializer.SerializeToElement(merged);
+        }
+
+        var content = SectionContents.Parse(current.Kind, payload);
+        content.Normalize(document.Facts);
+        var now = clock.GetUtcNow();
+        var actorId = access.Actor.Id;
+        var section = await db.PlanSections.SingleOrDefaultAsync(s => s.PlanId == id && s.Key == key, ct);
+        if (section is null)
+        {
+            section = PlanSection.Create(id, key, content, actorId, now);
+            db.PlanSections.Add(section);
+        }
+        else
+        {
+            section.Replace(content, actorId, now);
+        }
+
+        // Touching the plan makes a save and a concurrent submission exclude each other: one of them fails.
+        plan.Touch(now);
+        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "plan.section-saved", "Plan", id.ToString(),
+            JsonSerializer.Serialize(new { section = key, version = section.Version, edition = plan.WorkingVersion })));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            var latest = await LoadAsync(id, ct);
+            return new SectionSave(SaveOutcome.Conflict, latest?.Section(key));
+        }
+
+        return new SectionSave(SaveOutcome.Saved, current with { Version = section.Version, UpdatedAt = now, Content = content });
+    }
+
+    /// <summary>Stores the plan as submitted; called in the submission's unit of work.</summary>
+    public async Task SnapshotAsync(PlanDocument document, Plan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        var number = await db.PlanSnapshots.Where(s => s.PlanId == plan.Id).MaxAsync(s => (int?)s.Number, ct) ?? 0;
+        var sections = document.Sections.Select(s => new SnapshotSection(s.Key, s.Title, s.Kind, SectionContents.Write(s.Content))).ToList();
+        var names = new SnapshotNames(document.Facts.Accounts.ToDictionary(a => a.Key, a => a.Value), document.Facts.Goals.ToDictionary());
+        db.PlanSnapshots.Add(PlanSnapshot.Take(plan.Id, number + 1, plan.WorkingVersion, JsonSerializer.Serialize(sections, SectionContents.Json),
+            JsonSerializer.Serialize(names, SectionContents.Json), access.Actor.Id, now));
+    }
+
+    public static IReadOnlyList<FilledSection> Filled(IEnumerable<SectionView> sections) =>
+        sections.Select(s => new FilledSection(s.Key, s.Title, s.Kind, s.Required, s.Content)).ToList();
+
+    public static PlanFacts FactsOf(PlanningCycle cycle, IReadOnlyList<AccountRef> accounts, IEnumerable<SectionView> sections) =>
+        new(cycle.PeriodStart, cycle.PeriodEnd, cycle.Quarters,
+            accounts.ToDictionary(a => a.Id, a => a.Name),
+            sections.Select(s => s.Content).OfType<GoalsContent>().SelectMany(g => g.Goals)
+                .Where(g => g.Id is not null).DistinctBy(g => g.Id).ToDictionary(g => g.Id!, g => g.Title));
+
+    private async Task<IReadOnlyList<decimal?>?> QuotaOfAsync(Guid cycleId, Guid repId, int quarters, CancellationToken ct)
+    {
+        var rows = await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && q.RepId == repId)
+            .Select(q => new { q.Quarter, q.Amount }).ToListAsync(ct);
+        return rows.Count == 0
+            ? null
+            : Enumerable.Range(1, quarters).Select(n => rows.FirstOrDefault(r => r.Quarter == n)?.Amount).ToList();
+    }
+
+    private static JsonNode? MergePatch(JsonNode? target, JsonElement patch)
+    {
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            return JsonNode.Parse(patch.GetRawText());
+        }
+
+        var result = target as JsonObject ?? [];
+        foreach (var property in patch.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                result.Remove(property.Name);
+            }
+            else
+            {
+                var existing = result[property.Name];
+                result.Remove(property.Name);
+                result[property.Name] = MergePatch(existing?.DeepClone(), property.Value);
+            }
+        }
+
+        return result;
+    }
+}
+
+/// <summary>The names a snapshot's content refers to, as they were when it was taken.</summary>
+public sealed record SnapshotNames(Dictionary<Guid, string> Accounts, Dictionary<string, string> Goals);

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Domain.Planning;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Quotas;
+
+/// <summary>A rep's quota per quarter in a cycle (null where none is set) and the total.</summary>
+public sealed record QuotaRow(Guid CycleId, Guid RepId, string RepName, Guid? ManagerId, string? ManagerName, IReadOnlyList<decimal?> Quarters, decimal? Total);
+
+public sealed record QuotaInput(Guid CycleId, Guid RepId, List<decimal?>? Quarters);
+
+/// <summary>Top-down quotas: leaders set anyone's, managers their own reps'; everyone reads within their scope.</summary>
+public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
+{
+    /// <summary>The quotas of the reps with a plan in the cycle whom the caller may see; null when the cycle does not exist.</summary>
+    public async Task<IReadOnlyList<QuotaRow>?> ListAsync(Guid cycleId, Guid? repId, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        if (cycle is null)
+        {
+            return null;
+        }
+
+        var plans = access.VisiblePlans().Where(p => p.CycleId == cycleId);
+        if (repId is { } r)
+        {
+            plans = plans.Where(p => p.OwnerId == r);
+        }
+
+        var reps = await (from p in plans
+                          join rep in db.Users on p.OwnerId equals rep.Id
+                          join manager in db.Users on rep.ManagerId equals manager.Id into managers
+                          from manager in managers.DefaultIfEmpty()
+                          orderby rep.DisplayName
+                          select new { rep.Id, rep.DisplayName, rep.ManagerId, ManagerName = manager == null ? null : manager.DisplayName })
+            .ToListAsync(ct);
+        var ids = reps.Select(x => x.Id).ToList();
+        var quotas = (await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && ids.Contains(q.RepId))
+                .Select(q => new { q.RepId, q.Quarter, q.Amount }).ToListAsync(ct))
+            .ToLookup(q => q.RepId);
+        var count = cycle.Quarters.Count;
+        return reps.Select(x =>
+        {
+            var quarters = Enumerable.Range(1, count).Select(n => quotas[x.Id].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
+            var total = quarters.Any(q => q is not null) ? quarters.Sum(q => q ?? 0) : (decimal?)null;
+            return new QuotaRow(cycleId, x.Id, x.DisplayName, x.ManagerId, x.ManagerName, quarters, total);
+        }).ToList();
+    }
+
+    /// <summary>Sets all of a rep's quarterly quotas at once; every change is audited with the old and new values.</summary>
+    public async Task<QuotaRow?> SetAsync(QuotaInput input, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CycleId, ct)
+                    ?? throw new DomainException("There is no such cycle.", "cycleId");
+        var rep = await access.VisibleUsers().FirstOrDefaultAsync(u => u.Id == input.RepId, ct);
+        if (rep is null)
+        {
+            return null;
+        }
+
+        Quota.EnsureMaySet(access.Actor, rep);
+        cycle.EnsureOpen();
+        if (!await db.Plans.AnyAsync(p => p.CycleId == cycle.Id && p.OwnerId == rep.Id, ct))
+        {
+            throw new DomainException($"{rep.DisplayName} has no plan in {cycle.Name}.", "repId");
+        }
+
+        var count = cycle.Quarters.Count;
+        var amounts = input.Quarters ?? [];
+        if (amounts.Count != count)
+        {
+            throw new DomainException($"Give one quota per quarter: {cycle.Name} has {count} quarters, the request has {amounts.Count}.", "quarters");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (amounts[i] is not { } amount)
+            {
+                throw new DomainException($"Q{i + 1} has no quota; use 0 for a quarter without one.", $"quarters[{i}]");
+            }
+
+            Quota.Validate(amount, $"quarters[{i}]");
+        }
+
+        var now = clock.GetUtcNow();
+        var actor = access.Actor;
+        var existing = await db.Quotas.Where(q => q.CycleId == cycle.Id && q.RepId == rep.Id).ToListAsync(ct);
+        var before = Enumerable.Range(1, count).Select(n => existing.FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
+        for (var n = 1; n <= count; n++)
+        {
+            var amount = amounts[n - 1]!.Value;
+            if (existing.FirstOrDefault(q => q.Quarter == n) is { } quota)
+            {
+                if (quota.Amount != amount)
+                {
+                    quota.Change(amount, actor.Id, now);
+                }
+            }
+            else
+            {
+                db.Quotas.Add(Quota.Set(cycle.Id, rep.Id, n, amount, actor.Id, now));
+            }
+        }
+
+        db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, "quota.set", "Quota", rep.Id.ToString(),
+            JsonSerializer.Serialize(new { cycle = cycle.Id, rep = rep.Id, before, after = amounts })));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new InvalidStateException("Someone set this quota at the same moment. Reload and try again.", "quarters");
+        }
+
+        return (await ListAsync(cycle.Id, rep.Id, ct))?.SingleOrDefault();
+    }
+}
