@@ -40,59 +40,6 @@ bench_sign_in
 bench_check_endpoints
 
 # ---- measure --------------------------------------------------------------------------------------------------
-INVALID=0
-us_to_ms() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-
-# run_wrk KEY NAME PATH AUTH SECONDS LABEL: one wrk run; unless LABEL is "warmup", appends to $WORK/KEY.runs:
-#   rps p50_us p95_us p99_us errors server_cpu_us_per_request server_cores wrk_cores other_cores
-run_wrk() {
-    local key=$1 name=$2 path=$3 auth=$4 seconds=$5 label=$6
-    local out="$RESULTS/$key.$label.txt"
-    header_args "$auth"
-    local s0 s1 b0 t0 b1 t1 w0 w1 TIMEFORMAT='%U %S'
-    s0=$(proc_ticks "$DOTNET_PID")
-    read -r b0 t0 < <(sys_ticks)
-    w0=$(date +%s%N)
-    # `time` reports wrk's own CPU (user, system), so its share of the two cores is known.
-    { time timeout --kill-after=5 $((seconds + 30)) "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" \
-        --timeout 5s -s "$LUA" ${HDR[@]+"${HDR[@]}"} "$BASE$path" >"$out" 2>&1; } 2>"$out.cpu" ||
-        die "wrk failed for $name ($label); see $out"
-    w1=$(date +%s%N)
-    s1=$(proc_ticks "$DOTNET_PID")
-    read -r b1 t1 < <(sys_ticks)
-
-    local result rps p50 p95 p99 requests non2xx socket first errors derived
-    result=$(grep '^RESULT ' "$out") || die "no RESULT line from wrk for $name ($label); see $out"
-    rps=$(field rps "$result")
-    p50=$(field p50 "$result")
-    p95=$(field p95 "$result")
-    p99=$(field p99 "$result")
-    requests=$(field requests "$result")
-    non2xx=$(field non2xx "$result")
-    socket=$(field socket_errors "$result")
-    first=$(field first_bad_status "$result")
-    errors=$((non2xx + socket))
-    if ((errors > 0)); then
-        INVALID=1
-        log "INVALID: $name ($label): $non2xx non-2xx responses (first: $first), $socket socket errors"
-    fi
-    # Server CPU per request, and who used the machine's cores during the run: the server, wrk, everyone else.
-    derived=$(awk -v s="$((s1 - s0))" -v hz="$HZ" -v req="$requests" -v wall_us="$(((w1 - w0) / 1000))" \
-        -v cpu="$(tail -1 "$out.cpu")" -v db="$((b1 - b0))" -v dt="$((t1 - t0))" -v cores="$CORES" 'BEGIN {
-            split(cpu, c, " "); wall = wall_us / 1e6
-            server = s / hz / wall; wrkc = (c[1] + c[2]) / wall
-            busy = dt > 0 ? db / dt * cores : 0; other = busy - server - wrkc; if (other < 0) other = 0
-            printf "%.0f %.2f %.2f %.2f", (req > 0 ? s / hz * 1e6 / req : 0), server, wrkc, other }')
-    local d=($derived)
-    log "$(printf '%-30s %-7s %7.0f req/s  p50 %7s  p95 %7s  p99 %7s ms  errors %d | server %s us CPU/req, %s cores; wrk %s; others %s' \
-        "$name" "$label" "$rps" "$(us_to_ms "$p50")" "$(us_to_ms "$p95")" "$(us_to_ms "$p99")" "$errors" \
-        "${d[0]}" "${d[1]}" "${d[2]}" "${d[3]}")"
-    if [[ $label != warmup ]]; then
-        echo "$rps $p50 $p95 $p99 $errors $derived" >>"$WORK/$key.runs"
-    fi
-}
-
 LOAD_BEFORE=$(uptime)
 log "load before: $LOAD_BEFORE"
 for e in "${ENDPOINTS[@]}"; do
@@ -110,14 +57,6 @@ LOAD_AFTER=$(uptime)
 log "load after: $LOAD_AFTER"
 
 # ---- report ---------------------------------------------------------------------------------------------------
-median() { # median of column $2 of file $1 (the middle value; mean of the two middle values for an even count)
-    awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-per_run() { # column $2 of file $1 as "a / b / c", scaled by $3 and printed with format $4
-    awk -v c="$2" -v k="$3" -v f="$4" '{ printf "%s" f, (NR > 1 ? " / " : ""), $c * k }' "$1"
-}
-
 health_rps=$(median "$WORK/health.runs" 1)
 {
     echo "- Date: $(date)"

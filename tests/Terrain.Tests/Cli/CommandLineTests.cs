@@ -150,6 +150,71 @@ public sealed class CommandLineTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => new DemoSeeder(context, hasher, TimeProvider.System).SeedAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task The_demo_grows_to_many_reps_in_teams_of_eight()
+    {
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            var demo = TerrainCli.RunAsync(["demo", "--reps", "50", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false",
+                $"--Terrain:DataDirectory={_directory}"], stop.Token);
+            for (var i = 0; i < 600 && !output.ToString().Contains("Press Ctrl+C", StringComparison.Ordinal) && !demo.IsCompleted; i++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            await stop.CancelAsync();
+            Assert.Equal(0, await demo);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.Contains("rep9@demo.terrain ... rep50@demo.terrain", output.ToString(), StringComparison.Ordinal);
+        var ct = TestContext.Current.CancellationToken;
+        await using var context = Open([$"--Terrain:DataDirectory={_directory}", "--Terrain:SqliteFileName=demo.db"]);
+        var users = await context.Users.Include(u => u.Manager).ToListAsync(ct);
+        var reps = users.Where(u => u.Role == Terrain.Domain.Role.Rep).ToList();
+        var managers = users.Where(u => u.Role == Terrain.Domain.Role.Manager).ToList();
+        Assert.Equal(50, reps.Count);
+        Assert.Equal(8, managers.Count); // manager1 and manager2 of the standard demo, then 42 reps in teams of eight
+        Assert.Equal(50, reps.Select(r => r.Email).Distinct().Count());
+        Assert.All(managers, m => Assert.Equal("leader@demo.terrain", m.Manager!.Email));
+        Assert.All(managers, m => Assert.InRange(reps.Count(r => r.ManagerId == m.Id), 1, 8));
+        Assert.Equal("manager1@demo.terrain", reps.Single(r => r.Email == "rep1@demo.terrain").Manager!.Email);
+        var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<Terrain.Domain.AppUser>();
+        var rep50 = reps.Single(r => r.Email == "rep50@demo.terrain");
+        Assert.Equal(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Success,
+            hasher.VerifyHashedPassword(rep50, rep50.PasswordHash!, DemoSeeder.Password));
+
+        var grownReps = reps.Where(r => RepNumber(r) > DemoSeeder.StandardReps).ToList();
+        var accounts = await context.Accounts.ToListAsync(ct);
+        Assert.Equal(400 + (42 * 20) + 6, accounts.Count); // 20 per grown rep, and one unassigned per new team
+        Assert.Equal(accounts.Count, accounts.Select(a => a.ExternalId).Distinct().Count());
+        Assert.All(grownReps, rep => Assert.Equal(20, accounts.Count(a => a.OwnerId == rep.Id)));
+
+        Assert.Equal(1, await context.Cycles.CountAsync(ct));
+        var plans = await context.Plans.ToListAsync(ct);
+        Assert.Equal(reps.Select(r => r.Id).Order(), plans.Select(p => p.OwnerId).Order());
+        var grownPlans = plans.Where(p => grownReps.Any(r => r.Id == p.OwnerId)).ToList();
+        Assert.All(Enum.GetValues<Terrain.Domain.Planning.PlanStatus>(), s => Assert.Contains(grownPlans, p => p.Status == s));
+        Assert.Contains(grownPlans, p => p.OwesFirstDraft);
+        Assert.Contains(grownPlans, p => p.IsAmendment);
+        var audited = await context.AuditEntries.Where(e => e.EntityType == "Plan").Select(e => e.EntityId).Distinct().ToListAsync(ct);
+        Assert.All(plans.Where(p => !p.OwesFirstDraft), p => Assert.Contains(p.Id.ToString(), audited));
+    }
+
+    [Fact]
+    public async Task The_demo_refuses_fewer_reps_than_the_standard_demo() =>
+        Assert.NotEqual(0, await Cli(["demo", "--reps", "7", $"--Terrain:DataDirectory={_directory}"]));
+
+    private static int RepNumber(Terrain.Domain.AppUser rep) =>
+        int.Parse(rep.Email![3..rep.Email!.IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -42,7 +42,33 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         ["Public Sector"] = ["County", "School District", "Water Authority", "City Services", "Transit"],
     };
 
-    public async Task SeedAsync(CancellationToken ct = default)
+    /// <summary>The reps of the standard demo: rep1 to rep8 under manager1 and manager2.</summary>
+    public const int StandardReps = 8;
+
+    /// <summary>The upper bound of a scaled demo: 200,000 accounts, about a minute of seeding on a small machine.</summary>
+    public const int MaxReps = 10_000;
+
+    /// <summary>The team size of a scaled demo: each new manager gets this many reps.</summary>
+    public const int RepsPerTeam = 8;
+
+    public Task SeedAsync(CancellationToken ct = default) => SeedAsync(StandardReps, ct);
+
+    /// <summary>
+    /// The standard demo, then (for more than <see cref="StandardReps"/> reps) the same organisation grown to
+    /// <paramref name="reps"/> reps: see <see cref="GrowAsync"/>.
+    /// </summary>
+    public async Task SeedAsync(int reps, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(reps, StandardReps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(reps, MaxReps);
+        await SeedStandardAsync(ct);
+        if (reps > StandardReps)
+        {
+            await GrowAsync(reps - StandardReps, ct);
+        }
+    }
+
+    private async Task SeedStandardAsync(CancellationToken ct)
     {
         if (await db.Users.AnyAsync(ct))
         {
@@ -178,5 +204,207 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             yield return Account.Create($"ACC-{n:D5}",
                 new AccountDetails(name, industry, segment, region.Region, zip, lat, lon, potential), owner, now);
         }
+    }
+
+    // ---- The scaled demo (`terrain demo --reps N`), for the board benchmark (bench/board.sh) -----------------------
+
+    private const int AccountsPerRep = 20;
+    private const int BatchSize = 5_000;
+
+    private static readonly string[] FirstNames =
+    [
+        "Alex", "Maria", "James", "Fatima", "Liam", "Sofia", "Noah", "Amara", "Ethan", "Yuki", "Lucas", "Ingrid",
+        "Mateo", "Zara", "Oliver", "Leila", "Daniel", "Mei", "Gabriel", "Nadia", "Henry", "Elena", "Samuel", "Ana",
+        "Isaac", "Grace", "Omar", "Julia", "Victor", "Chiara", "Felix", "Ruth", "Arjun", "Clara", "Kwame", "Emma",
+        "Ravi", "Olivia", "Hugo", "Nora", "Tariq", "Laura", "Pedro", "Sara", "Kenji", "Maya", "Erik", "Lucia",
+        "Andre", "Hana", "Marco", "Ivy", "Nikolai", "Rosa", "Caleb", "Amina", "Jonah", "Freya", "Diego", "Lina",
+        "Theo", "Esther", "Malik", "Paula",
+    ];
+
+    private static readonly string[] LastNames =
+    [
+        "Anderson", "Baptiste", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jensen",
+        "Kowalski", "Larsen", "Moreau", "Nakamura", "Osei", "Patel", "Quinn", "Rossi", "Schmidt", "Tanaka", "Usman",
+        "Varga", "Walsh", "Xu", "Yilmaz", "Zimmer", "Brennan", "Chen", "Dawson", "Elliott", "Ferreira", "Gupta",
+        "Holm", "Ibrahim", "Jovanovic", "Kim", "Lopez", "Mensah", "Novak", "Olsen", "Park", "Reyes", "Silva",
+        "Torres", "Ueda", "Vance", "Weber", "Young",
+    ];
+
+    private static readonly string[] ChangeRequests =
+    [
+        "Your goals sit below quota in two quarters. Close the gap or explain it.",
+        "Two A-tier accounts have no action yet. Add one for each.",
+        "The action plan has no dates. Put a month on every action.",
+        "Pipeline coverage is thin for Q1. Show where the first-quarter number comes from.",
+    ];
+
+    /// <summary>
+    /// Grows the standard demo by <paramref name="extraReps"/> reps in teams of eight, each team under a new
+    /// manager reporting to the leader (manager3, manager4, ...; rep9, rep10, ...), with 20 accounts per rep in the
+    /// team's region and a plan per rep in the open cycle in a realistic mix of states, audited like real moves.
+    /// Fast on purpose: one shared password hash and batched inserts without change detection.
+    /// </summary>
+    private async Task GrowAsync(int extraReps, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var leader = await db.Users.SingleAsync(u => u.Email == $"leader@{Domain}", ct);
+        var cycle = await db.Cycles.SingleAsync(ct);
+        var random = new Random(2028);
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var teams = ScaledTeams(leader, extraReps, random, now);
+            db.Users.AddRange(teams.SelectMany(t => t.Reps.Prepend(t.Manager)));
+            await db.SaveChangesAsync(ct);
+
+            var firstNumber = await db.Accounts.CountAsync(ct) + 1;
+            foreach (var batch in ScaledAccounts(teams, firstNumber, random, now).Chunk(BatchSize))
+            {
+                db.Accounts.AddRange(batch);
+                await db.SaveChangesAsync(ct);
+            }
+
+            // Consecutive reps step through the story slots 37 apart (coprime with 100): any number of reps, even a
+            // few dozen, gets every story in about the intended share.
+            var reps = teams.SelectMany(t => t.Reps).Select((rep, i) => (rep, Slot: i * 37 % 100));
+            foreach (var batch in reps.Chunk(BatchSize / 2))
+            {
+                foreach (var (rep, slot) in batch)
+                {
+                    ScaledPlan(cycle, rep, slot, random, now);
+                }
+
+                await db.SaveChangesAsync(ct);
+            }
+
+            db.AuditEntries.Add(AuditEntry.Record(now, null, "demo.scaled", "Organisation", Domain,
+                $"{{\"reps\":{StandardReps + extraReps},\"managers\":{teams.Count + 2}}}"));
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private sealed record ScaledTeam(AppUser Manager, int RegionIndex, List<AppUser> Reps);
+
+    private static List<ScaledTeam> ScaledTeams(AppUser leader, int extraReps, Random random, DateTimeOffset now)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal) { leader.DisplayName };
+        var hash = leader.PasswordHash;
+        var teams = new List<ScaledTeam>();
+        for (var rep = StandardReps + 1; rep <= StandardReps + extraReps; rep++)
+        {
+            if ((rep - StandardReps - 1) % RepsPerTeam == 0)
+            {
+                var number = teams.Count + 3;
+                var manager = AppUser.Create($"manager{number}@{Domain}", PersonName(random, names), Role.Manager, leader, now);
+                manager.PasswordHash = hash;
+                teams.Add(new ScaledTeam(manager, teams.Count % Regions.Length, []));
+            }
+
+            var team = teams[^1];
+            var user = AppUser.Create($"rep{rep}@{Domain}", PersonName(random, names), Role.Rep, team.Manager, now);
+            user.PasswordHash = hash;
+            team.Reps.Add(user);
+        }
+
+        return teams;
+    }
+
+    /// <summary>A first and last name not used yet; a middle initial once the combinations run short.</summary>
+    private static string PersonName(Random random, HashSet<string> used)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var first = FirstNames[random.Next(FirstNames.Length)];
+            var last = LastNames[random.Next(LastNames.Length)];
+            var name = attempt < 10 ? $"{first} {last}" : $"{first} {(char)('A' + random.Next(26))}. {last}";
+            if (used.Add(name))
+            {
+                return name;
+            }
+        }
+    }
+
+    /// <summary>Twenty accounts per rep in the team's region, and one per team not assigned yet.</summary>
+    private static IEnumerable<Account> ScaledAccounts(List<ScaledTeam> teams, int firstNumber, Random random, DateTimeOffset now)
+    {
+        var number = firstNumber;
+        foreach (var team in teams)
+        {
+            var region = Regions[team.RegionIndex];
+            foreach (var owner in team.Reps.SelectMany(r => Enumerable.Repeat<AppUser?>(r, AccountsPerRep)).Append(null))
+            {
+                var industry = Industries[random.Next(Industries.Length)];
+                var name = $"{Prefixes[random.Next(Prefixes.Length)]} {Suffixes[industry][random.Next(5)]} of {region.Cities[random.Next(region.Cities.Length)]}";
+                var (segment, potential) = random.NextDouble() switch
+                {
+                    < 0.15 => ("Enterprise", 400_000 + (random.Next(0, 160) * 10_000)),
+                    < 0.50 => ("Mid-Market", 90_000 + (random.Next(0, 31) * 10_000)),
+                    _ => ("SMB", 8_000 + (random.Next(0, 80) * 1_000)),
+                };
+                var lat = Math.Round(region.Lat + ((random.NextDouble() - 0.5) * 4), 5);
+                var lon = Math.Round(region.Lon + ((random.NextDouble() - 0.5) * 6), 5);
+                var zip = (region.ZipBase + random.Next(0, 999)).ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+                yield return Account.Create($"ACC-{number++:D5}",
+                    new AccountDetails(name, industry, segment, region.Region, zip, lat, lon, potential), owner, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One rep's plan, 20 days into the cycle and 6 past the draft deadline. Its story is the slot (0-99): 10% with
+    /// the first draft overdue, 43% approved, 25% waiting for review, 6% waiting past the approval window, 9% sent
+    /// back, 3% resubmitted after changes, 4% amending an approved plan. Every move goes through the plan's own rules.
+    /// </summary>
+    private void ScaledPlan(PlanningCycle cycle, AppUser rep, int slot, Random random, DateTimeOffset now)
+    {
+        var repActor = new Actor(rep.Id, Role.Rep);
+        var manager = new Actor(rep.ManagerId!.Value, Role.Manager);
+        var plan = Plan.StartDraft(cycle.Id, rep.Id, now.AddDays(-20));
+        DateTimeOffset Ago(int days) => now.AddDays(-days).AddMinutes(-random.Next(0, 480));
+        DateTimeOffset After(DateTimeOffset at, int days) => at.AddDays(days) < now ? at.AddDays(days) : now;
+        void Audit(PlanTransition t) => db.AuditEntries.Add(Plans.PlanHandlers.AuditOf(plan.Id, t));
+
+        switch (slot)
+        {
+            case < 10:
+                break;
+            case < 53:
+                var submitted = Ago(random.Next(6, 17));
+                Audit(plan.Submit(repActor, cycle, [], submitted));
+                Audit(plan.Approve(manager, rep.ManagerId, cycle,
+                    random.Next(3) == 0 ? "Clear goals and a realistic action plan." : null, After(submitted, random.Next(1, 6))));
+                break;
+            case < 78:
+                Audit(plan.Submit(repActor, cycle, [], Ago(random.Next(1, 14))));
+                break;
+            case < 84:
+                Audit(plan.Submit(repActor, cycle, [], Ago(random.Next(15, 19))));
+                break;
+            case < 93:
+                var sent = Ago(random.Next(4, 13));
+                Audit(plan.Submit(repActor, cycle, [], sent));
+                Audit(plan.RequestChanges(manager, rep.ManagerId, cycle, ChangeRequests[random.Next(ChangeRequests.Length)],
+                    After(sent, random.Next(1, 4))));
+                break;
+            case < 96:
+                var first = Ago(random.Next(6, 13));
+                Audit(plan.Submit(repActor, cycle, [], first));
+                Audit(plan.RequestChanges(manager, rep.ManagerId, cycle, ChangeRequests[random.Next(ChangeRequests.Length)], After(first, 2)));
+                Audit(plan.Submit(repActor, cycle, [], After(first, 4)));
+                break;
+            default:
+                var approvedFirst = Ago(random.Next(12, 17));
+                Audit(plan.Submit(repActor, cycle, [], approvedFirst));
+                Audit(plan.Approve(manager, rep.ManagerId, cycle, null, After(approvedFirst, 2)));
+                Audit(plan.Amend(repActor, cycle, After(approvedFirst, 9)));
+                break;
+        }
+
+        db.Plans.Add(plan);
     }
 }

@@ -27,11 +27,24 @@ public static class TerrainCli
         serve.SetAction((result, ct) => ServeAsync(result.UnmatchedTokens.ToArray(), ct));
         root.Add(serve);
 
+        var reps = new Option<int>("--reps")
+        {
+            Description = $"Grow the demo to this many reps in teams of eight, for load tests ({DemoSeeder.StandardReps} to {DemoSeeder.MaxReps}).",
+            DefaultValueFactory = _ => DemoSeeder.StandardReps,
+        };
+        reps.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < DemoSeeder.StandardReps or > DemoSeeder.MaxReps)
+            {
+                result.AddError($"--reps must be between {DemoSeeder.StandardReps} and {DemoSeeder.MaxReps}.");
+            }
+        });
         var demo = new Command("demo", "Start the server on a fresh demo database with a sample sales organisation.")
         {
-            TreatUnmatchedTokensAsErrors = false,
+            reps,
         };
-        demo.SetAction((result, ct) => DemoAsync(result.UnmatchedTokens.ToArray(), ct));
+        demo.TreatUnmatchedTokensAsErrors = false;
+        demo.SetAction((result, ct) => DemoAsync(result.GetValue(reps), result.UnmatchedTokens.ToArray(), ct));
         root.Add(demo);
 
         var migrate = new Command("migrate", "Bring the database schema up to date, then exit.") { TreatUnmatchedTokensAsErrors = false };
@@ -70,7 +83,7 @@ public static class TerrainCli
         return 0;
     }
 
-    private static async Task<int> DemoAsync(string[] args, CancellationToken ct)
+    private static async Task<int> DemoAsync(int reps, string[] args, CancellationToken ct)
     {
         var builder = TerrainHost.CreateBuilder([.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db"]);
         var dataDirectory = builder.Configuration["Terrain:DataDirectory"] ?? "./data";
@@ -84,7 +97,12 @@ public static class TerrainCli
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            var seeding = System.Diagnostics.Stopwatch.StartNew();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(reps, ct);
+            if (reps > DemoSeeder.StandardReps)
+            {
+                Console.WriteLine($"Seeded the demo organisation grown to {reps} reps in {seeding.Elapsed.TotalSeconds:0.0} s.");
+            }
         }
 
         await app.StartAsync(ct);
@@ -96,8 +114,17 @@ public static class TerrainCli
               manager1@{DemoSeeder.Domain}   (Manager of rep1-rep4)
               manager2@{DemoSeeder.Domain}   (Manager of rep5-rep8)
               rep1@{DemoSeeder.Domain} ... rep8@{DemoSeeder.Domain} (Reps)
-            Press Ctrl+C to stop.
             """);
+        if (reps > DemoSeeder.StandardReps)
+        {
+            var lastManager = 2 + ((reps - DemoSeeder.StandardReps + DemoSeeder.RepsPerTeam - 1) / DemoSeeder.RepsPerTeam);
+            Console.WriteLine($"""
+                  manager3@{DemoSeeder.Domain} ... manager{lastManager}@{DemoSeeder.Domain} (Managers of eight reps each)
+                  rep9@{DemoSeeder.Domain} ... rep{reps}@{DemoSeeder.Domain} (Reps)
+                """);
+        }
+
+        Console.WriteLine("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(ct);
         return 0;
     }
