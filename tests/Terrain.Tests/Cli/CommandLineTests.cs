@@ -151,6 +151,55 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_demo_plans_show_what_a_good_plan_looks_like()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var context = Open([$"--Terrain:DataDirectory={_directory}"]);
+        await context.Database.MigrateAsync(ct);
+        await new DemoSeeder(context, new Microsoft.AspNetCore.Identity.PasswordHasher<Terrain.Domain.AppUser>(), TimeProvider.System).SeedAsync(ct);
+        var cycle = await context.Cycles.SingleAsync(ct);
+        var template = await context.TemplateSections.OrderBy(t => t.Order).ToListAsync(ct);
+        var saved = await context.PlanSections.ToListAsync(ct);
+        var accounts = await context.Accounts.ToListAsync(ct);
+        var quotas = await context.Quotas.ToListAsync(ct);
+        var snapshots = await context.PlanSnapshots.ToListAsync(ct);
+
+        foreach (var plan in await context.Plans.ToListAsync(ct))
+        {
+            var sections = template.Select(t => new Terrain.Domain.Planning.FilledSection(t.Key, t.Title, t.Kind, t.Required,
+                Terrain.Domain.Planning.SectionContents.Read(t.Kind, saved.SingleOrDefault(s => s.PlanId == plan.Id && s.Key == t.Key)?.Content))).ToList();
+            var own = accounts.Where(a => a.OwnerId == plan.OwnerId).ToList();
+            var goals = sections.Select(s => s.Content).OfType<Terrain.Domain.Planning.GoalsContent>().SelectMany(g => g.Goals).ToDictionary(g => g.Id!, g => g.Title);
+            var facts = new Terrain.Domain.Planning.PlanFacts(cycle.PeriodStart, cycle.PeriodEnd, cycle.Quarters, own.ToDictionary(a => a.Id, a => a.Name), goals);
+            var quota = quotas.Where(q => q.RepId == plan.OwnerId).OrderBy(q => q.Quarter).Select(q => (decimal?)q.Amount).ToList();
+            var checks = Terrain.Domain.Planning.PlanChecks.Evaluate(sections, facts, quota);
+
+            Assert.Equal(4, quota.Count);
+            if (plan.OwesFirstDraft)
+            {
+                Assert.False(checks.CanSubmit);
+                Assert.Contains(sections, s => !s.Content.IsEmpty);
+                continue;
+            }
+
+            Assert.True(checks.CanSubmit, string.Join("; ", checks.Blocking.Select(b => b.Message)));
+            Assert.All(sections, s => Assert.False(s.Content.IsEmpty, s.Key));
+            Assert.Contains(snapshots, s => s.PlanId == plan.Id && s.Number == 1);
+            var warnings = checks.Warnings.Select(w => w.Code).ToList();
+            if (plan.Status == Terrain.Domain.Planning.PlanStatus.ChangesRequested)
+            {
+                Assert.Contains("below-quota", warnings);
+                Assert.Contains("a-account-without-action", warnings);
+            }
+            else
+            {
+                Assert.DoesNotContain("a-account-without-action", warnings);
+                Assert.True(checks.Gap.Goal >= checks.Gap.Quota * 0.95m, $"goals {checks.Gap.Goal} against quota {checks.Gap.Quota}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_demo_grows_to_many_reps_in_teams_of_eight()
     {
         var output = new StringWriter();

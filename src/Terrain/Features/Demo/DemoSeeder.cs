@@ -100,8 +100,9 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         }
 
         db.Users.AddRange(people);
-        db.Accounts.AddRange(Accounts(reps, now));
-        SeedCycle(leader, reps, now);
+        var accounts = Accounts(reps, now).ToList();
+        db.Accounts.AddRange(accounts);
+        SeedCycle(leader, reps, accounts, now);
         db.AuditEntries.Add(AuditEntry.Record(now, null, "demo.seeded", "Organisation", Domain));
         await db.SaveChangesAsync(ct);
 
@@ -114,9 +115,11 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
 
     /// <summary>
     /// An open FY cycle whose draft deadline passed six days ago, with plans in every state: approved, submitted,
-    /// one sent back, one amending an approved version, one draft overdue and one approval overdue.
+    /// one sent back, one amending an approved version, one draft overdue and one approval overdue. Every plan that
+    /// was submitted has complete, realistic content and a stored version per submission; the overdue draft is
+    /// half written; every rep has a quota.
     /// </summary>
-    private void SeedCycle(AppUser leader, List<AppUser> reps, DateTimeOffset now)
+    private void SeedCycle(AppUser leader, List<AppUser> reps, List<Account> accounts, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var year = today.Month >= 10 ? today.Year + 1 : today.Year;
@@ -125,8 +128,10 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             new CycleSchedule($"FY{year}", new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), kickoff, kickoff.AddDays(14)),
             leader.Id, now.AddDays(-21));
         db.Cycles.Add(cycle);
-        db.TemplateSections.AddRange(DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)));
+        var template = DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)).ToList();
+        db.TemplateSections.AddRange(template);
         var leaderActor = new Actor(leader.Id, Role.Leader);
+        var random = new Random(2029);
         Actor ManagerOf(AppUser rep) => new(rep.ManagerId!.Value, Role.Manager);
 
         // Per rep: the days ago it was submitted, and what happened next.
@@ -141,26 +146,46 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             var repActor = new Actor(rep.Id, Role.Rep);
             var plan = Plan.StartDraft(cycle.Id, rep.Id, now.AddDays(-20));
             db.Plans.Add(plan);
+            var own = accounts.Where(a => a.OwnerId == rep.Id).ToList();
+            var quota = DemoPlans.QuarterlyQuota(own);
+            foreach (var quarter in cycle.Quarters)
+            {
+                db.Quotas.Add(Quota.Set(cycle.Id, rep.Id, quarter.Number, quota, rep.ManagerId!.Value, now.AddDays(-19)));
+            }
+
             var (submittedDaysAgo, then) = stories[i % stories.Length];
+            var content = DemoPlans.Content(cycle, template, rep, own, submittedDaysAgo is null ? DemoDepth.Started : DemoDepth.Complete, random);
             if (submittedDaysAgo is not { } days)
             {
+                db.PlanSections.AddRange(DemoPlans.Sections(plan, content, now.AddDays(-8)));
                 continue;
             }
 
             var at = now.AddDays(-days);
+            string? changeRequest = null;
+            if (then == "changes")
+            {
+                changeRequest = DemoPlans.Flaw(content, own, quota);
+            }
+
+            db.PlanSections.AddRange(DemoPlans.Sections(plan, content, at.AddHours(-2)));
             Audit(plan, plan.Submit(repActor, cycle, [], at));
+            db.PlanSnapshots.Add(DemoPlans.Snapshot(plan, 1, template, content, own, at));
             switch (then)
             {
                 case "approved":
                     Audit(plan, plan.Approve(ManagerOf(rep), rep.ManagerId, cycle, "Clear goals and a realistic action plan.", at.AddDays(4)));
                     break;
                 case "changes":
-                    Audit(plan, plan.RequestChanges(ManagerOf(rep), rep.ManagerId, cycle,
-                        "Your Q3 goals sit 15% below quota, and Summit Health (A tier) has no action yet. Close the gap or explain it.", at.AddDays(3)));
+                    Audit(plan, plan.RequestChanges(ManagerOf(rep), rep.ManagerId, cycle, changeRequest, at.AddDays(3)));
+                    db.PlanComments.Add(PlanComment.Write(plan, null, null, rep.ManagerId!.Value, changeRequest, at.AddDays(3)));
                     break;
                 case "amended":
                     Audit(plan, plan.Approve(leaderActor, rep.ManagerId, cycle, null, at.AddDays(2)));
                     Audit(plan, plan.Amend(repActor, cycle, at.AddDays(10)));
+                    DemoPlans.Revise(content, cycle);
+                    db.PlanSections.RemoveRange(db.PlanSections.Local.Where(s => s.PlanId == plan.Id).ToList());
+                    db.PlanSections.AddRange(DemoPlans.Sections(plan, content, at.AddDays(11)));
                     break;
             }
         }

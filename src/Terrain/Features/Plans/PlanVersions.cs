@@ -75,7 +75,7 @@ public sealed class PlanVersions(AppDbContext db, AccessPolicy access, PlanDocum
     {
         if (string.Equals(which, Current, StringComparison.OrdinalIgnoreCase))
         {
-            return ("Current draft", document.Sections.Select(s => new VersionSection(s.Key, s.Title, s.Kind, s.Content)).ToList(), document.Facts);
+            return (document.Plan.Status is "Draft" or "ChangesRequested" ? "Current draft" : "Current version", document.Sections.Select(s => new VersionSection(s.Key, s.Title, s.Kind, s.Content)).ToList(), document.Facts);
         }
 
         if (!int.TryParse(which, out var number) || await ReadAsync(document, number, ct) is not { } version)
