@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Terrain.BrowserTests.Infrastructure;
 using Terrain.Features.Demo;
@@ -54,6 +55,57 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         await cycleLinks.Last.ClickAsync();
         await Expect(page.Locator("ol.template")).ToBeVisibleAsync();
         await CheckAsync(page);
+    }
+
+    [Fact]
+    public async Task The_plan_versions_compare_print_and_quota_pages_have_no_serious_accessibility_violations()
+    {
+        var planId = await Plans.DemoPlanVersions.PlanWithTwoVersionsAsync(App);
+        var cycleId = await App.QueryAsync(db => db.Plans.Where(p => p.Id == planId).Select(p => p.CycleId).SingleAsync());
+        var page = await SignInAsync(DemoPeople.Manager1, bypassCsp: true);
+
+        foreach (var path in new[] { $"/Plans/{planId}/Versions", $"/Plans/{planId}/Compare", $"/Plans/{planId}/Print", $"/Cycles/Quotas/{cycleId}" })
+        {
+            await page.GotoAsync(path);
+            await CheckAsync(page);
+        }
+
+        // The open unchanged sections and the stacked narrow layout must pass too.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"/Plans/{planId}/Compare");
+        await page.Locator("section.diff-section.same summary").First.ClickAsync();
+        await CheckAsync(page);
+    }
+
+    [Fact]
+    public async Task The_plan_page_and_every_section_editor_have_no_serious_accessibility_violations()
+    {
+        var (planId, repEmail) = await Plans.DemoPlanContent.PlanAsync(App);
+        var keys = await App.QueryAsync(db => db.TemplateSections
+            .Where(t => db.Plans.Any(p => p.Id == planId && p.CycleId == t.CycleId)).OrderBy(t => t.Order).Select(t => t.Key).ToListAsync());
+        var rep = await SignInAsync(repEmail, bypassCsp: true);
+
+        await rep.GotoAsync($"/Plans/{planId}");
+        await rep.Locator("details.instructions summary").First.ClickAsync();
+        await CheckAsync(rep);
+        foreach (var key in keys)
+        {
+            await rep.GotoAsync($"/Plans/{planId}/Edit/{key}");
+            await CheckAsync(rep);
+        }
+
+        // The reviewer's view of the plan and the read-only editor, and both layouts on a phone.
+        var manager = await SignInAsync(DemoPeople.Manager1, bypassCsp: true);
+        await manager.GotoAsync($"/Plans/{planId}");
+        await CheckAsync(manager);
+        await manager.GotoAsync($"/Plans/{planId}/Edit/summary");
+        await CheckAsync(manager);
+        await rep.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { $"/Plans/{planId}", $"/Plans/{planId}/Edit/account-segmentation", $"/Plans/{planId}/Edit/action-plan" })
+        {
+            await rep.GotoAsync(path);
+            await CheckAsync(rep);
+        }
     }
 
     private static async Task CheckAsync(IPage page)

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Domain.Planning;
+using Terrain.Features.Quotas;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Cycles;
+
+/// <summary>One rep's quotas beside the revenue goals of their plan as it stands; <see cref="CanSet"/> when the reader may change them.</summary>
+public sealed record QuotaLine(QuotaRow Quota, IReadOnlyList<decimal>? Goals, bool CanSet)
+{
+    public decimal? GoalTotal => Goals?.Sum();
+
+    /// <summary>Goals minus quota: negative is a shortfall.</summary>
+    public decimal? Gap => GoalTotal is { } g && Quota.Total is { } q ? g - q : null;
+}
+
+/// <summary>Quotas per rep and quarter: leaders set everyone's, managers their own reps'; one row is saved at a time.</summary>
+[Authorize(Policy = Policies.ManagerOrAbove)]
+public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppDbContext db, AccessPolicy access) : PageModel
+{
+    public CycleRow Cycle { get; private set; } = null!;
+
+    public IReadOnlyList<QuotaLine> Rows { get; private set; } = [];
+
+    public bool IsOpen => Cycle.Status == nameof(CycleStatus.Open);
+
+    /// <summary>The row whose save failed, with what was typed and why it was refused.</summary>
+    public RowError? Error { get; private set; }
+
+    [TempData]
+    public string? Saved { get; set; }
+
+    public sealed record RowError(Guid RepId, IReadOnlyList<string?> Typed, int? Quarter, string Message);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(Guid id, Guid rep, string?[]? quarters, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        var typed = quarters ?? [];
+        try
+        {
+            var amounts = typed.Select((text, i) => Parse(text, i)).ToList();
+            if (await quotas.SetAsync(new QuotaInput(id, rep, amounts), ct) is not { } saved)
+            {
+                return NotFound();
+            }
+
+            Saved = $"Saved {saved.RepName}'s quotas: {Money(saved.Total)} in total.";
+            return RedirectToPage("Quotas", null, new { id }, $"rep-{rep}");
+        }
+        catch (DomainException e)
+        {
+            if (Rows.All(r => r.Quota.RepId != rep))
+            {
+                return NotFound();
+            }
+
+            var quarter = QuarterOf(e.Field);
+            var prefix = quarter is { } q && !e.Message.StartsWith($"Q{q + 1}", StringComparison.Ordinal) ? $"Q{q + 1}: " : "";
+            Error = new RowError(rep, typed, quarter, prefix + e.Message);
+            return Page();
+        }
+    }
+
+    public string? Typed(QuotaLine row, int quarter) =>
+        Error is { } e && e.RepId == row.Quota.RepId
+            ? quarter < e.Typed.Count ? e.Typed[quarter] : null
+            : row.Quota.Quarters[quarter]?.ToString("0.##", CultureInfo.InvariantCulture);
+
+    public static string Money(decimal? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
+
+    private static decimal? Parse(string? text, int quarter)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
+            ? amount
+            : throw new DomainException($"Q{quarter + 1}: '{text.Trim()}' is not an amount.", $"quarters[{quarter}]");
+    }
+
+    private static int? QuarterOf(string? field) =>
+        field is { } f && f.StartsWith("quarters[", StringComparison.Ordinal) &&
+        int.TryParse(f["quarters[".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
+            ? i
+            : null;
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await cycles.GetAsync(id, ct) is not { } cycle || await quotas.ListAsync(id, null, ct) is not { } rows)
+        {
+            return false;
+        }
+
+        Cycle = cycle;
+        var goals = await RevenueGoalsAsync(id, cycle.Quarters.Count, ct);
+        var actor = access.Actor;
+        Rows = rows.Select(r => new QuotaLine(r, goals.GetValueOrDefault(r.RepId),
+                actor.Role == Role.Leader || (actor.Role == Role.Manager && r.ManagerId == actor.Id)))
+            .ToList();
+        return true;
+    }
+
+    /// <summary>The revenue goals per quarter in each visible plan's goals worksheet, as the plans stand now.</summary>
+    private async Task<Dictionary<Guid, IReadOnlyList<decimal>>> RevenueGoalsAsync(Guid cycleId, int quarters, CancellationToken ct)
+    {
+        var keys = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == cycleId && t.Kind == SectionKind.Goals)
+            .Select(t => t.Key).ToListAsync(ct);
+        var sections = await (from p in access.VisiblePlans().Where(p => p.CycleId == cycleId)
+                              join s in db.PlanSections.AsNoTracking() on p.Id equals s.PlanId
+                              where keys.Contains(s.Key)
+                              select new { p.OwnerId, s.Content }).ToListAsync(ct);
+        return sections.GroupBy(s => s.OwnerId).ToDictionary(g => g.Key, g =>
+        {
+            var revenue = g.Select(s => SectionContents.Read(SectionKind.Goals, s.Content)).OfType<GoalsContent>()
+                .SelectMany(c => c.Goals).Where(goal => goal.IsRevenue).ToList();
+            return (IReadOnlyList<decimal>)Enumerable.Range(0, quarters)
+                .Select(q => revenue.Sum(goal => q < goal.Targets.Count ? goal.Targets[q] ?? 0 : 0)).ToList();
+        });
+    }
+}

@@ -1,0 +1,435 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Terrain.Domain;
+using Terrain.Domain.Planning;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Plans;
+
+/// <summary>
+/// The editor of one plan section. The form binds to the section's own content class, which is what gets saved, so a
+/// field's name is the content's JSON path (<c>c.Rows[3].Tier</c> for <c>rows[3].tier</c>) and the domain's error
+/// lands next to the field it names. Every save carries the version the rep started from; nothing the rep typed is
+/// ever dropped: on a conflict or a refusal the form comes back as typed.
+/// </summary>
+// A rep can own a few hundred accounts, seven values each on the segmentation worksheet.
+[RequestFormLimits(ValueCountLimit = 30_000)]
+public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, TimeProvider clock) : PageModel
+{
+    public const string Prefix = "c";
+
+    public PlanDocument Document { get; private set; } = null!;
+
+    public SectionView Section { get; private set; } = null!;
+
+    /// <summary>What the form shows: the saved content on a fresh page, the posted content after a post.</summary>
+    public SectionContent Form { get; private set; } = null!;
+
+    /// <summary>The version the next save is based on.</summary>
+    public string Version { get; private set; } = "";
+
+    /// <summary>Set when the plan is not editable by this person now: why, in a sentence.</summary>
+    public string? ReadOnlyReason { get; private set; }
+
+    /// <summary>On a conflict: the version someone saved in between, shown beside the form.</summary>
+    public SectionView? Theirs { get; private set; }
+
+    /// <summary>The value a save was refused for: the form field it names (<c>c.Rows[3].Tier</c>) and the reason.</summary>
+    public (string Key, string Message)? Error { get; private set; }
+
+    public string? SavedAt { get; private set; }
+
+    /// <summary>The field to put the cursor in after a row was added.</summary>
+    public string? FocusPath { get; private set; }
+
+    [TempData]
+    public string? Flash { get; set; }
+
+    public bool Autosave { get; private set; }
+
+    public SectionKind Kind => Section.Kind;
+
+    public string EditUrl => $"/Plans/{Document.Plan.Id}/Edit/{Section.Key}";
+
+    public IReadOnlyList<Quarter> Quarters => Document.Facts.Quarters;
+
+    public string Action(string handler, string? list = null, int? index = null)
+    {
+        var url = $"{EditUrl}?handler={handler}";
+        url += list is null ? "" : $"&list={list}";
+        return url + (index is { } i ? $"&index={i.ToString(CultureInfo.InvariantCulture)}" : "");
+    }
+
+    public SectionView? Previous => Document.Sections.TakeWhile(s => s.Key != Section.Key).LastOrDefault();
+
+    public SectionView? Next => Document.Sections.SkipWhile(s => s.Key != Section.Key).Skip(1).FirstOrDefault();
+
+    public ChecklistItem? Checklist => Document.Checks.Checklist.FirstOrDefault(c => c.SectionKey == Section.Key);
+
+    public string PeriodMin => Document.Cycle.PeriodStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public string PeriodMax => Document.Cycle.PeriodEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string key, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, key, ct))
+        {
+            return NotFound();
+        }
+
+        Form = Section.Content;
+        Version = Section.Version;
+        SavedAt = Flash;
+        Prepare();
+        return Page();
+    }
+
+    /// <summary>Save without JavaScript: post, redirect, get.</summary>
+    public async Task<IActionResult> OnPostAsync(Guid id, string key, string? version, string? then, CancellationToken ct)
+    {
+        if (await BindAsync(id, key, version, ct) is { } early)
+        {
+            return early;
+        }
+
+        if (!await SaveAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (SavedAt is not null)
+        {
+            Flash = SavedAt;
+            return Redirect(then == "plan" ? $"/Plans/{id}#section-{key}" : EditUrl);
+        }
+
+        return Redisplay();
+    }
+
+    /// <summary>Adds a blank row to a list, saving what was typed on the way.</summary>
+    public async Task<IActionResult> OnPostAddRowAsync(Guid id, string key, string? version, string? list, CancellationToken ct)
+    {
+        if (await BindAsync(id, key, version, ct) is { } early)
+        {
+            return early;
+        }
+
+        if (ListOf(Form, list) is { } rows)
+        {
+            ModelState.Clear();
+            rows.Add(NewRow(rows));
+            FocusPath = $"{list}[{rows.Count - 1}]";
+        }
+
+        return await SaveAndRedisplayAsync(id, ct);
+    }
+
+    public async Task<IActionResult> OnPostRemoveRowAsync(Guid id, string key, string? version, string? list, int index, CancellationToken ct)
+    {
+        if (await BindAsync(id, key, version, ct) is { } early)
+        {
+            return early;
+        }
+
+        if (ListOf(Form, list) is { } rows && index >= 0 && index < rows.Count)
+        {
+            // Indices shift: what the browser posted no longer lines up with the rows, so the form shows the model.
+            ModelState.Clear();
+            rows.RemoveAt(index);
+        }
+
+        return await SaveAndRedisplayAsync(id, ct);
+    }
+
+    /// <summary>Saves as the rep types (htmx); answers with the status line and the new version only.</summary>
+    public async Task<IActionResult> OnPostAutosaveAsync(Guid id, string key, string? version, CancellationToken ct)
+    {
+        Autosave = true;
+        if (await BindAsync(id, key, version, ct) is { } early)
+        {
+            if (early is not PageResult)
+            {
+                return early;
+            }
+
+            // htmx swaps only successful answers; the status line says what went wrong.
+            Response.StatusCode = StatusCodes.Status200OK;
+            return Partial("Editors/_SaveStatus", this);
+        }
+
+        return await SaveAsync(id, ct) ? Partial("Editors/_SaveStatus", this) : NotFound();
+    }
+
+    private async Task<IActionResult> SaveAndRedisplayAsync(Guid id, CancellationToken ct) =>
+        await SaveAsync(id, ct) ? Redisplay() : NotFound();
+
+    private IActionResult Redisplay()
+    {
+        Prepare();
+        if (Theirs is not null)
+        {
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+        else if (Error is not null || ReadOnlyReason is not null)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        }
+
+        return Page();
+    }
+
+    /// <summary>Loads the plan and binds the posted content; a result when there is nothing to save.</summary>
+    private async Task<IActionResult?> BindAsync(Guid id, string key, string? version, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, key, ct))
+        {
+            return NotFound();
+        }
+
+        Version = string.IsNullOrEmpty(version) ? Section.Version : version;
+        Form = SectionContents.Empty(Section.Kind);
+        await TryUpdateModelAsync(Form, Form.GetType(), Prefix);
+        if (ReadOnlyReason is not null)
+        {
+            Prepare();
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
+
+        // A value the binder could not read (text in a number field) is refused like the domain refuses one.
+        var unreadable = ModelState.Where(e => e.Value is { Errors.Count: > 0, AttemptedValue.Length: > 0 }).Select(e => e.Key).FirstOrDefault();
+        if (unreadable is not null)
+        {
+            Error = (unreadable, $"'{ModelState[unreadable]!.AttemptedValue}' is not a valid value here.");
+            Prepare();
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        return null;
+    }
+
+    /// <summary>False when the plan or section is gone; otherwise one of SavedAt, Theirs, Error or ReadOnlyReason is set.</summary>
+    private async Task<bool> SaveAsync(Guid id, CancellationToken ct)
+    {
+        GiveIds(Form);
+        var payload = JsonSerializer.SerializeToElement(Form, Form.GetType(), SectionContents.Json);
+        SectionSave result;
+        try
+        {
+            result = await documents.SaveAsync(id, Section.Key, payload, Version, merge: false, ct);
+        }
+        catch (DomainException e) when (e is NotAllowedException or InvalidStateException)
+        {
+            await LoadAsync(id, Section.Key, ct);
+            ReadOnlyReason ??= e.Message;
+            return true;
+        }
+        catch (DomainException e)
+        {
+            Error = (FieldKey(e.Field), Readable(e.Message));
+            return true;
+        }
+
+        switch (result.Outcome)
+        {
+            case SaveOutcome.NotFound:
+                return false;
+            case SaveOutcome.Conflict when result.Current is { } current && Same(payload, current):
+                // A save that crossed an identical one (a blur and a click, two tabs) is no conflict.
+                Version = current.Version;
+                SavedAt = $"Saved at {LocalTime(current.UpdatedAt ?? clock.GetUtcNow())}";
+                return true;
+            case SaveOutcome.Conflict:
+                Theirs = result.Current;
+                // The next save is a deliberate one over their version: the rep has seen it beside the form.
+                Version = result.Current?.Version ?? Version;
+                return true;
+        }
+
+        Version = result.Current!.Version;
+        SavedAt = $"Saved at {LocalTime(result.Current.UpdatedAt ?? clock.GetUtcNow())}";
+        return await LoadAsync(id, Section.Key, ct);
+    }
+
+    /// <summary>The domain names a quarter's target by its index ("targets[1]"); the form calls it "Q2 target".</summary>
+    private string Readable(string message) => QuarterTarget().Replace(message, m =>
+        int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var q) && q < Quarters.Count ? $"{Quarters[q].Label} target" : m.Value);
+
+    private bool Same(JsonElement payload, SectionView current)
+    {
+        try
+        {
+            var mine = SectionContents.Parse(current.Kind, payload);
+            mine.Normalize(Document.Facts);
+            return SectionContents.Write(mine) == SectionContents.Write(current.Content);
+        }
+        catch (DomainException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> LoadAsync(Guid id, string key, CancellationToken ct)
+    {
+        if (await documents.LoadAsync(id, ct) is not { } document || document.Section(key) is not { } section)
+        {
+            return false;
+        }
+
+        (Document, Section) = (document, section);
+        ReadOnlyReason = document.CanEdit ? null : WhyReadOnly(document);
+        return true;
+    }
+
+    private string WhyReadOnly(PlanDocument d)
+    {
+        if (d.Cycle.Status != CycleStatus.Open)
+        {
+            return $"The {d.Cycle.Name} cycle is closed: its plans are read-only.";
+        }
+
+        if (d.Plan.OwnerId != me.Id)
+        {
+            return $"Only {d.Plan.OwnerName} edits this plan. Reviewers comment on the plan page.";
+        }
+
+        return d.Plan.Status == nameof(PlanStatus.Approved)
+            ? "The plan is approved and read-only. Amend it from the plan page to start a new version."
+            : "The plan is submitted and waiting for review: it cannot be edited until your manager asks for changes.";
+    }
+
+    /// <summary>The form shows every account on the segmentation worksheet, and a row to type in for empty lists.</summary>
+    private void Prepare()
+    {
+        switch (Form)
+        {
+            case SegmentationContent segmentation:
+                // Posted rows already list every account in order; saved ones hold only the filled-in rows. Rows stay
+                // as posted while an error names one of them by its index.
+                if (Error is null && !segmentation.Rows.Select(r => r.AccountId).SequenceEqual(Document.Accounts.Select(a => a.Id)))
+                {
+                    var rows = segmentation.Rows.GroupBy(r => r.AccountId).ToDictionary(g => g.Key, g => g.First());
+                    segmentation.Rows = Document.Accounts.Select(a => rows.GetValueOrDefault(a.Id) ?? new SegmentRow { AccountId = a.Id }).ToList();
+                }
+
+                break;
+            case GoalsContent goals:
+                foreach (var goal in goals.Goals)
+                {
+                    while (goal.Targets.Count < Quarters.Count)
+                    {
+                        goal.Targets.Add(null);
+                    }
+                }
+
+                break;
+        }
+
+        foreach (var list in Lists(Form))
+        {
+            if (list.Count == 0)
+            {
+                list.Add(NewRow(list));
+            }
+        }
+
+        GiveIds(Form);
+    }
+
+    /// <summary>New goals and actions get their id in the form, so that saving twice keeps one id (actions link to goals).</summary>
+    private static void GiveIds(SectionContent content)
+    {
+        foreach (var goal in (content as GoalsContent)?.Goals ?? [])
+        {
+            goal.Id = string.IsNullOrWhiteSpace(goal.Id) ? NewId() : goal.Id;
+        }
+
+        foreach (var action in (content as ActionPlanContent)?.Actions ?? [])
+        {
+            action.Id = string.IsNullOrWhiteSpace(action.Id) ? NewId() : action.Id;
+        }
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..10];
+
+    private object NewRow(IList list) => list switch
+    {
+        List<Goal> => new Goal { Id = NewId(), Targets = Quarters.Select(_ => (decimal?)null).ToList() },
+        List<ActionItem> => new ActionItem { Id = NewId() },
+        _ => Activator.CreateInstance(list.GetType().GetGenericArguments()[0])!,
+    };
+
+    /// <summary>The lists of a section that rows are added to and removed from, by their JSON name.</summary>
+    public static IList? ListOf(SectionContent content, string? name) => (content, name) switch
+    {
+        (SwotContent s, "strengths") => s.Strengths,
+        (SwotContent s, "weaknesses") => s.Weaknesses,
+        (SwotContent s, "opportunities") => s.Opportunities,
+        (SwotContent s, "threats") => s.Threats,
+        (GoalsContent g, "goals") => g.Goals,
+        (KeyAccountsContent k, "accounts") => k.Accounts,
+        (ProspectingContent p, "prospects") => p.Prospects,
+        (ActionPlanContent a, "actions") => a.Actions,
+        (ResourcesContent r, "items") => r.Items,
+        (RisksContent r, "items") => r.Items,
+        _ => null,
+    };
+
+    private static IEnumerable<IList> Lists(SectionContent content) => content switch
+    {
+        SwotContent s => [s.Strengths, s.Weaknesses, s.Opportunities, s.Threats],
+        GoalsContent g => [g.Goals],
+        KeyAccountsContent k => [k.Accounts],
+        ProspectingContent p => [p.Prospects],
+        ActionPlanContent a => [a.Actions],
+        ResourcesContent r => [r.Items],
+        RisksContent r => [r.Items],
+        _ => [],
+    };
+
+    public string LocalTime(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(Document.Cycle.TimeZone)).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    // Form fields. A path is the content's JSON path, e.g. "rows[3].nextMove".
+
+    /// <summary>"rows[3].nextMove" is posted as "c.Rows[3].NextMove".</summary>
+    public static string Name(string path) =>
+        Prefix + "." + string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+
+    public static string Id(string path) => "f-" + NonWord().Replace(path, "-").Trim('-').ToLowerInvariant();
+
+    private static string FieldKey(string? field) => string.IsNullOrEmpty(field) ? "" : Name(field);
+
+    public string? ErrorOf(string path) => Error is { } e && e.Key == Name(path) ? e.Message : null;
+
+    public string? Invalid(string path) => ErrorOf(path) is null ? null : "true";
+
+    /// <summary>The id of the field's error message, for aria-describedby; null when the field is fine.</summary>
+    public string? ErrorId(string path) => ErrorOf(path) is null ? null : Id(path) + "-error";
+
+    /// <summary>The id of the field the error names, when the form has it: the error summary links there.</summary>
+    public string? ErrorFieldId => Error is { Key.Length: > 0 } e ? Id(PathOf(e.Key)) : null;
+
+    private static string PathOf(string key) => key.StartsWith(Prefix + ".", StringComparison.Ordinal) ? key[(Prefix.Length + 1)..] : key;
+
+    public bool Focus(string path) => FocusPath is { } f && path.StartsWith(f + ".", StringComparison.Ordinal);
+
+    /// <summary>What the field shows: what was typed when it could not be read, otherwise the value.</summary>
+    public string? Value(string path, string? value) =>
+        ModelState.TryGetValue(Name(path), out var entry) && entry.Errors.Count > 0 ? entry.AttemptedValue : value;
+
+    public string? Value(string path, decimal? value) => Value(path, value?.ToString(CultureInfo.InvariantCulture));
+
+    public string? Value(string path, DateOnly? value) => Value(path, value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    [GeneratedRegex("[^A-Za-z0-9]+")]
+    private static partial Regex NonWord();
+
+    [GeneratedRegex(@"targets\[(\d+)\]")]
+    private static partial Regex QuarterTarget();
+}
