@@ -2,18 +2,18 @@ using Microsoft.Playwright;
 
 namespace Terrain.BrowserTests.Infrastructure;
 
-/// <summary>Full-page screenshots in TERRAIN_ARTIFACTS, or artifacts/screenshots at the repository root.</summary>
+/// <summary>Screenshots (full page unless asked for the viewport) in TERRAIN_ARTIFACTS, or artifacts/screenshots at the repository root.</summary>
 public static class Screenshots
 {
     public const string DirectoryVariable = "TERRAIN_ARTIFACTS";
 
     public static string Directory { get; } = Resolve();
 
-    public static async Task<string> SaveAsync(IPage page, string name)
+    public static async Task<string> SaveAsync(IPage page, string name, bool fullPage = true)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
         return path;
     }
 

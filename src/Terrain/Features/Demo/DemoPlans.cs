@@ -234,11 +234,11 @@ public static class DemoPlans
 
     private static GoalsContent Goals(decimal quota, int quarters, Random random)
     {
-        // Bottom-up goals land near the quota: most quarters at or above it, one a little below, as real plans do.
-        decimal Round(decimal v) => Math.Round(v / 1000) * 1000;
-        var seasonal = new[] { 0.85m, 1.0m, 0.95m, 1.25m };
-        var existing = Enumerable.Range(0, quarters).Select(q => (decimal?)Round(quota * 0.68m * seasonal[q % 4])).ToList();
-        var newBusiness = Enumerable.Range(0, quarters).Select(q => (decimal?)Round(quota * (0.30m + ((decimal)random.NextDouble() * 0.1m)) * seasonal[q % 4])).ToList();
+        // Bottom-up goals that close the gap: every quarter at or a little above quota, with the usual strong Q4.
+        decimal Round(decimal v) => Math.Ceiling(v / 1000) * 1000;
+        var seasonal = new[] { 0.95m, 1.0m, 0.97m, 1.12m };
+        var existing = Enumerable.Range(0, quarters).Select(q => (decimal?)Round(quota * 0.70m * seasonal[q % 4])).ToList();
+        var newBusiness = Enumerable.Range(0, quarters).Select(q => (decimal?)Round(quota * (0.36m + ((decimal)random.NextDouble() * 0.06m)) * seasonal[q % 4])).ToList();
         return new GoalsContent
         {
             Goals =

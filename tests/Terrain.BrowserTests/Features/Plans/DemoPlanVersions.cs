@@ -7,8 +7,8 @@ using Terrain.Features.Plans;
 namespace Terrain.BrowserTests.Features.Plans;
 
 /// <summary>
-/// A demo plan with at least two stored versions, for the versions, compare and print pages. The demo seeds
-/// submissions without content; when no plan has two versions yet, two are stored for Dev Patel's submitted plan
+/// A demo plan in Marcus Webb's team with at least two stored versions, for the versions, compare and print pages.
+/// The demo stores one version per submitted plan; when none in the team has two yet, two more are stored for Dev Patel's submitted plan
 /// (rep 3, in Marcus Webb's team). Only snapshots are added: no plan changes state, so other tests see the same demo.
 /// </summary>
 public static class DemoPlanVersions
@@ -32,7 +32,10 @@ public static class DemoPlanVersions
 
     private static async Task<Guid> FindOrStoreAsync(Terrain.Data.AppDbContext db)
     {
-        var existing = await db.PlanSnapshots.GroupBy(s => s.PlanId).Where(g => g.Count() >= 2).Select(g => g.Key).FirstOrDefaultAsync();
+        // Only Marcus Webb's team: the pages are opened as him, and other tests add versions to other teams' plans.
+        var team = db.Plans.Where(p => db.Users.Any(u => u.Id == p.OwnerId && u.Manager!.Email == DemoPeople.Manager1)).Select(p => p.Id);
+        var existing = await db.PlanSnapshots.Where(s => team.Contains(s.PlanId)).GroupBy(s => s.PlanId).Where(g => g.Count() >= 2)
+            .Select(g => g.Key).FirstOrDefaultAsync();
         if (existing != Guid.Empty)
         {
             return existing;

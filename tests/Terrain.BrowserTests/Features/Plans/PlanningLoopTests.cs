@@ -32,7 +32,9 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
         await rep.GotoAsync($"/Plans/{planId}");
         await Expect(rep.Locator(".plan-title .badge").First).ToHaveTextAsync("Draft");
         await rep.GetByRole(AriaRole.Link, new() { Name = "Edit Targets and goals" }).ClickAsync();
-        await rep.GetByLabel("Goal 2: Q4 target").FillAsync("150000");
+        var q4 = rep.GetByLabel("Goal 2: Q4 target");
+        var raised = decimal.Parse(await q4.InputValueAsync(), System.Globalization.CultureInfo.InvariantCulture) + 20_000;
+        await q4.FillAsync(raised.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(rep.Locator("#save-status")).ToContainTextAsync("Saved at");
         await Screenshots.SaveAsync(rep, "loop-1-rep-goals");
 
@@ -79,6 +81,10 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
         await manager.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(manager.Locator(".plan-title .badge").First).ToHaveTextAsync("Approved");
         await Screenshots.SaveAsync(manager, "loop-6-manager-approved");
+        await manager.SetViewportSizeAsync(1280, 900);
+        await Screenshots.SaveAsync(manager, "plan-approved-top", fullPage: false);
+        await manager.GotoAsync($"/Plans/{planId}/Compare");
+        await Screenshots.SaveAsync(manager, "plan-compare-top", fullPage: false);
 
         // 5. The leader's board shows the plan approved.
         var leader = await SignInAsync("leader@" + Terrain.Features.Demo.DemoSeeder.Domain);
