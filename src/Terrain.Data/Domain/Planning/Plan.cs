@@ -106,11 +106,7 @@ public sealed class Plan
             throw new DomainException("Say what needs to change: a comment is required.", "comment");
         }
 
-        if (comment.Length > 4000)
-        {
-            throw new DomainException("The comment is longer than 4,000 characters.", "comment");
-        }
-
+        EnsureComment(comment);
         return Move(PlanStatus.ChangesRequested, actor, now, comment.Trim());
     }
 
@@ -119,6 +115,7 @@ public sealed class Plan
         cycle.EnsureOpen();
         EnsureReviewer(actor, ownerManagerId, "approve");
         EnsureIn("approve", PlanStatus.Submitted);
+        EnsureComment(comment);
         ApprovedVersion = WorkingVersion;
         ApprovedAt = now;
         ApprovedById = actor.Id;
@@ -162,6 +159,19 @@ public sealed class Plan
     {
         UpdatedAt = now;
         ConcurrencyToken = Guid.NewGuid().ToString("N");
+    }
+
+    private static void EnsureComment(string? comment)
+    {
+        if (comment is { Length: > 4000 })
+        {
+            throw new DomainException("The comment is longer than 4,000 characters.", "comment");
+        }
+
+        if (comment?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            throw new DomainException("The comment contains a NUL character.", "comment");
+        }
     }
 
     private void EnsureReviewer(Actor actor, Guid? ownerManagerId, string verb)

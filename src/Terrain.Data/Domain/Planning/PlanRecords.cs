@@ -131,6 +131,11 @@ public sealed class PlanComment
             throw new DomainException($"The comment is longer than {MaxLength:N0} characters.", "body");
         }
 
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException("The comment contains a NUL character.", "body");
+        }
+
         if (replyTo is not null && replyTo.PlanId != plan.Id)
         {
             throw new DomainException("The comment you reply to is on another plan.", "replyTo");
@@ -191,6 +196,7 @@ public sealed class Quota
     {
         < 0 => throw new DomainException($"A quota cannot be negative ({amount}).", field),
         > Account.MaxPotential => throw new DomainException("The quota is too large.", field),
+        _ when decimal.Round(amount, 2) != amount => throw new DomainException($"A quota is in whole cents ({amount}).", field),
         _ => amount,
     };
 

@@ -57,6 +57,11 @@ public abstract class SectionContent
             return null;
         }
 
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException($"{Label(field)} contains a NUL character.", field);
+        }
+
         if (text.Length > max)
         {
             throw new DomainException($"{Label(field)} is longer than {max.ToString("N0", CultureInfo.InvariantCulture)} characters.", field);
@@ -115,6 +120,12 @@ public abstract class SectionContent
 
     protected static void EnsureAtMost<T>(IReadOnlyCollection<T> rows, int max, string field, string what)
     {
+        var index = rows.Select((r, i) => (r, i)).FirstOrDefault(x => x.r is null, (default!, -1)).Item2;
+        if (index >= 0)
+        {
+            throw new DomainException($"Item {index + 1} of {field} is empty (null): send an object or leave it out.", $"{field}[{index}]");
+        }
+
         if (rows.Count > max)
         {
             throw new DomainException($"A section holds at most {max} {what}.", field);

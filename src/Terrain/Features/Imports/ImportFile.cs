@@ -1,10 +1,9 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Infrastructure;
 
 namespace Terrain.Features.Imports;
 
@@ -47,7 +46,7 @@ internal static class ImportFile
         catch (DbUpdateException e)
         {
             db.ChangeTracker.Clear();
-            var conflict = IsConflict(e);
+            var conflict = DbConflicts.IsConflict(e);
             logger.Log(conflict ? LogLevel.Warning : LogLevel.Error, e,
                 "The {Kind} import of {Rows} rows could not be saved; nothing was imported.", report.Kind, report.RowsRead);
             var reason = conflict
@@ -56,15 +55,6 @@ internal static class ImportFile
             return ImportReport.Failed(report.Kind, report.RowsRead, [new ImportIssue(1, null, reason)], report.Partial);
         }
     }
-
-    /// <summary>A lost race: optimistic concurrency, a constraint (unique, foreign key) or a lock held by another writer.</summary>
-    internal static bool IsConflict(DbUpdateException e) => e is DbUpdateConcurrencyException || e.GetBaseException() switch
-    {
-        SqliteException s => s.SqliteErrorCode is 5 or 6 or 19, // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT
-        DbException { SqlState: { } state } => state.StartsWith("23", StringComparison.Ordinal) // integrity constraint violation
-            || state is "40001" or "40P01", // serialization failure, deadlock
-        _ => false,
-    };
 
     public static void Audit(AppDbContext db, ImportReport report, Guid? actorId, DateTimeOffset now) =>
         db.AuditEntries.Add(AuditEntry.Record(now, actorId, $"import.{report.Kind.ToString().ToLowerInvariant()}", "Import",

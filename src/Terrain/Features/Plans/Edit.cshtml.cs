@@ -190,7 +190,8 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
             return NotFound();
         }
 
-        Version = string.IsNullOrEmpty(version) ? Section.Version : version;
+        // A post without the version it started from is treated as stale, never as permission to overwrite.
+        Version = version ?? "";
         Form = SectionContents.Empty(Section.Kind);
         await TryUpdateModelAsync(Form, Form.GetType(), Prefix);
         if (ReadOnlyReason is not null)

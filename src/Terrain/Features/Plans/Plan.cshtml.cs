@@ -83,13 +83,15 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
 
     public async Task<IActionResult> OnPostCommentAsync(Guid id, string? sectionKey, Guid? replyTo, string? body, CancellationToken ct)
     {
-        var thread = string.IsNullOrEmpty(sectionKey) ? PlanThread : sectionKey;
+        var thread = string.IsNullOrWhiteSpace(sectionKey) ? PlanThread : sectionKey.Trim();
         try
         {
-            if (await comments.AddAsync(id, new CommentInput(thread == PlanThread ? null : thread, replyTo, body), ct) is null)
+            if (await comments.AddAsync(id, new CommentInput(thread == PlanThread ? null : thread, replyTo, body), ct) is not { } added)
             {
                 return NotFound();
             }
+
+            thread = added.SectionKey ?? PlanThread;
         }
         catch (DomainException e)
         {
@@ -114,7 +116,7 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
             return Partial("_Comments", new CommentsBlock(this, thread) { Added = true });
         }
 
-        return Redirect($"/Plans/{id}#comments-{thread}");
+        return Redirect($"/Plans/{id}#comments-{Uri.EscapeDataString(thread)}");
     }
 
     private bool IsHtmx => Request.Headers.ContainsKey("HX-Request");

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Plans;
@@ -119,6 +120,15 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         var now = clock.GetUtcNow();
         var actorId = access.Actor.Id;
         var section = await db.PlanSections.SingleOrDefaultAsync(s => s.PlanId == id && s.Key == key, ct);
+        if ((section?.Version ?? PlanSection.NewVersion) != ifMatch)
+        {
+            db.ChangeTracker.Clear();
+            return new SectionSave(SaveOutcome.Conflict, (await LoadAsync(id, ct))?.Section(key));
+        }
+
+        // The writes only go through if nothing changed since the caller's version and the document's checks:
+        // both rows are updated where their version is still the one read, else the save is a conflict.
+        db.Entry(plan).Property(p => p.ConcurrencyToken).OriginalValue = document.Plan.Version;
         if (section is null)
         {
             section = PlanSection.Create(id, key, content, actorId, now);
@@ -126,6 +136,7 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         }
         else
         {
+            db.Entry(section).Property(s => s.Version).OriginalValue = ifMatch;
             section.Replace(content, actorId, now);
         }
 
@@ -137,7 +148,7 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
         {
             db.ChangeTracker.Clear();
             var latest = await LoadAsync(id, ct);

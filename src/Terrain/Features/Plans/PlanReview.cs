@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Plans;
@@ -31,6 +32,9 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
         }
 
         var plan = await db.Plans.SingleAsync(p => p.Id == id, ct);
+
+        // The move is of the plan as checked and snapshotted: if a save landed since, the update fails as a conflict.
+        db.Entry(plan).Property(p => p.ConcurrencyToken).OriginalValue = document.Plan.Version;
         var cycle = document.Cycle;
         var now = clock.GetUtcNow();
         var actor = access.Actor;
@@ -57,7 +61,7 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
         {
             throw new InvalidStateException("The plan changed while you acted on it. Reload it and try again.", "version");
         }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Quotas;
@@ -111,7 +112,7 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
         {
             throw new InvalidStateException("Someone set this quota at the same moment. Reload and try again.", "quarters");
         }
