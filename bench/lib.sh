@@ -1,12 +1,14 @@
-# Shared by bench/load.sh, bench/profile.sh and bench/board.sh: build, start `terrain demo` on loopback, sign in,
-# check URLs, run wrk and summarise. Source it after `set -euo pipefail`; it cds to the repository root and installs
-# an EXIT trap that stops the server and deletes its throwaway data directory.
+# Shared by bench/load.sh, bench/profile.sh, bench/board.sh and bench/plan.sh: build, start `terrain demo` on loopback,
+# sign in, check URLs, run wrk and summarise. Source it after `set -euo pipefail`; it cds to the repository root and
+# installs an EXIT trap that stops the server and deletes its throwaway data directory.
 #
 # Knobs (environment): BENCH_ENDPOINTS (keys below; default: the script's own list) BENCH_PORT=<free port>
 #                      BENCH_SKIP_BUILD=0 BENCH_DLL=<another build of terrain.dll, with BENCH_SKIP_BUILD=1>
 #                      BENCH_RESULTS=bench/results/<timestamp>-<name>
 #                      BENCH_REPS=<grow the demo to this many reps: `terrain demo --reps N`; default: the 8-rep demo>
 #                      BENCH_EMAIL=<who signs in; default rep1@demo.terrain, or the script's own>
+#                      for the plan endpoints: BENCH_PLAN_ACCOUNTS=300 BENCH_PLAN_ACTIONS=100
+#                      BENCH_MANAGER_EMAIL=manager1@demo.terrain (the manager of BENCH_EMAIL, for "plan-manager")
 # A script may set DEFAULT_ENDPOINTS (keys) and DEFAULT_EMAIL before sourcing this file.
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,8 +29,10 @@ if [[ -n $REPS ]]; then
     DEMO_ARGS=(--reps "$REPS")
 fi
 
-# key | name | path | auth (none, cookie, bearer) | role in the report. "{cycle}" in a path is replaced by the id of
-# the newest open cycle (bench_check_endpoints looks it up, as the signed-in user, through GET /api/v1/cycles).
+# key | name | path | auth (none, cookie, bearer, manager-cookie) | role in the report. "{cycle}" in a path is
+# replaced by the id of the newest open cycle (bench_check_endpoints looks it up, as the signed-in user, through
+# GET /api/v1/cycles); "{plan}" by the id of the signed-in rep's plan in it, filled first by bench_plan_setup
+# (bench/plan-fill.py).
 ENDPOINTS=(
     "static|GET /css/site.css|/css/site.css|none|floor: static file, no auth, no database"
     "health|GET /health|/health|none|floor: anonymous, one database check"
@@ -37,6 +41,9 @@ ENDPOINTS=(
     "accounts|GET /api/v1/accounts?owner=me|/api/v1/accounts?owner=me|bearer|target"
     "board|GET /Cycles/Board/{id}|/Cycles/Board/{cycle}|cookie|target: the leader's cycle board page"
     "board-api|GET /api/v1/cycles/{id}/board|/api/v1/cycles/{cycle}/board|bearer|target: the cycle board through the API"
+    "plan|GET /Plans/{id}|/Plans/{plan}|cookie|target: the rep opens their plan"
+    "plan-api|GET /api/v1/plans/{id}|/api/v1/plans/{plan}|bearer|target: the plan through the API"
+    "plan-manager|GET /Plans/{id} as manager|/Plans/{plan}|manager-cookie|target: the rep's manager opens the plan"
 )
 
 # BENCH_ENDPOINTS="health territory" keeps only those keys, in this order (load.sh needs "health": it is the
@@ -148,14 +155,16 @@ bench_start_server() {
     log "server ready (pid $DOTNET_PID)"
 }
 
-# Sets COOKIE (every cookie of a signed-in browser session) and TOKEN (bearer access token) for $EMAIL.
+# bench_sign_in [EMAIL]: sets COOKIE (every cookie of a signed-in browser session) and TOKEN (bearer access token) for
+# EMAIL (default $EMAIL). Each person gets their own cookie jar.
 bench_sign_in() {
-    local jar="$WORK/cookies.txt" csrf status
+    local email=${1:-$EMAIL}
+    local jar="$WORK/cookies-$email.txt" csrf status
     curl -s -f --max-time 10 -c "$jar" -b "$jar" -o "$WORK/login.html" "$BASE/Auth/Login" || die "GET /Auth/Login failed"
     csrf=$(sed -n 's/.*name="__RequestVerificationToken"[^>]*value="\([^"]*\)".*/\1/p' "$WORK/login.html" | head -1)
     [[ -n $csrf ]] || die "no __RequestVerificationToken on the sign-in page"
     status=$(curl -s --max-time 30 -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
-        --data-urlencode "Input.Email=$EMAIL" --data-urlencode "Input.Password=$PASSWORD" \
+        --data-urlencode "Input.Email=$email" --data-urlencode "Input.Password=$PASSWORD" \
         --data-urlencode "__RequestVerificationToken=$csrf" "$BASE/Auth/Login")
     [[ $status == 302 ]] || die "cookie sign-in answered $status, expected 302"
     # Netscape jar: 7 tab-separated fields; HttpOnly cookies are written with a "#HttpOnly_" prefix.
@@ -163,10 +172,10 @@ bench_sign_in() {
     [[ $COOKIE == *terrain.auth=* ]] || die "no terrain.auth cookie after sign-in"
 
     TOKEN=$(curl -s -f --max-time 30 -H 'Content-Type: application/json' \
-        -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" |
+        -d "{\"email\":\"$email\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" |
         sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p') || die "POST /api/v1/auth/login failed"
     [[ -n $TOKEN ]] || die "no accessToken in the login response"
-    log "signed in as $EMAIL (cookie and bearer token)"
+    log "signed in as $email (cookie and bearer token)"
 }
 
 # header_args AUTH: fills the global array HDR with the -H arguments (curl and wrk alike) for an auth kind.
@@ -174,6 +183,7 @@ header_args() {
     case $1 in
         cookie) HDR=(-H "Cookie: $COOKIE") ;;
         bearer) HDR=(-H "Authorization: Bearer $TOKEN") ;;
+        manager-cookie) HDR=(-H "Cookie: ${MANAGER_COOKIE:?bench_plan_setup signs the manager in}") ;;
         none) HDR=() ;;
         *) die "unknown auth '$1'" ;;
     esac
@@ -192,14 +202,43 @@ bench_find_cycle() {
     log "open cycle: $CYCLE_NAME ($CYCLE_ID)"
 }
 
+# The plan of the signed-in rep ($EMAIL) in the open cycle, filled through the API by bench/plan-fill.py: that rep's
+# accounts topped up to exactly BENCH_PLAN_ACCOUNTS (an admin imports the missing ones as CSV), every account tiered
+# with a why and a next move, BENCH_PLAN_ACTIONS actions, goals and text in every section. Signs in the rep's
+# manager (BENCH_MANAGER_EMAIL) for "plan-manager". Sets PLAN_ID and PLAN_INFO (plan-fill.py's JSON line).
+bench_plan_setup() {
+    command -v python3 >/dev/null || die "python3 not found (apt-get install python3): it fills the plan"
+    local accounts=${BENCH_PLAN_ACCOUNTS:-300} actions=${BENCH_PLAN_ACTIONS:-100}
+    MANAGER_EMAIL=${BENCH_MANAGER_EMAIL:-manager1@demo.terrain}
+    log "filling $EMAIL's plan: $accounts accounts, $actions actions (bench/plan-fill.py, through the API)"
+    PLAN_INFO=$(timeout 600 python3 bench/plan-fill.py "$BASE" "$EMAIL" "$MANAGER_EMAIL" "$PASSWORD" "$accounts" "$actions") ||
+        die "filling the plan failed"
+    PLAN_ID=$(sed -n 's/^{"plan": "\([^"]*\)".*/\1/p' <<<"$PLAN_INFO")
+    [[ -n $PLAN_ID ]] || die "bench/plan-fill.py printed no plan id"
+    log "plan $PLAN_ID filled: $PLAN_INFO"
+    local e cookie=$COOKIE token=$TOKEN
+    for e in "${ENDPOINTS[@]}"; do
+        if [[ $e == *"|manager-cookie|"* && -z ${MANAGER_COOKIE:-} ]]; then
+            bench_sign_in "$MANAGER_EMAIL"
+            MANAGER_COOKIE=$COOKIE
+            COOKIE=$cookie
+            TOKEN=$token
+        fi
+    done
+}
+
 # Every URL must answer 200 with its auth before anything is measured (a 302 to the sign-in page would
-# otherwise be benchmarked as a very fast page). Replaces "{cycle}" in the paths first.
+# otherwise be benchmarked as a very fast page). Replaces "{cycle}" and "{plan}" in the paths first.
 bench_check_endpoints() {
     local e key name path auth role status i
     for i in "${!ENDPOINTS[@]}"; do
         if [[ ${ENDPOINTS[$i]} == *"{cycle}"* ]]; then
             [[ -n ${CYCLE_ID:-} ]] || bench_find_cycle
             ENDPOINTS[$i]=${ENDPOINTS[$i]//\{cycle\}/$CYCLE_ID}
+        fi
+        if [[ ${ENDPOINTS[$i]} == *"{plan}"* ]]; then
+            [[ -n ${PLAN_ID:-} ]] || bench_plan_setup
+            ENDPOINTS[$i]=${ENDPOINTS[$i]//\{plan\}/$PLAN_ID}
         fi
     done
     for e in "${ENDPOINTS[@]}"; do
