@@ -57,7 +57,13 @@ public sealed class Plan
 
     public bool IsAmendment => ApprovedVersion is not null && Status != PlanStatus.Approved;
 
-    public bool IsEditable => Status is PlanStatus.Draft or PlanStatus.ChangesRequested;
+    public bool IsEditable => IsEditableIn(Status);
+
+    public static bool IsEditableIn(PlanStatus status) => status is PlanStatus.Draft or PlanStatus.ChangesRequested;
+
+    /// <summary>The rep's manager or a leader, and never the rep: who requests changes and approves.</summary>
+    public static bool MayReview(Actor actor, Guid ownerId, Guid? ownerManagerId) =>
+        actor.Id != ownerId && OrgRules.LeadsOrManages(actor, ownerManagerId);
 
     /// <summary>The rep still owes the cycle's first draft: never submitted, and no approved version in force.</summary>
     public bool OwesFirstDraft => FirstSubmittedAt is null && ApprovedVersion is null;
@@ -181,8 +187,7 @@ public sealed class Plan
             throw new NotAllowedException($"A rep cannot {verb} their own plan.");
         }
 
-        var allowed = actor.Role == Role.Leader || (actor.Role == Role.Manager && ownerManagerId == actor.Id);
-        if (!allowed)
+        if (!MayReview(actor, OwnerId, ownerManagerId))
         {
             throw new NotAllowedException($"Only the rep's manager or a sales leader can {verb} this plan.");
         }

@@ -57,10 +57,10 @@ public static class PlanChecks
 
     public static QuotaGap Gap(IReadOnlyList<FilledSection> sections, PlanFacts facts, IReadOnlyList<decimal?>? quota)
     {
-        var revenue = sections.Select(s => s.Content).OfType<GoalsContent>().SelectMany(g => g.Goals).Where(g => g.IsRevenue).ToList();
+        var revenue = GoalsContent.RevenueByQuarter(sections.Select(s => s.Content).OfType<GoalsContent>(), facts.Quarters.Count);
         var quarters = facts.Quarters.Select((q, i) =>
         {
-            var goal = revenue.Sum(g => i < g.Targets.Count ? g.Targets[i] ?? 0 : 0);
+            var goal = revenue[i];
             var target = quota is not null && i < quota.Count ? quota[i] : null;
             return new QuarterGap(q.Label, target, goal, target is { } t ? goal - t : null);
         }).ToList();

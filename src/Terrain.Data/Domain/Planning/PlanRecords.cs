@@ -208,8 +208,7 @@ public sealed class Quota
             throw new DomainException($"{rep.DisplayName} is not a sales rep; quotas are set for reps.", "repId");
         }
 
-        var allowed = actor.Role == Role.Leader || (actor.Role == Role.Manager && rep.ManagerId == actor.Id);
-        if (!allowed)
+        if (!OrgRules.LeadsOrManages(actor, rep.ManagerId))
         {
             throw new NotAllowedException("Only a sales leader or the rep's own manager sets the rep's quota.");
         }

@@ -345,6 +345,13 @@ public sealed class GoalsContent : SectionContent
 
     public override bool IsEmpty => Goals.All(g => g.Targets.All(t => t is null or 0));
 
+    /// <summary>The bottom-up revenue per quarter: the sum of the revenue goals' targets, across worksheets.</summary>
+    public static IReadOnlyList<decimal> RevenueByQuarter(IEnumerable<GoalsContent> worksheets, int quarters)
+    {
+        var revenue = worksheets.SelectMany(w => w.Goals).Where(g => g.IsRevenue).ToList();
+        return Enumerable.Range(0, quarters).Select(q => revenue.Sum(g => q < g.Targets.Count ? g.Targets[q] ?? 0 : 0)).ToList();
+    }
+
     public override void Normalize(PlanFacts facts)
     {
         Goals ??= [];

@@ -110,7 +110,7 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
         var goals = await RevenueGoalsAsync(id, cycle.Quarters.Count, ct);
         var actor = access.Actor;
         Rows = rows.Select(r => new QuotaLine(r, goals.GetValueOrDefault(r.RepId),
-                actor.Role == Role.Leader || (actor.Role == Role.Manager && r.ManagerId == actor.Id)))
+                OrgRules.LeadsOrManages(actor, r.ManagerId)))
             .ToList();
         return true;
     }
@@ -125,11 +125,6 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
                               where keys.Contains(s.Key)
                               select new { p.OwnerId, s.Content }).ToListAsync(ct);
         return sections.GroupBy(s => s.OwnerId).ToDictionary(g => g.Key, g =>
-        {
-            var revenue = g.Select(s => SectionContents.Read(SectionKind.Goals, s.Content)).OfType<GoalsContent>()
-                .SelectMany(c => c.Goals).Where(goal => goal.IsRevenue).ToList();
-            return (IReadOnlyList<decimal>)Enumerable.Range(0, quarters)
-                .Select(q => revenue.Sum(goal => q < goal.Targets.Count ? goal.Targets[q] ?? 0 : 0)).ToList();
-        });
+            GoalsContent.RevenueByQuarter(g.Select(s => SectionContents.Read(SectionKind.Goals, s.Content)).OfType<GoalsContent>(), quarters));
     }
 }

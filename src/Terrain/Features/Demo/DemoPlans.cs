@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Features.Plans;
@@ -199,12 +198,9 @@ public static class DemoPlans
     public static PlanSnapshot Snapshot(Plan plan, int number, IReadOnlyList<TemplateSection> template, IReadOnlyDictionary<string, SectionContent> content,
         IReadOnlyList<Account> accounts, DateTimeOffset at)
     {
-        var sections = template.Select(t => new SnapshotSection(t.Key, t.Title, t.Kind,
-            SectionContents.Write(content.TryGetValue(t.Key, out var c) ? c : SectionContents.Empty(t.Kind)))).ToList();
+        var sections = template.Select(t => (t.Key, t.Title, t.Kind, content.TryGetValue(t.Key, out var c) ? c : SectionContents.Empty(t.Kind)));
         var goals = content.Values.OfType<GoalsContent>().SelectMany(g => g.Goals).Where(g => g.Id is not null).ToDictionary(g => g.Id!, g => g.Title);
-        var names = new SnapshotNames(accounts.ToDictionary(a => a.Id, a => a.Name), goals);
-        return PlanSnapshot.Take(plan.Id, number, plan.WorkingVersion, JsonSerializer.Serialize(sections, SectionContents.Json),
-            JsonSerializer.Serialize(names, SectionContents.Json), plan.OwnerId, at);
+        return PlanDocuments.Snapshot(plan, number, sections, accounts.ToDictionary(a => a.Id, a => a.Name), goals, plan.OwnerId, at);
     }
 
     private static string Tier(int rank, int count) => ((double)rank / Math.Max(count, 1)) switch

@@ -48,13 +48,12 @@ public sealed class PlanComments(AppDbContext db, AccessPolicy access, TimeProvi
         }
 
         var actor = access.Actor;
+        document.Cycle.EnsureOpen();
         if (actor.Id != document.Plan.OwnerId && !document.CanReview)
         {
-            document.Cycle.EnsureOpen();
             throw new NotAllowedException("Only the rep, the rep's manager and sales leaders comment on a plan.");
         }
 
-        document.Cycle.EnsureOpen();
         var sectionKey = string.IsNullOrWhiteSpace(input.SectionKey) ? null : input.SectionKey.Trim();
         if (sectionKey is not null && document.Section(sectionKey) is null)
         {

@@ -78,9 +78,8 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         var facts = FactsOf(cycle, accounts, sections);
         var checks = PlanChecks.Evaluate(Filled(sections), facts, quota);
         var actor = access.Actor;
-        var canEdit = cycle.Status == CycleStatus.Open && actor.Id == row.OwnerId && row.Status is nameof(PlanStatus.Draft) or nameof(PlanStatus.ChangesRequested);
-        var canReview = cycle.Status == CycleStatus.Open && actor.Id != row.OwnerId &&
-                        (actor.Role == Role.Leader || (actor.Role == Role.Manager && managerId == actor.Id));
+        var canEdit = cycle.Status == CycleStatus.Open && actor.Id == row.OwnerId && Plan.IsEditableIn(Enum.Parse<PlanStatus>(row.Status));
+        var canReview = cycle.Status == CycleStatus.Open && Plan.MayReview(actor, row.OwnerId, managerId);
         return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview);
     }
 
@@ -162,10 +161,18 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
     public async Task SnapshotAsync(PlanDocument document, Plan plan, DateTimeOffset now, CancellationToken ct)
     {
         var number = await db.PlanSnapshots.Where(s => s.PlanId == plan.Id).MaxAsync(s => (int?)s.Number, ct) ?? 0;
-        var sections = document.Sections.Select(s => new SnapshotSection(s.Key, s.Title, s.Kind, SectionContents.Write(s.Content))).ToList();
-        var names = new SnapshotNames(document.Facts.Accounts.ToDictionary(a => a.Key, a => a.Value), document.Facts.Goals.ToDictionary());
-        db.PlanSnapshots.Add(PlanSnapshot.Take(plan.Id, number + 1, plan.WorkingVersion, JsonSerializer.Serialize(sections, SectionContents.Json),
-            JsonSerializer.Serialize(names, SectionContents.Json), access.Actor.Id, now));
+        db.PlanSnapshots.Add(Snapshot(plan, number + 1, document.Sections.Select(s => (s.Key, s.Title, s.Kind, s.Content)),
+            document.Facts.Accounts, document.Facts.Goals, access.Actor.Id, now));
+    }
+
+    /// <summary>A snapshot of the given sections, with the account and goal names they refer to as they are now.</summary>
+    public static PlanSnapshot Snapshot(Plan plan, int number, IEnumerable<(string Key, string Title, SectionKind Kind, SectionContent Content)> sections,
+        IReadOnlyDictionary<Guid, string> accounts, IReadOnlyDictionary<string, string> goals, Guid actorId, DateTimeOffset now)
+    {
+        var stored = sections.Select(s => new SnapshotSection(s.Key, s.Title, s.Kind, SectionContents.Write(s.Content))).ToList();
+        var names = new SnapshotNames(accounts.ToDictionary(), goals.ToDictionary());
+        return PlanSnapshot.Take(plan.Id, number, plan.WorkingVersion, JsonSerializer.Serialize(stored, SectionContents.Json),
+            JsonSerializer.Serialize(names, SectionContents.Json), actorId, now);
     }
 
     public static IReadOnlyList<FilledSection> Filled(IEnumerable<SectionView> sections) =>
