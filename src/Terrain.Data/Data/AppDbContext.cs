@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Strategies;
 
 namespace Terrain.Data;
 
@@ -32,6 +33,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Quota> Quotas => Set<Quota>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<Strategy> Strategies => Set<Strategy>();
+
+    public DbSet<StrategyAcknowledgement> Acknowledgements => Set<StrategyAcknowledgement>();
+
+    public DbSet<CheckAttempt> CheckAttempts => Set<CheckAttempt>();
+
+    public DbSet<StrategyQuestion> StrategyQuestions => Set<StrategyQuestion>();
+
+    public DbSet<Workshop> Workshops => Set<Workshop>();
+
+    public DbSet<WorkshopInvitation> WorkshopInvitations => Set<WorkshopInvitation>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

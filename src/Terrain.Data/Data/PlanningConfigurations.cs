@@ -17,6 +17,7 @@ internal sealed class PlanningCycleConfiguration : IEntityTypeConfiguration<Plan
         builder.Ignore(c => c.Quarters);
         builder.Ignore(c => c.DraftDeadline);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.CreatedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Terrain.Domain.Strategies.Strategy>().WithMany().HasForeignKey(c => c.StrategyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(c => c.Name).IsUnique();
     }
 }

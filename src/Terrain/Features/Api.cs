@@ -8,6 +8,7 @@ using Terrain.Domain;
 using Terrain.Features.Accounts;
 using Terrain.Features.Auth;
 using Terrain.Features.Imports;
+using Terrain.Features.Strategies;
 using Terrain.Features.Users;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Mail;
@@ -39,6 +40,7 @@ public static class Api
         services.AddScoped<Plans.PlanComments>();
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Quotas.QuotaHandlers>();
+        services.AddStrategies();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
         services.AddScoped<ImportRunner>();
@@ -56,6 +58,7 @@ public static class Api
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
+        StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.Admin)

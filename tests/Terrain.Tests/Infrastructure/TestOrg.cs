@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Strategies;
 
 namespace Terrain.Tests.Infrastructure;
 
@@ -45,6 +46,9 @@ public sealed class TestOrg
 
     public required IReadOnlyDictionary<Guid, Plan> PlanOf { get; init; }
 
+    /// <summary>The published FY2027 strategy (<see cref="StrategyBuilder"/>) that <see cref="Cycle"/> executes, without the acknowledgement gate.</summary>
+    public required Strategy Strategy { get; init; }
+
     public IEnumerable<AppUser> Everyone => [Admin, Leader, Manager1, Manager2, Rep1, Rep2, Rep3];
 
     public static async Task<TestOrg> SeedAsync(AppDbContext db, DateTimeOffset now)
@@ -69,6 +73,8 @@ public sealed class TestOrg
         };
         var cycle = PlanningCycle.Open(
             new CycleSchedule("FY2027", new(2027, 1, 1), new(2027, 12, 31), new(2026, 11, 23), new(2026, 12, 7), 14, "UTC"), leader.Id, now);
+        var strategy = StrategyBuilder.Published(leader, now);
+        cycle.Execute(strategy.Id, requireAcknowledgement: false);
         var plans = new[] { rep1, rep2, rep3 }.ToDictionary(r => r.Id, r => Plan.StartDraft(cycle.Id, r.Id, now));
         var org = new TestOrg
         {
@@ -82,9 +88,11 @@ public sealed class TestOrg
             Accounts = accounts,
             Cycle = cycle,
             PlanOf = plans,
+            Strategy = strategy,
         };
         db.Users.AddRange(org.Everyone);
         db.Accounts.AddRange(accounts);
+        db.Strategies.Add(strategy);
         db.Cycles.Add(cycle);
         var template = DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)).ToList();
         db.TemplateSections.AddRange(template);

@@ -47,6 +47,12 @@ public sealed class PlanningCycle
 
     public string Version { get; private set; } = "";
 
+    /// <summary>The published sales strategy this cycle executes (moves to the next revision when one is published).</summary>
+    public Guid? StrategyId { get; private set; }
+
+    /// <summary>When set, a rep cannot submit a plan before acknowledging the cycle's strategy.</summary>
+    public bool RequireAcknowledgement { get; private set; }
+
     public static PlanningCycle Open(CycleSchedule schedule, Guid leaderId, DateTimeOffset now)
     {
         var cycle = new PlanningCycle
@@ -71,6 +77,30 @@ public sealed class PlanningCycle
         DraftDue = schedule.DraftDue;
         ApprovalWindowDays = schedule.ApprovalWindowDays;
         TimeZone = schedule.TimeZone;
+        Version = Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>
+    /// Ties the cycle to the strategy it executes (a published revision, checked by the caller), or unties it. The
+    /// acknowledgement gate needs a strategy.
+    /// </summary>
+    public void Execute(Guid? strategyId, bool requireAcknowledgement)
+    {
+        EnsureOpen();
+        if (requireAcknowledgement && strategyId is null)
+        {
+            throw new DomainException("Choose the strategy the cycle executes before requiring reps to acknowledge it.", "requireAcknowledgement");
+        }
+
+        StrategyId = strategyId;
+        RequireAcknowledgement = requireAcknowledgement;
+        Version = Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>A newer revision of the cycle's strategy was published: the cycle now executes that one.</summary>
+    public void FollowRevision(Guid strategyId)
+    {
+        StrategyId = strategyId;
         Version = Guid.NewGuid().ToString("N");
     }
 

@@ -13,14 +13,21 @@ public sealed record PlanFacts(
     DateOnly PeriodEnd,
     IReadOnlyList<Quarter> Quarters,
     IReadOnlyDictionary<Guid, string> Accounts,
-    IReadOnlyDictionary<string, string> Goals)
+    IReadOnlyDictionary<string, string> Goals,
+    IReadOnlyDictionary<string, ObjectiveFact>? Objectives = null)
 {
     public bool InPeriod(DateOnly date) => date >= PeriodStart && date <= PeriodEnd;
 
     public string AccountName(Guid? id) => id is { } a && Accounts.TryGetValue(a, out var name) ? name : "(an account outside the territory)";
 
     public string GoalName(string? id) => id is not null && Goals.TryGetValue(id, out var name) ? name : "(a removed goal)";
+
+    public string ObjectiveName(string? id) =>
+        id is not null && Objectives is not null && Objectives.TryGetValue(id, out var objective) ? objective.Name : "(an objective no longer in the strategy)";
 }
+
+/// <summary>A strategic objective a goal may be linked to: its name and the metric it counts.</summary>
+public sealed record ObjectiveFact(string Name, string Metric);
 
 /// <summary>
 /// The content of one plan section. A draft may be half written, so saving checks only that what is there is valid
@@ -49,51 +56,9 @@ public abstract class SectionContent
     /// <summary>The content as lines of plain text, for comparing versions side by side.</summary>
     public abstract IEnumerable<string> Describe(PlanFacts facts);
 
-    protected static string? Clean(string? value, string field, int max = MaxText)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
+    protected static string? Clean(string? value, string field, int max = MaxText) => Fields.Clean(value, field, max);
 
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException($"{Label(field)} contains a NUL character.", field);
-        }
-
-        if (text.Length > max)
-        {
-            throw new DomainException($"{Label(field)} is longer than {max.ToString("N0", CultureInfo.InvariantCulture)} characters.", field);
-        }
-
-        return text.Replace("\r\n", "\n", StringComparison.Ordinal);
-    }
-
-    protected static decimal? Amount(decimal? value, string field, bool whole = false)
-    {
-        if (value is not { } v)
-        {
-            return null;
-        }
-
-        if (v < 0)
-        {
-            throw new DomainException($"{Label(field)} cannot be negative ({v.ToString(CultureInfo.InvariantCulture)}).", field);
-        }
-
-        if (v > Account.MaxPotential)
-        {
-            throw new DomainException($"{Label(field)} is too large.", field);
-        }
-
-        if (whole && v != decimal.Truncate(v))
-        {
-            throw new DomainException($"{Label(field)} must be a whole number.", field);
-        }
-
-        return v;
-    }
+    protected static decimal? Amount(decimal? value, string field, bool whole = false) => Fields.Amount(value, field, whole);
 
     protected static DateOnly? InPeriod(DateOnly? date, PlanFacts facts, string field)
     {
@@ -106,65 +71,17 @@ public abstract class SectionContent
         return date;
     }
 
-    protected static string? OneOf(string? value, IReadOnlyList<string> allowed, string field)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
+    protected static string? OneOf(string? value, IReadOnlyList<string> allowed, string field) => Fields.OneOf(value, allowed, field);
 
-        return allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase))
-            ?? throw new DomainException($"{Label(field)} must be one of {string.Join(", ", allowed)}, not '{text}'.", field);
-    }
+    protected static void EnsureAtMost<T>(IReadOnlyCollection<T> rows, int max, string field, string what) => Fields.EnsureAtMost(rows, max, field, what);
 
-    protected static void EnsureAtMost<T>(IReadOnlyCollection<T> rows, int max, string field, string what)
-    {
-        var index = rows.Select((r, i) => (r, i)).FirstOrDefault(x => x.r is null, (default!, -1)).Item2;
-        if (index >= 0)
-        {
-            throw new DomainException($"Item {index + 1} of {field} is empty (null): send an object or leave it out.", $"{field}[{index}]");
-        }
-
-        if (rows.Count > max)
-        {
-            throw new DomainException($"A section holds at most {max} {what}.", field);
-        }
-    }
-
-    protected static string NewId() => Guid.NewGuid().ToString("N")[..10];
+    protected static string NewId() => Fields.NewId();
 
     protected static string Money(decimal? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
 
     protected static string Date(DateOnly? value) => value is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "no date";
 
-    /// <summary>"rows[3].nextMove" reads as "Row 4: next move".</summary>
-    protected static string Label(string field)
-    {
-        var dot = field.LastIndexOf('.');
-        var name = dot < 0 ? field : field[(dot + 1)..];
-        var words = string.Concat(name.Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
-        var open = field.IndexOf('[', StringComparison.Ordinal);
-        if (open < 0 || dot < 0)
-        {
-            return char.ToUpperInvariant(words[0]) + words[1..];
-        }
-
-        var close = field.IndexOf(']', open);
-        var index = int.Parse(field[(open + 1)..close], CultureInfo.InvariantCulture) + 1;
-        var list = field[..open];
-        var noun = list switch
-        {
-            "rows" => "Row",
-            "goals" => "Goal",
-            "actions" => "Action",
-            "prospects" => "Prospect",
-            "accounts" => "Key account",
-            "items" => "Item",
-            _ => char.ToUpperInvariant(list[0]) + list[1..].TrimEnd('s'),
-        };
-        return $"{noun} {index}: {words.Trim()}";
-    }
+    protected static string Label(string field) => Fields.Label(field);
 }
 
 public sealed class NarrativeContent : SectionContent
@@ -322,6 +239,9 @@ public sealed class Goal
 
     public string? Segment { get; set; }
 
+    /// <summary>The strategic objective (of the cycle's strategy) this goal contributes to, or null.</summary>
+    public string? ObjectiveId { get; set; }
+
     /// <summary>One target per quarter of the period, in order.</summary>
     public List<decimal?> Targets { get; set; } = [];
 
@@ -381,14 +301,45 @@ public sealed class GoalsContent : SectionContent
             {
                 throw new DomainException($"Goal {i + 1} has an id that is too long or used twice.", $"{f}.id");
             }
+
+            goal.ObjectiveId = LinkedObjective(goal, facts, i);
         }
 
         Goals = Goals.Where(g => g.Metric is not null || g.Name is not null || g.Targets.Any(t => t is not null)).ToList();
     }
 
+    /// <summary>A link must name an objective of the cycle's strategy that counts the same metric as the goal.</summary>
+    private static string? LinkedObjective(Goal goal, PlanFacts facts, int i)
+    {
+        var id = string.IsNullOrWhiteSpace(goal.ObjectiveId) ? null : goal.ObjectiveId.Trim();
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (facts.Objectives is null || !facts.Objectives.TryGetValue(id, out var objective))
+        {
+            throw new DomainException(
+                facts.Objectives is null
+                    ? $"Goal {i + 1} links to a strategic objective, but this cycle executes no strategy."
+                    : $"Goal {i + 1} links to '{id}', which is not an objective of the strategy this cycle executes.",
+                $"goals[{i}].objectiveId");
+        }
+
+        if (goal.Metric is not null && goal.Metric != objective.Metric)
+        {
+            throw new DomainException(
+                $"Goal {i + 1} counts {Goal.MetricLabel(goal.Metric)}; the objective '{objective.Name}' counts {Goal.MetricLabel(objective.Metric)}. Link it to an objective with the same metric.",
+                $"goals[{i}].objectiveId");
+        }
+
+        return id;
+    }
+
     public override IEnumerable<string> Describe(PlanFacts facts) => Goals.Select(g =>
         $"{g.Title} ({(g.Metric is null ? "no metric" : Goal.MetricLabel(g.Metric))}" +
-        (g.Product is null ? "" : $", product {g.Product}") + (g.Segment is null ? "" : $", segment {g.Segment}") + "): " +
+        (g.Product is null ? "" : $", product {g.Product}") + (g.Segment is null ? "" : $", segment {g.Segment}") +
+        (g.ObjectiveId is null ? "" : $", objective {facts.ObjectiveName(g.ObjectiveId)}") + "): " +
         string.Join(", ", facts.Quarters.Select((q, i) => $"{q.Label} {Money(i < g.Targets.Count ? g.Targets[i] : null)}")) +
         $", total {Money(g.Total)}");
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Strategies;
 
 namespace Terrain.Infrastructure.Auth;
 
@@ -48,6 +49,26 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
             Role.Admin or Role.Leader => plans,
             Role.Manager => plans.Where(p => p.OwnerId == me || db.Users.Any(u => u.Id == p.OwnerId && u.ManagerId == me)),
             _ => plans.Where(p => p.OwnerId == me),
+        };
+    }
+
+    /// <summary>Strategies the current user may read: leaders and admins see drafts too; everyone else what was published.</summary>
+    public IQueryable<Strategy> VisibleStrategies()
+    {
+        var strategies = db.Strategies.AsNoTracking();
+        return user.Role is Role.Leader or Role.Admin ? strategies : strategies.Where(s => s.Status != StrategyStatus.Draft);
+    }
+
+    /// <summary>The reps whose readiness the current user follows: all active reps, the manager's own, or none.</summary>
+    public IQueryable<AppUser> FollowedReps()
+    {
+        var reps = db.Users.AsNoTracking().Where(u => u.Role == Role.Rep && u.IsActive);
+        var me = user.Id;
+        return user.Role switch
+        {
+            Role.Admin or Role.Leader => reps,
+            Role.Manager => reps.Where(u => u.ManagerId == me),
+            _ => reps.Where(u => false),
         };
     }
 
