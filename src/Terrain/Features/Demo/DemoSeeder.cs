@@ -102,7 +102,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         db.Users.AddRange(people);
         var accounts = Accounts(reps, now).ToList();
         db.Accounts.AddRange(accounts);
-        SeedCycle(leader, reps, accounts, now);
+        SeedCycle(leader, [manager1, manager2], reps, accounts, now);
         db.AuditEntries.Add(AuditEntry.Record(now, null, "demo.seeded", "Organisation", Domain));
         await db.SaveChangesAsync(ct);
 
@@ -119,7 +119,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     /// was submitted has complete, realistic content and a stored version per submission; the overdue draft is
     /// half written; every rep has a quota.
     /// </summary>
-    private void SeedCycle(AppUser leader, List<AppUser> reps, List<Account> accounts, DateTimeOffset now)
+    private void SeedCycle(AppUser leader, IReadOnlyList<AppUser> managers, List<AppUser> reps, List<Account> accounts, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var year = today.Month >= 10 ? today.Year + 1 : today.Year;
@@ -140,6 +140,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             (12, "approved"), (10, "approved"), (7, "submitted"), (9, "changes"),
             (3, "submitted"), (13, "amended"), (null, "draft"), (15, "submitted"),
         ];
+        var planned = new Dictionary<string, decimal>();
         for (var i = 0; i < reps.Count; i++)
         {
             var rep = reps[i];
@@ -155,6 +156,11 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
 
             var (submittedDaysAgo, then) = stories[i % stories.Length];
             var content = DemoPlans.Content(cycle, template, rep, own, submittedDaysAgo is null ? DemoDepth.Started : DemoDepth.Complete, random);
+            foreach (var goal in content.Values.OfType<GoalsContent>().SelectMany(g => g.Goals).Where(g => g.ObjectiveId is not null))
+            {
+                planned[goal.ObjectiveId!] = planned.GetValueOrDefault(goal.ObjectiveId!) + goal.Total;
+            }
+
             if (submittedDaysAgo is not { } days)
             {
                 db.PlanSections.AddRange(DemoPlans.Sections(plan, content, now.AddDays(-8)));
@@ -189,6 +195,8 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
                     break;
             }
         }
+
+        DemoStrategy.Seed(db, cycle, leader, managers, reps, planned, now);
 
         void Audit(Plan plan, PlanTransition t) => db.AuditEntries.Add(Plans.PlanHandlers.AuditOf(plan.Id, t));
     }
@@ -274,6 +282,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         var now = clock.GetUtcNow();
         var leader = await db.Users.SingleAsync(u => u.Email == $"leader@{Domain}", ct);
         var cycle = await db.Cycles.SingleAsync(ct);
+        var strategy = await db.Strategies.SingleAsync(s => s.Id == cycle.StrategyId, ct);
         var random = new Random(2028);
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -297,7 +306,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             {
                 foreach (var (rep, slot) in batch)
                 {
-                    ScaledPlan(cycle, rep, slot, random, now);
+                    ScaledPlan(cycle, strategy, rep, slot, random, now);
                 }
 
                 await db.SaveChangesAsync(ct);
@@ -385,8 +394,14 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     /// the first draft overdue, 43% approved, 25% waiting for review, 6% waiting past the approval window, 9% sent
     /// back, 3% resubmitted after changes, 4% amending an approved plan. Every move goes through the plan's own rules.
     /// </summary>
-    private void ScaledPlan(PlanningCycle cycle, AppUser rep, int slot, Random random, DateTimeOffset now)
+    private void ScaledPlan(PlanningCycle cycle, Domain.Strategies.Strategy strategy, AppUser rep, int slot, Random random, DateTimeOffset now)
     {
+        if (slot >= 10)
+        {
+            // The cycle's acknowledgement gate is on: whoever submitted read and acknowledged the strategy first.
+            DemoStrategy.AcknowledgeAtScale(db, strategy, rep, now.AddDays(-19.5));
+        }
+
         var repActor = new Actor(rep.Id, Role.Rep);
         var manager = new Actor(rep.ManagerId!.Value, Role.Manager);
         var plan = Plan.StartDraft(cycle.Id, rep.Id, now.AddDays(-20));
