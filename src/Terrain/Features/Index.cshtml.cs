@@ -1,12 +1,24 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Strategies;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features;
 
-public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Reminders.MyNotifications notifications) : PageModel
+public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Reminders.MyNotifications notifications,
+    AppDbContext db, TimeProvider clock) : PageModel
 {
+    /// <summary>
+    /// The strategy in force (the latest published revision): for a rep, whether they have acknowledged it; for a
+    /// manager or leader, how many of their reps have; for everyone, their next workshop session on it.
+    /// </summary>
+    public sealed record StrategyCard(Guid Id, string Name, int Revision, bool Acknowledged, int Acknowledgements, int Reps,
+        string? NextWorkshop, DateTimeOffset? NextWorkshopAt);
+
+    public StrategyCard? Strategy { get; private set; }
+
     public sealed record Slice(string Label, int Accounts, decimal Potential);
 
     public int AccountCount { get; private set; }
@@ -29,6 +41,7 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
     public async Task OnGetAsync(CancellationToken ct)
     {
         Notifications = await notifications.ListAsync(5, ct);
+        Strategy = await StrategyCardAsync(ct);
         if (me.Role == Role.Rep)
         {
             var cycleIds = await access.VisiblePlans().Where(p => p.OwnerId == me.Id).Select(p => p.CycleId).ToListAsync(ct);
@@ -63,5 +76,31 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
             Unassigned = await accounts.CountAsync(a => a.OwnerId == null, ct);
             People = await access.VisibleUsers().CountAsync(u => u.Id != me.Id, ct);
         }
+    }
+
+    private async Task<StrategyCard?> StrategyCardAsync(CancellationToken ct)
+    {
+        var strategy = await db.Strategies.AsNoTracking().Where(s => s.Status == StrategyStatus.Published)
+            .OrderByDescending(s => s.PeriodStart).ThenByDescending(s => s.PublishedAt)
+            .Select(s => new { s.Id, s.LineageId, s.Name, s.Revision }).FirstOrDefaultAsync(ct);
+        if (strategy is null)
+        {
+            return null;
+        }
+
+        var reps = access.FollowedReps();
+        var acknowledged = db.Acknowledgements.Where(a => a.StrategyId == strategy.Id);
+        var now = clock.GetUtcNow();
+        var next = await (from i in db.WorkshopInvitations
+                          join w in db.Workshops on i.WorkshopId equals w.Id
+                          join s in db.Strategies on w.StrategyId equals s.Id
+                          where i.UserId == me.Id && s.LineageId == strategy.LineageId
+                          select new { w.Title, w.StartsAt }).ToListAsync(ct);
+        var upcoming = next.Where(w => w.StartsAt > now).OrderBy(w => w.StartsAt).FirstOrDefault();
+        return new StrategyCard(strategy.Id, strategy.Name, strategy.Revision,
+            await acknowledged.AnyAsync(a => a.RepId == me.Id, ct),
+            me.Role == Role.Rep ? 0 : await acknowledged.CountAsync(a => reps.Any(r => r.Id == a.RepId), ct),
+            me.Role == Role.Rep ? 0 : await reps.CountAsync(ct),
+            upcoming?.Title, upcoming?.StartsAt);
     }
 }
