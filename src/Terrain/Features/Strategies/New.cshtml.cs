@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Strategies;
+
+/// <summary>Starts a strategy: a name and a period make a draft, which the leader then writes on the edit page.</summary>
+[Authorize(Policy = Policies.LeaderOrAdmin)]
+public sealed class NewModel(StrategyHandlers handlers, CurrentUser me, TimeProvider clock) : PageModel
+{
+    [BindProperty]
+    public string? Name { get; set; }
+
+    [BindProperty]
+    public string? PeriodStart { get; set; }
+
+    [BindProperty]
+    public string? PeriodEnd { get; set; }
+
+    /// <summary>The field a refusal names (Name, PeriodStart or PeriodEnd) and why.</summary>
+    public (string Field, string Message)? Error { get; private set; }
+
+    public IActionResult OnGet()
+    {
+        if (me.Role != Role.Leader)
+        {
+            return Forbid();
+        }
+
+        var next = clock.GetUtcNow().Year + 1;
+        PeriodStart = new DateOnly(next, 1, 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        PeriodEnd = new DateOnly(next, 12, 31).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (me.Role != Role.Leader)
+        {
+            return Forbid();
+        }
+
+        try
+        {
+            var input = new StrategyInput
+            {
+                Name = Name ?? "",
+                PeriodStart = StrategyForm.ParseDate(PeriodStart, "periodStart", "start"),
+                PeriodEnd = StrategyForm.ParseDate(PeriodEnd, "periodEnd", "end"),
+            };
+            var created = await handlers.CreateAsync(input, ct);
+            return Redirect($"/Strategies/{created.Id}/Edit");
+        }
+        catch (DomainException e) when (e is not NotAllowedException)
+        {
+            Error = (e.Field switch
+            {
+                "periodStart" => nameof(PeriodStart),
+                "periodEnd" => nameof(PeriodEnd),
+                _ => nameof(Name),
+            }, e.Message);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+    }
+
+    public string? ErrorFor(string field) => Error is { } e && e.Field == field ? e.Message : null;
+}
