@@ -13,6 +13,19 @@ public sealed record QuarterGap(string Label, decimal? Quota, decimal Goal, deci
 /// <summary>Bottom-up revenue goals against the top-down quota, per quarter and in total; a negative gap is a shortfall.</summary>
 public sealed record QuotaGap(IReadOnlyList<QuarterGap> Quarters, decimal? Quota, decimal Goal, decimal? Gap);
 
+/// <summary>
+/// The strategy the plan's cycle executes, as the checks see it: its name, whether the cycle makes reps acknowledge it
+/// before submitting, and whether the plan's owner has acknowledged this revision.
+/// </summary>
+public sealed record StrategyGate(Guid StrategyId, string StrategyName, bool RequireAcknowledgement, bool Acknowledged)
+{
+    public const string Code = "strategy-not-acknowledged";
+
+    public bool Blocks => RequireAcknowledgement && !Acknowledged;
+
+    public string Reason => $"Acknowledge the {StrategyName} before you submit.";
+}
+
 public sealed record PlanCheckResult(
     IReadOnlyList<ChecklistItem> Checklist,
     IReadOnlyList<PlanProblem> Blocking,
@@ -29,15 +42,23 @@ public sealed record FilledSection(string Key, string Title, SectionKind Kind, b
 /// The completeness checklist and the quality checks. Hard rules (an empty required section, an untiered account,
 /// an A or B account without a next move, a goal or action left half written) block submission. Soft ones (goals
 /// below quota, an A account with no action, an action outside the period, a quarter with no goal) are warnings the
-/// manager sees beside the plan.
+/// manager sees beside the plan. When the cycle requires it, a rep who has not acknowledged the cycle's strategy cannot
+/// submit either; goals linked to no objective of the strategy, or to one it no longer has, are warnings.
 /// </summary>
 public static class PlanChecks
 {
     private const int NamesShown = 5;
 
-    public static PlanCheckResult Evaluate(IReadOnlyList<FilledSection> sections, PlanFacts facts, IReadOnlyList<decimal?>? quota)
+    public static PlanCheckResult Evaluate(IReadOnlyList<FilledSection> sections, PlanFacts facts, IReadOnlyList<decimal?>? quota,
+        StrategyGate? strategy = null)
     {
         var blocking = new List<PlanProblem>();
+        if (strategy is { Blocks: true })
+        {
+            // First: however complete the plan is, this is what stands between the rep and submitting.
+            blocking.Add(new PlanProblem(StrategyGate.Code, null, strategy.Reason));
+        }
+
         var warnings = new List<PlanProblem>();
         var checklist = new List<ChecklistItem>();
         foreach (var section in sections)
@@ -166,6 +187,11 @@ public static class PlanChecks
             }
         }
 
+        foreach (var problem in ObjectiveWarnings(goalSections, facts))
+        {
+            yield return problem;
+        }
+
         var actionSections = sections.Where(s => s.Content is ActionPlanContent).ToList();
         var actions = actionSections.SelectMany(s => ((ActionPlanContent)s.Content).Actions).ToList();
         var actionKey = actionSections.FirstOrDefault()?.Key;
@@ -188,6 +214,37 @@ public static class PlanChecks
         {
             yield return new PlanProblem("a-account-without-action", actionKey,
                 $"{Count(lonely.Count, "A-tier account")} with no action: {Names(lonely)}.");
+        }
+    }
+
+    /// <summary>
+    /// Links to the strategy's objectives: a link to an objective the strategy no longer has, and (gently, only when the
+    /// cycle executes a strategy) goals that could serve one of its objectives but are linked to none.
+    /// </summary>
+    private static IEnumerable<PlanProblem> ObjectiveWarnings(IReadOnlyList<FilledSection> goalSections, PlanFacts facts)
+    {
+        foreach (var section in goalSections)
+        {
+            var goals = ((GoalsContent)section.Content).Goals;
+            foreach (var goal in goals.Where(g => g.ObjectiveId is { } id && facts.Objectives?.ContainsKey(id) != true))
+            {
+                yield return new PlanProblem("goal-objective-removed", section.Key,
+                    $"The goal \"{goal.Title}\" is linked to an objective no longer in the strategy; link it to a current objective or to none.");
+            }
+
+            if (facts.Objectives is not { Count: > 0 } objectives)
+            {
+                continue;
+            }
+
+            // A goal whose metric no objective counts cannot be linked; only the ones that could be are mentioned.
+            var metrics = objectives.Values.Select(o => o.Metric).ToHashSet();
+            var unlinked = goals.Where(g => g.ObjectiveId is null && g.Metric is not null && metrics.Contains(g.Metric)).Select(g => g.Title).ToList();
+            if (unlinked.Count > 0)
+            {
+                yield return new PlanProblem("goal-not-linked", section.Key,
+                    $"{Count(unlinked.Count, "goal")} linked to no strategic objective: {Names(unlinked)}. Linking goals shows how the plan adds up to the strategy.");
+            }
         }
     }
 

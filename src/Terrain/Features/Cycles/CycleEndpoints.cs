@@ -20,7 +20,8 @@ public static class CycleEndpoints
                 return TypedResults.Created($"/api/v1/cycles/{cycle.Id}", cycle);
             })
             .RequireAuthorization(Policies.LeaderOrAdmin)
-            .WithSummary("Open a cycle (leaders). Starts a draft plan for every active rep. Refused when it breaks the process rules.")
+            .WithSummary("Open a cycle (leaders). Starts a draft plan for every active rep. Refused when it breaks the process rules. " +
+                "Optionally names the published strategy it executes (strategyId) and makes reps acknowledge it before submitting (requireAcknowledgement).")
             .Produces<CycleRow>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -78,8 +79,10 @@ public static class CycleEndpoints
                 return TypedResults.Ok(cycle);
             })
             .RequireAuthorization(Policies.LeaderOrAdmin)
-            .WithSummary("Change a cycle's schedule, or close it with {\"status\":\"Closed\"} (leaders). Requires If-Match.")
+            .WithSummary("Change a cycle's schedule, the published strategy it executes (strategyId; null unties it) and whether reps must " +
+                "acknowledge that strategy before submitting (requireAcknowledgement), or close it with {\"status\":\"Closed\"} (leaders). Requires If-Match.")
             .Produces<CycleRow>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
     }

@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Strategies;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Cycles;
@@ -23,7 +25,10 @@ public sealed record CycleRow(
     string Status,
     IReadOnlyList<QuarterRow> Quarters,
     int Plans,
-    string Version);
+    string Version,
+    Guid? StrategyId,
+    string? StrategyName,
+    bool RequireAcknowledgement);
 
 public sealed class CycleInput
 {
@@ -45,12 +50,23 @@ public sealed class CycleInput
     /// <summary>Start from this earlier cycle's template instead of the default one.</summary>
     public Guid? CopyTemplateFrom { get; init; }
 
+    /// <summary>The published strategy the cycle executes.</summary>
+    public Guid? StrategyId { get; init; }
+
+    /// <summary>Reps cannot submit before acknowledging the strategy (needs <see cref="StrategyId"/>).</summary>
+    public bool RequireAcknowledgement { get; init; }
+
     public CycleSchedule ToSchedule() => new(Name ?? "", PeriodStart, PeriodEnd, Kickoff, DraftDue, ApprovalWindowDays, TimeZone ?? "");
 }
 
-/// <summary>A partial change to a cycle: any schedule field, or status "Closed".</summary>
+/// <summary>
+/// A partial change to a cycle: any schedule field, the strategy it executes ("strategyId": null unties it) and the
+/// acknowledgement gate, or status "Closed".
+/// </summary>
 public sealed class CyclePatch
 {
+    private readonly Guid? _strategyId;
+
     public string? Name { get; init; }
 
     public DateOnly? PeriodStart { get; init; }
@@ -66,6 +82,27 @@ public sealed class CyclePatch
     public string? TimeZone { get; init; }
 
     public string? Status { get; init; }
+
+    /// <summary>The published strategy the cycle executes; an explicit null unties the cycle from its strategy.</summary>
+    public Guid? StrategyId
+    {
+        get => _strategyId;
+        init
+        {
+            _strategyId = value;
+            HasStrategyId = true;
+        }
+    }
+
+    /// <summary>True when the request named <see cref="StrategyId"/>, even as null: null alone cannot tell.</summary>
+    [JsonIgnore]
+    public bool HasStrategyId { get; private init; }
+
+    /// <summary>When true, reps cannot submit before acknowledging the cycle's strategy.</summary>
+    public bool? RequireAcknowledgement { get; init; }
+
+    [JsonIgnore]
+    public bool ChangesStrategy => HasStrategyId || RequireAcknowledgement is not null;
 }
 
 public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
@@ -74,7 +111,8 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
         .Where(c => id == null || c.Id == id)
         .OrderByDescending(c => c.PeriodStart)
         .Select(c => new CycleRow(c.Id, c.Name, c.PeriodStart, c.PeriodEnd, c.Kickoff, c.DraftDue, default, c.ApprovalWindowDays,
-            c.TimeZone, c.Status.ToString(), Array.Empty<QuarterRow>(), db.Plans.Count(p => p.CycleId == c.Id), c.Version));
+            c.TimeZone, c.Status.ToString(), Array.Empty<QuarterRow>(), db.Plans.Count(p => p.CycleId == c.Id), c.Version,
+            c.StrategyId, db.Strategies.Where(s => s.Id == c.StrategyId).Select(s => s.Name).FirstOrDefault(), c.RequireAcknowledgement));
 
     public static CycleRow Complete(CycleRow row) => row with
     {
@@ -106,12 +144,18 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
             }
         }
 
+        if (input.StrategyId is not null || input.RequireAcknowledgement)
+        {
+            await EnsurePublishedAsync(input.StrategyId, ct);
+            cycle.Execute(input.StrategyId, input.RequireAcknowledgement);
+        }
+
         db.Cycles.Add(cycle);
         db.TemplateSections.AddRange(template.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)));
         var reps = await db.Users.Where(u => u.Role == Role.Rep && u.IsActive).Select(u => u.Id).ToListAsync(ct);
         db.Plans.AddRange(reps.Select(rep => Plan.StartDraft(cycle.Id, rep, now)));
         db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "cycle.opened", "Cycle", cycle.Id.ToString(),
-            JsonSerializer.Serialize(new { cycle.Name, cycle.PeriodStart, cycle.PeriodEnd, cycle.Kickoff, cycle.DraftDue, cycle.ApprovalWindowDays, cycle.TimeZone, plans = reps.Count })));
+            JsonSerializer.Serialize(new { cycle.Name, cycle.PeriodStart, cycle.PeriodEnd, cycle.Kickoff, cycle.DraftDue, cycle.ApprovalWindowDays, cycle.TimeZone, plans = reps.Count, cycle.StrategyId, cycle.RequireAcknowledgement })));
         await db.SaveChangesAsync(ct);
         return (await GetAsync(cycle.Id, ct))!;
     }
@@ -140,6 +184,18 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
                 patch.TimeZone ?? cycle.TimeZone));
         }
 
+        if (patch.ChangesStrategy)
+        {
+            var strategyId = patch.HasStrategyId ? patch.StrategyId : cycle.StrategyId;
+            if (strategyId != cycle.StrategyId)
+            {
+                await EnsurePublishedAsync(strategyId, ct);
+            }
+
+            // Untying the strategy lifts the gate with it, unless the request says otherwise (and is refused).
+            cycle.Execute(strategyId, patch.RequireAcknowledgement ?? (strategyId is not null && cycle.RequireAcknowledgement));
+        }
+
         if (patch.Status is not null)
         {
             if (!Enum.TryParse<CycleStatus>(patch.Status, ignoreCase: true, out var status) || !Enum.IsDefined(status))
@@ -157,7 +213,8 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
             }
         }
 
-        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, cycle.Status != before ? "cycle.closed" : "cycle.updated", "Cycle", cycle.Id.ToString(),
+        var action = cycle.Status != before ? "cycle.closed" : patch.ChangesStrategy && !reschedule ? "cycle.strategy-set" : "cycle.updated";
+        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, action, "Cycle", cycle.Id.ToString(),
             JsonSerializer.Serialize(patch)));
         try
         {
@@ -170,7 +227,31 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
 
         return await GetAsync(id, ct);
     }
+
+    /// <summary>The published revisions a cycle can execute, for the leader's choice.</summary>
+    public async Task<IReadOnlyList<StrategyOption>> PublishedStrategiesAsync(CancellationToken ct) =>
+        await db.Strategies.AsNoTracking().Where(s => s.Status == StrategyStatus.Published).OrderByDescending(s => s.PeriodStart).ThenBy(s => s.Name)
+            .Select(s => new StrategyOption(s.Id, s.Name, s.Revision, s.PeriodStart, s.PeriodEnd)).ToListAsync(ct);
+
+    /// <summary>A cycle executes a published revision: not a draft, not one already superseded, not an unknown id.</summary>
+    private async Task EnsurePublishedAsync(Guid? strategyId, CancellationToken ct)
+    {
+        if (strategyId is not { } id)
+        {
+            return;
+        }
+
+        var status = await db.Strategies.Where(s => s.Id == id).Select(s => (StrategyStatus?)s.Status).SingleOrDefaultAsync(ct);
+        if (status != StrategyStatus.Published)
+        {
+            throw new DomainException(status is null
+                ? "There is no strategy with that id."
+                : $"A cycle executes a published strategy; this revision is {status.Value.ToString().ToLowerInvariant()}.", "strategyId");
+        }
+    }
 }
+
+public sealed record StrategyOption(Guid Id, string Name, int Revision, DateOnly PeriodStart, DateOnly PeriodEnd);
 
 public sealed record TemplateSectionRow(int Order, string Key, string Title, string Instructions, string Kind, bool Required);
 

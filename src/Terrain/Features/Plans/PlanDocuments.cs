@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Strategies;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
@@ -23,6 +24,30 @@ public sealed record SectionView(
     DateTimeOffset? UpdatedAt,
     SectionContent Content);
 
+/// <summary>
+/// The strategy the plan's cycle executes, as the plan pages use it: its objectives (goals link to them), its target
+/// segments matched against the owner's accounts (<see cref="Targets"/>, account id → segment names), and the
+/// acknowledgement gate.
+/// </summary>
+public sealed record CycleStrategy(
+    Guid Id,
+    string Name,
+    bool RequireAcknowledgement,
+    bool Acknowledged,
+    StrategyContent Content,
+    IReadOnlyDictionary<Guid, IReadOnlyList<string>> Targets)
+{
+    public IReadOnlyList<string> TargetsOf(Guid accountId) => Targets.TryGetValue(accountId, out var names) ? names : [];
+
+    public StrategyGate Gate => new(Id, Name, RequireAcknowledgement, Acknowledged);
+
+    /// <summary>The target segments an account matches, by name.</summary>
+    public static IReadOnlyDictionary<Guid, IReadOnlyList<string>> Match(StrategyContent content, IEnumerable<AccountRef> accounts) =>
+        accounts.Select(a => (a.Id, Names: content.SegmentsMatching(a.Industry, a.Segment, a.Region, a.Potential).Select(s => s.Name!).ToList()))
+            .Where(a => a.Names.Count > 0)
+            .ToDictionary(a => a.Id, a => (IReadOnlyList<string>)a.Names);
+}
+
 /// <summary>A whole plan as its readers see it: content, checks, quota gap, and what the reader may do.</summary>
 public sealed record PlanDocument(
     PlanRow Plan,
@@ -35,6 +60,9 @@ public sealed record PlanDocument(
     bool CanEdit,
     bool CanReview)
 {
+    /// <summary>The strategy the cycle executes; null when it executes none.</summary>
+    public CycleStrategy? Strategy { get; init; }
+
     public SectionView? Section(string key) => Sections.FirstOrDefault(s => s.Key == key);
 }
 
@@ -75,12 +103,38 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
             ? new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, s.Version, s.UpdatedAt, SectionContents.Read(t.Kind, s.Content))
             : new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, PlanSection.NewVersion, null, SectionContents.Empty(t.Kind)))
             .ToList();
-        var facts = FactsOf(cycle, accounts, sections);
-        var checks = PlanChecks.Evaluate(Filled(sections), facts, quota);
+        var strategy = await StrategyOfAsync(cycle, row.OwnerId, accounts, ct);
+        var facts = FactsOf(cycle, accounts, sections, strategy?.Content);
+        var checks = PlanChecks.Evaluate(Filled(sections), facts, quota, strategy?.Gate);
         var actor = access.Actor;
         var canEdit = cycle.Status == CycleStatus.Open && actor.Id == row.OwnerId && Plan.IsEditableIn(Enum.Parse<PlanStatus>(row.Status));
         var canReview = cycle.Status == CycleStatus.Open && Plan.MayReview(actor, row.OwnerId, managerId);
-        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview);
+        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview) { Strategy = strategy };
+    }
+
+    private async Task<CycleStrategy?> StrategyOfAsync(PlanningCycle cycle, Guid ownerId, IReadOnlyList<AccountRef> accounts, CancellationToken ct)
+    {
+        if (cycle.StrategyId is not { } strategyId)
+        {
+            return null;
+        }
+
+        var strategy = await db.Strategies.AsNoTracking().Where(s => s.Id == strategyId)
+            .Select(s => new
+            {
+                s.Name,
+                s.Content,
+                Acknowledged = db.Acknowledgements.Any(a => a.StrategyId == s.Id && a.RepId == ownerId),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (strategy is null)
+        {
+            return null;
+        }
+
+        var content = StrategyContent.Read(strategy.Content);
+        return new CycleStrategy(strategyId, strategy.Name, cycle.RequireAcknowledgement, strategy.Acknowledged, content,
+            CycleStrategy.Match(content, accounts));
     }
 
     /// <summary>
@@ -178,11 +232,18 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
     public static IReadOnlyList<FilledSection> Filled(IEnumerable<SectionView> sections) =>
         sections.Select(s => new FilledSection(s.Key, s.Title, s.Kind, s.Required, s.Content)).ToList();
 
-    public static PlanFacts FactsOf(PlanningCycle cycle, IReadOnlyList<AccountRef> accounts, IEnumerable<SectionView> sections) =>
+    /// <summary>The facts the content rules check against; with the cycle's strategy, the objectives goals may link to.</summary>
+    public static PlanFacts FactsOf(PlanningCycle cycle, IReadOnlyList<AccountRef> accounts, IEnumerable<SectionView> sections,
+        StrategyContent? strategy = null) =>
         new(cycle.PeriodStart, cycle.PeriodEnd, cycle.Quarters,
             accounts.ToDictionary(a => a.Id, a => a.Name),
             sections.Select(s => s.Content).OfType<GoalsContent>().SelectMany(g => g.Goals)
-                .Where(g => g.Id is not null).DistinctBy(g => g.Id).ToDictionary(g => g.Id!, g => g.Title));
+                .Where(g => g.Id is not null).DistinctBy(g => g.Id).ToDictionary(g => g.Id!, g => g.Title),
+            strategy is null ? null : ObjectivesOf(strategy));
+
+    public static IReadOnlyDictionary<string, ObjectiveFact> ObjectivesOf(StrategyContent strategy) =>
+        strategy.Objectives.Where(o => o.Id is not null && o.Metric is not null).DistinctBy(o => o.Id)
+            .ToDictionary(o => o.Id!, o => new ObjectiveFact(o.Title, o.Metric!));
 
     private async Task<IReadOnlyList<decimal?>?> QuotaOfAsync(Guid cycleId, Guid repId, int quarters, CancellationToken ct)
     {

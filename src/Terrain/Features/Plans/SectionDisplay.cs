@@ -6,8 +6,9 @@ namespace Terrain.Features.Plans;
 /// <summary>
 /// The model of <c>_SectionView.cshtml</c>: one section's content and the names it refers to. <see cref="Compact"/>
 /// folds long worksheets (C and D accounts) away behind a disclosure, for the plan page; print shows everything.
+/// With the cycle's <see cref="Strategy"/>, goals show the objective they serve and accounts the target segment they match.
 /// </summary>
-public sealed record SectionDisplay(SectionView Section, PlanFacts Facts, bool Compact = false);
+public sealed record SectionDisplay(SectionView Section, PlanFacts Facts, bool Compact = false, CycleStrategy? Strategy = null);
 
 /// <summary>How plan pages write numbers, dates and labels, so that the plan, the editor and the print read alike.</summary>
 public static class PlanFormat

@@ -142,8 +142,9 @@ public sealed class PlanPageTests
         var page = await manager.GetAsync(PlanUrl(app, app.Org.Rep1));
 
         var warnings = page.QuerySelectorAll(".warnings li").Select(PlanPageClient.Text).ToList();
-        Assert.Equal(4, warnings.Count);
+        Assert.Equal(5, warnings.Count);
         Assert.Contains("Q1: revenue goals of 50,000 are 30,000 below the quota of 80,000.", warnings);
+        Assert.Contains(warnings, w => w.StartsWith("1 goal linked to no strategic objective: Revenue.", StringComparison.Ordinal));
         var total = page.QuerySelector(".gap-table tfoot tr")!;
         Assert.Contains("-120,000", PlanPageClient.Text(total), StringComparison.Ordinal);
         Assert.Contains("30,000 below the quota", PlanPageClient.Text(page.QuerySelector("#section-targets .section-warning")), StringComparison.Ordinal);
