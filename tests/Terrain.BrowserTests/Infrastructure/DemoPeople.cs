@@ -7,6 +7,9 @@ public static class DemoPeople
 {
     public const string Admin = "admin@" + DemoSeeder.Domain;
 
+    /// <summary>Lena Leader, who wrote the demo strategy.</summary>
+    public const string Leader = "leader@" + DemoSeeder.Domain;
+
     /// <summary>Marcus Webb, manager of rep1 to rep4.</summary>
     public const string Manager1 = "manager1@" + DemoSeeder.Domain;
 

@@ -108,6 +108,45 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         }
     }
 
+    [Fact]
+    public async Task The_strategy_pages_have_no_serious_accessibility_violations()
+    {
+        var id = await App.QueryAsync(db => db.Strategies.Where(s => s.Status == Terrain.Domain.Strategies.StrategyStatus.Published).Select(s => s.Id).SingleAsync());
+        var rep = await SignInAsync(DemoPeople.Rep1, bypassCsp: true);
+        foreach (var path in new[] { "/Strategies", $"/Strategies/{id}", $"/Strategies/{id}/Check", $"/Strategies/{id}/Questions", $"/Strategies/{id}/Workshops" })
+        {
+            await rep.GotoAsync(path);
+            await CheckAsync(rep);
+        }
+
+        var leader = await SignInAsync(DemoPeople.Leader, bypassCsp: true);
+        foreach (var path in new[]
+                 {
+                     $"/Strategies/{id}", $"/Strategies/{id}/Readiness", $"/Strategies/{id}/Alignment", $"/Strategies/{id}/Workshops",
+                     $"/Strategies/{id}/Check", $"/Strategies/{id}/Questions", "/Strategies/New",
+                 })
+        {
+            await leader.GotoAsync(path);
+            await CheckAsync(leader);
+        }
+
+        // The editor of a new draft (a strategy of its own, so the demo's published one is untouched).
+        await leader.GotoAsync("/Strategies/New");
+        await leader.GetByLabel("Name", new() { Exact = true }).FillAsync($"Accessibility check {Guid.NewGuid():N}"[..30]);
+        await leader.GetByLabel("Period starts").FillAsync("2031-01-01");
+        await leader.GetByLabel("Period ends").FillAsync("2031-12-31");
+        await leader.GetByRole(AriaRole.Button, new() { Name = "Create the draft" }).ClickAsync();
+        await leader.WaitForURLAsync(url => url.EndsWith("/Edit", StringComparison.Ordinal));
+        await CheckAsync(leader);
+
+        await leader.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { $"/Strategies/{id}", $"/Strategies/{id}/Readiness", $"/Strategies/{id}/Alignment", leader.Url })
+        {
+            await leader.GotoAsync(path);
+            await CheckAsync(leader);
+        }
+    }
+
     private static async Task CheckAsync(IPage page)
     {
         await page.AddScriptTagAsync(new() { Content = Axe.Value });
