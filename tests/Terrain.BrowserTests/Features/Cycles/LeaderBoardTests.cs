@@ -38,7 +38,7 @@ public sealed class LeaderBoardTests(TerrainBrowser terrain) : BrowserTest(terra
         await Expect(page.Locator("main table.data tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("main table.data tbody th a")).ToHaveCountAsync(0);
 
-        await page.Locator("main table.data tbody td a").ClickAsync();
+        await page.Locator("main table.data tbody td a[href^='/Cycles/Template/']").ClickAsync();
         await Expect(page.Locator("ol.template > li")).ToHaveCountAsync(10);
         await Screenshots.SaveAsync(page, "rep-template");
     }
