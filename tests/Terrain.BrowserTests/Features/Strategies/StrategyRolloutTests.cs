@@ -69,4 +69,23 @@ public sealed class StrategyRolloutTests(TerrainBrowser terrain) : BrowserTest(t
             (acknowledgedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Screenshots.SaveAsync(leader, "strategy-5-readiness-after");
     }
+
+    [Fact]
+    public async Task The_leader_sees_the_workshop_held_and_whether_the_plans_add_up_to_the_objectives()
+    {
+        var id = await App.QueryAsync(db => db.Strategies.Where(s => s.Status == Terrain.Domain.Strategies.StrategyStatus.Published).Select(s => s.Id).SingleAsync());
+        var leader = await SignInAsync(DemoPeople.Leader);
+
+        await leader.GotoAsync($"/Strategies/{id}/Workshops");
+        await Expect(leader.Locator("article.session.past")).ToHaveCountAsync(1);
+        await Expect(leader.Locator("article.session.past table.agenda tbody tr").First).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(leader, "strategy-workshops");
+
+        await leader.GotoAsync($"/Strategies/{id}/Alignment");
+        await Expect(leader.Locator("#alignment-table tbody tr[data-objective]")).ToHaveCountAsync(4);
+        await Expect(leader.Locator("#alignment-table .gap-short").First).ToBeVisibleAsync();
+        await Expect(leader.Locator("#unlinked-table tbody tr").First).ToContainTextAsync("Discovery meetings");
+        await Expect(leader.Locator("canvas")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(leader, "strategy-alignment");
+    }
 }
