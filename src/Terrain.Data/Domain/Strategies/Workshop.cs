@@ -29,6 +29,9 @@ public sealed class Workshop
 {
     public static readonly IReadOnlyList<string> ExtraParts = ["intro", "qa", "break"];
 
+    /// <summary>How far ahead a session may be scheduled; beyond it the date is a typo (and its end would not exist).</summary>
+    public const int MaxYearsAhead = 2;
+
     private Workshop()
     {
     }
@@ -162,6 +165,11 @@ public sealed class Workshop
         if (startsAt < now)
         {
             throw new DomainException("A session is scheduled in the future.", "startsAt");
+        }
+
+        if (startsAt > now.AddYears(MaxYearsAhead))
+        {
+            throw new DomainException($"A session is scheduled at most {MaxYearsAhead} years ahead, by {now.AddYears(MaxYearsAhead):yyyy-MM-dd}.", "startsAt");
         }
 
         Title = Fields.Clean(title, "title", 200) is { } t ? Text.EnsurePrintable(t, "title") : $"{strategy.Name} workshop";

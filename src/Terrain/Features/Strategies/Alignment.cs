@@ -73,7 +73,8 @@ public sealed class Alignment(AppDbContext db, AccessPolicy access)
         // Cycles follow new revisions, so a cycle executing any revision of this strategy is one of its cycles.
         var cycles = await db.Cycles.AsNoTracking()
             .Where(c => db.Strategies.Any(s => s.Id == c.StrategyId && s.LineageId == strategy.LineageId))
-            .OrderBy(c => c.Status).ThenByDescending(c => c.PeriodStart).ThenBy(c => c.Name)
+            // Status is stored as text ("Closed" sorts before "Open"): put the open cycles first explicitly.
+            .OrderBy(c => c.Status == CycleStatus.Open ? 0 : 1).ThenByDescending(c => c.PeriodStart).ThenBy(c => c.Name)
             .Select(c => new AlignmentCycle(c.Id, c.Name, c.Status.ToString()))
             .ToListAsync(ct);
         var cycle = cycleId is { } id

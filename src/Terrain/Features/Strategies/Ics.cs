@@ -21,8 +21,10 @@ public sealed record IcsEvent(
     IReadOnlyList<IcsPerson> Attendees);
 
 /// <summary>
-/// Writes an iCalendar (RFC 5545) invitation: METHOD:REQUEST with one VEVENT. Small enough to write by hand rather
-/// than take a package: text values are escaped, lines folded at 75 octets and ended with CRLF, times given in UTC.
+/// Writes an iCalendar (RFC 5545) invitation with one VEVENT: METHOD:REQUEST when it names the attendee it invites,
+/// else METHOD:PUBLISH (RFC 5546: a REQUEST needs at least one ATTENDEE; a PUBLISH has none), e.g. the copy a leader or
+/// a manager who is not invited adds to their calendar. Small enough to write by hand rather than take a package: text
+/// values are escaped, lines folded at 75 octets and ended with CRLF, times given in UTC.
 /// </summary>
 public static class Ics
 {
@@ -37,7 +39,7 @@ public static class Ics
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             "PRODID:-//Terrain//Strategy workshops//EN",
-            "METHOD:REQUEST",
+            e.Attendees.Count > 0 ? "METHOD:REQUEST" : "METHOD:PUBLISH",
             "CALSCALE:GREGORIAN",
             "BEGIN:VEVENT",
             "UID:" + Text(e.Uid),

@@ -69,9 +69,22 @@ public static class WorkshopEndpoints
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         strategies.MapPut("/{id:guid}/workshops/{workshopId:guid}/attendance", async Task<IResult> (Guid id, Guid workshopId, AttendanceInput input, Workshops workshops,
-                HttpResponse response, CancellationToken ct) =>
+                HttpRequest request, HttpResponse response, CancellationToken ct) =>
             {
-                if (await workshops.RecordAttendanceAsync(id, workshopId, input, ct) is not { } workshop)
+                // If-Match is optional here (the record replaces the whole list), but honoured when it is sent.
+                string? version = null;
+                var ifMatch = request.Headers.IfMatch;
+                if (ifMatch.Count > 0 && ifMatch.ToString().Trim() != "*")
+                {
+                    if (!ETags.TryParse(ifMatch, out var parsed))
+                    {
+                        return ETags.Required("session");
+                    }
+
+                    version = parsed;
+                }
+
+                if (await workshops.RecordAttendanceAsync(id, workshopId, input, version, ct) is not { } workshop)
                 {
                     return TypedResults.NotFound();
                 }
@@ -80,10 +93,11 @@ public static class WorkshopEndpoints
                 return TypedResults.Ok(workshop);
             })
             .RequireAuthorization(LeadersOnly)
-            .WithSummary("Record who attended (leaders), once the session has started: every invitee listed in attended is marked present, every other invitee absent. It may be corrected later.")
+            .WithSummary("Record who attended (leaders), once the session has started: every invitee listed in attended is marked present, every other invitee absent. It may be corrected later. If-Match (the session's ETag) is optional and honoured: a stale one is refused with 409.")
             .Produces<WorkshopRow>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         strategies.MapGet("/{id:guid}/workshops/{workshopId:guid}/invitation.ics", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid workshopId,

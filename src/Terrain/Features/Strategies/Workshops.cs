@@ -243,7 +243,11 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
         return await GetAsync(strategyId, workshopId, ct);
     }
 
-    public async Task<WorkshopRow?> RecordAttendanceAsync(Guid strategyId, Guid workshopId, AttendanceInput input, CancellationToken ct)
+    /// <summary>
+    /// Records attendance. <paramref name="version"/> (If-Match, or the version the page showed) is optional; when it is
+    /// given and the session changed since (e.g. another leader recorded attendance), nothing is saved.
+    /// </summary>
+    public async Task<WorkshopRow?> RecordAttendanceAsync(Guid strategyId, Guid workshopId, AttendanceInput input, string? version, CancellationToken ct)
     {
         var actor = access.Actor;
         if (await FindWorkshopAsync(strategyId, workshopId, ct) is not { } workshop)
@@ -253,6 +257,11 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
 
         var now = clock.GetUtcNow();
         workshop.EnsureAttendanceCanBeRecorded(actor, now);
+        if (version is not null && workshop.Version != version)
+        {
+            throw new InvalidStateException("Someone else changed this session since you read it. Reload it and record the attendance again.", "version");
+        }
+
         var invitations = await db.WorkshopInvitations.Where(i => i.WorkshopId == workshop.Id).ToListAsync(ct);
         var attended = (input.Attended ?? []).ToHashSet();
         var invited = invitations.Select(i => i.UserId).ToHashSet();

@@ -131,7 +131,7 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
         }, "Agenda saved; the invitees have been told of the change.");
     }
 
-    public async Task<IActionResult> OnPostAttendanceAsync(Guid id, Guid workshopId, List<Guid>? attended, CancellationToken ct)
+    public async Task<IActionResult> OnPostAttendanceAsync(Guid id, Guid workshopId, string? version, List<Guid>? attended, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
@@ -144,7 +144,7 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
         }
 
         return await ActAsync(id, session, "attendance",
-            () => workshops.RecordAttendanceAsync(id, workshopId, new AttendanceInput { Attended = attended ?? [] }, ct),
+            () => workshops.RecordAttendanceAsync(id, workshopId, new AttendanceInput { Attended = attended ?? [] }, version, ct),
             "Attendance saved.");
     }
 
