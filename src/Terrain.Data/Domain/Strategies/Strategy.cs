@@ -95,9 +95,11 @@ public sealed class Strategy
 
     /// <summary>
     /// Replaces the comprehension check: while drafting, and after publishing only as long as nobody has attempted it
-    /// (after that, a different check would grade reps differently; draft a new revision instead).
+    /// (after that, a different check would grade reps differently; draft a new revision instead) nor acknowledged the
+    /// revision (an acknowledgement is given after passing the check the revision has; a check added afterwards would
+    /// leave reps acknowledged without having passed it).
     /// </summary>
-    public void SetCheck(Actor actor, ComprehensionCheck check, bool attempted, DateTimeOffset now)
+    public void SetCheck(Actor actor, ComprehensionCheck check, bool attempted, DateTimeOffset now, bool acknowledged = false)
     {
         EnsureLeader(actor);
         if (Status == StrategyStatus.Superseded)
@@ -108,6 +110,13 @@ public sealed class Strategy
         if (Status == StrategyStatus.Published && attempted)
         {
             throw new InvalidStateException("Reps have already taken this check; draft a new revision to change it.", "check");
+        }
+
+        if (Status == StrategyStatus.Published && acknowledged)
+        {
+            throw new InvalidStateException(
+                "Reps have already acknowledged this revision, so a check set now would not have been passed by them; draft a new revision to change the check.",
+                "check");
         }
 
         check.Normalize();

@@ -209,8 +209,8 @@ public sealed class StrategyContent
             Required(o.Name, $"offerings[{i}].name", o.Positioning is not null);
         }
 
+        Unique(Offerings.Select(o => o.Name), "offerings", "name");
         Offerings = Offerings.Where(o => o.Name is not null).ToList();
-        Unique(Offerings.Select(o => o.Name!), "offerings", "name");
 
         for (var i = 0; i < Segments.Count; i++)
         {
@@ -232,8 +232,8 @@ public sealed class StrategyContent
             Required(s.Name, $"{f}.name", s.Profile is not null || s.HasCriteria);
         }
 
+        Unique(Segments.Select(s => s.Name), "segments", "name");
         Segments = Segments.Where(s => s.Name is not null).ToList();
-        Unique(Segments.Select(s => s.Name!), "segments", "name");
 
         for (var i = 0; i < ValuePropositions.Count; i++)
         {
@@ -368,13 +368,14 @@ public sealed class StrategyContent
         }
     }
 
-    private static void Unique(IEnumerable<string> names, string list, string property)
+    /// <summary>Refuses a name used twice, naming the row as it was sent (blank rows, dropped afterwards, still count).</summary>
+    private static void Unique(IEnumerable<string?> names, string list, string property)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var i = 0;
         foreach (var name in names)
         {
-            if (!seen.Add(name))
+            if (name is not null && !seen.Add(name))
             {
                 throw new DomainException($"'{name}' appears twice in {list}: names must be unique.", $"{list}[{i}].{property}");
             }

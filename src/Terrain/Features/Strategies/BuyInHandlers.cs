@@ -184,6 +184,8 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
             StrategyStatus.Superseded => $"Revision {strategy.Revision} is superseded and read-only.",
             StrategyStatus.Published when await db.CheckAttempts.AnyAsync(a => a.StrategyId == strategy.Id, ct) =>
                 "Reps have already taken this check, so changing it would grade them differently. Draft a new revision of the strategy to change it.",
+            StrategyStatus.Published when await db.Acknowledgements.AnyAsync(a => a.StrategyId == strategy.Id, ct) =>
+                "Reps have already acknowledged this revision, so a check set now is one they never passed. Draft a new revision of the strategy to change it.",
             _ => null,
         };
     }
@@ -203,6 +205,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
 
         var actor = access.Actor;
         var attempted = await db.CheckAttempts.AnyAsync(a => a.StrategyId == id, ct);
+        var acknowledged = await db.Acknowledgements.AnyAsync(a => a.StrategyId == id, ct);
         var check = new ComprehensionCheck
         {
             PassPercent = input.PassPercent ?? new ComprehensionCheck().PassPercent,
@@ -211,7 +214,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
                 : new CheckQuestion { Id = q.Id, Text = q.Text, Options = q.Options?.Select(o => o!).ToList() ?? [], Correct = q.Correct }).ToList() ?? [],
         };
         var now = clock.GetUtcNow();
-        strategy.SetCheck(actor, check, attempted, now);
+        strategy.SetCheck(actor, check, attempted, now, acknowledged);
         db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, "strategy.check-set", "Strategy", id.ToString(),
             JsonSerializer.Serialize(new { revision = strategy.Revision, questions = check.Questions.Count, passPercent = check.PassPercent })));
         try
