@@ -8,9 +8,9 @@ public sealed partial class AuthorizationTableTests
     // entity); leaders set the check (admins read everything but are refused by the rule); a rep's manager or a leader
     // answers. The rows run in order, all of one role before the next (anonymous, rep, manager, leader, admin):
     // - rep1's acknowledgement is refused 409 because rep1 has not passed the TestOrg check (and never does here);
-    // - rep1's attempt at the check is wrong on purpose (200, not passed), so the leader's row that replaces the check
-    //   comes after an attempt and is refused 409: reps have taken it. Its authorization is what the row shows;
-    //   BuyInTests covers a successful replacement;
+    // - replacing the check requires If-Match, which the table does not send: leaders and admins get 428 (the policy
+    //   has let them through; the rule on the entity refuses admins once a version is sent, see BuyInTests);
+    // - rep1's attempt at the check is wrong on purpose (200, not passed);
     // - rep1's question is created (201) and stays open;
     // - the table knows no question id, so answering names one that does not exist: 404 for those who may answer
     //   (403 for a rep, refused by the policy first). BuyInTests covers answering and another team's manager (404).
@@ -18,7 +18,7 @@ public sealed partial class AuthorizationTableTests
     [
         new("POST", "api/v1/strategies/{id:guid}/acknowledge", o => $"/api/v1/strategies/{o.Strategy.Id}/acknowledge", "401", "409", "403", "403", "403"),
         new("GET", "api/v1/strategies/{id:guid}/check", o => $"/api/v1/strategies/{o.Strategy.Id}/check", "401", "200", "200", "200", "200"),
-        new("PUT", "api/v1/strategies/{id:guid}/check", o => $"/api/v1/strategies/{o.Strategy.Id}/check", "401", "403", "403", "409", "403",
+        new("PUT", "api/v1/strategies/{id:guid}/check", o => $"/api/v1/strategies/{o.Strategy.Id}/check", "401", "403", "403", "428", "428",
             _ => JsonContent.Create(new
             {
                 passPercent = 100,

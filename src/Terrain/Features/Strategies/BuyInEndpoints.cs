@@ -34,7 +34,11 @@ public static class BuyInEndpoints
         strategies.MapPut("/{id:guid}/check", async Task<IResult> (Guid id, HttpRequest request, HttpResponse response,
                 BuyInHandlers handlers, CancellationToken ct) =>
             {
-                var ifMatch = ETags.TryParse(request.Headers.IfMatch, out var version) ? version : null;
+                if (!ETags.TryParse(request.Headers.IfMatch, out var ifMatch))
+                {
+                    return ETags.Required("strategy");
+                }
+
                 var (input, refused) = await StrictJson.ReadAsync<CheckInput>(request, ct);
                 if (input is null)
                 {
@@ -52,11 +56,12 @@ public static class BuyInEndpoints
             .RequireAuthorization(Policies.LeaderOrAdmin)
             .Accepts<CheckInput>("application/json")
             .WithSummary("Replace the check (leaders): {questions:[{id?, text, options, correct}], passPercent}. correct is the index of the "
-                         + "right option. Refused once reps have taken the check of a published revision, or acknowledged it. If-Match optional but "
-                         + "honoured. An unknown field or a value of the wrong type is refused (422) naming it.")
+                         + "right option. Refused once reps have taken the check of a published revision, or acknowledged it. Requires If-Match "
+                         + "(the strategy's ETag). An unknown field or a value of the wrong type is refused (422) naming it.")
             .Produces<CheckView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         strategies.MapPost("/{id:guid}/check", async Task<Results<Ok<CheckResult>, NotFound>> (Guid id, CheckAnswersInput input,
@@ -99,7 +104,7 @@ public static class BuyInEndpoints
             })
             .RequireAuthorization(Policies.ManagerOrAbove)
             .WithSummary("Answer a rep's question, or correct the answer (the rep's manager or a leader): {answer}. The rep is told. "
-                         + "If-Match (the question's version) optional but honoured.")
+                         + "If-Match (the question's version) is honoured, and required to correct an answer already given.")
             .Produces<QuestionRow>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -328,6 +328,14 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
         var askerManager = await db.Users.Where(u => u.Id == question.AskedById).Select(u => u.ManagerId).SingleAsync(ct);
         var now = clock.GetUtcNow();
         var corrected = !question.IsOpen;
+        if (corrected && ifMatch is null && OrgRules.LeadsOrManages(actor, askerManager))
+        {
+            // Correcting an answer replaces someone's words: only against the version the corrector read.
+            throw new InvalidStateException(
+                "This question has an answer already. To correct it, send the question's version (If-Match) so that another answer is never overwritten.",
+                "version");
+        }
+
         question.Reply(actor, askerManager, answer, now);
         db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, "strategy.question-answered", "Strategy", question.StrategyId.ToString(),
             JsonSerializer.Serialize(new { question = question.Id, corrected })));

@@ -20,6 +20,19 @@ public sealed class BuyInTests
 
     private static string Url(TestApp app, string rest = "") => $"/api/v1/strategies/{app.Org.Strategy.Id}{rest}";
 
+    /// <summary>Replaces a check the way a client must: against the strategy's version it read (If-Match).</summary>
+    private static async Task<HttpResponseMessage> PutCheckAsync(HttpClient client, string url, object body)
+    {
+        using var read = await client.GetAsync(url, Ct);
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+        if (read.Headers.ETag is { } etag)
+        {
+            request.Headers.IfMatch.Add(etag);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+
     /// <summary>The TestOrg check: q1 is answered by option 1, q2 by option 0.</summary>
     private static readonly object RightAnswers = new { answers = new Dictionary<string, int> { ["q1"] = 1, ["q2"] = 0 } };
 
@@ -146,7 +159,7 @@ public sealed class BuyInTests
         var leader = await app.ApiAsAsync("leader@test.terrain");
         var rep = await app.ApiAsAsync("rep1@test.terrain");
 
-        var cleared = await leader.PutAsJsonAsync(Url(app, "/check"), new { questions = Array.Empty<object>(), passPercent = 80 }, Ct);
+        var cleared = await PutCheckAsync(leader, Url(app, "/check"), new { questions = Array.Empty<object>(), passPercent = 80 });
         Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
         var check = await JsonAsync(await rep.GetAsync(Url(app, "/check"), Ct));
         Assert.Equal(0, check.GetProperty("questions").GetArrayLength());
@@ -221,11 +234,11 @@ public sealed class BuyInTests
             },
         };
 
-        await AssertProblemAsync(await leader.PutAsJsonAsync(Url(app, "/check"), noCorrect, Ct), HttpStatusCode.UnprocessableEntity, "questions[1].correct");
-        await AssertProblemAsync(await leader.PutAsJsonAsync(Url(app, "/check"), new { passPercent = 30, questions = Array.Empty<object>() }, Ct),
+        await AssertProblemAsync(await PutCheckAsync(leader, Url(app, "/check"), noCorrect), HttpStatusCode.UnprocessableEntity, "questions[1].correct");
+        await AssertProblemAsync(await PutCheckAsync(leader, Url(app, "/check"), new { passPercent = 30, questions = Array.Empty<object>() }),
             HttpStatusCode.UnprocessableEntity, "passPercent");
-        await AssertProblemAsync(await leader.PutAsJsonAsync(Url(app, "/check"),
-            new { questions = new[] { new { text = "One option?", options = new[] { "Only" }, correct = 0 } } }, Ct), HttpStatusCode.UnprocessableEntity, "questions[0].options");
+        await AssertProblemAsync(await PutCheckAsync(leader, Url(app, "/check"),
+            new { questions = new[] { new { text = "One option?", options = new[] { "Only" }, correct = 0 } } }), HttpStatusCode.UnprocessableEntity, "questions[0].options");
         Assert.Equal(before, await CheckJsonAsync(app));
         Assert.Equal(0, await AuditsAsync(app, "strategy.check-set"));
 
@@ -238,7 +251,7 @@ public sealed class BuyInTests
                 new { text = "What do we lead with?", options = new[] { "Execution", "Price" }, correct = 0 },
             },
         };
-        var saved = await leader.PutAsJsonAsync(Url(app, "/check"), valid, Ct);
+        var saved = await PutCheckAsync(leader, Url(app, "/check"), valid);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var check = await JsonAsync(saved);
         Assert.Equal(50, check.GetProperty("passPercent").GetInt32());
@@ -255,10 +268,10 @@ public sealed class BuyInTests
         Assert.True((await JsonAsync(attempt)).GetProperty("passed").GetBoolean());
 
         var after = await CheckJsonAsync(app);
-        await AssertProblemAsync(await leader.PutAsJsonAsync(Url(app, "/check"), valid, Ct), HttpStatusCode.Conflict, "check");
+        await AssertProblemAsync(await PutCheckAsync(leader, Url(app, "/check"), valid), HttpStatusCode.Conflict, "check");
         Assert.Equal(after, await CheckJsonAsync(app));
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiAsAsync("admin@test.terrain")).PutAsJsonAsync(Url(app, "/check"), valid, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiAsAsync("manager1@test.terrain")).PutAsJsonAsync(Url(app, "/check"), valid, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutCheckAsync(await app.ApiAsAsync("admin@test.terrain"), Url(app, "/check"), valid)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutCheckAsync(await app.ApiAsAsync("manager1@test.terrain"), Url(app, "/check"), valid)).StatusCode);
     }
 
     [Theory, BothDatabases]
@@ -269,10 +282,10 @@ public sealed class BuyInTests
         var draft = await AddDraftAsync(app);
         var check = new { passPercent = 100, questions = new[] { new { text = "Who do we sell to?", options = new[] { "Everyone", "Manufacturers" }, correct = 1 } } };
 
-        Assert.Equal(HttpStatusCode.OK, (await leader.PutAsJsonAsync($"/api/v1/strategies/{draft}/check", check, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutCheckAsync(leader, $"/api/v1/strategies/{draft}/check", check)).StatusCode);
         await PublishRevisionTwoAsync(app);
 
-        Assert.Equal(HttpStatusCode.Conflict, (await leader.PutAsJsonAsync(Url(app, "/check"), check, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await PutCheckAsync(leader, Url(app, "/check"), check)).StatusCode);
         var view = await JsonAsync(await leader.GetAsync(Url(app, "/check"), Ct));
         Assert.False(view.GetProperty("canEdit").GetBoolean());
         Assert.Contains("superseded", view.GetProperty("editBlockedReason").GetString(), StringComparison.Ordinal);
@@ -404,7 +417,14 @@ public sealed class BuyInTests
         Assert.Equal(0, await AuditsAsync(app, "strategy.question-answered"));
 
         Assert.Equal(HttpStatusCode.OK, (await manager2.PostAsJsonAsync(Url(app, $"/questions/{rep3Question}/answer"), new { answer = "Objective two counts new logos only." }, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await leader.PostAsJsonAsync(Url(app, $"/questions/{rep3Question}/answer"), new { answer = "New logos only, from January." }, Ct)).StatusCode);
+        // Correcting an answer needs the version read; without it the correction is refused and the answer stands.
+        await AssertProblemAsync(await leader.PostAsJsonAsync(Url(app, $"/questions/{rep3Question}/answer"), new { answer = "New logos only, from January." }, Ct),
+            HttpStatusCode.Conflict, "version");
+        var current = (await JsonAsync(await leader.GetAsync(Url(app, "/questions"), Ct))).EnumerateArray().Single(q => q.GetProperty("id").GetGuid() == rep3Question);
+        Assert.Equal("Objective two counts new logos only.", current.GetProperty("answer").GetString());
+        var correction = new HttpRequestMessage(HttpMethod.Post, Url(app, $"/questions/{rep3Question}/answer")) { Content = JsonContent.Create(new { answer = "New logos only, from January." }) };
+        correction.Headers.TryAddWithoutValidation("If-Match", $"\"{current.GetProperty("version").GetString()}\"");
+        Assert.Equal(HttpStatusCode.OK, (await leader.SendAsync(correction, Ct)).StatusCode);
         Assert.Equal(2, await CountAsync(app, d => d.Notifications.CountAsync(n => n.UserId == app.Org.Rep3.Id, Ct)));
     }
 

@@ -24,6 +24,13 @@ public sealed class ReviewFixesDocumentTests
         return client.SendAsync(request, Ct);
     }
 
+    /// <summary>The strategy's ETag as a client reads it before replacing the check (If-Match is required there).</summary>
+    private static async Task<string> ETagAsync(HttpClient client, string url)
+    {
+        using var read = await client.GetAsync(url, Ct);
+        return read.Headers.ETag!.Tag;
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
     {
         var body = await response.Content.ReadAsStringAsync(Ct);
@@ -80,7 +87,8 @@ public sealed class ReviewFixesDocumentTests
             Content = new StringContent("", Encoding.UTF8, "application/json"),
         }, Ct);
         var text = await leader.PostAsync("/api/v1/strategies", new StringContent("name=Y", Encoding.UTF8, "text/plain"), Ct);
-        var broken = await SendAsync(leader, HttpMethod.Put, $"/api/v1/strategies/{app.Org.Strategy.Id}/check", "{\"questions\":");
+        var checkUrl = $"/api/v1/strategies/{app.Org.Strategy.Id}/check";
+        var broken = await SendAsync(leader, HttpMethod.Put, checkUrl, "{\"questions\":", await ETagAsync(leader, checkUrl));
 
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
@@ -103,10 +111,10 @@ public sealed class ReviewFixesDocumentTests
         var before = await app.WithDbAsync(d => d.Strategies.Where(s => s.Id == app.Org.Strategy.Id).Select(s => s.Check).SingleAsync(Ct));
 
         await AssertProblemAsync(await SendAsync(leader, HttpMethod.Put, url,
-            "{\"passPercnt\":60,\"questions\":[{\"text\":\"Who?\",\"options\":[\"A\",\"B\"],\"correct\":1}]}"),
+            "{\"passPercnt\":60,\"questions\":[{\"text\":\"Who?\",\"options\":[\"A\",\"B\"],\"correct\":1}]}", await ETagAsync(leader, url)),
             HttpStatusCode.UnprocessableEntity, "passPercnt");
         await AssertProblemAsync(await SendAsync(leader, HttpMethod.Put, url,
-            "{\"questions\":[{\"text\":\"Who?\",\"options\":[\"A\",\"B\"],\"correct\":\"B\"}]}"),
+            "{\"questions\":[{\"text\":\"Who?\",\"options\":[\"A\",\"B\"],\"correct\":\"B\"}]}", await ETagAsync(leader, url)),
             HttpStatusCode.UnprocessableEntity, "questions[0].correct");
 
         Assert.Equal(before, await app.WithDbAsync(d => d.Strategies.Where(s => s.Id == app.Org.Strategy.Id).Select(s => s.Check).SingleAsync(Ct)));
@@ -120,11 +128,11 @@ public sealed class ReviewFixesDocumentTests
         var leader = await app.ApiAsAsync("leader@test.terrain");
         var rep = await app.ApiAsAsync("rep1@test.terrain");
         var url = $"/api/v1/strategies/{app.Org.Strategy.Id}/check";
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(leader, HttpMethod.Put, url, "{\"questions\":[]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(leader, HttpMethod.Put, url, "{\"questions\":[]}", await ETagAsync(leader, url))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await rep.PostAsync($"/api/v1/strategies/{app.Org.Strategy.Id}/acknowledge", null, Ct)).StatusCode);
         var before = await app.WithDbAsync(d => d.Strategies.Where(s => s.Id == app.Org.Strategy.Id).Select(s => new { s.Check, s.Version }).SingleAsync(Ct));
 
-        var added = await SendAsync(leader, HttpMethod.Put, url, "{\"questions\":[{\"text\":\"Who?\",\"options\":[\"A\",\"B\"],\"correct\":1}]}");
+        var added = await SendAsync(leader, HttpMethod.Put, url, "{\"questions\":[{\"text\":\"Who?\",\"options\":[\"A\",\"B\"],\"correct\":1}]}", await ETagAsync(leader, url));
 
         await AssertProblemAsync(added, HttpStatusCode.Conflict, "check");
         var after = await app.WithDbAsync(d => d.Strategies.Where(s => s.Id == app.Org.Strategy.Id).Select(s => new { s.Check, s.Version }).SingleAsync(Ct));
