@@ -106,6 +106,12 @@ public sealed class Workshop
         }
     }
 
+    /// <summary>
+    /// People were invited: the version moves, so that an invitation and a concurrent reschedule cannot both be
+    /// accepted against the same version (the new invitee would be told the old time).
+    /// </summary>
+    public void Invited() => Version = Guid.NewGuid().ToString("N");
+
     public void MarkAttendanceRecorded(DateTimeOffset now)
     {
         AttendanceRecordedAt = now;

@@ -227,6 +227,16 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
         {
             added = (await InviteesAsync(ids, "addInvitees", ct)).Where(u => !existing.Contains(u.Id)).ToList();
             Invite(workshop, added, now);
+            if (added.Count > 0)
+            {
+                workshop.Invited();
+            }
+        }
+
+        if (!patch.Reschedules && added.Count == 0)
+        {
+            // Nothing changes (e.g. everyone named is invited already): nothing to save or audit.
+            return await GetAsync(strategyId, workshopId, ct);
         }
 
         db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, patch.Reschedules ? "workshop.rescheduled" : "workshop.invited", "Workshop", workshop.Id.ToString(),

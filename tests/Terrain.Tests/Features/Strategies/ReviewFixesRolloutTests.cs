@@ -211,4 +211,33 @@ public sealed class ReviewFixesRolloutTests
         Assert.True(marks[org.Rep1.Id]);
         Assert.True(marks[org.Rep2.Id]);
     }
+
+    [Theory, BothDatabases]
+    public async Task Inviting_moves_the_sessions_version_so_a_reschedule_from_before_is_refused_and_an_empty_change_is_not_audited(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var org = app.Org;
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var (id, etag) = await ScheduleAsync(app, new { startsAt = "2027-01-15T09:00:00Z", length = "HalfDay", invitees = new[] { org.Rep1.Id } });
+
+        async Task<HttpResponseMessage> PatchAsync(object body, string ifMatch)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Patch, Url(app, $"/{id}")) { Content = JsonContent.Create(body) };
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await leader.SendAsync(request, Ct);
+        }
+
+        var invited = await PatchAsync(new { addInvitees = new[] { org.Rep2.Id } }, etag);
+        Assert.Equal(HttpStatusCode.OK, invited.StatusCode);
+        Assert.NotEqual(etag, invited.Headers.ETag!.ToString());
+
+        // The leader who read the session before the invitation cannot move it on that reading.
+        await AssertProblemAsync(await PatchAsync(new { startsAt = "2027-01-16T09:00:00Z" }, etag), HttpStatusCode.Conflict, "version");
+
+        var audits = await app.WithDbAsync(d => d.AuditEntries.CountAsync(a => a.EntityType == "Workshop", Ct));
+        var again = await PatchAsync(new { addInvitees = new[] { org.Rep2.Id } }, invited.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(invited.Headers.ETag!.ToString(), again.Headers.ETag!.ToString());
+        Assert.Equal(audits, await app.WithDbAsync(d => d.AuditEntries.CountAsync(a => a.EntityType == "Workshop", Ct)));
+    }
 }
