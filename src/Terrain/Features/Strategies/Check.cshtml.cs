@@ -77,10 +77,8 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel
                 return NotFound();
             }
 
-            Flash = result.Passed
-                ? $"You passed the check: {result.Correct} of {result.Total} right. Now acknowledge the strategy below."
-                : $"{result.Correct} of {result.Total} right ({result.Percent}%); you need {result.PassPercent}%. " +
-                  "Look again at the questions marked below and try again.";
+            // A failed attempt is explained by the "last attempt" box and the marked questions, not by a success banner.
+            Flash = result.Passed ? $"You passed the check: {result.Correct} of {result.Total} right. Now acknowledge the strategy below." : null;
         }
         catch (DomainException e)
         {
