@@ -13,6 +13,9 @@ namespace Terrain.Features.Strategies;
 [Authorize(Policy = Policies.ManagerOrAbove)]
 public sealed class ReadinessModel(Readiness readiness) : PageModel
 {
+    /// <summary>Above this many reps, "all teams" shows the table by team and asks for a team before listing each rep.</summary>
+    public const int MaxRowsWithoutTeam = 250;
+
     [BindProperty(SupportsGet = true)]
     public Guid? Team { get; set; }
 
