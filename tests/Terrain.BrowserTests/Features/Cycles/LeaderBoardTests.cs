@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Terrain.BrowserTests.Features.Cycles;
 
+[Collection(DemoPlanStatuses.Name)]
 public sealed class LeaderBoardTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     [Fact]

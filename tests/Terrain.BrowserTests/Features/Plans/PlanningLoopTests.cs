@@ -13,6 +13,7 @@ namespace Terrain.BrowserTests.Features.Plans;
 /// leader's board shows it approved. Rep 6 of the demo is amending an approved plan (a draft with content), and
 /// ends approved again, so the other tests see the same board.
 /// </summary>
+[Collection(DemoPlanStatuses.Name)]
 public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     [Fact]
