@@ -8,7 +8,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features;
 
 public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Reminders.MyNotifications notifications,
-    AppDbContext db, TimeProvider clock) : PageModel
+    AppDbContext db, TimeProvider clock, Strategies.BuyInHandlers buyIn) : PageModel
 {
     /// <summary>
     /// The strategy in force (the latest published revision): for a rep, whether they have acknowledged it; for a
@@ -88,8 +88,8 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
             return null;
         }
 
-        var reps = access.FollowedReps();
-        var acknowledged = db.Acknowledgements.Where(a => a.StrategyId == strategy.Id);
+        // The buy-in counts are the strategy page's panel: one query for both pages.
+        var panel = await buyIn.PanelAsync(strategy.Id, ct);
         var now = clock.GetUtcNow();
         var next = await (from i in db.WorkshopInvitations
                           join w in db.Workshops on i.WorkshopId equals w.Id
@@ -98,9 +98,7 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
                           select new { w.Title, w.StartsAt }).ToListAsync(ct);
         var upcoming = next.Where(w => w.StartsAt > now).OrderBy(w => w.StartsAt).FirstOrDefault();
         return new StrategyCard(strategy.Id, strategy.Name, strategy.Revision,
-            await acknowledged.AnyAsync(a => a.RepId == me.Id, ct),
-            me.Role == Role.Rep ? 0 : await acknowledged.CountAsync(a => reps.Any(r => r.Id == a.RepId), ct),
-            me.Role == Role.Rep ? 0 : await reps.CountAsync(ct),
+            panel?.AcknowledgedAt is not null, panel?.Acknowledged ?? 0, panel?.Reps ?? 0,
             upcoming?.Title, upcoming?.StartsAt);
     }
 }
