@@ -102,7 +102,11 @@ public sealed class CommandLineTests : IDisposable
         try
         {
             var serve = TerrainCli.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false", .. dbArgs], stop.Token);
-            for (var i = 0; i < 300 && !output.ToString().Contains("listening on", StringComparison.Ordinal); i++)
+            // Console output is shared by the tests running alongside: wait for this server's own message as well as
+            // for a "listening on", so that it is not stopped half-way through its start-up.
+            static bool Started(string text) => text.Contains("Terrain has no users yet", StringComparison.Ordinal) &&
+                                                text.Contains("listening on", StringComparison.Ordinal);
+            for (var i = 0; i < 300 && !Started(output.ToString()); i++)
             {
                 await Task.Delay(100, TestContext.Current.CancellationToken);
             }
