@@ -1,56 +1,55 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Terrain.Data;
 
 namespace Terrain.Tests.Infrastructure;
 
 /// <summary>
-/// The real application over real HTTP-shaped requests, on a real database of the given kind. One instance per
-/// database for the whole run; <see cref="StartAsync"/> wipes and reseeds the data so no test sees another's.
+/// The real application over real HTTP-shaped requests, on a real database of the given kind. Each test rents an
+/// app from <see cref="TestAppPool"/> and gets a database of its own, cloned from a migrated and seeded template,
+/// so tests run in parallel and no test sees another's data. The app goes back to the pool when the test ends.
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
-    private static readonly ConcurrentDictionary<Db, Lazy<TestApp>> Instances = new();
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "terrain-tests", Guid.NewGuid().ToString("N"));
-    private readonly string? _postgresName;
+    private readonly string _directory;
     private readonly string? _postgresConnection;
+    private readonly ResettableClock _clock = new();
 
-    private TestApp(Db db)
+    internal TestApp(Db db, string name, string? postgresConnection)
     {
         Db = db;
-        if (db == Db.Postgres)
-        {
-            _postgresName = $"terrain_test_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40];
-            _postgresConnection = Databases.CreatePostgresDatabase(_postgresName);
-        }
+        Name = name;
+        _directory = Path.Combine(TestAppPool.Root, name);
+        _postgresConnection = postgresConnection;
     }
 
     public Db Db { get; }
 
-    public static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+    /// <summary>The app's database: a PostgreSQL database name, or the SQLite file's stem in its own folder.</summary>
+    internal string Name { get; }
 
-    private readonly ResettableClock _clock = new();
+    internal string SqliteFile => Path.Combine(_directory, "terrain.db");
+
+    internal string? PostgresConnection => _postgresConnection;
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
     /// <summary>The app's clock; every test starts at <see cref="Start"/>. Fake time only moves forward.</summary>
     public FakeTimeProvider Clock => _clock.Current;
 
     public TestOrg Org { get; private set; } = null!;
 
-    /// <summary>The app for this database, reset to the standard test organisation.</summary>
-    public static async Task<TestApp> StartAsync(Db db)
-    {
-        var app = Instances.GetOrAdd(db, d => new Lazy<TestApp>(() => new TestApp(d))).Value;
-        await app.ResetAsync();
-        return app;
-    }
+    /// <summary>An app of its own for the calling test, on a fresh copy of the standard test organisation.</summary>
+    public static Task<TestApp> StartAsync(Db db) => TestAppPool.RentAsync(db);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -76,39 +75,29 @@ public sealed class TestApp : WebApplicationFactory<Program>
         });
     }
 
-    public async Task ResetAsync()
+    /// <summary>Puts back the template's data, the clock and an empty cache, then reads the organisation afresh.</summary>
+    internal async Task ResetAsync(TestOrg template)
     {
+        await TestAppPool.RestoreAsync(this);
         _ = Server;
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var tables = db.Model.GetEntityTypes()
-            .Select(e => e.GetTableName())
-            .Where(t => t is not null && t != "DataProtectionKeys")
-            .Distinct()
-            .ToList();
-        // Table names come from the EF model, never from input.
-#pragma warning disable EF1002
+        (Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+        _clock.Current = new FakeTimeProvider(Start);
+        Org = await WithDbAsync(db => TestOrg.LoadAsync(db, template));
+    }
+
+    /// <summary>Releases pooled connections so that the database can be replaced underneath the app.</summary>
+    internal void ReleaseConnections()
+    {
         if (Db == Db.Postgres)
         {
-            await db.Database.ExecuteSqlRawAsync($"TRUNCATE {string.Join(", ", tables.Select(t => $"\"{t}\""))} RESTART IDENTITY CASCADE;");
+            using var connection = new NpgsqlConnection(_postgresConnection);
+            NpgsqlConnection.ClearPool(connection);
         }
         else
         {
-            // One open connection for all statements: the pragma holds per connection.
-            await db.Database.OpenConnectionAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys=OFF;");
-            foreach (var table in tables)
-            {
-                await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{table}\";");
-            }
-
-            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys=ON;");
-            await db.Database.CloseConnectionAsync();
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = SqliteFile, Pooling = true, DefaultTimeout = 30 }.ToString());
+            SqliteConnection.ClearPool(connection);
         }
-#pragma warning restore EF1002
-
-        _clock.Current = new FakeTimeProvider(Start);
-        Org = await TestOrg.SeedAsync(db, Clock.GetUtcNow());
     }
 
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> query)
@@ -155,15 +144,6 @@ public sealed class TestApp : WebApplicationFactory<Program>
         var document = new HtmlParser().ParseDocument(html);
         return document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
             ?? throw new InvalidOperationException($"{path} has no antiforgery token.");
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_postgresName is not null)
-        {
-            Databases.DropPostgresDatabase(_postgresName);
-        }
     }
 
     private sealed record TokenResponse(string AccessToken);

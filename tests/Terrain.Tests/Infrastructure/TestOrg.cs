@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
@@ -105,6 +106,34 @@ public sealed class TestOrg
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
         return org;
+    }
+
+    /// <summary>
+    /// The same organisation read back from a copy of the template's database, as fresh, untracked objects, so that
+    /// a test may change what it reads without touching another test's copy.
+    /// </summary>
+    public static async Task<TestOrg> LoadAsync(AppDbContext db, TestOrg template)
+    {
+        var userIds = template.Everyone.Select(u => u.Id).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id);
+        var accountIds = template.Accounts.Select(a => a.Id).ToList();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id);
+        var planIds = template.PlanOf.Values.Select(p => p.Id).ToList();
+        var plans = await db.Plans.AsNoTracking().Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.OwnerId);
+        return new TestOrg
+        {
+            Admin = users[template.Admin.Id],
+            Leader = users[template.Leader.Id],
+            Manager1 = users[template.Manager1.Id],
+            Manager2 = users[template.Manager2.Id],
+            Rep1 = users[template.Rep1.Id],
+            Rep2 = users[template.Rep2.Id],
+            Rep3 = users[template.Rep3.Id],
+            Accounts = template.Accounts.Select(a => accounts[a.Id]).ToList(),
+            Cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == template.Cycle.Id),
+            PlanOf = plans,
+            Strategy = await db.Strategies.AsNoTracking().SingleAsync(s => s.Id == template.Strategy.Id),
+        };
     }
 
     public static AppUser User(string email, string name, Role role, AppUser? manager, DateTimeOffset now)
