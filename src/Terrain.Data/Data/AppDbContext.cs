@@ -50,11 +50,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite can neither sort nor sum decimals and DateTimeOffsets stored as text, so on SQLite
-        // money is stored as REAL and instants as UTC ticks. PostgreSQL keeps numeric and timestamptz.
+        configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();
+
+        // SQLite can neither sort nor compare DateTimeOffsets stored as text, so on SQLite instants are stored as
+        // UTC ticks. PostgreSQL keeps timestamptz.
         if (Database.ProviderName == SqliteProvider)
         {
-            configurationBuilder.Properties<decimal>().HaveConversion<double>();
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
     }

@@ -27,7 +27,6 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Segment).HasMaxLength(100);
         builder.Property(a => a.Region).HasMaxLength(100);
         builder.Property(a => a.PostalCode).HasMaxLength(20);
-        builder.Property(a => a.AnnualPotential).HasPrecision(18, 2);
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.HasOne(a => a.Owner).WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(a => new { a.OwnerId, a.Name });

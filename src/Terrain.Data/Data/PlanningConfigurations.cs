@@ -93,7 +93,6 @@ internal sealed class QuotaConfiguration : IEntityTypeConfiguration<Quota>
 {
     public void Configure(EntityTypeBuilder<Quota> builder)
     {
-        builder.Property(q => q.Amount).HasPrecision(18, 2);
         builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(q => q.CycleId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(q => q.RepId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(q => q.SetById).OnDelete(DeleteBehavior.Restrict);

@@ -32,9 +32,6 @@ public sealed class Account
 
     public Guid Version { get; private set; }
 
-    /// <summary>Fits numeric(18,2) and a double without losing cents.</summary>
-    public const decimal MaxPotential = 9_999_999_999_999_999.99m;
-
     public static Account Create(string externalId, AccountDetails details, AppUser? owner, DateTimeOffset now)
     {
         var account = new Account { Id = Guid.CreateVersion7(now) };
@@ -51,15 +48,7 @@ public sealed class Account
         var segment = Optional(details.Segment, "segment");
         var region = Optional(details.Region, "region");
         var postalCode = Optional(details.PostalCode, "postalCode", 20);
-        if (details.AnnualPotential < 0)
-        {
-            throw new DomainException("The annual potential cannot be negative.", "potential");
-        }
-
-        if (details.AnnualPotential > MaxPotential)
-        {
-            throw new DomainException($"The annual potential cannot exceed {MaxPotential:N0}.", "potential");
-        }
+        Money.Validate(decimal.Round(details.AnnualPotential, 2), "potential", "The annual potential");
 
         if (details.Latitude is { } lat && (double.IsNaN(lat) || lat < -90 || lat > 90))
         {

@@ -39,16 +39,7 @@ public static class Fields
             return null;
         }
 
-        if (v < 0)
-        {
-            throw new DomainException($"{Label(field)} cannot be negative ({v.ToString(CultureInfo.InvariantCulture)}).", field);
-        }
-
-        if (v > Account.MaxPotential)
-        {
-            throw new DomainException($"{Label(field)} is too large.", field);
-        }
-
+        Money.Validate(v, field, Label(field));
         if (whole && v != decimal.Truncate(v))
         {
             throw new DomainException($"{Label(field)} must be a whole number.", field);

@@ -166,9 +166,8 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("AnnualPotential")
-                        .HasPrecision(18, 2)
-                        .HasColumnType("REAL");
+                    b.Property<long>("AnnualPotential")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
@@ -653,9 +652,8 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("Amount")
-                        .HasPrecision(18, 2)
-                        .HasColumnType("REAL");
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("CycleId")
                         .HasColumnType("TEXT");

@@ -192,13 +192,7 @@ public sealed class Quota
         SetAt = now;
     }
 
-    public static decimal Validate(decimal amount, string field) => amount switch
-    {
-        < 0 => throw new DomainException($"A quota cannot be negative ({amount}).", field),
-        > Account.MaxPotential => throw new DomainException("The quota is too large.", field),
-        _ when decimal.Round(amount, 2) != amount => throw new DomainException($"A quota is in whole cents ({amount}).", field),
-        _ => amount,
-    };
+    public static decimal Validate(decimal amount, string field) => Money.Validate(amount, field, "A quota");
 
     /// <summary>Leaders set anyone's quota; a manager sets the quotas of their own reps only.</summary>
     public static void EnsureMaySet(Actor actor, AppUser rep)

@@ -12,7 +12,6 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
     /// The largest potential numeric(18,2) holds on PostgreSQL. SQLite stores a double, which beyond decimal's range
     /// could not be read back at all; this bound keeps both databases readable.
     /// </summary>
-    public const decimal MaxPotential = 9_999_999_999_999_999.99m;
 
     public static readonly CsvColumn ExternalId = new("external_id", true, "id", "account_id");
     public static readonly CsvColumn Name = new("name", true, "account_name");
@@ -98,7 +97,7 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
             }
 
             // Stored rounded to cents, so a value that rounds up past the maximum is too large as well.
-            if (decimal.Round(potential, 2) > MaxPotential)
+            if (decimal.Round(potential, 2) > Money.Max)
             {
                 return new ImportIssue(row.Line, Potential.Name, PotentialTooLarge(row.Get(Potential)));
             }
@@ -186,7 +185,7 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
             : 0;
 
     private static string PotentialTooLarge(string text) =>
-        $"The potential '{text}' is too large. The largest potential is {MaxPotential.ToString("N2", CultureInfo.InvariantCulture)}.";
+        $"The potential '{text}' is too large. The largest potential is {Money.Max.ToString("N2", CultureInfo.InvariantCulture)}.";
 
     internal static bool TryParseOptionalDouble(string text, out double? value)
     {

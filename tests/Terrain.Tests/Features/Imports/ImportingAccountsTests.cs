@@ -195,7 +195,7 @@ public sealed class ImportingAccountsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Import rejected: nothing was changed", html, StringComparison.Ordinal);
-        Assert.Contains("The annual potential cannot be negative.", html, StringComparison.Ordinal);
+        Assert.Contains("The annual potential cannot be negative (-3).", html, StringComparison.Ordinal);
         Assert.False(await app.WithDbAsync(d => d.Accounts.AnyAsync(a => a.ExternalId == "P-1", Ct)));
     }
 }
