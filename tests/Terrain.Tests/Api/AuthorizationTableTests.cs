@@ -139,6 +139,12 @@ public sealed partial class AuthorizationTableTests
         draftDue = "2027-12-10",
     });
 
+    /// <summary>The paths of every page in the table (for walks over all pages, such as the antiforgery check).</summary>
+    internal static IEnumerable<string> PagePaths(TestOrg org) => Table
+        .Where(r => r.Method == "GET" && !r.Pattern.StartsWith("api/", StringComparison.Ordinal) && !r.Pattern.StartsWith("openapi", StringComparison.Ordinal) && r.Pattern != "health")
+        .Select(r => r.Path(org))
+        .Distinct(StringComparer.Ordinal);
+
     [Fact]
     public async Task Every_endpoint_has_a_row()
     {

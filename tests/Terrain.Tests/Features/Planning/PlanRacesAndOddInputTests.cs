@@ -126,7 +126,7 @@ public sealed class PlanRacesAndOddInputTests
     // ---- 3. Validation (PostgreSQL): a NUL character in a comment is a 500 from the database ----
 
     [Theory, BothDatabases]
-    public async Task A_comment_with_a_nul_character_is_refused_or_stored_never_500(Db db)
+    public async Task A_comment_with_a_nul_character_is_refused_naming_the_body(Db db)
     {
         var app = await TestApp.StartAsync(db);
         var rep = await app.ApiAsAsync("rep1@test.terrain");
@@ -134,7 +134,10 @@ public sealed class PlanRacesAndOddInputTests
 
         var response = await SendAsync(rep, HttpMethod.Post, $"/api/v1/plans/{planId}/comments", "{\"body\":\"a\\u0000b\"}", null);
 
-        Assert.True((int)response.StatusCode < 500, $"answered {(int)response.StatusCode}");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Contains("NUL", problem.GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(d => d.PlanComments.AnyAsync(c => c.PlanId == planId, Ct)));
     }
 
     // ---- 3. Validation: quotas with sub-cent amounts are stored differently per database and audited as typed ----
