@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Terrain.Data;
 
@@ -37,6 +38,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             options.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));
             options.AddInterceptors(SqlitePragmas.Instance);
+
+            // A SQLite table rebuild turns foreign keys off and on around its transaction, because SQLite ignores
+            // that pragma inside one; the rebuild itself is transactional. The warning says only that.
+            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -72,6 +73,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(_clock);
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestOrg.TestIterations);
+
+            // Queries whose answer depends on the database's row order fail the test that runs them.
+            services.ConfigureDbContext<AppDbContext>(o => o.ConfigureWarnings(w => w.Throw(
+                CoreEventId.FirstWithoutOrderByAndFilterWarning, CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
         });
     }
 

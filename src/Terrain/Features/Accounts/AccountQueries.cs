@@ -147,7 +147,7 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
             ? new AccountTotals(items.Count, items.Sum(i => i.AnnualPotential))
             : await query.GroupBy(_ => 1)
                 .Select(g => new AccountTotals(g.Count(), g.Sum(a => a.AnnualPotential)))
-                .FirstOrDefaultAsync(ct) ?? new AccountTotals(0, 0);
+                .SingleOrDefaultAsync(ct) ?? new AccountTotals(0, 0);
         var facetRows = !filter.IncludeFacets
             ? []
             : complete && !filter.IsNarrowed

@@ -85,7 +85,8 @@ public static class TerrainCli
 
     private static async Task<int> DemoAsync(int reps, string[] args, CancellationToken ct)
     {
-        var builder = TerrainHost.CreateBuilder([.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db"]);
+        // The demo migrates and seeds before it starts, so the start-up migrator has nothing left to do.
+        var builder = TerrainHost.CreateBuilder([.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db", "--Terrain:MigrateOnStartup=false"]);
         var dataDirectory = builder.Configuration["Terrain:DataDirectory"] ?? "./data";
         Directory.CreateDirectory(dataDirectory);
         foreach (var suffix in new[] { "", "-wal", "-shm" })
