@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -71,6 +73,13 @@ public static class TerrainHost
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddExceptionHandler<BadRequestHandler>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // A member the API does not know is refused (422, naming it) rather than dropped without a word: a misspelt
+            // "metrc" would otherwise lose an objective's metric while the request succeeds.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.TypeInfoResolver = options.SerializerOptions.TypeInfoResolver?.WithAddedModifier(ForgetIgnoredMembers);
+        });
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Terrain API";
@@ -94,6 +103,24 @@ public static class TerrainHost
         });
 
         services.AddFeatures();
+    }
+
+    /// <summary>
+    /// System.Text.Json keeps a [JsonIgnore] member (a computed one such as isEmpty) in the contract, where it counts
+    /// as known and a value sent for it is dropped without a word; out of the contract, it is refused like any other
+    /// unknown member.
+    /// </summary>
+    private static void ForgetIgnoredMembers(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var ignored in type.Properties.Where(p => p.Get is null && p.Set is null).ToList())
+        {
+            type.Properties.Remove(ignored);
+        }
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Terrain.Domain.Planning;
 
 namespace Terrain.Features.Plans;
 

@@ -31,18 +31,12 @@ public static class BuyInEndpoints
                          + "whether they passed. Managers: the questions and their team's counts. Leaders: the correct options and how many "
                          + "attempts got each question wrong. No check: questions []. The strategy's version is the ETag.");
 
-        strategies.MapPut("/{id:guid}/check", async Task<IResult> (Guid id, HttpRequest request, HttpResponse response,
+        strategies.MapPut("/{id:guid}/check", async Task<IResult> (Guid id, CheckInput input, HttpRequest request, HttpResponse response,
                 BuyInHandlers handlers, CancellationToken ct) =>
             {
                 if (!ETags.TryParse(request.Headers.IfMatch, out var ifMatch))
                 {
                     return ETags.Required("strategy");
-                }
-
-                var (input, refused) = await StrictJson.ReadAsync<CheckInput>(request, ct);
-                if (input is null)
-                {
-                    return refused!;
                 }
 
                 if (await handlers.SetCheckAsync(id, input, ifMatch, ct) is not { } check)
@@ -54,7 +48,6 @@ public static class BuyInEndpoints
                 return TypedResults.Ok(check);
             })
             .RequireAuthorization(Policies.LeaderOrAdmin)
-            .Accepts<CheckInput>("application/json")
             .WithSummary("Replace the check (leaders): {questions:[{id?, text, options, correct}], passPercent}. correct is the index of the "
                          + "right option. Refused once reps have taken the check of a published revision, or acknowledged it. Requires If-Match "
                          + "(the strategy's ETag). An unknown field or a value of the wrong type is refused (422) naming it.")

@@ -109,7 +109,7 @@ public static class WorkshopEndpoints
                     : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(file.Content), Ics.ContentType, file.FileName);
             })
             .WithSummary("The session as an iCalendar (RFC 5545) invitation to add to a calendar: for invitees, their managers and leaders.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/calendar");
+            .Produces<string>(StatusCodes.Status200OK, Ics.ContentType);
 
         strategies.MapGet("/{id:guid}/readiness", async Task<IResult> (Guid id, Guid? team, Readiness readiness, CancellationToken ct) =>
                 await readiness.GetAsync(id, team, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
@@ -81,6 +82,7 @@ public sealed class WorkshopPatch
 
     public List<Guid>? AddInvitees { get; init; }
 
+    [JsonIgnore]
     public bool Reschedules => Title is not null || StartsAt is not null || Length is not null || Location is not null || Agenda is not null;
 }
 

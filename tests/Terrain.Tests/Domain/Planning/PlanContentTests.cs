@@ -180,28 +180,6 @@ public sealed class PlanContentTests
     }
 
     [Fact]
-    public void A_diff_pairs_changed_lines_and_marks_the_changed_words()
-    {
-        var lines = TextDiff.Lines(["Keep this", "Win two new logos", "Drop this"], ["Keep this", "Win three new logos", "Added line"]);
-
-        Assert.Equal([DiffKind.Same, DiffKind.Changed, DiffKind.Changed], lines.Select(l => l.Kind));
-        var changed = lines[1];
-        Assert.Equal(["two "], changed.LeftSpans!.Where(s => s.Changed).Select(s => s.Text));
-        Assert.Equal(["three "], changed.RightSpans!.Where(s => s.Changed).Select(s => s.Text));
-        Assert.Equal("Win three new logos", string.Concat(changed.RightSpans!.Select(s => s.Text)));
-    }
-
-    [Fact]
-    public void A_diff_of_added_and_removed_lines_keeps_their_order()
-    {
-        var lines = TextDiff.Lines(["a", "b", "c"], ["a", "c", "d"]);
-
-        Assert.Equal([DiffKind.Same, DiffKind.Removed, DiffKind.Same, DiffKind.Added], lines.Select(l => l.Kind));
-        Assert.Empty(TextDiff.Lines([], []));
-        Assert.All(TextDiff.Lines(["x"], ["x"]), l => Assert.Equal(DiffKind.Same, l.Kind));
-    }
-
-    [Fact]
     public void Comments_need_text_and_replies_join_the_thread_of_their_section()
     {
         var now = new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.Zero);

@@ -11,7 +11,7 @@ using Xunit;
 namespace Terrain.Tests.Features.Reminders;
 
 /// <summary>
-/// Reminders by email, over a real SMTP conversation with <see cref="FakeSmtpServer"/>. The test cycle's draft is
+/// Reminders by email, over a real SMTP conversation with <see cref="TestSmtpServer"/>. The test cycle's draft is
 /// due on 7 Dec 2026; at <see cref="Overdue"/> six reminders are due (three reps, and their managers about them).
 /// </summary>
 public sealed class EmailRemindersTests
@@ -63,7 +63,7 @@ public sealed class EmailRemindersTests
     public async Task Each_reminder_is_emailed_once_to_its_person_with_a_link_into_Terrain(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer();
+        await using var smtp = await TestSmtpServer.StartAsync();
         app.Clock.SetUtcNow(Overdue);
 
         Assert.Equal(6, await RemindAsync(app));
@@ -92,7 +92,7 @@ public sealed class EmailRemindersTests
     public async Task Without_a_public_url_the_email_names_the_page_by_its_path(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer();
+        await using var smtp = await TestSmtpServer.StartAsync();
         app.Clock.SetUtcNow(Overdue);
         await RemindAsync(app);
 
@@ -107,7 +107,7 @@ public sealed class EmailRemindersTests
     public async Task Several_instances_running_at_once_email_each_reminder_once(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer();
+        await using var smtp = await TestSmtpServer.StartAsync();
         app.Clock.SetUtcNow(Overdue);
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
@@ -143,7 +143,7 @@ public sealed class EmailRemindersTests
     public async Task Turning_mail_on_later_emails_only_the_last_two_days_of_notifications(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer();
+        await using var smtp = await TestSmtpServer.StartAsync();
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
         Assert.Equal(3, await RemindAsync(app));
         app.Clock.SetUtcNow(Overdue);
@@ -161,7 +161,7 @@ public sealed class EmailRemindersTests
     public async Task A_person_deactivated_since_the_reminder_is_not_emailed(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer();
+        await using var smtp = await TestSmtpServer.StartAsync();
         app.Clock.SetUtcNow(Overdue);
         await RemindAsync(app);
         await app.WithDbAsync(async d =>
@@ -183,14 +183,14 @@ public sealed class EmailRemindersTests
         app.Clock.SetUtcNow(Overdue);
         Assert.Equal(6, await RemindAsync(app));
 
-        await Assert.ThrowsAnyAsync<SocketException>(() => EmailAsync(app, FakeSmtpServer.ClosedPort()));
-        await Assert.ThrowsAnyAsync<SocketException>(() => EmailAsync(app, FakeSmtpServer.ClosedPort()));
+        await Assert.ThrowsAnyAsync<SocketException>(() => EmailAsync(app, TestSmtpServer.ClosedPort()));
+        await Assert.ThrowsAnyAsync<SocketException>(() => EmailAsync(app, TestSmtpServer.ClosedPort()));
 
         var rows = await NotificationsAsync(app);
         Assert.Equal(6, rows.Count);
         Assert.All(rows, r => Assert.Equal((null, 0), (r.EmailedAt, r.EmailAttempts)));
 
-        await using var smtp = new FakeSmtpServer();
+        await using var smtp = await TestSmtpServer.StartAsync();
         Assert.Equal(6, await EmailAsync(app, smtp.Port));
         Assert.Equal(Addressed(rows), Addressed(smtp.Received));
     }
@@ -199,7 +199,8 @@ public sealed class EmailRemindersTests
     public async Task A_refused_email_is_tried_again_on_later_runs_but_never_more_than_the_limit(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer { RefuseMessages = true };
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.RefuseMessages = true;
         app.Clock.SetUtcNow(Overdue);
         await RemindAsync(app);
 
@@ -222,7 +223,8 @@ public sealed class EmailRemindersTests
     public async Task A_refused_email_that_goes_through_on_a_later_run_is_sent_once(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        await using var smtp = new FakeSmtpServer { RefuseMessages = true };
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.RefuseMessages = true;
         app.Clock.SetUtcNow(Overdue);
         await RemindAsync(app);
 

@@ -82,35 +82,41 @@ public sealed class WorkshopTests
 
     // ---- The iCalendar writer ----
 
+    private static readonly DateTimeOffset Kickoff = new(2027, 1, 15, 9, 0, 0, TimeSpan.FromHours(1));
+
+    private static IcsEvent Event(string summary = "Kick-off", string? description = null, IcsPerson? organizer = null, params IcsPerson[] attendees) =>
+        new("w1@terrain", Kickoff.AddDays(-30), Kickoff, Kickoff.AddHours(4), 3, summary, "Room 1; HQ", description,
+            "https://terrain.example/Strategies/x/Workshops", organizer ?? new IcsPerson("Lee Der", "lee@example.com"), attendees);
+
     [Fact]
     public void Calendar_text_escapes_backslashes_semicolons_commas_and_newlines()
     {
-        Assert.Equal(@"a\\b\;c\,d\ne\nf", Ics.Text("a\\b;c,d\r\ne\nf"));
-        Assert.Equal("tab here", Ics.Text("tab\there"));
+        var lines = ParseIcs(Ics.Write(Event("a\\b;c,d\r\ne\nf", "tab\there\u0001and a bell")));
+
+        Assert.Equal(@"a\\b\;c\,d\ne\nf", Value(lines, "SUMMARY"));
+        Assert.Equal(@"Room 1\; HQ", Value(lines, "LOCATION"));
+        Assert.Equal("tab\there and a bell", Value(lines, "DESCRIPTION"));
     }
 
     [Fact]
     public void Long_calendar_lines_are_folded_at_75_octets_without_splitting_a_character()
     {
-        var line = "DESCRIPTION:" + string.Concat(Enumerable.Repeat("Zürich é ", 40));
+        var description = string.Concat(Enumerable.Repeat("Zürich é 😀 ", 40));
 
-        var folded = Ics.Fold(line);
+        var ics = Ics.Write(Event(description: description));
 
-        var physical = folded.Split("\r\n");
-        Assert.True(physical.Length > 4);
-        Assert.All(physical, p => Assert.True(Encoding.UTF8.GetByteCount(p) <= 75));
-        Assert.All(physical.Skip(1), p => Assert.StartsWith(" ", p, StringComparison.Ordinal));
-        Assert.Equal(line, folded.Replace("\r\n ", "", StringComparison.Ordinal));
-        Assert.Equal("SUMMARY:short", Ics.Fold("SUMMARY:short"));
+        var physical = ics.Split("\r\n");
+        var folded = physical.SkipWhile(p => !p.StartsWith("DESCRIPTION:", StringComparison.Ordinal)).Skip(1).TakeWhile(p => p.StartsWith(' ')).ToList();
+        Assert.True(folded.Count > 4);
+        Assert.All(physical, p => Assert.Equal(p, Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(p))));
+        Assert.Equal(description, Value(ParseIcs(ics), "DESCRIPTION"));
     }
 
     [Fact]
     public void A_calendar_event_is_written_in_utc_with_crlf_line_ends()
     {
-        var start = new DateTimeOffset(2027, 1, 15, 9, 0, 0, TimeSpan.FromHours(1));
-        var ics = Ics.Write(new IcsEvent("w1@terrain", start.AddDays(-30), start, start.AddHours(4), 3, "Kick-off, part 1", "Room 1; HQ",
-            "line one\nline two", "https://terrain.example/Strategies/x/Workshops", new IcsPerson("Lee \"The Boss\" Der", "lee@example.com"),
-            [new IcsPerson("Rep One", "rep1@example.com")]));
+        var ics = Ics.Write(Event("Kick-off, part 1", "line one\nline two", new IcsPerson("Lee \"The Boss\" Der", "lee@example.com"),
+            new IcsPerson("Rep One", "rep1@example.com"), new IcsPerson("One, Rep: sales", "rep2@example.com")));
 
         var lines = ParseIcs(ics);
 
@@ -121,10 +127,11 @@ public sealed class WorkshopTests
         Assert.Equal("20261216T080000Z", Value(lines, "DTSTAMP"));
         Assert.Equal("3", Value(lines, "SEQUENCE"));
         Assert.Equal(@"Kick-off\, part 1", Value(lines, "SUMMARY"));
-        Assert.Equal(@"Room 1\; HQ", Value(lines, "LOCATION"));
         Assert.Equal(@"line one\nline two", Value(lines, "DESCRIPTION"));
-        Assert.Equal("ORGANIZER;CN=\"Lee The Boss Der\":mailto:lee@example.com", Property(lines, "ORGANIZER"));
-        Assert.StartsWith("ATTENDEE;CN=\"Rep One\";", Property(lines, "ATTENDEE"), StringComparison.Ordinal);
+        Assert.Equal("https://terrain.example/Strategies/x/Workshops", Value(lines, "URL"));
+        Assert.Equal("ORGANIZER;CN=Lee The Boss Der:mailto:lee@example.com", Property(lines, "ORGANIZER"));
+        Assert.Equal(["ATTENDEE;CN=Rep One;", "ATTENDEE;CN=\"One, Rep: sales\";"],
+            lines.Where(l => l.StartsWith("ATTENDEE", StringComparison.Ordinal)).Select(l => l[..(l.IndexOf(';', 9) + 1)]));
     }
 
     // ---- Scheduling ----
@@ -259,7 +266,8 @@ public sealed class WorkshopTests
         Assert.Equal("terrain-workshop-2027-01-15.ics", response.Content.Headers.ContentDisposition.FileName?.Trim('"'));
         var text = await response.Content.ReadAsStringAsync(Ct);
         var lines = ParseIcs(text);
-        Assert.Equal(["BEGIN:VCALENDAR", "VERSION:2.0"], lines.Take(2));
+        Assert.Equal("BEGIN:VCALENDAR", lines[0]);
+        Assert.Equal("2.0", Value(lines, "VERSION"));
         Assert.Equal("REQUEST", Value(lines, "METHOD"));
         Assert.Equal("GREGORIAN", Value(lines, "CALSCALE"));
         Assert.NotEmpty(Value(lines, "PRODID"));
@@ -274,7 +282,7 @@ public sealed class WorkshopTests
         Assert.Contains(@"08:00 UTC  Welcome and where we stand (15 min)\n08:15 UTC  What we sell", Value(lines, "DESCRIPTION"), StringComparison.Ordinal);
         Assert.Contains("\r\n ", text, StringComparison.Ordinal);
         Assert.Equal($"http://localhost/Strategies/{org.Strategy.Id}/Workshops#workshop-{id}", Value(lines, "URL"));
-        Assert.Equal("ORGANIZER;CN=\"Test Leader\":mailto:leader@test.terrain", Property(lines, "ORGANIZER"));
+        Assert.Equal("ORGANIZER;CN=Test Leader:mailto:leader@test.terrain", Property(lines, "ORGANIZER"));
         Assert.EndsWith(":mailto:rep1@test.terrain", Property(lines, "ATTENDEE"), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.ApiAsAsync("rep2@test.terrain")).GetAsync(ics, Ct)).StatusCode);
@@ -286,6 +294,19 @@ public sealed class WorkshopTests
         var rep2List = await JsonAsync(await (await app.ApiAsAsync("rep2@test.terrain")).GetAsync(Url(app), Ct));
         Assert.False(rep2List[0].GetProperty("invited").GetBoolean());
         Assert.False(rep2List[0].GetProperty("canDownloadInvitation").GetBoolean());
+    }
+
+    [Theory, BothDatabases]
+    public async Task The_api_document_declares_the_invitation_as_an_icalendar_file(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var client = await app.ApiAsAsync("rep1@test.terrain");
+
+        var document = await JsonAsync(await client.GetAsync("/openapi/v1.json", Ct));
+
+        var ok = document.GetProperty("paths").GetProperty("/api/v1/strategies/{id}/workshops/{workshopId}/invitation.ics")
+            .GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.Equal(["text/calendar; charset=utf-8"], ok.GetProperty("content").EnumerateObject().Select(c => c.Name));
     }
 
     [Theory, BothDatabases]
