@@ -253,14 +253,14 @@ public static class Api
     public sealed record AccountListResponse(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize);
 
     public sealed record AccountListQuery(
-        string? Owner,
+        [property: FromQuery(Name = "owner")] string? Owner,
         [property: FromQuery(Name = "q")] string? Q,
-        string? Industry,
-        string? Segment,
-        string? Region,
-        string? Sort,
-        int? Page,
-        int? PageSize)
+        [property: FromQuery(Name = "industry")] string? Industry,
+        [property: FromQuery(Name = "segment")] string? Segment,
+        [property: FromQuery(Name = "region")] string? Region,
+        [property: FromQuery(Name = "sort")] string? Sort,
+        [property: FromQuery(Name = "page")] int? Page,
+        [property: FromQuery(Name = "pageSize")] int? PageSize)
     {
         public AccountFilter ToFilter() => new()
         {

@@ -78,6 +78,8 @@ public static class TerrainHost
             // A member the API does not know is refused (422, naming it) rather than dropped without a word: a misspelt
             // "metrc" would otherwise lose an objective's metric while the request succeeds.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // Enums travel by name everywhere ("Leader", never 0), in both directions.
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.TypeInfoResolver = options.SerializerOptions.TypeInfoResolver?.WithAddedModifier(ForgetIgnoredMembers);
         });
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
@@ -93,6 +95,13 @@ public static class TerrainHost
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                // Tell the client when to come back: the limiter's own answer, else the end of the window.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             options.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
@@ -139,6 +148,12 @@ public static class TerrainHost
             .SetDefaultCulture(app.Configuration["Terrain:Culture"] ?? "en-US")
             .AddSupportedCultures(app.Configuration["Terrain:Culture"] ?? "en-US")
             .AddSupportedUICultures(app.Configuration["Terrain:Culture"] ?? "en-US"));
+        // API answers are personal and change with every write: no cache, shared or private, may keep them.
+        app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.Use((context, next) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return next(context);
+        }));
         app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.UseExceptionHandler());
         app.UseWhen(c => !AuthenticationSetup.IsApi(c.Request), web => web.UseExceptionHandler("/Error"));
         // The API answers bodiless errors with problem details; people get a page that explains.
