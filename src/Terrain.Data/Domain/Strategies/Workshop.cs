@@ -218,7 +218,7 @@ public sealed class Workshop
         }
     }
 
-    private static void EnsureLeader(Actor actor)
+    public static void EnsureLeader(Actor actor)
     {
         if (actor.Role != Role.Leader)
         {

@@ -137,7 +137,9 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
 
     public async Task<WorkshopRow?> ScheduleAsync(Guid strategyId, WorkshopInput input, CancellationToken ct)
     {
+        // The person before the input: someone who may not schedule learns nothing about what they sent.
         var actor = access.Actor;
+        Workshop.EnsureLeader(actor);
         var strategy = await access.VisibleStrategies().FirstOrDefaultAsync(s => s.Id == strategyId, ct);
         if (strategy is null)
         {
