@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
@@ -46,8 +45,10 @@ public static class TerrainHost
         services.AddScoped<CurrentUser>();
         services.AddMemoryCache();
         services.AddSingleton<SessionCheck>();
-        services.Configure<KestrelServerOptions>(options =>
-            options.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Terrain:MaxImportBytes") ?? 50 * 1024 * 1024);
+        // Small by default so that nobody can make the server read (and hold) a huge body on any endpoint; the
+        // imports raise it for themselves through endpoint metadata (TerrainOptions.ImportBodyLimits).
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize =
+            configuration.GetValue<long?>("Terrain:MaxRequestBytes") ?? TerrainOptions.DefaultMaxRequestBytes);
         services.AddScoped<AccessPolicy>();
 
         services.AddRazorPages(options =>
@@ -59,6 +60,13 @@ public static class TerrainHost
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
             options.Conventions.AuthorizePage("/Cycles/Board", Policies.ManagerOrAbove);
+            options.Conventions.AddPageApplicationModelConvention("/Admin/Imports/Index", page =>
+            {
+                foreach (var limit in TerrainOptions.ImportBodyLimits(configuration))
+                {
+                    page.EndpointMetadata.Add(limit);
+                }
+            });
         });
         services.AddAntiforgery(options =>
         {
@@ -79,8 +87,6 @@ public static class TerrainHost
             return Task.CompletedTask;
         }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        services.Configure<FormOptions>(options =>
-            options.MultipartBodyLengthLimit = configuration.GetValue<long?>("Terrain:MaxImportBytes") ?? 50 * 1024 * 1024);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -120,6 +126,7 @@ public static class TerrainHost
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseBodyLimit();
         app.UseRateLimiter();
         app.UseAuthentication();
         SessionCheck.UseSessionCheck(app);
