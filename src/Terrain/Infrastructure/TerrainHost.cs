@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
@@ -107,11 +106,7 @@ public static class TerrainHost
         var app = builder.Build();
         if (app.Configuration.GetValue("Terrain:BehindProxy", false))
         {
-            // Behind a load balancer that terminates TLS: trust its X-Forwarded-* headers.
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            app.UseForwardedHeaders(forwarded);
+            app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
         }
 
         app.UseRequestLocalization(new RequestLocalizationOptions()
