@@ -73,6 +73,15 @@ public static class TerrainHost
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.HeaderName = "X-CSRF-TOKEN";
         });
+        if (TerrainOptions.HttpsOnly(configuration))
+        {
+            services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+            services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(
+                Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme,
+                options => options.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+            services.PostConfigure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(options => options.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        }
+
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<DomainExceptionHandler>();
@@ -118,6 +127,11 @@ public static class TerrainHost
         // The API answers bodiless errors with problem details; people get a page that explains.
         app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.UseStatusCodePages());
         app.UseWhen(c => !AuthenticationSetup.IsApi(c.Request), web => web.UseStatusCodePagesWithReExecute("/Error", "?status={0}"));
+        if (TerrainOptions.HttpsOnly(app.Configuration))
+        {
+            app.UseHttpsOnly(TerrainOptions.PublicUrl(app.Configuration)!);
+        }
+
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();

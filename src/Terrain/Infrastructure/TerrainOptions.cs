@@ -42,6 +42,17 @@ public sealed class TerrainOptions
         return [new RequestSizeLimitAttribute(limit), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit }];
     }
 
+    /// <summary>Terrain:PublicUrl when it is an absolute http(s) address, without a trailing slash; else null.</summary>
+    public static Uri? PublicUrl(IConfiguration configuration) =>
+        configuration[$"{Section}:PublicUrl"] is { Length: > 0 } url
+        && Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : null;
+
+    /// <summary>People open Terrain over https: then the server insists on it (HSTS, redirect, secure cookies).</summary>
+    public static bool HttpsOnly(IConfiguration configuration) => PublicUrl(configuration)?.Scheme == Uri.UriSchemeHttps;
+
     public static DatabaseSettings ResolveDatabase(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<TerrainOptions>() ?? new TerrainOptions();

@@ -23,6 +23,8 @@ public sealed class KestrelApp : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<KestrelApp> StartAsync(params string[] settings)
     {
         var kestrel = new KestrelApp();
