@@ -38,7 +38,8 @@ public static class TerrainHost
         services.AddDbContextPool<AppDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
         services.AddHostedService<DatabaseMigrator>();
 
-        services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>();
+        services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>()
+            .ProtectKeysWithConfiguredCertificate(configuration);
 
         services.AddTerrainAuthentication();
         services.AddScoped<CurrentUser>();

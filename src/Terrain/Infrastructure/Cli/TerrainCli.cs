@@ -85,9 +85,16 @@ public static class TerrainCli
 
     private static async Task<int> DemoAsync(int reps, string[] args, CancellationToken ct)
     {
-        var builder = TerrainHost.CreateBuilder([.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db"]);
+        string[] demoArgs = [.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db"];
+        var builder = TerrainHost.CreateBuilder(demoArgs);
         var dataDirectory = builder.Configuration["Terrain:DataDirectory"] ?? "./data";
         Directory.CreateDirectory(dataDirectory);
+        if (string.IsNullOrEmpty(builder.Configuration[KeyEncryption.PathKey]))
+        {
+            // Services are registered from the configuration as it is when the builder is made, so make it again
+            // with the demo's own key-encryption certificate.
+            builder = TerrainHost.CreateBuilder([.. demoArgs, $"--{KeyEncryption.PathKey}={KeyEncryption.EnsureDemoCertificate(dataDirectory)}"]);
+        }
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(Path.Combine(dataDirectory, "demo.db" + suffix));
