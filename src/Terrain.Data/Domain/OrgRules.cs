@@ -69,10 +69,10 @@ public static class OrgRules
     }
 
     /// <summary>
-    /// A role change must not strand anyone: anyone with active reports keeps their role, a rep who
-    /// owns accounts stays a rep, and the last active admin stays an admin.
+    /// A role change must not strand anyone: anyone with active reports keeps their role, and a rep who owns accounts
+    /// stays a rep. That an admin remains is <see cref="EnsureAdministrationRemains"/>.
     /// </summary>
-    public static void EnsureRoleChangeAllowed(AppUser user, Role newRole, int activeReports, int ownedAccounts, int activeAdmins)
+    public static void EnsureRoleChangeAllowed(AppUser user, Role newRole, int activeReports, int ownedAccounts)
     {
         if (newRole == user.Role)
         {
@@ -88,10 +88,30 @@ public static class OrgRules
         {
             throw new DomainException($"{user.Email} owns {ownedAccounts} account(s). Reassign them before changing the role.", "role");
         }
+    }
 
-        if (user.Role == Role.Admin && user.IsActive && activeAdmins <= 1)
+    /// <summary>
+    /// An admin who can actually sign in today: active, not locked out, with a password. An admin without a password
+    /// (an imported one) or a deactivated one administers nothing, so they never count toward the last admin.
+    /// </summary>
+    public static bool CanAdminister(AppUser user, DateTimeOffset now) =>
+        user.Role == Role.Admin && user.IsActive && user.PasswordHash is not null && !(user.LockoutEnd > now);
+
+    /// <summary>
+    /// Someone must still be able to run administration after a change: a change that takes the last admin who can sign
+    /// in out of that role, or deactivates them, is refused, whoever makes it (an admin demoting themselves included).
+    /// <c>otherAdmins</c> counts the admins other than <c>user</c> who can sign in once the change is made.
+    /// </summary>
+    public static void EnsureAdministrationRemains(AppUser user, Role newRole, bool staysActive, int otherAdmins, DateTimeOffset now)
+    {
+        if (!CanAdminister(user, now) || (newRole == Role.Admin && staysActive) || otherAdmins > 0)
         {
-            throw new DomainException("This is the last active admin. Make someone else an admin first.", "role");
+            return;
         }
+
+        throw new DomainException(
+            $"{user.Email} is the last admin who can sign in (active, not locked out, with a password). " +
+            "Make someone else an admin who can sign in first.",
+            newRole == Role.Admin ? "isActive" : "role");
     }
 }

@@ -62,6 +62,7 @@ public static class Api
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.Admin)
+            .WithMetadata(Infrastructure.TerrainOptions.ImportBodyLimits(app.ServiceProvider.GetRequiredService<IConfiguration>()))
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The body is read by hand (CSV or a form upload), so it is described here.

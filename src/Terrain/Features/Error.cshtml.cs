@@ -21,6 +21,7 @@ public sealed class ErrorModel : PageModel
         {
             404 => ("Not found", "There is nothing here, or it is not yours to see."),
             403 => ("Not allowed", "Your role does not give you access to this page."),
+            413 => ("Too large", "What you sent is larger than Terrain accepts here. Only imports take large files."),
             400 => ("Bad request", "The request could not be understood. If you submitted a form, reload the page and try again."),
             _ => (Title, Message),
         };

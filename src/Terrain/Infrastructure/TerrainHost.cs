@@ -2,8 +2,6 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
@@ -42,14 +40,17 @@ public static class TerrainHost
         services.AddDbContextPool<AppDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
         services.AddHostedService<DatabaseMigrator>();
 
-        services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>();
+        services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>()
+            .ProtectKeysWithConfiguredCertificate(configuration);
 
         services.AddTerrainAuthentication();
         services.AddScoped<CurrentUser>();
         services.AddMemoryCache();
         services.AddSingleton<SessionCheck>();
-        services.Configure<KestrelServerOptions>(options =>
-            options.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Terrain:MaxImportBytes") ?? 50 * 1024 * 1024);
+        // Small by default so that nobody can make the server read (and hold) a huge body on any endpoint; the
+        // imports raise it for themselves through endpoint metadata (TerrainOptions.ImportBodyLimits).
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize =
+            configuration.GetValue<long?>("Terrain:MaxRequestBytes") ?? TerrainOptions.DefaultMaxRequestBytes);
         services.AddScoped<AccessPolicy>();
 
         services.AddRazorPages(options =>
@@ -61,6 +62,13 @@ public static class TerrainHost
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
             options.Conventions.AuthorizePage("/Cycles/Board", Policies.ManagerOrAbove);
+            options.Conventions.AddPageApplicationModelConvention("/Admin/Imports/Index", page =>
+            {
+                foreach (var limit in TerrainOptions.ImportBodyLimits(configuration))
+                {
+                    page.EndpointMetadata.Add(limit);
+                }
+            });
         });
         services.AddAntiforgery(options =>
         {
@@ -68,6 +76,15 @@ public static class TerrainHost
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.HeaderName = "X-CSRF-TOKEN";
         });
+        if (TerrainOptions.HttpsOnly(configuration))
+        {
+            services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+            services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(
+                Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme,
+                options => options.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+            services.PostConfigure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(options => options.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        }
+
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<DomainExceptionHandler>();
@@ -90,8 +107,6 @@ public static class TerrainHost
             return Task.CompletedTask;
         }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        services.Configure<FormOptions>(options =>
-            options.MultipartBodyLengthLimit = configuration.GetValue<long?>("Terrain:MaxImportBytes") ?? 50 * 1024 * 1024);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -137,11 +152,7 @@ public static class TerrainHost
         var app = builder.Build();
         if (app.Configuration.GetValue("Terrain:BehindProxy", false))
         {
-            // Behind a load balancer that terminates TLS: trust its X-Forwarded-* headers.
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            app.UseForwardedHeaders(forwarded);
+            app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
         }
 
         app.UseRequestLocalization(new RequestLocalizationOptions()
@@ -159,9 +170,15 @@ public static class TerrainHost
         // The API answers bodiless errors with problem details; people get a page that explains.
         app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.UseStatusCodePages());
         app.UseWhen(c => !AuthenticationSetup.IsApi(c.Request), web => web.UseStatusCodePagesWithReExecute("/Error", "?status={0}"));
+        if (TerrainOptions.HttpsOnly(app.Configuration))
+        {
+            app.UseHttpsOnly(TerrainOptions.PublicUrl(app.Configuration)!);
+        }
+
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseBodyLimit();
         app.UseRateLimiter();
         app.UseAuthentication();
         SessionCheck.UseSessionCheck(app);

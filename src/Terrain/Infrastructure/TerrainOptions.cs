@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Terrain.Data;
 
 namespace Terrain.Infrastructure;
@@ -18,8 +19,39 @@ public sealed class TerrainOptions
     /// <summary>Formats numbers, dates and money on pages.</summary>
     public string Culture { get; set; } = "en-US";
 
-    /// <summary>Largest CSV upload accepted, in bytes.</summary>
-    public long MaxImportBytes { get; set; } = 50 * 1024 * 1024;
+    public const long DefaultMaxImportBytes = 50 * 1024 * 1024;
+
+    public const long DefaultMaxRequestBytes = 1024 * 1024;
+
+    /// <summary>Largest CSV upload accepted, in bytes: the body limit of the import endpoints only.</summary>
+    public long MaxImportBytes { get; set; } = DefaultMaxImportBytes;
+
+    /// <summary>Largest request body of every other endpoint, in bytes.</summary>
+    public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+
+    public static long ImportLimit(IConfiguration configuration) =>
+        configuration.GetValue<long?>($"{Section}:{nameof(MaxImportBytes)}") ?? DefaultMaxImportBytes;
+
+    /// <summary>
+    /// The body size endpoints that take uploads (the imports) are allowed, as endpoint metadata: the routing
+    /// middleware raises the server's small default for them alone.
+    /// </summary>
+    public static object[] ImportBodyLimits(IConfiguration configuration)
+    {
+        var limit = ImportLimit(configuration);
+        return [new RequestSizeLimitAttribute(limit), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit }];
+    }
+
+    /// <summary>Terrain:PublicUrl when it is an absolute http(s) address, without a trailing slash; else null.</summary>
+    public static Uri? PublicUrl(IConfiguration configuration) =>
+        configuration[$"{Section}:PublicUrl"] is { Length: > 0 } url
+        && Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : null;
+
+    /// <summary>People open Terrain over https: then the server insists on it (HSTS, redirect, secure cookies).</summary>
+    public static bool HttpsOnly(IConfiguration configuration) => PublicUrl(configuration)?.Scheme == Uri.UriSchemeHttps;
 
     public static DatabaseSettings ResolveDatabase(IConfiguration configuration)
     {

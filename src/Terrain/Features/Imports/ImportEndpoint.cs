@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
@@ -33,11 +32,6 @@ public static class ImportEndpoint
         if (!isForm && !IsCsv(request.ContentType, null))
         {
             return Unsupported(request.ContentType);
-        }
-
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limit;
         }
 
         // The body is read whole, counting as it goes: a chunked body has no Content-Length to check up front.

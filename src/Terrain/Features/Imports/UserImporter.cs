@@ -51,10 +51,11 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
 
         var reportsAfter = finalManager.Where(m => m.Value.Length > 0).GroupBy(m => m.Value, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
-        var adminsAfter = users.Values.Count(u => u.IsActive && u.Role == Role.Admin && (!candidates.TryGetValue(u.Email!, out var c) || c.Role == Role.Admin))
-            + candidates.Values.Count(c => c.Role == Role.Admin && !users.ContainsKey(c.Email));
-
+        // Imported users have no password, so only admins already here can still administer after the file.
         var now = clock.GetUtcNow();
+        var adminsAfter = users.Values.Where(u => OrgRules.CanAdminister(u, now)
+            && (!candidates.TryGetValue(u.Email!, out var c) || c.Role == Role.Admin)).ToHashSet();
+
         int created = 0, updated = 0, unchanged = 0;
         var pending = candidates.Values.ToList();
         var done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -137,8 +138,8 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
                         return null;
                     }
 
-                    OrgRules.EnsureRoleChangeAllowed(user, c.Role, reportsAfter.GetValueOrDefault(c.Email),
-                        owned.GetValueOrDefault(user.Id), adminsAfter + (user.Role == Role.Admin && user.IsActive ? 1 : 0));
+                    OrgRules.EnsureRoleChangeAllowed(user, c.Role, reportsAfter.GetValueOrDefault(c.Email), owned.GetValueOrDefault(user.Id));
+                    OrgRules.EnsureAdministrationRemains(user, c.Role, user.IsActive, adminsAfter.Count(a => a != user), now);
                     user.Update(c.DisplayName, c.Role, manager);
                     updated++;
                 }

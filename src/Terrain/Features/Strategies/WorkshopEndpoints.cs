@@ -101,9 +101,9 @@ public static class WorkshopEndpoints
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         strategies.MapGet("/{id:guid}/workshops/{workshopId:guid}/invitation.ics", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid workshopId,
-                Workshops workshops, HttpRequest request, IConfiguration configuration, CancellationToken ct) =>
+                Workshops workshops, IConfiguration configuration, CancellationToken ct) =>
             {
-                var file = await workshops.InvitationAsync(id, workshopId, BaseUrl(request, configuration), ct);
+                var file = await workshops.InvitationAsync(id, workshopId, BaseUrl(configuration), ct);
                 return file is null
                     ? TypedResults.NotFound()
                     : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(file.Content), Ics.ContentType, file.FileName);
@@ -123,16 +123,10 @@ public static class WorkshopEndpoints
     /// <summary>Writes to the workshops are the leaders' (admins read everything but are not sales people).</summary>
     private static void LeadersOnly(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy) => policy.RequireRole(nameof(Role.Leader));
 
-    /// <summary>Terrain:PublicUrl when it is set to an absolute http(s) address, else the address of this request.</summary>
-    public static string BaseUrl(HttpRequest request, IConfiguration configuration)
-    {
-        var configured = configuration["Terrain:PublicUrl"];
-        if (!string.IsNullOrWhiteSpace(configured) && Uri.TryCreate(configured, UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-        {
-            return configured.TrimEnd('/');
-        }
-
-        return $"{request.Scheme}://{request.Host}{request.PathBase}";
-    }
+    /// <summary>
+    /// Terrain:PublicUrl, or null when it is not set: never the request's own address, which the client chooses (a
+    /// Host: evil.example header would put that host in the invitation people click).
+    /// </summary>
+    public static string? BaseUrl(IConfiguration configuration) =>
+        Infrastructure.TerrainOptions.PublicUrl(configuration)?.ToString().TrimEnd('/');
 }

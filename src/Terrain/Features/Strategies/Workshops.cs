@@ -297,8 +297,11 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
         return await GetAsync(strategyId, workshopId, ct);
     }
 
-    /// <summary>The session as an iCalendar invitation, for invitees, their managers, leaders and admins; null for anyone else.</summary>
-    public async Task<CalendarFile?> InvitationAsync(Guid strategyId, Guid workshopId, string baseUrl, CancellationToken ct)
+    /// <summary>
+    /// The session as an iCalendar invitation, for invitees, their managers, leaders and admins; null for anyone else.
+    /// Without a public address (<paramref name="baseUrl"/> null) the invitation names the page by its path and has no URL.
+    /// </summary>
+    public async Task<CalendarFile?> InvitationAsync(Guid strategyId, Guid workshopId, string? baseUrl, CancellationToken ct)
     {
         if (await GetAsync(strategyId, workshopId, ct) is not { CanDownloadInvitation: true } row)
         {
@@ -325,7 +328,7 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
             Summary: row.Title,
             Location: row.Location,
             Description: description,
-            Url: baseUrl + Link(row.StrategyId, row.Id),
+            Url: baseUrl is null ? null : baseUrl + Link(row.StrategyId, row.Id),
             Organizer: new IcsPerson(organizer.DisplayName, organizer.Email ?? ""),
             Attendees: attendees));
         return new CalendarFile($"terrain-workshop-{row.StartsAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.ics", ics);

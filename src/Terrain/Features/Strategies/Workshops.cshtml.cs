@@ -50,7 +50,7 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
 
     /// <summary>The session's invitation as an .ics download; the API serves bearer tokens only, so the page serves the signed-in browser.</summary>
     public async Task<IActionResult> OnGetInvitationAsync(Guid id, Guid workshopId, CancellationToken ct) =>
-        await workshops.InvitationAsync(id, workshopId, WorkshopEndpoints.BaseUrl(Request, configuration), ct) is { } file
+        await workshops.InvitationAsync(id, workshopId, WorkshopEndpoints.BaseUrl(configuration), ct) is { } file
             ? File(System.Text.Encoding.UTF8.GetBytes(file.Content), Ics.ContentType, file.FileName)
             : NotFound();
 

@@ -86,23 +86,23 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, Sess
         try
         {
             var activeReports = await db.Users.CountAsync(u => u.ManagerId == id && u.IsActive, ct);
-            var activeAdmins = await db.Users.CountAsync(u => u.Role == Role.Admin && u.IsActive, ct);
-            OrgRules.EnsureRoleChangeAllowed(user, role, activeReports,
-                await db.Accounts.CountAsync(a => a.OwnerId == id, ct), activeAdmins);
+            var deactivating = input.IsActive == false && user.IsActive;
+            if (deactivating && id == actorId)
+            {
+                throw new DomainException("You cannot deactivate yourself.", "isActive");
+            }
+
+            var now = clock.GetUtcNow();
+            // Lockout is judged in memory (DateTimeOffset does not compare in SQLite); admins are few.
+            var otherAdmins = (await db.Users.AsNoTracking()
+                    .Where(u => u.Id != id && u.Role == Role.Admin && u.IsActive && u.PasswordHash != null).ToListAsync(ct))
+                .Count(u => OrgRules.CanAdminister(u, now));
+            OrgRules.EnsureRoleChangeAllowed(user, role, activeReports, await db.Accounts.CountAsync(a => a.OwnerId == id, ct));
+            OrgRules.EnsureAdministrationRemains(user, role, !deactivating && user.IsActive, otherAdmins, now);
 
             user.Update(input.DisplayName ?? user.DisplayName, role, manager);
-            if (input.IsActive == false && user.IsActive)
+            if (deactivating)
             {
-                if (id == actorId)
-                {
-                    throw new DomainException("You cannot deactivate yourself.", "isActive");
-                }
-
-                if (user.Role == Role.Admin && activeAdmins <= 1)
-                {
-                    throw new DomainException("This is the last active admin. Make someone else an admin first.", "isActive");
-                }
-
                 user.Deactivate(activeReports);
             }
             else if (input.IsActive == true && !user.IsActive)

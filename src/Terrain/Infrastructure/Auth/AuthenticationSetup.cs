@@ -41,6 +41,7 @@ public static class AuthenticationSetup
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders()
+            .AddPasswordValidator<CommonPasswordValidator>()
             .AddClaimsPrincipalFactory<TerrainClaimsFactory>();
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
 

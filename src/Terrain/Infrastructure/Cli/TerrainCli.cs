@@ -86,9 +86,16 @@ public static class TerrainCli
     private static async Task<int> DemoAsync(int reps, string[] args, CancellationToken ct)
     {
         // The demo migrates and seeds before it starts, so the start-up migrator has nothing left to do.
-        var builder = TerrainHost.CreateBuilder([.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db", "--Terrain:MigrateOnStartup=false"]);
+        string[] demoArgs = [.. args, "--Terrain:DatabaseProvider=Sqlite", "--Terrain:SqliteFileName=demo.db", "--Terrain:MigrateOnStartup=false"];
+        var builder = TerrainHost.CreateBuilder(demoArgs);
         var dataDirectory = builder.Configuration["Terrain:DataDirectory"] ?? "./data";
         Directory.CreateDirectory(dataDirectory);
+        if (string.IsNullOrEmpty(builder.Configuration[KeyEncryption.PathKey]))
+        {
+            // Services are registered from the configuration as it is when the builder is made, so make it again
+            // with the demo's own key-encryption certificate.
+            builder = TerrainHost.CreateBuilder([.. demoArgs, $"--{KeyEncryption.PathKey}={KeyEncryption.EnsureDemoCertificate(dataDirectory)}"]);
+        }
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(Path.Combine(dataDirectory, "demo.db" + suffix));

@@ -57,10 +57,10 @@ public sealed class EditingUsersTests
         var admin = await app.ApiAsAsync("admin@test.terrain");
         await admin.PostAsync("/api/v1/imports/users", Features.Imports.ImportingAccountsTests.Csv("email,display_name,role,manager_email\nimported@test.terrain,Imported,Rep,manager1@test.terrain\n"), Ct);
         var id = await app.WithDbAsync(d => d.Users.Where(u => u.Email == "imported@test.terrain").Select(u => u.Id).SingleAsync(Ct));
-        var login = () => app.Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { email = "imported@test.terrain", password = "Imported-pass-1" }, Ct);
+        var login = () => app.Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { email = "imported@test.terrain", password = "Quarterly-plan-7" }, Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await login()).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(admin, id, new { password = "Imported-pass-1" }, await ETagAsync(admin, id))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(admin, id, new { password = "Quarterly-plan-7" }, await ETagAsync(admin, id))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await login()).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PatchAsync(admin, id, new { isActive = false }, await ETagAsync(admin, id))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await login()).StatusCode);

@@ -11,7 +11,7 @@ public sealed class ManagingUsersTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static object NewRep(string email = "fresh@test.terrain", string role = "Rep", string? manager = "manager1@test.terrain", string password = "Fresh-password-1") =>
+    private static object NewRep(string email = "fresh@test.terrain", string role = "Rep", string? manager = "manager1@test.terrain", string password = "Quota-season-21") =>
         new { email, displayName = "Fresh Rep", role, managerEmail = manager, password };
 
     [Theory, BothDatabases]
@@ -21,7 +21,7 @@ public sealed class ManagingUsersTests
         var admin = await app.ApiAsAsync("admin@test.terrain");
 
         var response = await admin.PostAsJsonAsync("/api/v1/users", NewRep(), Ct);
-        var login = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { email = "fresh@test.terrain", password = "Fresh-password-1" }, Ct);
+        var login = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { email = "fresh@test.terrain", password = "Quota-season-21" }, Ct);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
@@ -84,7 +84,7 @@ public sealed class ManagingUsersTests
                 ["Input.DisplayName"] = "Form Rep",
                 ["Input.Role"] = role,
                 ["Input.ManagerEmail"] = "manager2@test.terrain",
-                ["Input.Password"] = "Form-password-1",
+                ["Input.Password"] = "Pipeline-review-3",
             }), Ct);
         }
 
