@@ -8,6 +8,7 @@ using Xunit;
 namespace Terrain.Tests.Cli;
 
 /// <summary>The verbs run in-process against their own database, as an operator would run them.</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "terrain-cli", Guid.NewGuid().ToString("N"));

@@ -10,6 +10,7 @@ namespace Terrain.Tests.Cli;
 /// The data-protection keys that sign cookies and tokens are encrypted in the database: with the operator's
 /// certificate, or in the demo with one it makes for itself on its first start.
 /// </summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class KeysAtRestTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "terrain-keys", Guid.NewGuid().ToString("N"));
@@ -47,6 +48,8 @@ public sealed class KeysAtRestTests : IDisposable
         }
 
         Assert.DoesNotContain("unencrypted", output.ToString(), StringComparison.OrdinalIgnoreCase);
+        // A fresh demo start is quiet: no warning of any kind (migrations, keys, queries).
+        Assert.DoesNotContain("warn:", output.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_directory, "demo-key-encryption.pfx")));
         var keys = await KeysAsync(Path.Combine(_directory, "demo.db"));
         Assert.NotEmpty(keys);

@@ -62,6 +62,6 @@ public sealed class WorkshopInvitationLinkTests
         var withUrl = (await FetchAsync(client, api)).Replace("\r\n ", "", StringComparison.Ordinal);
 
         Assert.DoesNotContain("evil.example", withUrl, StringComparison.Ordinal);
-        Assert.Contains($"\r\nURL;VALUE=URI:https://terrain.example{link}\r\n", withUrl, StringComparison.Ordinal);
+        Assert.Contains($"\r\nURL:https://terrain.example{link}\r\n", withUrl, StringComparison.Ordinal);
     }
 }
