@@ -32,7 +32,9 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     {
         if (Provider == DatabaseProvider.Postgres)
         {
-            options.UseNpgsql(ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+            options.UseNpgsql(ConnectionString, npgsql => npgsql
+                .MigrationsAssembly(PostgresMigrationsAssembly)
+                .ExecutionStrategy(dependencies => new PostgresRetries(dependencies)));
         }
         else
         {

@@ -61,11 +61,16 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(reps, StandardReps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(reps, MaxReps);
-        await SeedStandardAsync(ct);
-        if (reps > StandardReps)
+
+        // A scaled demo saves in batches: one transaction, so that a retry after a lost connection starts from empty.
+        await UnitOfWork.RunAsync(db, async token =>
         {
-            await GrowAsync(reps - StandardReps, ct);
-        }
+            await SeedStandardAsync(token);
+            if (reps > StandardReps)
+            {
+                await GrowAsync(reps - StandardReps, token);
+            }
+        }, ct, inTransaction: true);
     }
 
     private async Task SeedStandardAsync(CancellationToken ct)

@@ -36,6 +36,13 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
             return failed;
         }
 
+        // Checked against the database afresh when a transient failure runs it again, so the report says what was saved.
+        return await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, [.. issues], partial, actorId, progress, token), ct);
+    }
+
+    private async Task<ImportReport> ApplyAsync(List<CsvRow> rows, List<ImportIssue> issues, bool partial, Guid? actorId,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var users = await db.Users.ToDictionaryAsync(u => u.Id, ct);
         var owners = users.Values.Where(u => u.IsActive).ToDictionary(u => u.Email!, StringComparer.OrdinalIgnoreCase);
         var existing = await db.Accounts.ToDictionaryAsync(a => a.ExternalId, StringComparer.Ordinal, ct);

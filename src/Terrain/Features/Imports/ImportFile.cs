@@ -32,7 +32,8 @@ internal static class ImportFile
 
     /// <summary>
     /// Writes the import and its audit entry in one transaction. A save that the database refuses, most often because
-    /// another import or edit of the same records won the race, becomes a failed report rather than an error.
+    /// another import or edit of the same records won the race, becomes a failed report rather than an error. A transient
+    /// failure is left to the execution strategy, which runs the whole import again (see <see cref="UnitOfWork"/>).
     /// </summary>
     public static async Task<ImportReport> SaveAsync(AppDbContext db, ImportReport report, Guid? actorId, DateTimeOffset now,
         ILogger logger, CancellationToken ct)
@@ -43,7 +44,7 @@ internal static class ImportFile
             await db.SaveChangesAsync(ct);
             return report;
         }
-        catch (DbUpdateException e)
+        catch (DbUpdateException e) when (!UnitOfWork.WillRetry(db, e))
         {
             db.ChangeTracker.Clear();
             var conflict = DbConflicts.IsConflict(e);

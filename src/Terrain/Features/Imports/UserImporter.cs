@@ -28,6 +28,13 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
             return unreadable;
         }
 
+        // Checked against the database afresh when a transient failure runs it again, so the report says what was saved.
+        return await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, [.. issues], partial, actorId, progress, token), ct);
+    }
+
+    private async Task<ImportReport> ApplyAsync(List<CsvRow> rows, List<ImportIssue> issues, bool partial, Guid? actorId,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var users = await db.Users.Include(u => u.Manager).ToDictionaryAsync(u => u.Email!, StringComparer.OrdinalIgnoreCase, ct);
         var candidates = new Dictionary<string, Candidate>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in rows)

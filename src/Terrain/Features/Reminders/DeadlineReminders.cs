@@ -136,7 +136,9 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
 
 /// <summary>
 /// Runs the reminders on a timer, then emails them when SMTP is configured. Safe on several instances at once: see
-/// <see cref="DeadlineReminders"/> and <see cref="NotificationMailer"/>.
+/// <see cref="DeadlineReminders"/> and <see cref="NotificationMailer"/>. A run that fails (the database away for longer
+/// than its retries, a timeout) is logged and tried again on the next tick: an exception that escaped would stop the
+/// host, and only shutting down ends the loop.
 /// </summary>
 public sealed class ReminderService(IServiceProvider services, IConfiguration configuration, TimeProvider clock, ILogger<ReminderService> logger)
     : BackgroundService
@@ -161,7 +163,7 @@ public sealed class ReminderService(IServiceProvider services, IConfiguration co
                     logger.LogInformation("Sent {Count} deadline reminder(s).", sent);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(e, "The deadline reminders failed; they will be tried again.");
             }
@@ -176,7 +178,7 @@ public sealed class ReminderService(IServiceProvider services, IConfiguration co
                     logger.LogInformation("Emailed {Count} notification(s).", emailed);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(e, "Emailing notifications failed; they will be tried again.");
             }

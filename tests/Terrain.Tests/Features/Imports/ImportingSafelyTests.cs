@@ -1,10 +1,14 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Features.Imports;
@@ -155,6 +159,29 @@ public sealed class ImportingSafelyTests
         Assert.False(await app.WithDbAsync(d => d.AuditEntries.AnyAsync(e => e.Action == "import.accounts", Ct)));
     }
 
+    /// <summary>PostgreSQL only: SQLite has no connection to lose, and no retrying strategy.</summary>
+    [Fact]
+    public async Task An_account_import_that_loses_its_connection_while_saving_runs_again_whole_and_saves_once()
+    {
+        Assert.SkipWhen(Databases.SkipReason(Db.Postgres) is not null, Databases.SkipReason(Db.Postgres) ?? "");
+        var app = await TestApp.StartAsync(Db.Postgres);
+        var lost = new LosesTheConnectionOnTheFirstInsert();
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        new DatabaseSettings(DatabaseProvider.Postgres, app.PostgresConnection!).Configure(options);
+        await using var db = new AppDbContext(options.AddInterceptors(lost).Options);
+        var csv = "external_id,name,potential,owner_email\nRETRY-1,Retried,10,rep1@test.terrain\nR1-1,Alpha Renamed,100000,rep1@test.terrain\n";
+
+        var report = await new AccountImporter(db, app.Clock, NullLogger<AccountImporter>.Instance)
+            .ImportAsync(Stream(csv), false, app.Org.Admin.Id, null, Ct);
+
+        Assert.Equal(1, lost.Times);
+        Assert.True(report.Applied, string.Join("; ", report.Rejected.Select(r => r.Reason)));
+        Assert.Equal((1, 1), (report.Created, report.Updated));
+        Assert.Equal(["Alpha Renamed", "Retried"], await app.WithDbAsync(d => d.Accounts
+            .Where(a => a.ExternalId == "RETRY-1" || a.ExternalId == "R1-1").OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(Ct)));
+        Assert.Equal(1, await app.WithDbAsync(d => d.AuditEntries.CountAsync(e => e.Action == "import.accounts", Ct)));
+    }
+
     [Theory, BothDatabases]
     public async Task A_user_import_that_loses_a_race_for_the_same_record_reports_it_and_writes_nothing(Db db)
     {
@@ -275,6 +302,24 @@ public sealed class ImportingSafelyTests
                 _done = true;
                 action();
             }
+        }
+    }
+
+    /// <summary>A connection lost the first time an account is inserted, as when the server restarts mid-save.</summary>
+    private sealed class LosesTheConnectionOnTheFirstInsert : DbCommandInterceptor
+    {
+        public int Times { get; private set; }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
+            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (Times == 0 && command.CommandText.Contains("INSERT INTO \"Accounts\"", StringComparison.Ordinal))
+            {
+                Times++;
+                throw new NpgsqlException("Injected: the connection to the server was lost.", new IOException("Injected."));
+            }
+
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
 
