@@ -61,6 +61,7 @@ public static class TerrainHost
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
             options.Conventions.AuthorizePage("/Cycles/Board", Policies.ManagerOrAbove);
+            options.Conventions.ConfigureFilter(new RefusalPageFilter());
         });
         services.AddAntiforgery(options =>
         {
