@@ -69,6 +69,7 @@ public static class TerrainHost
                     page.EndpointMetadata.Add(limit);
                 }
             });
+            options.Conventions.ConfigureFilter(new RefusalPageFilter());
         });
         services.AddAntiforgery(options =>
         {

@@ -94,7 +94,7 @@ public sealed class Plan
         EnsureIn("submit", PlanStatus.Draft, PlanStatus.ChangesRequested);
         if (blockingProblems.Count > 0)
         {
-            throw new DomainException($"The plan is not complete: {string.Join("; ", blockingProblems)}", "sections");
+            throw new DomainException("The plan is not complete", [.. blockingProblems], "sections");
         }
 
         FirstSubmittedAt ??= now;

@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Cycles;
 
 /// <summary>The planning cycles; leaders also choose here which published strategy each open cycle executes.</summary>
-public sealed class IndexModel(CycleHandlers cycles, CurrentUser me) : PageModel
+public sealed class IndexModel(CycleHandlers cycles, CurrentUser me) : PageModel, IReloadsOnRefusal
 {
     public IReadOnlyList<CycleRow> Cycles { get; private set; } = [];
 
@@ -26,39 +27,46 @@ public sealed class IndexModel(CycleHandlers cycles, CurrentUser me) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostStrategyAsync(Guid cycle, Guid? strategyId, bool requireAcknowledgement, string? version, CancellationToken ct)
+    /// <summary>The cycle of the strategy form posted, with its choices: shown again as chosen when refused.</summary>
+    [BindProperty]
+    public Guid Cycle { get; set; }
+
+    [BindProperty]
+    public Guid? StrategyId { get; set; }
+
+    [BindProperty]
+    public bool RequireAcknowledgement { get; set; }
+
+    public async Task<IActionResult> OnPostStrategyAsync(string? version, CancellationToken ct)
     {
         if (!CanSetStrategy)
         {
             return Forbid();
         }
 
-        try
+        var patch = new CyclePatch { StrategyId = StrategyId, RequireAcknowledgement = RequireAcknowledgement };
+        if (await cycles.PatchAsync(Cycle, patch, version ?? "", ct) is not { } saved)
         {
-            var patch = new CyclePatch { StrategyId = strategyId, RequireAcknowledgement = requireAcknowledgement };
-            if (await cycles.PatchAsync(cycle, patch, version ?? "", ct) is not { } saved)
-            {
-                return NotFound();
-            }
-
-            Saved = saved.StrategyName is null
-                ? $"{saved.Name} executes no strategy now."
-                : $"{saved.Name} executes the {saved.StrategyName}" +
-                  (saved.RequireAcknowledgement ? "; reps must acknowledge it before they submit." : "; reps may submit without acknowledging it.");
-            return Redirect($"/Cycles#strategy-{cycle}");
+            return NotFound();
         }
-        catch (DomainException e)
+
+        Saved = saved.StrategyName is null
+            ? $"{saved.Name} executes no strategy now."
+            : $"{saved.Name} executes the {saved.StrategyName}" +
+              (saved.RequireAcknowledgement ? "; reps must acknowledge it before they submit." : "; reps may submit without acknowledging it.");
+        return Redirect($"/Cycles#strategy-{Cycle}");
+    }
+
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (Cycles.All(c => c.Id != Cycle))
         {
-            await LoadAsync(ct);
-            if (Cycles.All(c => c.Id != cycle))
-            {
-                return NotFound();
-            }
-
-            Error = new StrategyError(cycle, strategyId, requireAcknowledgement, e.Message);
-            Response.StatusCode = e is InvalidStateException ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return NotFound();
         }
+
+        Error = new StrategyError(Cycle, StrategyId, RequireAcknowledgement, ModelState.Messages()[0]);
+        return null;
     }
 
     private async Task LoadAsync(CancellationToken ct)

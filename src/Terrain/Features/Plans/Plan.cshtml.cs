@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Plans;
 
@@ -10,7 +10,7 @@ namespace Terrain.Features.Plans;
 /// The plan page: the whole plan read-only, section by section with its comment threads, the checklist, the quality
 /// warnings and the quota gap beside it, and the review moves open to the reader.
 /// </summary>
-public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, CurrentUser me, TimeProvider clock) : PageModel
+public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, CurrentUser me, TimeProvider clock) : PageModel, IReloadsOnRefusal
 {
     /// <summary>The thread key of comments on the plan as a whole (the notifications link to it).</summary>
     public const string PlanThread = "plan";
@@ -27,7 +27,19 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     /// <summary>Which action form the error belongs to, so that the typed comment is shown again there.</summary>
     public PlanAction? FailedAction { get; private set; }
 
-    public string? ReviewComment { get; private set; }
+    /// <summary>The comment of a review move (request changes, approve), shown again when the move is refused.</summary>
+    [BindProperty(Name = "comment")]
+    public string? ReviewComment { get; set; }
+
+    /// <summary>The comment form's section key; none is the plan as a whole.</summary>
+    [BindProperty]
+    public string? SectionKey { get; set; }
+
+    [BindProperty]
+    public Guid? ReplyTo { get; set; }
+
+    [BindProperty]
+    public string? Body { get; set; }
 
     /// <summary>The comment form that failed: its section (or <see cref="PlanThread"/>), its thread, the text and why.</summary>
     public CommentFailure? CommentError { get; private set; }
@@ -70,46 +82,25 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
         await LoadAsync(id, ct) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostSubmitAsync(Guid id, CancellationToken ct) =>
-        ActAsync(id, PlanAction.Submit, null, "Your plan is submitted. Your manager has been told.", ct);
+        ActAsync(id, PlanAction.Submit, "Your plan is submitted. Your manager has been told.", ct);
 
-    public Task<IActionResult> OnPostRequestChangesAsync(Guid id, string? comment, CancellationToken ct) =>
-        ActAsync(id, PlanAction.RequestChanges, comment, "Changes requested. The rep has been told.", ct);
+    public Task<IActionResult> OnPostRequestChangesAsync(Guid id, CancellationToken ct) =>
+        ActAsync(id, PlanAction.RequestChanges, "Changes requested. The rep has been told.", ct);
 
-    public Task<IActionResult> OnPostApproveAsync(Guid id, string? comment, CancellationToken ct) =>
-        ActAsync(id, PlanAction.Approve, comment, "The plan is approved.", ct);
+    public Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken ct) =>
+        ActAsync(id, PlanAction.Approve, "The plan is approved.", ct);
 
     public Task<IActionResult> OnPostAmendAsync(Guid id, CancellationToken ct) =>
-        ActAsync(id, PlanAction.Amend, null, "A new working version is open. The approved version stays in force until this one is approved.", ct);
+        ActAsync(id, PlanAction.Amend, "A new working version is open. The approved version stays in force until this one is approved.", ct);
 
-    public async Task<IActionResult> OnPostCommentAsync(Guid id, string? sectionKey, Guid? replyTo, string? body, CancellationToken ct)
+    public async Task<IActionResult> OnPostCommentAsync(Guid id, CancellationToken ct)
     {
-        var thread = string.IsNullOrWhiteSpace(sectionKey) ? PlanThread : sectionKey.Trim();
-        try
+        if (await comments.AddAsync(id, new CommentInput(CommentThread == PlanThread ? null : CommentThread, ReplyTo, Body), ct) is not { } added)
         {
-            if (await comments.AddAsync(id, new CommentInput(thread == PlanThread ? null : thread, replyTo, body), ct) is not { } added)
-            {
-                return NotFound();
-            }
-
-            thread = added.SectionKey ?? PlanThread;
-        }
-        catch (DomainException e)
-        {
-            if (!await LoadAsync(id, ct))
-            {
-                return NotFound();
-            }
-
-            CommentError = new CommentFailure(thread, replyTo, body, e.Message);
-            if (IsHtmx)
-            {
-                return Partial("_Comments", new CommentsBlock(this, thread));
-            }
-
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return NotFound();
         }
 
+        var thread = added.SectionKey ?? PlanThread;
         if (IsHtmx)
         {
             await LoadAsync(id, ct);
@@ -119,32 +110,42 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
         return Redirect($"/Plans/{id}#comments-{Uri.EscapeDataString(thread)}");
     }
 
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        if (!Guid.TryParse(RouteData.Values["id"]?.ToString(), out var id) || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (handler == "Comment")
+        {
+            CommentError = new CommentFailure(CommentThread, ReplyTo, Body, ModelState.Messages()[0]);
+            // htmx swaps only successful answers: the refusal is shown inside the swapped thread.
+            if (IsHtmx)
+            {
+                var partial = Partial("_Comments", new CommentsBlock(this, CommentThread));
+                partial.StatusCode = StatusCodes.Status200OK;
+                return partial;
+            }
+
+            return null;
+        }
+
+        FailedAction = Enum.TryParse<PlanAction>(handler, out var action) ? action : null;
+        ActionErrors = ModelState.Messages();
+        return null;
+    }
+
     private bool IsHtmx => Request.Headers.ContainsKey("HX-Request");
 
-    private async Task<IActionResult> ActAsync(Guid id, PlanAction action, string? comment, string done, CancellationToken ct)
-    {
-        try
-        {
-            if (await review.ActAsync(id, action, comment, ct) is null)
-            {
-                return NotFound();
-            }
-        }
-        catch (DomainException e)
-        {
-            if (!await LoadAsync(id, ct))
-            {
-                return NotFound();
-            }
+    /// <summary>The comment's thread key as posted: the plan's own thread when no section is named.</summary>
+    private string CommentThread => string.IsNullOrWhiteSpace(SectionKey) ? PlanThread : SectionKey.Trim();
 
-            // The domain joins the checklist's problems with "; " when it refuses a submission.
-            ActionErrors = e.Field == "sections" && e.Message.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
-                ? [e.Message[..colon] + ":", .. e.Message[(colon + 2)..].Split("; ")]
-                : [e.Message];
-            FailedAction = action;
-            ReviewComment = comment;
-            Response.StatusCode = e is NotAllowedException ? StatusCodes.Status403Forbidden : StatusCodes.Status422UnprocessableEntity;
-            return Page();
+    private async Task<IActionResult> ActAsync(Guid id, PlanAction action, string done, CancellationToken ct)
+    {
+        if (await review.ActAsync(id, action, action is PlanAction.RequestChanges or PlanAction.Approve ? ReviewComment : null, ct) is null)
+        {
+            return NotFound();
         }
 
         Flash = done;

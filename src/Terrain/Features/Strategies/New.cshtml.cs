@@ -20,8 +20,11 @@ public sealed class NewModel(StrategyHandlers handlers, CurrentUser me, TimeProv
     [BindProperty]
     public string? PeriodEnd { get; set; }
 
-    /// <summary>The field a refusal names (Name, PeriodStart or PeriodEnd) and why.</summary>
-    public (string Field, string Message)? Error { get; private set; }
+    /// <summary>The field a refusal names (Name, PeriodStart or PeriodEnd) and why; one naming no input is shown at the name.</summary>
+    public (string Field, string Message)? Error => ModelState
+        .Where(e => e.Value is { Errors.Count: > 0 })
+        .Select(e => ((string Field, string Message)?)(e.Key is nameof(PeriodStart) or nameof(PeriodEnd) ? e.Key : nameof(Name), e.Value!.Errors[0].ErrorMessage))
+        .FirstOrDefault();
 
     public IActionResult OnGet()
     {
@@ -43,28 +46,14 @@ public sealed class NewModel(StrategyHandlers handlers, CurrentUser me, TimeProv
             return Forbid();
         }
 
-        try
+        var input = new StrategyInput
         {
-            var input = new StrategyInput
-            {
-                Name = Name ?? "",
-                PeriodStart = StrategyForm.ParseDate(PeriodStart, "periodStart", "start"),
-                PeriodEnd = StrategyForm.ParseDate(PeriodEnd, "periodEnd", "end"),
-            };
-            var created = await handlers.CreateAsync(input, ct);
-            return Redirect($"/Strategies/{created.Id}/Edit");
-        }
-        catch (DomainException e) when (e is not NotAllowedException)
-        {
-            Error = (e.Field switch
-            {
-                "periodStart" => nameof(PeriodStart),
-                "periodEnd" => nameof(PeriodEnd),
-                _ => nameof(Name),
-            }, e.Message);
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
-        }
+            Name = Name ?? "",
+            PeriodStart = StrategyForm.ParseDate(PeriodStart, "periodStart", "start"),
+            PeriodEnd = StrategyForm.ParseDate(PeriodEnd, "periodEnd", "end"),
+        };
+        var created = await handlers.CreateAsync(input, ct);
+        return Redirect($"/Strategies/{created.Id}/Edit");
     }
 
     public string? ErrorFor(string field) => Error is { } e && e.Field == field ? e.Message : null;

@@ -10,7 +10,7 @@ namespace Terrain.Features.Strategies;
 /// Questions and concerns about the strategy, across its revisions. A rep raises them and reads the answers; the rep's
 /// manager and the leaders see the open ones first, each with a form to answer it.
 /// </summary>
-public sealed class QuestionsModel(BuyInHandlers buyIn) : PageModel
+public sealed class QuestionsModel(BuyInHandlers buyIn) : PageModel, IReloadsOnRefusal
 {
     public BuyInStrategy Strategy { get; private set; } = null!;
 
@@ -22,9 +22,17 @@ public sealed class QuestionsModel(BuyInHandlers buyIn) : PageModel
     /// <summary>Why the question was refused, with what the rep wrote.</summary>
     public string? AskError { get; private set; }
 
-    public string? AskPart { get; private set; }
+    [BindProperty(Name = "part")]
+    public string? AskPart { get; set; }
 
-    public string? AskBody { get; private set; }
+    [BindProperty(Name = "body")]
+    public string? AskBody { get; set; }
+
+    [BindProperty]
+    public Guid QuestionId { get; set; }
+
+    [BindProperty]
+    public string? Answer { get; set; }
 
     /// <summary>Which question's answer was refused, why, and the text.</summary>
     public (Guid Question, string Message, string? Answer)? AnswerError { get; private set; }
@@ -36,26 +44,9 @@ public sealed class QuestionsModel(BuyInHandlers buyIn) : PageModel
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAskAsync(Guid id, string? part, string? body, CancellationToken ct)
+    public async Task<IActionResult> OnPostAskAsync(Guid id, CancellationToken ct)
     {
-        QuestionRow? question;
-        try
-        {
-            question = await buyIn.AskAsync(id, new QuestionInput(part, body), ct);
-        }
-        catch (DomainException e)
-        {
-            if (!await LoadAsync(id, ct))
-            {
-                return NotFound();
-            }
-
-            (AskError, AskPart, AskBody) = (e.Message, part, body);
-            Response.StatusCode = Problems.StatusFor(e);
-            return Page();
-        }
-
-        if (question is null)
+        if (await buyIn.AskAsync(id, new QuestionInput(AskPart, AskBody), ct) is not { } question)
         {
             return NotFound();
         }
@@ -64,32 +55,35 @@ public sealed class QuestionsModel(BuyInHandlers buyIn) : PageModel
         return Redirect($"/Strategies/{id}/Questions#question-{question.Id}");
     }
 
-    public async Task<IActionResult> OnPostAnswerAsync(Guid id, Guid questionId, string? answer, string? version, CancellationToken ct)
+    public async Task<IActionResult> OnPostAnswerAsync(Guid id, string? version, CancellationToken ct)
     {
-        QuestionRow? question;
-        try
-        {
-            question = await buyIn.AnswerAsync(id, questionId, answer, string.IsNullOrEmpty(version) ? null : version, ct);
-        }
-        catch (DomainException e)
-        {
-            if (!await LoadAsync(id, ct))
-            {
-                return NotFound();
-            }
-
-            AnswerError = (questionId, e.Message, answer);
-            Response.StatusCode = Problems.StatusFor(e);
-            return Page();
-        }
-
-        if (question is null)
+        if (await buyIn.AnswerAsync(id, QuestionId, Answer, string.IsNullOrEmpty(version) ? null : version, ct) is not { } question)
         {
             return NotFound();
         }
 
         Flash = $"Your answer is sent to {question.AskedBy}.";
         return Redirect($"/Strategies/{id}/Questions#question-{question.Id}");
+    }
+
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        if (!Guid.TryParse(RouteData.Values["id"]?.ToString(), out var id) || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        var message = ModelState.Messages()[0];
+        if (handler == "Answer")
+        {
+            AnswerError = (QuestionId, message, Answer);
+        }
+        else
+        {
+            AskError = message;
+        }
+
+        return null;
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -5,6 +5,7 @@ using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Domain.Strategies;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Strategies;
 
@@ -12,7 +13,7 @@ namespace Terrain.Features.Strategies;
 /// The strategy document, part by part, for everyone who may read it; leaders also edit the draft, publish it, and
 /// draft the next revision of a published one from here.
 /// </summary>
-public sealed class StrategyModel(StrategyHandlers handlers, CurrentUser me) : PageModel
+public sealed class StrategyModel(StrategyHandlers handlers, CurrentUser me) : PageModel, IReloadsOnRefusal
 {
     public StrategyDetail Document { get; private set; } = null!;
 
@@ -25,8 +26,11 @@ public sealed class StrategyModel(StrategyHandlers handlers, CurrentUser me) : P
     /// <summary>Managers, leaders and admins follow reps' readiness and the alignment of the plans.</summary>
     public bool FollowsReps => me.Role != Role.Rep;
 
-    /// <summary>Why publishing (or drafting the next revision) was refused, and the part it names.</summary>
-    public (string Message, string? Field)? ActionError { get; private set; }
+    /// <summary>Why publishing (or drafting the next revision) was refused, and the input it names ("" for none).</summary>
+    public (string Message, string Field)? ActionError => ModelState
+        .Where(e => e.Value is { Errors.Count: > 0 })
+        .Select(e => ((string Message, string Field)?)(e.Value!.Errors[0].ErrorMessage, e.Key))
+        .FirstOrDefault();
 
     [TempData]
     public string? Flash { get; set; }
@@ -39,86 +43,55 @@ public sealed class StrategyModel(StrategyHandlers handlers, CurrentUser me) : P
 
     public async Task<IActionResult> OnPostPublishAsync(Guid id, string? version, CancellationToken ct)
     {
-        try
+        if (await handlers.PublishAsync(id, string.IsNullOrEmpty(version) ? null : version, ct) is not { } published)
         {
-            if (await handlers.PublishAsync(id, string.IsNullOrEmpty(version) ? null : version, ct) is not { } published)
-            {
-                return NotFound();
-            }
+            return NotFound();
+        }
 
-            var said = new List<string> { $"Revision {published.Revision} is published. Every rep and manager has been asked to read and acknowledge it." };
-            if (published.Revisions.Any(r => r.Revision == published.Revision - 1 && r.Status == nameof(StrategyStatus.Superseded)))
+        var said = new List<string> { $"Revision {published.Revision} is published. Every rep and manager has been asked to read and acknowledge it." };
+        if (published.Revisions.Any(r => r.Revision == published.Revision - 1 && r.Status == nameof(StrategyStatus.Superseded)))
+        {
+            said.Add($"Revision {published.Revision - 1} is superseded.");
+            if (published.Cycles.Count > 0)
             {
-                said.Add($"Revision {published.Revision - 1} is superseded.");
-                if (published.Cycles.Count > 0)
-                {
-                    said.Add($"Cycle {string.Join(", ", published.Cycles.Select(c => c.Name))} now executes this revision.");
-                }
+                said.Add($"Cycle {string.Join(", ", published.Cycles.Select(c => c.Name))} now executes this revision.");
             }
+        }
 
-            Flash = string.Join(" ", said);
-            return Redirect($"/Strategies/{id}");
-        }
-        catch (NotAllowedException)
-        {
-            return Forbid();
-        }
-        catch (DomainException e)
-        {
-            return await RefusedAsync(id, e, ct);
-        }
+        Flash = string.Join(" ", said);
+        return Redirect($"/Strategies/{id}");
     }
 
     public async Task<IActionResult> OnPostReviseAsync(Guid id, CancellationToken ct)
     {
-        try
+        if (await handlers.ReviseAsync(id, ct) is not { } draft)
         {
-            if (await handlers.ReviseAsync(id, ct) is not { } draft)
-            {
-                return NotFound();
-            }
+            return NotFound();
+        }
 
-            Flash = $"Revision {draft.Revision} is a draft copy of revision {draft.Revision - 1}. Change what needs changing, say what changed, and publish it.";
-            return Redirect($"/Strategies/{draft.Id}/Edit");
-        }
-        catch (NotAllowedException)
-        {
-            return Forbid();
-        }
-        catch (DomainException e)
-        {
-            return await RefusedAsync(id, e, ct);
-        }
+        Flash = $"Revision {draft.Revision} is a draft copy of revision {draft.Revision - 1}. Change what needs changing, say what changed, and publish it.";
+        return Redirect($"/Strategies/{draft.Id}/Edit");
     }
 
-    /// <summary>The part of the editor a publishing error points at: "segments[1].industries" → the segments.</summary>
-    public string EditLink(string? field)
+    /// <summary>The part of the editor a publishing error points at: "Segments[1].Industries" → the segments.</summary>
+    public string EditLink(string field)
     {
         var part = field switch
         {
-            null => "",
-            _ when field.StartsWith("offerings", StringComparison.Ordinal) => "#part-sell",
-            _ when field.StartsWith("segments", StringComparison.Ordinal) => "#part-whom",
-            _ when field.StartsWith("valuePropositions", StringComparison.Ordinal) || field.StartsWith("competitors", StringComparison.Ordinal)
-                || field.StartsWith("differentiators", StringComparison.Ordinal) => "#part-why",
-            _ when field.StartsWith("objectives", StringComparison.Ordinal) => "#part-objectives",
-            _ when field.StartsWith("priorities", StringComparison.Ordinal) => "#part-priorities",
+            "" => "",
+            _ when field.StartsWith("Offerings", StringComparison.Ordinal) => "#part-sell",
+            _ when field.StartsWith("Segments", StringComparison.Ordinal) => "#part-whom",
+            _ when field.StartsWith("ValuePropositions", StringComparison.Ordinal) || field.StartsWith("Competitors", StringComparison.Ordinal)
+                || field.StartsWith("Differentiators", StringComparison.Ordinal) => "#part-why",
+            _ when field.StartsWith("Objectives", StringComparison.Ordinal) => "#part-objectives",
+            _ when field.StartsWith("Priorities", StringComparison.Ordinal) => "#part-priorities",
             _ => "#part-basics",
         };
         return $"/Strategies/{Id}/Edit{part}";
     }
 
-    private async Task<IActionResult> RefusedAsync(Guid id, DomainException e, CancellationToken ct)
-    {
-        if (!await LoadAsync(id, ct))
-        {
-            return NotFound();
-        }
-
-        ActionError = (e.Message, e.Field);
-        Response.StatusCode = e is InvalidStateException ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-        return Page();
-    }
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct) =>
+        Guid.TryParse(RouteData.Values["id"]?.ToString(), out var id) && await LoadAsync(id, ct) ? null : NotFound();
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

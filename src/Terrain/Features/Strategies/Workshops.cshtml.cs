@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
 using Terrain.Domain.Strategies;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Strategies;
 
@@ -12,7 +13,8 @@ namespace Terrain.Features.Strategies;
 /// downloads the invitation when it concerns them. Leaders schedule sessions, adjust an agenda's minutes, and record
 /// attendance once a session has begun.
 /// </summary>
-public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProvider clock, IConfiguration configuration) : PageModel
+[FormPrefix("Form")]
+public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProvider clock, IConfiguration configuration) : PageModel, IReloadsOnRefusal
 {
     public StrategyRef Strategy { get; private set; } = null!;
 
@@ -26,6 +28,10 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
     /// <summary>The schedule form, as typed.</summary>
     [BindProperty]
     public ScheduleForm Form { get; set; } = new();
+
+    /// <summary>The session whose agenda or attendance form was posted.</summary>
+    [BindProperty]
+    public Guid WorkshopId { get; set; }
 
     /// <summary>Why the schedule form was refused, and the id of the input at fault.</summary>
     public (string Message, string? InputId)? ScheduleError { get; private set; }
@@ -58,61 +64,36 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
 
     public async Task<IActionResult> OnPostScheduleAsync(Guid id, CancellationToken ct)
     {
-        try
+        var input = new WorkshopInput
         {
-            var input = new WorkshopInput
-            {
-                Title = Form.Title,
-                StartsAt = Form.StartsAt(),
-                Length = Form.Length,
-                Location = Form.Location,
-                InviteAllReps = true,
-            };
-            if (await workshops.ScheduleAsync(id, input, ct) is not { } session)
-            {
-                return NotFound();
-            }
+            Title = Form.Title,
+            StartsAt = Form.StartsAt(),
+            Length = Form.Length,
+            Location = Form.Location,
+            InviteAllReps = true,
+        };
+        if (await workshops.ScheduleAsync(id, input, ct) is not { } session)
+        {
+            return NotFound();
+        }
 
-            Flash = $"Session scheduled for {Workshops.When(session.StartsAt, session.EndsAt, session.Length)}; {session.InviteeCount} {(session.InviteeCount == 1 ? "person is" : "people are")} invited.";
-            return Redirect($"/Strategies/{id}/Workshops#workshop-{session.Id}");
-        }
-        catch (NotAllowedException)
-        {
-            return Forbid();
-        }
-        catch (DomainException e)
-        {
-            if (!await LoadAsync(id, ct))
-            {
-                return NotFound();
-            }
-
-            ScheduleError = (e.Message, e.Field switch
-            {
-                "title" => "schedule-title",
-                "startsAt" => "schedule-date",
-                "length" => "schedule-length-half",
-                "location" => "schedule-location",
-                _ => null,
-            });
-            Response.StatusCode = e is InvalidStateException ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-            return Page();
-        }
+        Flash = $"Session scheduled for {Workshops.When(session.StartsAt, session.EndsAt, session.Length)}; {session.InviteeCount} {(session.InviteeCount == 1 ? "person is" : "people are")} invited.";
+        return Redirect($"/Strategies/{id}/Workshops#workshop-{session.Id}");
     }
 
-    public async Task<IActionResult> OnPostAgendaAsync(Guid id, Guid workshopId, string? version, List<int>? minutes, CancellationToken ct)
+    public async Task<IActionResult> OnPostAgendaAsync(Guid id, string? version, List<int>? minutes, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
 
-        if (Sessions.FirstOrDefault(s => s.Id == workshopId) is not { } session)
+        if (Sessions.FirstOrDefault(s => s.Id == WorkshopId) is not { } session)
         {
             return NotFound();
         }
 
-        return await ActAsync(id, session, "agenda", async () =>
+        return await ActAsync(id, session, async () =>
         {
             minutes ??= [];
             if (minutes.Count != session.Agenda.Count)
@@ -127,24 +108,24 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
             }
 
             var agenda = session.Agenda.Select((a, i) => new AgendaItem { Part = a.Part, Title = a.Title, Minutes = minutes[i] }).ToList();
-            return await workshops.PatchAsync(id, workshopId, new WorkshopPatch { Agenda = agenda }, version ?? "", ct);
+            return await workshops.PatchAsync(id, WorkshopId, new WorkshopPatch { Agenda = agenda }, version ?? "", ct);
         }, "Agenda saved; the invitees have been told of the change.");
     }
 
-    public async Task<IActionResult> OnPostAttendanceAsync(Guid id, Guid workshopId, string? version, List<Guid>? attended, CancellationToken ct)
+    public async Task<IActionResult> OnPostAttendanceAsync(Guid id, string? version, List<Guid>? attended, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
 
-        if (Sessions.FirstOrDefault(s => s.Id == workshopId) is not { } session)
+        if (Sessions.FirstOrDefault(s => s.Id == WorkshopId) is not { } session)
         {
             return NotFound();
         }
 
-        return await ActAsync(id, session, "attendance",
-            () => workshops.RecordAttendanceAsync(id, workshopId, new AttendanceInput { Attended = attended ?? [] }, version, ct),
+        return await ActAsync(id, session,
+            () => workshops.RecordAttendanceAsync(id, WorkshopId, new AttendanceInput { Attended = attended ?? [] }, version, ct),
             "Attendance saved.");
     }
 
@@ -152,28 +133,42 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
 
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
-    private async Task<IActionResult> ActAsync(Guid id, WorkshopRow session, string form, Func<Task<WorkshopRow?>> act, string done)
+    private async Task<IActionResult> ActAsync(Guid id, WorkshopRow session, Func<Task<WorkshopRow?>> act, string done)
     {
-        try
+        if (await act() is null)
         {
-            if (await act() is null)
-            {
-                return NotFound();
-            }
-        }
-        catch (NotAllowedException)
-        {
-            return Forbid();
-        }
-        catch (DomainException e)
-        {
-            SessionError = (session.Id, form, e.Message);
-            Response.StatusCode = e is InvalidStateException ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return NotFound();
         }
 
         Flash = done;
         return Redirect($"/Strategies/{id}/Workshops#workshop-{session.Id}");
+    }
+
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        if (!Guid.TryParse(RouteData.Values["id"]?.ToString(), out var id) || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        var (key, message) = ModelState.Where(e => e.Value is { Errors.Count: > 0 }).Select(e => (e.Key, e.Value!.Errors[0].ErrorMessage)).First();
+        if (handler == "Schedule")
+        {
+            ScheduleError = (message, key switch
+            {
+                "Form.Title" => "schedule-title",
+                "Form.StartsAt" => "schedule-date",
+                "Form.Length" => "schedule-length-half",
+                "Form.Location" => "schedule-location",
+                _ => null,
+            });
+        }
+        else
+        {
+            SessionError = (WorkshopId, handler?.ToLowerInvariant() ?? "", message);
+        }
+
+        return null;
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
