@@ -58,9 +58,9 @@ public sealed class PageHandlerAuthorizationTests
         // No session exists in the test organisation: whoever posts about one learns only that it is not there.
         new("Strategies/Workshops", "Agenda", o => $"/Strategies/{o.Strategy.Id}/Workshops?handler=Agenda", "404", "404", "404", "404"),
         new("Strategies/Workshops", "Attendance", o => $"/Strategies/{o.Strategy.Id}/Workshops?handler=Attendance", "404", "404", "404", "404"),
-        new("Strategies/Workshops", "Schedule", o => $"/Strategies/{o.Strategy.Id}/Workshops?handler=Schedule", "denied", "denied", "422", "denied"),
-        new("Strategies/Strategy", "Publish", o => $"/Strategies/{o.Strategy.Id}?handler=Publish", "denied", "denied", "409", "denied"),
-        new("Strategies/Strategy", "Revise", o => $"/Strategies/{o.Strategy.Id}?handler=Revise", "denied", "denied", "redirect", "denied"),
+        new("Strategies/Workshops", "Schedule", o => $"/Strategies/{o.Strategy.Id}/Workshops?handler=Schedule", "403", "403", "422", "403"),
+        new("Strategies/Strategy", "Publish", o => $"/Strategies/{o.Strategy.Id}?handler=Publish", "403", "403", "409", "403"),
+        new("Strategies/Strategy", "Revise", o => $"/Strategies/{o.Strategy.Id}?handler=Revise", "403", "403", "redirect", "403"),
         new("Strategies/Questions", "Answer", o => $"/Strategies/{o.Strategy.Id}/Questions?handler=Answer", "404", "404", "404", "404"),
         new("Strategies/Questions", "Ask", o => $"/Strategies/{o.Strategy.Id}/Questions?handler=Ask", "422", "403", "403", "403"),
         new("Strategies/Edit", "", o => $"/Strategies/{o.Strategy.Id}/Edit", "denied", "denied", "409", "denied"),

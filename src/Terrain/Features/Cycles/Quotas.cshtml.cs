@@ -70,6 +70,12 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
             var quarter = QuarterOf(e.Field);
             var prefix = quarter is { } q && !e.Message.StartsWith($"Q{q + 1}", StringComparison.Ordinal) ? $"Q{q + 1}: " : "";
             Error = new RowError(rep, typed, quarter, prefix + e.Message);
+            // The refusal shows at the row; a person who may not set this quota is told so with the API's status.
+            if (e is NotAllowedException)
+            {
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+            }
+
             return Page();
         }
     }

@@ -151,7 +151,7 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
         Autosave = true;
         if (await BindAsync(id, key, version, ct) is { } early)
         {
-            if (early is not PageResult)
+            if (early is not PageResult || Response.StatusCode == StatusCodes.Status403Forbidden)
             {
                 return early;
             }
@@ -196,8 +196,10 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
         await TryUpdateModelAsync(Form, Form.GetType(), Prefix);
         if (ReadOnlyReason is not null)
         {
+            // Someone who may never edit this plan is refused as the API refuses them (403); the owner meets the
+            // plan's state (409).
             Prepare();
-            Response.StatusCode = StatusCodes.Status409Conflict;
+            Response.StatusCode = Document.Plan.OwnerId == me.Id ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden;
             return Page();
         }
 
