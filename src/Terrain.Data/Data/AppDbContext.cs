@@ -30,6 +30,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<PlanComment> PlanComments => Set<PlanComment>();
 
+    public DbSet<ApprovedPlanVersion> ApprovedPlanVersions => Set<ApprovedPlanVersion>();
+
+    public DbSet<PlanGoal> PlanGoals => Set<PlanGoal>();
+
+    public DbSet<PlanGoalTarget> PlanGoalTargets => Set<PlanGoalTarget>();
+
+    public DbSet<PlanActionItem> PlanActionItems => Set<PlanActionItem>();
+
     public DbSet<Quota> Quotas => Set<Quota>();
 
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -77,6 +77,58 @@ internal sealed class PlanSnapshotConfiguration : IEntityTypeConfiguration<PlanS
     }
 }
 
+internal sealed class ApprovedPlanVersionConfiguration : IEntityTypeConfiguration<ApprovedPlanVersion>
+{
+    public void Configure(EntityTypeBuilder<ApprovedPlanVersion> builder)
+    {
+        builder.HasOne<Plan>().WithMany().HasForeignKey(v => v.PlanId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<PlanSnapshot>().WithMany().HasForeignKey(v => v.SnapshotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(v => v.ApprovedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(v => new { v.CycleId, v.OwnerId, v.ApprovedAt });
+        builder.HasIndex(v => new { v.PlanId, v.ApprovedAt });
+        builder.HasIndex(v => v.SnapshotId);
+    }
+}
+
+internal sealed class PlanGoalConfiguration : IEntityTypeConfiguration<PlanGoal>
+{
+    public void Configure(EntityTypeBuilder<PlanGoal> builder)
+    {
+        builder.Property(g => g.GoalKey).HasMaxLength(40);
+        builder.Property(g => g.Metric).HasMaxLength(20);
+        builder.Property(g => g.Name).HasMaxLength(200);
+        builder.Property(g => g.ProductId).HasMaxLength(40);
+        builder.Property(g => g.SegmentId).HasMaxLength(40);
+        builder.Property(g => g.UnlinkedProduct).HasMaxLength(100);
+        builder.Property(g => g.UnlinkedSegment).HasMaxLength(100);
+        builder.Property(g => g.ObjectiveId).HasMaxLength(40);
+        builder.HasOne<PlanSnapshot>().WithMany().HasForeignKey(g => g.SnapshotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(g => g.Targets).WithOne().HasForeignKey(t => t.GoalId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(g => new { g.SnapshotId, g.GoalKey }).IsUnique();
+        builder.HasIndex(g => new { g.PlanId, g.GoalKey });
+    }
+}
+
+internal sealed class PlanGoalTargetConfiguration : IEntityTypeConfiguration<PlanGoalTarget>
+{
+    public void Configure(EntityTypeBuilder<PlanGoalTarget> builder) => builder.HasKey(t => new { t.GoalId, t.Quarter });
+}
+
+internal sealed class PlanActionItemConfiguration : IEntityTypeConfiguration<PlanActionItem>
+{
+    public void Configure(EntityTypeBuilder<PlanActionItem> builder)
+    {
+        builder.Property(a => a.ActionKey).HasMaxLength(40);
+        builder.Property(a => a.Title).HasMaxLength(300);
+        builder.Property(a => a.Status).HasMaxLength(20);
+        builder.Property(a => a.Owner).HasMaxLength(100);
+        builder.Property(a => a.GoalKey).HasMaxLength(40);
+        builder.HasOne<PlanSnapshot>().WithMany().HasForeignKey(a => a.SnapshotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => new { a.SnapshotId, a.ActionKey }).IsUnique();
+        builder.HasIndex(a => new { a.PlanId, a.Due });
+    }
+}
+
 internal sealed class PlanCommentConfiguration : IEntityTypeConfiguration<PlanComment>
 {
     public void Configure(EntityTypeBuilder<PlanComment> builder)

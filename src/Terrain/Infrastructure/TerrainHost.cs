@@ -3,7 +3,6 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Terrain.Data;
 using Terrain.Features;
@@ -210,7 +209,7 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        await DatabaseSchema.UpdateAsync(db, cancellationToken);
         logger.LogInformation("Database is up to date ({Provider}).", db.Database.ProviderName);
     }
 

@@ -232,9 +232,28 @@ public static class PlanChecks
                     $"The goal \"{goal.Title}\" is linked to an objective no longer in the strategy; link it to a current objective or to none.");
             }
 
+            foreach (var goal in goals.Where(g => g.Product is not null || g.Segment is not null))
+            {
+                yield return new PlanProblem("goal-unlinked-product-or-segment", section.Key,
+                    $"The goal \"{goal.Title}\" names {string.Join(" and ", new[] { goal.Product is null ? null : $"the product '{goal.Product}'", goal.Segment is null ? null : $"the segment '{goal.Segment}'" }.Where(x => x is not null))}, " +
+                    "which the strategy does not have; pick one of the strategy's, or any.");
+            }
+
             if (facts.Objectives is not { Count: > 0 } objectives)
             {
                 continue;
+            }
+
+            // A linked goal for another product or segment than its objective's would not count toward it.
+            foreach (var goal in goals.Where(g => g.ObjectiveId is { } id && objectives.ContainsKey(id) && g.Metric is not null))
+            {
+                var aligned = new AlignedGoal(goal.Metric, goal.ProductId, goal.SegmentId, goal.Product, goal.Segment, goal.ObjectiveId);
+                if (GoalAlignment.WhyNotCounted(aligned, objectives, facts.Offerings ?? new Dictionary<string, string>(),
+                        facts.Segments ?? new Dictionary<string, string>()) is { } why)
+                {
+                    yield return new PlanProblem("goal-not-counted", section.Key,
+                        $"The goal \"{goal.Title}\" will not count toward \"{objectives[goal.ObjectiveId!].Name}\": {why}");
+                }
             }
 
             // A goal whose metric no objective counts cannot be linked; only the ones that could be are mentioned.

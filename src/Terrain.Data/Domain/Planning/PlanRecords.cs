@@ -75,6 +75,11 @@ public sealed class PlanSnapshot
     /// <summary>The accounts and goals named in the content, as they were, so that old versions read correctly.</summary>
     public string Names { get; private set; } = "{}";
 
+    /// <summary>Whether its goals and action items are stored as rows of the plan of record (<see cref="PlanGoal"/>).</summary>
+    public bool Recorded { get; private set; }
+
+    public void MarkRecorded() => Recorded = true;
+
     public static PlanSnapshot Take(Guid planId, int number, int edition, string sections, string names, Guid actorId, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),

@@ -14,7 +14,9 @@ public sealed record PlanFacts(
     IReadOnlyList<Quarter> Quarters,
     IReadOnlyDictionary<Guid, string> Accounts,
     IReadOnlyDictionary<string, string> Goals,
-    IReadOnlyDictionary<string, ObjectiveFact>? Objectives = null)
+    IReadOnlyDictionary<string, ObjectiveFact>? Objectives = null,
+    IReadOnlyDictionary<string, string>? Offerings = null,
+    IReadOnlyDictionary<string, string>? Segments = null)
 {
     public bool InPeriod(DateOnly date) => date >= PeriodStart && date <= PeriodEnd;
 
@@ -22,12 +24,21 @@ public sealed record PlanFacts(
 
     public string GoalName(string? id) => id is not null && Goals.TryGetValue(id, out var name) ? name : "(a removed goal)";
 
+    /// <summary>The name of one of the strategy's offerings, by id; "Any product" for none.</summary>
+    public string ProductName(string? id) => Name(Offerings, id, "Any product");
+
+    /// <summary>The name of one of the strategy's target segments, by id; "Any segment" for none.</summary>
+    public string SegmentName(string? id) => Name(Segments, id, "Any segment");
+
+    private static string Name(IReadOnlyDictionary<string, string>? names, string? id, string any) =>
+        id is null ? any : names is not null && names.TryGetValue(id, out var name) ? name : $"({id}, no longer in the strategy)";
+
     public string ObjectiveName(string? id) =>
         id is not null && Objectives is not null && Objectives.TryGetValue(id, out var objective) ? objective.Name : "(an objective no longer in the strategy)";
 }
 
 /// <summary>A strategic objective a goal may be linked to: its name and the metric it counts.</summary>
-public sealed record ObjectiveFact(string Name, string Metric);
+public sealed record ObjectiveFact(string Name, string Metric, string? ProductId = null, string? SegmentId = null);
 
 /// <summary>
 /// The content of one plan section. A draft may be half written, so saving checks only that what is there is valid
@@ -235,8 +246,20 @@ public sealed class Goal
     /// <summary>What is counted, e.g. "Revenue from existing customers" or "Discovery meetings".</summary>
     public string? Name { get; set; }
 
+    /// <summary>One of the strategy's offerings, by id; null for any product.</summary>
+    public string? ProductId { get; set; }
+
+    /// <summary>One of the strategy's target segments, by id; null for any segment.</summary>
+    public string? SegmentId { get; set; }
+
+    /// <summary>
+    /// A product named in free text that is none of the strategy's offerings: plans written before goals picked
+    /// products by id, or a name sent through the API. Shown as unlinked; a name that matches an offering becomes
+    /// <see cref="ProductId"/> when the goals are saved or recorded.
+    /// </summary>
     public string? Product { get; set; }
 
+    /// <summary>A segment named in free text that is none of the strategy's target segments (see <see cref="Product"/>).</summary>
     public string? Segment { get; set; }
 
     /// <summary>The strategic objective (of the cycle's strategy) this goal contributes to, or null.</summary>
@@ -285,6 +308,8 @@ public sealed class GoalsContent : SectionContent
             goal.Name = Clean(goal.Name, $"{f}.name", 200);
             goal.Product = Clean(goal.Product, $"{f}.product", 100);
             goal.Segment = Clean(goal.Segment, $"{f}.segment", 100);
+            (goal.ProductId, goal.Product) = Pick(goal.ProductId, goal.Product, facts.Offerings, $"{f}.productId", $"Goal {i + 1}", "offerings");
+            (goal.SegmentId, goal.Segment) = Pick(goal.SegmentId, goal.Segment, facts.Segments, $"{f}.segmentId", $"Goal {i + 1}", "target segments");
             goal.Targets ??= [];
             if (goal.Targets.Count > facts.Quarters.Count)
             {
@@ -306,6 +331,32 @@ public sealed class GoalsContent : SectionContent
         }
 
         Goals = Goals.Where(g => g.Metric is not null || g.Name is not null || g.Targets.Any(t => t is not null)).ToList();
+    }
+
+    /// <summary>
+    /// A product or segment by id must be one of the strategy's; a name that matches one (ignoring case) becomes its
+    /// id; a name that matches none is kept as unlinked text, so that nothing written before is lost.
+    /// </summary>
+    public static (string? Id, string? Unlinked) Pick(string? id, string? name, IReadOnlyDictionary<string, string>? known,
+        string field, string what, string plural)
+    {
+        id = string.IsNullOrWhiteSpace(id) ? null : id.Trim();
+        if (id is not null)
+        {
+            return known is not null && known.ContainsKey(id)
+                ? (id, null)
+                : throw new DomainException(known is null
+                    ? $"{what} picks one of the strategy's {plural}, but this cycle executes no strategy."
+                    : $"{what} picks '{id}', which is not one of the {plural} of the strategy this cycle executes.", field);
+        }
+
+        if (name is null)
+        {
+            return (null, null);
+        }
+
+        var match = known?.FirstOrDefault(k => string.Equals(k.Value, name, StringComparison.OrdinalIgnoreCase)).Key;
+        return match is null ? (null, name) : (match, null);
     }
 
     /// <summary>A link must name an objective of the cycle's strategy that counts the same metric as the goal.</summary>
@@ -338,7 +389,8 @@ public sealed class GoalsContent : SectionContent
 
     public override IEnumerable<string> Describe(PlanFacts facts) => Goals.Select(g =>
         $"{g.Title} ({(g.Metric is null ? "no metric" : Goal.MetricLabel(g.Metric))}" +
-        (g.Product is null ? "" : $", product {g.Product}") + (g.Segment is null ? "" : $", segment {g.Segment}") +
+        (g.ProductId is null ? "" : $", product {facts.ProductName(g.ProductId)}") + (g.Product is null ? "" : $", product {g.Product} (unlinked)") +
+        (g.SegmentId is null ? "" : $", segment {facts.SegmentName(g.SegmentId)}") + (g.Segment is null ? "" : $", segment {g.Segment} (unlinked)") +
         (g.ObjectiveId is null ? "" : $", objective {facts.ObjectiveName(g.ObjectiveId)}") + "): " +
         string.Join(", ", facts.Quarters.Select((q, i) => $"{q.Label} {Money(i < g.Targets.Count ? g.Targets[i] : null)}")) +
         $", total {Money(g.Total)}");

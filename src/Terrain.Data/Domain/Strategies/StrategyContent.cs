@@ -183,6 +183,30 @@ public sealed class StrategyContent
     public TargetSegment? Segment(string? name) =>
         name is null ? null : Segments.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The offerings by id, with their names.</summary>
+    public IReadOnlyDictionary<string, string> OfferingNames() =>
+        Offerings.Where(o => o.Id is not null && o.Name is not null).DistinctBy(o => o.Id).ToDictionary(o => o.Id!, o => o.Name!);
+
+    /// <summary>The target segments by id, with their names.</summary>
+    public IReadOnlyDictionary<string, string> SegmentNames() =>
+        Segments.Where(s => s.Id is not null && s.Name is not null).DistinctBy(s => s.Id).ToDictionary(s => s.Id!, s => s.Name!);
+
+    /// <summary>
+    /// The objectives plan goals may link to, by id: name, metric, and the product and segment they count, by id
+    /// (objectives name them; the names are matched to this revision's offerings and segments).
+    /// </summary>
+    public IReadOnlyDictionary<string, Planning.ObjectiveFact> ObjectiveFacts() =>
+        Objectives.Where(o => o.Id is not null && o.Metric is not null).DistinctBy(o => o.Id)
+            .ToDictionary(o => o.Id!, o => new Planning.ObjectiveFact(o.Title, o.Metric!,
+                o.Product is null ? null : IdOfName(Offerings.Select(x => (x.Id, x.Name)), o.Product),
+                o.Segment is null ? null : IdOfName(Segments.Select(x => (x.Id, x.Name)), o.Segment)));
+
+    /// <summary>An objective naming a product or segment that is no longer there counts nothing: its id is this marker.</summary>
+    public const string MissingId = "(missing)";
+
+    private static string IdOfName(IEnumerable<(string? Id, string? Name)> rows, string name) =>
+        rows.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)).Id ?? MissingId;
+
     /// <summary>The target segments whose criteria the account matches.</summary>
     public IEnumerable<TargetSegment> SegmentsMatching(string? industry, string? segment, string? region, decimal potential) =>
         Segments.Where(s => s.Matches(industry, segment, region, potential));

@@ -11,8 +11,12 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Cycles;
 
-/// <summary>One rep's quotas beside the revenue goals of their plan as it stands; <see cref="CanSet"/> when the reader may change them.</summary>
-public sealed record QuotaLine(QuotaRow Quota, IReadOnlyList<decimal>? Goals, bool CanSet)
+/// <summary>
+/// One rep's quotas beside the revenue goals of their plan of record; <see cref="CanSet"/> when the reader may change
+/// them. Without an approved plan, the goals of a plan submitted and never approved are shown, marked as such
+/// (<see cref="GoalsApproved"/> false); a draft has none.
+/// </summary>
+public sealed record QuotaLine(QuotaRow Quota, IReadOnlyList<decimal>? Goals, bool GoalsApproved, bool CanSet)
 {
     public decimal? GoalTotal => Goals?.Sum();
 
@@ -22,7 +26,7 @@ public sealed record QuotaLine(QuotaRow Quota, IReadOnlyList<decimal>? Goals, bo
 
 /// <summary>Quotas per rep and quarter: leaders set everyone's, managers their own reps'; one row is saved at a time.</summary>
 [Authorize(Policy = Policies.ManagerOrAbove)]
-public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppDbContext db, AccessPolicy access) : PageModel
+public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppDbContext db, AccessPolicy access, TimeProvider clock) : PageModel
 {
     public CycleRow Cycle { get; private set; } = null!;
 
@@ -113,24 +117,27 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
         }
 
         Cycle = cycle;
-        var goals = await RevenueGoalsAsync(id, cycle.Quarters.Count, ct);
+        var scope = access.VisiblePlans().Where(p => p.CycleId == id);
+        var approved = await RevenueGoalsAsync(db.Goals(db.InForce(clock.GetUtcNow()).Where(v => scope.Any(p => p.Id == v.PlanId))), cycle.Quarters.Count, ct);
+        var submitted = await RevenueGoalsAsync(db.Goals(db.AwaitingFirstApproval().Where(s => scope.Any(p => p.Id == s.PlanId))), cycle.Quarters.Count, ct);
         var actor = access.Actor;
-        Rows = rows.Select(r => new QuotaLine(r, goals.GetValueOrDefault(r.RepId),
-                OrgRules.LeadsOrManages(actor, r.ManagerId)))
+        Rows = rows.Select(r => new QuotaLine(r, approved.GetValueOrDefault(r.RepId) ?? submitted.GetValueOrDefault(r.RepId),
+                approved.ContainsKey(r.RepId), OrgRules.LeadsOrManages(actor, r.ManagerId)))
             .ToList();
         return true;
     }
 
-    /// <summary>The revenue goals per quarter in each visible plan's goals worksheet, as the plans stand now.</summary>
-    private async Task<Dictionary<Guid, IReadOnlyList<decimal>>> RevenueGoalsAsync(Guid cycleId, int quarters, CancellationToken ct)
+    /// <summary>The revenue goals of the given plan-of-record goals, per rep and quarter, summed by the database.</summary>
+    private async Task<Dictionary<Guid, IReadOnlyList<decimal>>> RevenueGoalsAsync(IQueryable<PlanGoal> goals, int quarters, CancellationToken ct)
     {
-        var keys = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == cycleId && t.Kind == SectionKind.Goals)
-            .Select(t => t.Key).ToListAsync(ct);
-        var sections = await (from p in access.VisiblePlans().Where(p => p.CycleId == cycleId)
-                              join s in db.PlanSections.AsNoTracking() on p.Id equals s.PlanId
-                              where keys.Contains(s.Key)
-                              select new { p.OwnerId, s.Content }).ToListAsync(ct);
-        return sections.GroupBy(s => s.OwnerId).ToDictionary(g => g.Key, g =>
-            GoalsContent.RevenueByQuarter(g.Select(s => SectionContents.Read(SectionKind.Goals, s.Content)).OfType<GoalsContent>(), quarters));
+        var sums = await (from g in goals.Where(g => g.Metric == "Revenue")
+                          join t in db.PlanGoalTargets on g.Id equals t.GoalId
+                          join p in db.Plans on g.PlanId equals p.Id
+                          group t.Amount by new { p.OwnerId, t.Quarter } into quarter
+                          select new { quarter.Key.OwnerId, quarter.Key.Quarter, Amount = quarter.Sum() }).ToListAsync(ct);
+        var reps = await goals.Join(db.Plans, g => g.PlanId, p => p.Id, (g, p) => p.OwnerId).Distinct().ToListAsync(ct);
+        var byRep = sums.ToLookup(s => s.OwnerId);
+        return reps.ToDictionary(rep => rep, rep => (IReadOnlyList<decimal>)Enumerable.Range(1, quarters)
+            .Select(q => byRep[rep].Where(s => s.Quarter == q).Sum(s => s.Amount)).ToList());
     }
 }

@@ -142,7 +142,7 @@ public static class DemoPlans
 
         // The demo's content passes the same rules as a rep's: a mistake here fails the demo test, not a user.
         var facts = new PlanFacts(cycle.PeriodStart, cycle.PeriodEnd, quarters, accounts.ToDictionary(a => a.Id, a => a.Name),
-            goals.Goals.ToDictionary(g => g.Id!, g => g.Title), DemoStrategy.Objectives);
+            goals.Goals.ToDictionary(g => g.Id!, g => g.Title), DemoStrategy.Objectives, DemoStrategy.Offerings, DemoStrategy.Segments);
         foreach (var content in result.Values)
         {
             content.Normalize(facts);
@@ -239,9 +239,9 @@ public static class DemoPlans
         {
             Goals =
             [
-                new() { Id = "rev-existing", Metric = "Revenue", Name = "Revenue from existing customers", ObjectiveId = DemoStrategy.ExistingRevenue, Targets = existing },
-                new() { Id = "rev-new", Metric = "Revenue", Name = "New business revenue", Segment = "Mid-Market", ObjectiveId = DemoStrategy.NewBusiness, Targets = newBusiness },
-                new() { Id = "logos", Metric = "NewLogos", Name = "New logos", ObjectiveId = DemoStrategy.NewLogos, Targets = Enumerable.Range(0, quarters).Select(q => (decimal?)(q == 0 ? 1 : 2)).ToList() },
+                new() { Id = "rev-existing", Metric = "Revenue", Name = "Revenue from existing customers", ProductId = DemoStrategy.Platform, ObjectiveId = DemoStrategy.ExistingRevenue, Targets = existing },
+                new() { Id = "rev-new", Metric = "Revenue", Name = "New business revenue", SegmentId = DemoStrategy.Industrials, ObjectiveId = DemoStrategy.NewBusiness, Targets = newBusiness },
+                new() { Id = "logos", Metric = "NewLogos", Name = "New logos", SegmentId = DemoStrategy.Industrials, ObjectiveId = DemoStrategy.NewLogos, Targets = Enumerable.Range(0, quarters).Select(q => (decimal?)(q == 0 ? 1 : 2)).ToList() },
                 new() { Id = "pipeline", Metric = "Pipeline", Name = "Pipeline created", ObjectiveId = DemoStrategy.Pipeline, Targets = Enumerable.Range(0, quarters).Select(_ => (decimal?)Round(quota * 1.2m)).ToList() },
                 new() { Id = "meetings", Metric = "Activity", Name = "Discovery meetings", Targets = Enumerable.Range(0, quarters).Select(_ => (decimal?)24).ToList() },
             ],

@@ -70,6 +70,9 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             {
                 await GrowAsync(reps - StandardReps, token);
             }
+
+            // The demo's history is written as it happened (submissions, approvals); its plan of record follows from it.
+            await PlanOfRecord.RecordHistoryAsync(db, token);
         }, ct, inTransaction: true);
     }
 

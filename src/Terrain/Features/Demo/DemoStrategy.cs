@@ -26,6 +26,18 @@ public static class DemoStrategy
         [Pipeline] = new("Pipeline created", "Pipeline"),
     };
 
+    public const string Platform = "off-platform";
+
+    public const string Industrials = "seg-industrial";
+
+    /// <summary>The offerings demo goals pick, by id.</summary>
+    public static IReadOnlyDictionary<string, string> Offerings => Shape.Value.OfferingNames();
+
+    /// <summary>The target segments demo goals pick, by id.</summary>
+    public static IReadOnlyDictionary<string, string> Segments => Shape.Value.SegmentNames();
+
+    private static readonly Lazy<StrategyContent> Shape = new(() => Content(new Dictionary<string, decimal>()));
+
     /// <summary>The rep (by index) who has not bought in yet: failed the check once, asked a question, not acknowledged.</summary>
     public const int HoldoutRep = 6;
 
@@ -130,7 +142,7 @@ public static class DemoStrategy
                   "every existing customer to a second site. We stop chasing small retail deals in the field; inside sales covers them.",
         Offerings =
         [
-            new Offering { Id = "off-platform", Name = "FieldOps Platform", Positioning = "The operations platform that keeps plants and fleets running: scheduling, work orders and uptime analytics in one place." },
+            new Offering { Id = Platform, Name = "FieldOps Platform", Positioning = "The operations platform that keeps plants and fleets running: scheduling, work orders and uptime analytics in one place." },
             new Offering { Id = "off-analytics", Name = "Uptime Analytics", Positioning = "An add-on for customers with more than one site: predicts failures from the data they already collect." },
             new Offering { Id = "off-services", Name = "Rollout Services", Positioning = "Live at a new site in six weeks, with our engineers on the floor." },
         ],
@@ -138,7 +150,7 @@ public static class DemoStrategy
         [
             new TargetSegment
             {
-                Id = "seg-industrial", Name = "Mid-market industrials",
+                Id = Industrials, Name = "Mid-market industrials",
                 Profile = "Manufacturers and logistics firms with 200 to 2,000 employees, several sites, and operations leaders who own the budget.",
                 Industries = ["Manufacturing", "Logistics"], AccountSegments = ["Mid-Market", "Enterprise"], MinPotential = 90_000,
             },

@@ -211,12 +211,14 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         return new SectionSave(SaveOutcome.Saved, current with { Version = section.Version, UpdatedAt = now, Content = content });
     }
 
-    /// <summary>Stores the plan as submitted; called in the submission's unit of work.</summary>
+    /// <summary>Stores the plan as submitted, with its goals and action items as rows; called in the submission's unit of work.</summary>
     public async Task SnapshotAsync(PlanDocument document, Plan plan, DateTimeOffset now, CancellationToken ct)
     {
         var number = await db.PlanSnapshots.Where(s => s.PlanId == plan.Id).MaxAsync(s => (int?)s.Number, ct) ?? 0;
-        db.PlanSnapshots.Add(Snapshot(plan, number + 1, document.Sections.Select(s => (s.Key, s.Title, s.Kind, s.Content)),
-            document.Facts.Accounts, document.Facts.Goals, access.Actor.Id, now));
+        var snapshot = Snapshot(plan, number + 1, document.Sections.Select(s => (s.Key, s.Title, s.Kind, s.Content)),
+            document.Facts.Accounts, document.Facts.Goals, access.Actor.Id, now);
+        db.PlanSnapshots.Add(snapshot);
+        db.RecordSubmission(snapshot, document.Cycle.Quarters, document.Strategy?.Content);
     }
 
     /// <summary>A snapshot of the given sections, with the account and goal names they refer to as they are now.</summary>
@@ -239,11 +241,7 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
             accounts.ToDictionary(a => a.Id, a => a.Name),
             sections.Select(s => s.Content).OfType<GoalsContent>().SelectMany(g => g.Goals)
                 .Where(g => g.Id is not null).DistinctBy(g => g.Id).ToDictionary(g => g.Id!, g => g.Title),
-            strategy is null ? null : ObjectivesOf(strategy));
-
-    public static IReadOnlyDictionary<string, ObjectiveFact> ObjectivesOf(StrategyContent strategy) =>
-        strategy.Objectives.Where(o => o.Id is not null && o.Metric is not null).DistinctBy(o => o.Id)
-            .ToDictionary(o => o.Id!, o => new ObjectiveFact(o.Title, o.Metric!));
+            strategy?.ObjectiveFacts(), strategy?.OfferingNames(), strategy?.SegmentNames());
 
     private async Task<IReadOnlyList<decimal?>?> QuotaOfAsync(Guid cycleId, Guid repId, int quarters, CancellationToken ct)
     {

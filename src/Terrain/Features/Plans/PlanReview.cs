@@ -50,6 +50,10 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
         {
             await documents.SnapshotAsync(document, plan, now, ct);
         }
+        else if (action == PlanAction.Approve)
+        {
+            await db.RecordApprovalAsync(plan, ct);
+        }
 
         if (transition.Comment is not null)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
@@ -8,12 +7,13 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Strategies;
 
-/// <summary>A rep whose plan has goals linked to an objective, and the sum of those goals.</summary>
+/// <summary>A rep whose plan has goals that count toward an objective, and the sum of those goals.</summary>
 public sealed record AlignmentContributor(Guid RepId, string Name, Guid PlanId, decimal Planned);
 
 /// <summary>
-/// One objective of the strategy against the goals linked to it: <see cref="Gap"/> is target minus planned (above zero
-/// the plans fall short), <see cref="Percent"/> the planned share of the target.
+/// One objective of the strategy against the goals that count toward it in the plans of record: <see cref="Gap"/> is
+/// target minus planned (above zero the plans fall short), <see cref="Percent"/> the planned share of the target.
+/// <see cref="Submitted"/> is what plans submitted but not yet approved would add; it is not in the planned figure.
 /// </summary>
 public sealed record ObjectiveAlignment(
     string Id,
@@ -25,20 +25,26 @@ public sealed record ObjectiveAlignment(
     decimal Planned,
     decimal Gap,
     decimal Percent,
-    IReadOnlyList<AlignmentContributor> Contributors)
+    IReadOnlyList<AlignmentContributor> Contributors,
+    decimal Submitted,
+    IReadOnlyList<AlignmentContributor> SubmittedContributors)
 {
     public bool IsShort => Planned < Target;
 }
 
-/// <summary>A goal in a counted plan that is linked to no objective of the strategy.</summary>
-public sealed record UnlinkedGoal(Guid RepId, string Name, Guid PlanId, string Goal, string? Metric, decimal Total);
+/// <summary>
+/// A goal that counts toward no objective, and why (<see cref="Reason"/>): linked to none, another metric, another
+/// product or segment. <see cref="Approved"/> is false for a plan submitted but not yet approved.
+/// </summary>
+public sealed record UncountedGoal(Guid RepId, string Name, Guid PlanId, string Goal, string? Metric, decimal Total, bool Approved, string Reason);
 
 public sealed record AlignmentCycle(Guid Id, string Name, string Status);
 
 /// <summary>
-/// Does the plan add up: the strategy's objectives against the goals of the submitted and approved plans of one cycle
-/// that executes it. <see cref="Scope"/> is "organisation" for leaders and admins, "team" for a manager, whose figures
-/// count only their own reps' plans.
+/// Does the plan add up: the strategy's objectives against the goals of the plans of record of one cycle that
+/// executes it. <see cref="Scope"/> is "organisation" for leaders and admins, "team" for a manager, whose figures
+/// count only their own reps' plans. <see cref="PlansCounted"/> have an approved version in force;
+/// <see cref="PlansSubmitted"/> are submitted and never approved, shown apart.
 /// </summary>
 public sealed record AlignmentView(
     Guid StrategyId,
@@ -48,17 +54,18 @@ public sealed record AlignmentView(
     string Scope,
     string ScopeNote,
     int PlansCounted,
+    int PlansSubmitted,
     int PlansInScope,
     IReadOnlyList<ObjectiveAlignment> Objectives,
-    IReadOnlyList<UnlinkedGoal> Unlinked,
+    IReadOnlyList<UncountedGoal> NotCounted,
     IReadOnlyList<AlignmentCycle> Cycles);
 
 /// <summary>
-/// Sums the goals linked to each objective across the plans in the reader's scope. A plan counts once it is submitted
-/// or approved; while an approved plan is being amended, the approved version in force counts (its snapshot), not the
-/// draft of the amendment. A submitted or approved plan's content is the version it was submitted as.
+/// Sums, for each objective, the goals that count toward it (<see cref="GoalAlignment"/>) in the plans of record in
+/// the reader's scope: the approved version in force now, also while an amendment is under way. Plans submitted and
+/// never approved have no plan in force; their goals are summed apart.
 /// </summary>
-public sealed class Alignment(AppDbContext db, AccessPolicy access)
+public sealed class Alignment(AppDbContext db, AccessPolicy access, TimeProvider clock)
 {
     /// <summary>Null when the strategy does not exist or the reader may not see it.</summary>
     public async Task<AlignmentView?> GetAsync(Guid strategyId, Guid? cycleId, CancellationToken ct)
@@ -84,81 +91,77 @@ public sealed class Alignment(AppDbContext db, AccessPolicy access)
                     : "There is no cycle with that id.", "cycle")
             : cycles.FirstOrDefault();
 
-        var objectives = StrategyContent.Read(strategy.Content).Objectives.Where(o => o.Id is not null && o.Metric is not null).ToList();
-        var plans = cycle is null ? [] : await CountedPlansAsync(cycle.Id, ct);
-        var linked = objectives.ToDictionary(o => o.Id!, _ => new List<(CountedPlan Plan, decimal Total)>());
-        var unlinked = new List<UnlinkedGoal>();
-        foreach (var plan in plans.Where(p => p.Counted))
+        var content = StrategyContent.Read(strategy.Content);
+        var facts = content.ObjectiveFacts();
+        var (offerings, segments) = (content.OfferingNames(), content.SegmentNames());
+        var objectives = content.Objectives.Where(o => o.Id is not null && o.Metric is not null).DistinctBy(o => o.Id).ToList();
+        var (goals, inForce, submitted) = cycle is null ? ([], [], []) : await GoalsAsync(cycle.Id, ct);
+        var counted = new List<(string ObjectiveId, RecordGoal Goal)>();
+        var notCounted = new List<UncountedGoal>();
+        foreach (var goal in goals)
         {
-            foreach (var goal in plan.Goals)
+            var why = GoalAlignment.WhyNotCounted(goal.Aligned, facts, offerings, segments);
+            if (why is null)
             {
-                // A link counts for an objective of this revision with the goal's metric; a stale link is no link.
-                var objective = goal.ObjectiveId is { } oid ? objectives.FirstOrDefault(o => o.Id == oid && o.Metric == goal.Metric) : null;
-                if (objective is not null)
-                {
-                    linked[objective.Id!].Add((plan, goal.Total));
-                }
-                else
-                {
-                    unlinked.Add(new UnlinkedGoal(plan.RepId, plan.RepName, plan.PlanId, goal.Title, goal.Metric, goal.Total));
-                }
+                counted.Add((goal.Aligned.ObjectiveId!, goal));
+            }
+            else
+            {
+                notCounted.Add(new UncountedGoal(goal.RepId, goal.RepName, goal.PlanId, goal.Name, goal.Aligned.Metric, goal.Total, goal.Approved, why));
             }
         }
 
+        var byObjective = counted.ToLookup(c => c.ObjectiveId, c => c.Goal);
         var rows = objectives.Select(o =>
         {
             var target = o.Target ?? 0;
-            var planned = linked[o.Id!].Sum(l => l.Total);
-            var contributors = linked[o.Id!].GroupBy(l => (l.Plan.RepId, l.Plan.RepName, l.Plan.PlanId))
-                .Select(g => new AlignmentContributor(g.Key.RepId, g.Key.RepName, g.Key.PlanId, g.Sum(l => l.Total)))
-                .OrderByDescending(c => c.Planned).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+            var approved = byObjective[o.Id!].Where(g => g.Approved).ToList();
+            var submitted = byObjective[o.Id!].Where(g => !g.Approved).ToList();
+            var planned = approved.Sum(g => g.Total);
             return new ObjectiveAlignment(o.Id!, o.Title, o.Metric!, o.Product, o.Segment, target, planned, target - planned,
-                target > 0 ? Math.Round(planned * 100 / target, 1) : 0, contributors);
+                target > 0 ? Math.Round(planned * 100 / target, 1) : 0, Contributors(approved), submitted.Sum(g => g.Total), Contributors(submitted));
         }).ToList();
 
         var team = access.Actor.Role == Role.Manager;
+        var plans = cycle is null ? 0 : await access.VisiblePlans().CountAsync(p => p.CycleId == cycle.Id, ct);
         return new AlignmentView(strategy.Id, strategy.Name, strategy.Revision, cycle,
             team ? "team" : "organisation",
             team ? "The figures are your team's: they count the plans of your own reps only." : "The figures count every rep's plan.",
-            plans.Count(p => p.Counted), plans.Count, rows,
-            unlinked.OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.Goal, StringComparer.OrdinalIgnoreCase).ToList(),
+            inForce.Count, submitted.Count, plans, rows,
+            notCounted.OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.Goal, StringComparer.OrdinalIgnoreCase).ToList(),
             cycles);
     }
 
-    private sealed record CountedPlan(Guid PlanId, Guid RepId, string RepName, bool Counted, IReadOnlyList<Goal> Goals);
+    private static List<AlignmentContributor> Contributors(IEnumerable<RecordGoal> goals) =>
+        goals.GroupBy(g => (g.RepId, g.RepName, g.PlanId))
+            .Select(g => new AlignmentContributor(g.Key.RepId, g.Key.RepName, g.Key.PlanId, g.Sum(x => x.Total)))
+            .OrderByDescending(c => c.Planned).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
 
-    /// <summary>Every plan of the cycle in the reader's scope, with the goals of the version that counts.</summary>
-    private async Task<IReadOnlyList<CountedPlan>> CountedPlansAsync(Guid cycleId, CancellationToken ct)
+    private sealed record RecordGoal(Guid PlanId, Guid RepId, string RepName, bool Approved, string Name, decimal Total, AlignedGoal Aligned);
+
+    /// <summary>
+    /// The goals of the plans of record in the reader's scope (approved versions in force now), and apart, those of
+    /// plans submitted and never approved.
+    /// </summary>
+    private async Task<(IReadOnlyList<RecordGoal> Goals, IReadOnlyList<Guid> InForce, IReadOnlyList<Guid> Submitted)> GoalsAsync(
+        Guid cycleId, CancellationToken ct)
     {
         var scope = access.VisiblePlans().Where(p => p.CycleId == cycleId);
-        var plans = await (from p in scope
-                           join u in db.Users.AsNoTracking() on p.OwnerId equals u.Id
-                           select new { p.Id, p.OwnerId, u.DisplayName, p.Status, p.ApprovedVersion }).ToListAsync(ct);
+        var inForce = db.InForce(clock.GetUtcNow()).Where(v => scope.Any(p => p.Id == v.PlanId));
+        var submitted = db.AwaitingFirstApproval().Where(s => scope.Any(p => p.Id == s.PlanId));
+        var goals = new List<RecordGoal>();
+        foreach (var (rows, approved) in new[] { (db.Goals(inForce), true), (db.Goals(submitted), false) })
+        {
+            var found = await (from g in rows
+                               join p in db.Plans on g.PlanId equals p.Id
+                               join u in db.Users on p.OwnerId equals u.Id
+                               orderby u.DisplayName, g.PlanId, g.Position
+                               select new { g.PlanId, p.OwnerId, u.DisplayName, g.Name, g.Total, g.Metric, g.ProductId, g.SegmentId, g.UnlinkedProduct, g.UnlinkedSegment, g.ObjectiveId })
+                .ToListAsync(ct);
+            goals.AddRange(found.Select(r => new RecordGoal(r.PlanId, r.OwnerId, r.DisplayName, approved, r.Name, r.Total,
+                new AlignedGoal(r.Metric, r.ProductId, r.SegmentId, r.UnlinkedProduct, r.UnlinkedSegment, r.ObjectiveId))));
+        }
 
-        var keys = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == cycleId && t.Kind == SectionKind.Goals)
-            .Select(t => t.Key).ToListAsync(ct);
-        var current = await (from p in scope.Where(p => p.Status == PlanStatus.Submitted || p.Status == PlanStatus.Approved)
-                             join s in db.PlanSections.AsNoTracking() on p.Id equals s.PlanId
-                             where keys.Contains(s.Key)
-                             select new { s.PlanId, s.Content }).ToListAsync(ct);
-        var inForce = await (from p in scope.Where(p => (p.Status == PlanStatus.Draft || p.Status == PlanStatus.ChangesRequested) && p.ApprovedVersion != null)
-                             join s in db.PlanSnapshots.AsNoTracking() on p.Id equals s.PlanId
-                             where s.Edition == p.ApprovedVersion &&
-                                   s.Number == db.PlanSnapshots.Where(x => x.PlanId == p.Id && x.Edition == p.ApprovedVersion).Max(x => x.Number)
-                             select new { s.PlanId, s.Sections }).ToListAsync(ct);
-
-        var goals = current.Select(c => (c.PlanId, Content: SectionContents.Read(SectionKind.Goals, c.Content)))
-            .Concat(inForce.SelectMany(s => SnapshotGoals(s.Sections).Select(content => (s.PlanId, Content: content))))
-            .ToLookup(c => c.PlanId, c => c.Content);
-
-        return plans.Select(p => new CountedPlan(p.Id, p.OwnerId, p.DisplayName,
-                p.Status is PlanStatus.Submitted or PlanStatus.Approved || p.ApprovedVersion is not null,
-                goals[p.Id].OfType<GoalsContent>().SelectMany(g => g.Goals).ToList()))
-            .ToList();
+        return (goals, await inForce.Select(v => v.PlanId).ToListAsync(ct), await submitted.Select(s => s.PlanId).ToListAsync(ct));
     }
-
-    private static IEnumerable<SectionContent> SnapshotGoals(string sections) =>
-        (JsonSerializer.Deserialize<List<SnapshotSection>>(sections, SectionContents.Json) ?? [])
-        .Where(s => s.Kind == SectionKind.Goals)
-        .Select(s => SectionContents.Read(s.Kind, s.Content));
 }

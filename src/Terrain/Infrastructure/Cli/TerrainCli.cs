@@ -104,7 +104,7 @@ public static class TerrainCli
         var app = TerrainHost.Build(builder);
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
+            await DatabaseSchema.UpdateAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
             var seeding = System.Diagnostics.Stopwatch.StartNew();
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(reps, ct);
             if (reps > DemoSeeder.StandardReps)
@@ -151,7 +151,7 @@ public static class TerrainCli
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        await db.Database.MigrateAsync(ct);
+        await DatabaseSchema.UpdateAsync(db, ct);
         Console.WriteLine(pending.Count == 0
             ? "The database is already up to date."
             : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
@@ -182,7 +182,7 @@ public static class TerrainCli
 
             await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(result.UnmatchedTokens.ToArray()));
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
+            await DatabaseSchema.UpdateAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
             var (user, errors) = await scope.ServiceProvider.GetRequiredService<CreateUser>().HandleAsync(new CreateUser.Input
             {
                 Email = result.GetRequiredValue(email),
@@ -235,7 +235,7 @@ public static class TerrainCli
 
         await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(ct);
+        await DatabaseSchema.UpdateAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
         var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
         await using var stream = file.OpenRead();
         ImportReport report;

@@ -15,7 +15,7 @@ public sealed class StrategyTieInRulesTests
     private static readonly IReadOnlyList<Quarter> Quarters = Quarter.Split(new DateOnly(2027, 1, 1), new DateOnly(2027, 12, 31));
 
     private static readonly IReadOnlyDictionary<string, ObjectiveFact> Objectives =
-        PlanDocuments.ObjectivesOf(StrategyBuilder.Content());
+        StrategyBuilder.Content().ObjectiveFacts();
 
     private static PlanFacts Facts(IReadOnlyDictionary<string, ObjectiveFact>? objectives) => new(
         new DateOnly(2027, 1, 1), new DateOnly(2027, 12, 31), Quarters, new Dictionary<Guid, string>(), new Dictionary<string, string>(), objectives);

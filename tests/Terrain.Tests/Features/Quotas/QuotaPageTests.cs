@@ -46,14 +46,29 @@ public sealed class QuotaPageTests
         Assert.Contains("Saved Rep One's quotas: 200,000 in total.", page.QuerySelector(".alert.success")!.TextContent, StringComparison.Ordinal);
         var row = page.GetElementById($"rep-{app.Org.Rep1.Id}")!;
         Assert.Equal(["60000", "60000", "40000", "40000"], row.QuerySelectorAll("input[name=quarters]").Select(i => i.GetAttribute("value")));
-        var cells = row.QuerySelectorAll("td.num").Select(c => c.TextContent.Trim()).ToList();
-        // Quota total 200,000 against the plan's revenue goals of 4 x 50,000: no gap.
+        var cells = Cells(row);
+        // The plan is a draft: it has no plan of record, so no goals to set against the quota yet.
         Assert.Equal("200,000", cells[4]);
-        Assert.Equal("200,000", cells[5]);
-        Assert.StartsWith("+0", cells[6], StringComparison.Ordinal);
+        Assert.Equal("–", cells[5]);
+        Assert.Equal("–", cells[6]);
         Assert.Equal("Q1 quota for Rep One", page.QuerySelector($"label[for=quota-{app.Org.Rep1.Id}-0]")!.TextContent);
         Assert.Equal($"quota-{app.Org.Rep1.Id}", row.QuerySelector("input[name=quarters]")!.GetAttribute("form"));
+
+        // Submitted, its goals show marked as not yet approved; approved, they are the plan of record.
+        var plan = app.Org.PlanOf[app.Org.Rep1.Id].Id;
+        Assert.True((await (await app.ApiAsAsync("rep1@test.terrain")).PostAsync($"/api/v1/plans/{plan}/submit", null, Ct)).IsSuccessStatusCode);
+        var submitted = Cells((await GetAsync(manager, path)).Page.GetElementById($"rep-{app.Org.Rep1.Id}")!);
+        Assert.True((await (await app.ApiAsAsync("manager1@test.terrain")).PostAsync($"/api/v1/plans/{plan}/approve", null, Ct)).IsSuccessStatusCode);
+        var approved = Cells((await GetAsync(manager, path)).Page.GetElementById($"rep-{app.Org.Rep1.Id}")!);
+
+        // Quota total 200,000 against the plan's revenue goals of 4 x 50,000: no gap.
+        Assert.Equal("200,000 submitted, not yet approved", submitted[5]);
+        Assert.Equal("200,000", approved[5]);
+        Assert.StartsWith("+0", approved[6], StringComparison.Ordinal);
     }
+
+    private static List<string> Cells(AngleSharp.Dom.IElement row) =>
+        row.QuerySelectorAll("td.num").Select(c => string.Join(' ', c.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).ToList();
 
     [Theory, BothDatabases]
     public async Task A_negative_amount_is_refused_on_its_row_naming_the_quarter(Db db)

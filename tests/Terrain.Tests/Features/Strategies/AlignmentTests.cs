@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.Strategies;
 
-/// <summary>Does the plan add up: objectives against the goals linked to them in submitted and approved plans.</summary>
+/// <summary>Does the plan add up: objectives against the goals that count toward them in the plans of record.</summary>
 public sealed class AlignmentTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -17,8 +17,8 @@ public sealed class AlignmentTests
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
-    private static object Goal(string id, string metric, string? objectiveId, decimal perQuarter) =>
-        new { id, metric, name = id, objectiveId, targets = new[] { perQuarter, perQuarter, perQuarter, perQuarter } };
+    private static object Goal(string id, string metric, string? objectiveId, decimal perQuarter, string? segmentId = null, string? segment = null) =>
+        new { id, metric, name = id, objectiveId, segmentId, segment, targets = new[] { perQuarter, perQuarter, perQuarter, perQuarter } };
 
     private static async Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals)
     {
@@ -36,9 +36,14 @@ public sealed class AlignmentTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{action}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
+    private const string Manufacturers = "seg-mm";
+
     /// <summary>
-    /// Rep One submits revenue 400,000 and 4 logos (linked) and 80 meetings (not linked). Rep Two's plan with revenue
-    /// 200,000 is approved, then amended to 999,996 in a draft that does not count yet. Rep Three's 300,000 stays a draft.
+    /// Rep Two's plan is approved: revenue 200,000 for the objective's segment (counts), 80 meetings (linked to no
+    /// objective), 40,000 for enterprise banks and 20,000 for "Mid-Market" typed as free text (both linked to the
+    /// revenue objective, neither counts); then it is amended to 999,996 in a draft that does not count. Rep One
+    /// submits revenue 400,000 and 4 logos (both would count) and 120,000 for any segment (would not), and is not
+    /// approved yet. Rep Three's 300,000 stays a draft.
     /// </summary>
     private static async Task ArrangeAsync(TestApp app)
     {
@@ -46,28 +51,36 @@ public sealed class AlignmentTests
         var manager = await app.ApiAsAsync("manager1@test.terrain");
         var (plan1, plan2, plan3) = (app.Org.PlanOf[app.Org.Rep1.Id].Id, app.Org.PlanOf[app.Org.Rep2.Id].Id, app.Org.PlanOf[app.Org.Rep3.Id].Id);
 
-        await PutGoalsAsync(rep1, plan1, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 100_000),
-            Goal("logos", "NewLogos", StrategyBuilder.LogosObjective, 1), Goal("meetings", "Activity", null, 20));
-        await ActAsync(rep1, plan1, "submit");
-
-        await PutGoalsAsync(rep2, plan2, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 50_000), Goal("meetings", "Activity", null, 20));
+        await PutGoalsAsync(rep2, plan2, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 50_000, Manufacturers), Goal("meetings", "Activity", null, 20),
+            Goal("banks", "Revenue", StrategyBuilder.RevenueObjective, 10_000, "seg-banks"),
+            Goal("typed", "Revenue", StrategyBuilder.RevenueObjective, 5_000, segment: "Mid-Market"));
         await ActAsync(rep2, plan2, "submit");
         await ActAsync(manager, plan2, "approve");
         await ActAsync(rep2, plan2, "amend");
-        await PutGoalsAsync(rep2, plan2, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 249_999), Goal("meetings", "Activity", null, 20));
+        await PutGoalsAsync(rep2, plan2, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 249_999, Manufacturers), Goal("meetings", "Activity", null, 20));
 
-        await PutGoalsAsync(rep3, plan3, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 75_000));
+        await PutGoalsAsync(rep1, plan1, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 100_000, Manufacturers),
+            Goal("logos", "NewLogos", StrategyBuilder.LogosObjective, 1), Goal("anywhere", "Revenue", StrategyBuilder.RevenueObjective, 30_000));
+        await ActAsync(rep1, plan1, "submit");
+
+        await PutGoalsAsync(rep3, plan3, Goal("revenue", "Revenue", StrategyBuilder.RevenueObjective, 75_000, Manufacturers));
     }
 
     private static JsonElement Objective(JsonElement view, string id) =>
         view.GetProperty("objectives").EnumerateArray().Single(o => o.GetProperty("id").GetString() == id);
 
+    private static List<(Guid, string?, Guid, decimal)> Contributors(JsonElement objective, string property) =>
+        objective.GetProperty(property).EnumerateArray()
+            .Select(c => (c.GetProperty("repId").GetGuid(), c.GetProperty("name").GetString(), c.GetProperty("planId").GetGuid(), c.GetProperty("planned").GetDecimal()))
+            .ToList();
+
     [Theory, BothDatabases]
-    public async Task Objectives_add_up_the_linked_goals_of_submitted_and_approved_plans_only(Db db)
+    public async Task Objectives_count_the_goals_of_approved_plans_that_match_metric_product_and_segment_and_show_submitted_ones_apart(Db db)
     {
         var app = await TestApp.StartAsync(db);
         await ArrangeAsync(app);
         var leader = await app.ApiAsAsync("leader@test.terrain");
+        var (rep1, rep2) = (app.Org.Rep1.Id, app.Org.Rep2.Id);
 
         var response = await leader.GetAsync($"/api/v1/strategies/{app.Org.Strategy.Id}/alignment", Ct);
 
@@ -75,7 +88,8 @@ public sealed class AlignmentTests
         var view = await JsonAsync(response);
         Assert.Equal(app.Org.Cycle.Id, view.GetProperty("cycle").GetProperty("id").GetGuid());
         Assert.Equal("organisation", view.GetProperty("scope").GetString());
-        Assert.Equal(2, view.GetProperty("plansCounted").GetInt32());
+        Assert.Equal(1, view.GetProperty("plansCounted").GetInt32());
+        Assert.Equal(1, view.GetProperty("plansSubmitted").GetInt32());
         Assert.Equal(3, view.GetProperty("plansInScope").GetInt32());
 
         var revenue = Objective(view, StrategyBuilder.RevenueObjective);
@@ -83,47 +97,59 @@ public sealed class AlignmentTests
         Assert.Equal("Revenue", revenue.GetProperty("metric").GetString());
         Assert.Equal("Mid-market manufacturers", revenue.GetProperty("segment").GetString());
         Assert.Equal(1_000_000m, revenue.GetProperty("target").GetDecimal());
-        Assert.Equal(600_000m, revenue.GetProperty("planned").GetDecimal());
-        Assert.Equal(400_000m, revenue.GetProperty("gap").GetDecimal());
-        Assert.Equal(60m, revenue.GetProperty("percent").GetDecimal());
-        var contributors = revenue.GetProperty("contributors").EnumerateArray()
-            .Select(c => (c.GetProperty("repId").GetGuid(), c.GetProperty("name").GetString(), c.GetProperty("planId").GetGuid(), c.GetProperty("planned").GetDecimal()))
-            .ToList();
-        Assert.Equal([(app.Org.Rep1.Id, "Rep One", app.Org.PlanOf[app.Org.Rep1.Id].Id, 400_000m), (app.Org.Rep2.Id, "Rep Two", app.Org.PlanOf[app.Org.Rep2.Id].Id, 200_000m)],
-            contributors);
+        Assert.Equal(200_000m, revenue.GetProperty("planned").GetDecimal());
+        Assert.Equal(800_000m, revenue.GetProperty("gap").GetDecimal());
+        Assert.Equal(20m, revenue.GetProperty("percent").GetDecimal());
+        Assert.Equal([(rep2, "Rep Two", app.Org.PlanOf[rep2].Id, 200_000m)], Contributors(revenue, "contributors"));
+        Assert.Equal(400_000m, revenue.GetProperty("submitted").GetDecimal());
+        Assert.Equal([(rep1, "Rep One", app.Org.PlanOf[rep1].Id, 400_000m)], Contributors(revenue, "submittedContributors"));
 
         var logos = Objective(view, StrategyBuilder.LogosObjective);
-        Assert.Equal(4m, logos.GetProperty("planned").GetDecimal());
-        Assert.Equal(8m, logos.GetProperty("gap").GetDecimal());
-        Assert.Equal(33.3m, logos.GetProperty("percent").GetDecimal());
-        Assert.Equal(["Rep One"], logos.GetProperty("contributors").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(0m, logos.GetProperty("planned").GetDecimal());
+        Assert.Equal(12m, logos.GetProperty("gap").GetDecimal());
+        Assert.Equal(4m, logos.GetProperty("submitted").GetDecimal());
 
-        var unlinked = view.GetProperty("unlinked").EnumerateArray()
-            .Select(u => (u.GetProperty("name").GetString(), u.GetProperty("goal").GetString(), u.GetProperty("metric").GetString(), u.GetProperty("total").GetDecimal()))
+        var notCounted = view.GetProperty("notCounted").EnumerateArray()
+            .Select(u => (u.GetProperty("name").GetString(), u.GetProperty("goal").GetString(), u.GetProperty("total").GetDecimal(),
+                u.GetProperty("approved").GetBoolean(), u.GetProperty("reason").GetString()))
             .ToList();
-        Assert.Equal([("Rep One", "meetings", "Activity", 80m), ("Rep Two", "meetings", "Activity", 80m)], unlinked);
+        Assert.Equal(
+            [
+                ("Rep One", "anywhere", 120_000m, false, "Is for any segment; the objective counts Mid-market manufacturers only."),
+                ("Rep Two", "banks", 40_000m, true, "Is for Enterprise banks; the objective counts Mid-market manufacturers only."),
+                ("Rep Two", "meetings", 80m, true, "Linked to no objective."),
+                ("Rep Two", "typed", 20_000m, true, "Its segment 'Mid-Market' is not one of the strategy's target segments; the objective counts Mid-market manufacturers only."),
+            ],
+            notCounted);
     }
 
     [Theory, BothDatabases]
-    public async Task A_plan_counts_once_submitted_and_an_amended_plan_counts_its_approved_version(Db db)
+    public async Task A_plan_counts_once_approved_and_an_amended_plan_counts_its_approved_version_until_the_amendment_is_approved(Db db)
     {
         var app = await TestApp.StartAsync(db);
         await ArrangeAsync(app);
         var leader = await app.ApiAsAsync("leader@test.terrain");
+        var manager = await app.ApiAsAsync("manager1@test.terrain");
         var rep2 = await app.ApiAsAsync("rep2@test.terrain");
-        var rep3 = await app.ApiAsAsync("rep3@test.terrain");
         var url = $"/api/v1/strategies/{app.Org.Strategy.Id}/alignment?cycle={app.Org.Cycle.Id}";
 
-        await ActAsync(rep3, app.Org.PlanOf[app.Org.Rep3.Id].Id, "submit");
-        var withRep3 = Objective(await leader.GetFromJsonAsync<JsonElement>(url, Ct), StrategyBuilder.RevenueObjective);
+        await ActAsync(manager, app.Org.PlanOf[app.Org.Rep1.Id].Id, "approve");
+        var withRep1 = await leader.GetFromJsonAsync<JsonElement>(url, Ct);
         await ActAsync(rep2, app.Org.PlanOf[app.Org.Rep2.Id].Id, "submit");
         var amendmentSubmitted = await leader.GetFromJsonAsync<JsonElement>(url, Ct);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await ActAsync(manager, app.Org.PlanOf[app.Org.Rep2.Id].Id, "approve");
+        var amendmentApproved = await leader.GetFromJsonAsync<JsonElement>(url, Ct);
 
-        Assert.Equal(900_000m, withRep3.GetProperty("planned").GetDecimal());
-        Assert.Equal(3, amendmentSubmitted.GetProperty("plansCounted").GetInt32());
-        var revenue = Objective(amendmentSubmitted, StrategyBuilder.RevenueObjective);
-        Assert.Equal(1_699_996m, revenue.GetProperty("planned").GetDecimal());
-        Assert.Equal(-699_996m, revenue.GetProperty("gap").GetDecimal());
+        Assert.Equal(600_000m, Objective(withRep1, StrategyBuilder.RevenueObjective).GetProperty("planned").GetDecimal());
+        Assert.Equal(2, withRep1.GetProperty("plansCounted").GetInt32());
+        Assert.Equal(0, withRep1.GetProperty("plansSubmitted").GetInt32());
+        // The amendment under review does not count, and is not "submitted, not yet approved": the approved version is in force.
+        Assert.Equal(600_000m, Objective(amendmentSubmitted, StrategyBuilder.RevenueObjective).GetProperty("planned").GetDecimal());
+        Assert.Equal(0, amendmentSubmitted.GetProperty("plansSubmitted").GetInt32());
+        var revenue = Objective(amendmentApproved, StrategyBuilder.RevenueObjective);
+        Assert.Equal(1_399_996m, revenue.GetProperty("planned").GetDecimal());
+        Assert.Equal(-399_996m, revenue.GetProperty("gap").GetDecimal());
     }
 
     [Theory, BothDatabases]
@@ -140,14 +166,16 @@ public sealed class AlignmentTests
 
         Assert.Equal("team", team1.GetProperty("scope").GetString());
         Assert.Contains("your team's", team1.GetProperty("scopeNote").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, team1.GetProperty("plansCounted").GetInt32());
+        Assert.Equal(1, team1.GetProperty("plansCounted").GetInt32());
+        Assert.Equal(1, team1.GetProperty("plansSubmitted").GetInt32());
         Assert.Equal(2, team1.GetProperty("plansInScope").GetInt32());
-        Assert.Equal(600_000m, Objective(team1, StrategyBuilder.RevenueObjective).GetProperty("planned").GetDecimal());
+        Assert.Equal(200_000m, Objective(team1, StrategyBuilder.RevenueObjective).GetProperty("planned").GetDecimal());
         Assert.Equal(0, team2.GetProperty("plansCounted").GetInt32());
+        Assert.Equal(0, team2.GetProperty("plansSubmitted").GetInt32());
         Assert.Equal(1, team2.GetProperty("plansInScope").GetInt32());
         Assert.Equal(0m, Objective(team2, StrategyBuilder.RevenueObjective).GetProperty("planned").GetDecimal());
         Assert.Equal(1_000_000m, Objective(team2, StrategyBuilder.RevenueObjective).GetProperty("gap").GetDecimal());
-        Assert.Empty(team2.GetProperty("unlinked").EnumerateArray());
+        Assert.Empty(team2.GetProperty("notCounted").EnumerateArray());
     }
 
     [Theory, BothDatabases]
@@ -183,7 +211,7 @@ public sealed class AlignmentTests
     }
 
     [Theory, BothDatabases]
-    public async Task The_alignment_page_shows_each_objective_with_its_gap_contributors_and_the_unlinked_goals(Db db)
+    public async Task The_alignment_page_shows_each_objective_with_its_gap_contributors_and_the_goals_that_do_not_count_with_why(Db db)
     {
         var app = await TestApp.StartAsync(db);
         await ArrangeAsync(app);
@@ -197,18 +225,26 @@ public sealed class AlignmentTests
         Assert.Equal(2, rows.Length);
         var revenue = rows.Single(r => r.GetAttribute("data-objective") == StrategyBuilder.RevenueObjective);
         Assert.Equal("1000000", revenue.GetAttribute("data-target"));
-        Assert.Equal("600000", revenue.GetAttribute("data-planned"));
-        var cells = revenue.QuerySelectorAll("td").Select(PlanPageClient.Text).ToList();
+        Assert.Equal("200000", revenue.GetAttribute("data-planned"));
+        var cells = revenue.QuerySelectorAll(":scope > td").Select(PlanPageClient.Text).ToList();
         Assert.Equal("Revenue", cells[0]);
         Assert.Equal("1,000,000", cells[1]);
-        Assert.Equal("600,000 (60%)", cells[2]);
-        Assert.Equal("400,000 short", cells[3]);
+        Assert.Equal("200,000 (20%)", cells[2]);
+        Assert.Equal("800,000 short", cells[3]);
+        Assert.Equal("400,000 Rep One 400,000", cells[5]);
         Assert.NotNull(revenue.QuerySelector(".gap-short"));
-        Assert.Equal(["Rep One 400,000", "Rep Two 200,000"], revenue.QuerySelectorAll(".contributors li").Select(PlanPageClient.Text));
-        Assert.NotNull(revenue.QuerySelector($".contributors a[href='/Plans/{app.Org.PlanOf[app.Org.Rep1.Id].Id}']"));
-        Assert.Equal(["Rep One meetings Activity 80", "Rep Two meetings Activity 80"],
-            page.QuerySelectorAll("#unlinked-table tbody tr").Select(PlanPageClient.Text));
-        Assert.Contains("2 of 3", PlanPageClient.Text(page.QuerySelector(".stats")), StringComparison.Ordinal);
+        Assert.Equal(["Rep Two 200,000", "Rep One 400,000"], revenue.QuerySelectorAll(".contributors li").Select(PlanPageClient.Text));
+        Assert.NotNull(revenue.QuerySelector($".contributors a[href='/Plans/{app.Org.PlanOf[app.Org.Rep2.Id].Id}']"));
+        Assert.Equal(
+            [
+                "Rep One anywhere Revenue 120,000 Submitted, not yet approved Is for any segment; the objective counts Mid-market manufacturers only.",
+                "Rep Two banks Revenue 40,000 Approved Is for Enterprise banks; the objective counts Mid-market manufacturers only.",
+                "Rep Two meetings Activity 80 Approved Linked to no objective.",
+                "Rep Two typed Revenue 20,000 Approved Its segment 'Mid-Market' is not one of the strategy's target segments; the objective counts Mid-market manufacturers only.",
+            ],
+            page.QuerySelectorAll("#uncounted-table tbody tr").Select(PlanPageClient.Text));
+        Assert.Equal(["1 of 3 plans approved and counted", "1 submitted, not yet approved", "2 of 2 objectives not covered by the plans", "4 goals that count toward no objective"],
+            page.QuerySelectorAll(".stats .stat").Select(e => $"{PlanPageClient.Text(e.QuerySelector(".stat-value"))} {PlanPageClient.Text(e.QuerySelector(".stat-label"))}"));
         var cycle = page.QuerySelector<IHtmlSelectElement>("form[method='get'] select[name='cycle']")!;
         Assert.Equal(app.Org.Cycle.Id.ToString(), cycle.Value);
         Assert.NotNull(page.QuerySelector("canvas#alignment-chart"));
