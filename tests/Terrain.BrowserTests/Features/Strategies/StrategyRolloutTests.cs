@@ -84,7 +84,8 @@ public sealed class StrategyRolloutTests(TerrainBrowser terrain) : BrowserTest(t
         await leader.GotoAsync($"/Strategies/{id}/Alignment");
         await Expect(leader.Locator("#alignment-table tbody tr[data-objective]")).ToHaveCountAsync(4);
         await Expect(leader.Locator("#alignment-table .gap-short").First).ToBeVisibleAsync();
-        await Expect(leader.Locator("#unlinked-table tbody tr").First).ToContainTextAsync("Discovery meetings");
+        await Expect(leader.Locator("#uncounted-table tbody tr").First).ToContainTextAsync("Discovery meetings");
+        await Expect(leader.Locator("#uncounted-table tbody tr").First).ToContainTextAsync("Linked to no objective.");
         await Expect(leader.Locator("canvas")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(leader, "strategy-alignment");
     }
