@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Terrain.Domain;
+using Terrain.Domain.Actuals;
 using Terrain.Domain.Planning;
 using Terrain.Domain.Strategies;
 
@@ -39,6 +40,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<PlanActionItem> PlanActionItems => Set<PlanActionItem>();
 
     public DbSet<Quota> Quotas => Set<Quota>();
+
+    public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+
+    public DbSet<OpportunityChange> OpportunityChanges => Set<OpportunityChange>();
+
+    public DbSet<SalesActivity> Activities => Set<SalesActivity>();
+
+    public DbSet<Booking> Bookings => Set<Booking>();
+
+    public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
 

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Terrain.Domain;
+using Terrain.Domain.Actuals;
+
+namespace Terrain.Data;
+
+internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opportunity>
+{
+    public void Configure(EntityTypeBuilder<Opportunity> builder)
+    {
+        builder.Property(o => o.ExternalId).HasMaxLength(DealFacts.MaxId);
+        builder.Property(o => o.LineId).HasMaxLength(DealFacts.MaxId);
+        builder.Property(o => o.Name).HasMaxLength(200);
+        builder.Property(o => o.AccountName).HasMaxLength(200);
+        builder.Property(o => o.Stage).HasMaxLength(60);
+        builder.Property(o => o.Outcome).HasConversion<string>().HasMaxLength(10);
+        builder.Property(o => o.Forecast).HasConversion<string>().HasMaxLength(10);
+        builder.Property(o => o.Type).HasConversion<string>().HasMaxLength(12);
+        builder.Property(o => o.Currency).HasMaxLength(3);
+        builder.Property(o => o.ProductId).HasMaxLength(40);
+        builder.Property(o => o.ProductName).HasMaxLength(100);
+        builder.Property(o => o.LossReason).HasMaxLength(200);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(o => o.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(o => new { o.ExternalId, o.LineId }).IsUnique();
+        builder.HasIndex(o => new { o.OwnerId, o.Outcome, o.CloseDate });
+        builder.HasIndex(o => new { o.OwnerId, o.CreatedDate });
+    }
+}
+
+internal sealed class OpportunityChangeConfiguration : IEntityTypeConfiguration<OpportunityChange>
+{
+    public void Configure(EntityTypeBuilder<OpportunityChange> builder)
+    {
+        builder.Property(c => c.Stage).HasMaxLength(60);
+        builder.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(10);
+        builder.Property(c => c.Forecast).HasConversion<string>().HasMaxLength(10);
+        builder.HasOne<Opportunity>().WithMany().HasForeignKey(c => c.OpportunityId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.OpportunityId, c.ValidFrom });
+        builder.HasIndex(c => new { c.OwnerId, c.ValidFrom });
+    }
+}
+
+internal sealed class SalesActivityConfiguration : IEntityTypeConfiguration<SalesActivity>
+{
+    public void Configure(EntityTypeBuilder<SalesActivity> builder)
+    {
+        builder.ToTable("Activities");
+        builder.Property(a => a.ExternalId).HasMaxLength(DealFacts.MaxId);
+        builder.Property(a => a.Type).HasMaxLength(20);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Account>().WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(a => a.ExternalId).IsUnique();
+        builder.HasIndex(a => new { a.OwnerId, a.Date });
+    }
+}
+
+internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
+{
+    public void Configure(EntityTypeBuilder<Booking> builder)
+    {
+        builder.Property(b => b.ExternalId).HasMaxLength(DealFacts.MaxId);
+        builder.Property(b => b.LineId).HasMaxLength(DealFacts.MaxId);
+        builder.Property(b => b.Currency).HasMaxLength(3);
+        builder.Property(b => b.ProductId).HasMaxLength(40);
+        builder.Property(b => b.OpportunityExternalId).HasMaxLength(DealFacts.MaxId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(b => b.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Account>().WithMany().HasForeignKey(b => b.AccountId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(b => new { b.ExternalId, b.LineId }).IsUnique();
+        builder.HasIndex(b => new { b.OwnerId, b.Date });
+    }
+}
+
+internal sealed class ExchangeRateConfiguration : IEntityTypeConfiguration<ExchangeRate>
+{
+    public void Configure(EntityTypeBuilder<ExchangeRate> builder)
+    {
+        builder.Property(r => r.Currency).HasMaxLength(3);
+        // A rate is not money: six decimals, as whole millionths.
+        builder.Property(r => r.Rate).HasConversion(new ValueConverter<decimal, long>(
+            rate => decimal.ToInt64(rate * 1_000_000m), micros => micros / 1_000_000m));
+        builder.HasIndex(r => new { r.Currency, r.ValidFrom }).IsUnique();
+    }
+}
