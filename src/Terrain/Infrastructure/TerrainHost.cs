@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Features;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
@@ -59,9 +60,10 @@ public static class TerrainHost
             options.Conventions.AuthorizeFolder("/");
             options.Conventions.AllowAnonymousToPage("/Auth/Login");
             options.Conventions.AllowAnonymousToPage("/Error");
-            options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
-            options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
-            options.Conventions.AuthorizePage("/Cycles/Board", Policies.ManagerOrAbove);
+            options.Conventions.AuthorizeFolder("/Admin/Users", Policies.For(Act.ManageUsers));
+            options.Conventions.AuthorizeFolder("/Admin/Imports", Policies.For(Act.Import));
+            options.Conventions.AuthorizeFolder("/Team", Policies.For(Act.FollowTeam));
+            options.Conventions.AuthorizePage("/Cycles/Board", Policies.For(Act.FollowTeam));
             options.Conventions.AddPageApplicationModelConvention("/Admin/Imports/Index", page =>
             {
                 foreach (var limit in TerrainOptions.ImportBodyLimits(configuration))

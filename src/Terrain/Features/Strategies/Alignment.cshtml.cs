@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
@@ -7,7 +6,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.Strategies;
 
 /// <summary>Does the plan add up: each objective's target against the goals linked to it, per cycle, for managers and leaders.</summary>
-[Authorize(Policy = Policies.ManagerOrAbove)]
+[May(Act.FollowTeam)]
 public sealed class AlignmentModel(Alignment alignment) : PageModel
 {
     /// <summary>The cycle chosen in the form; none means the open cycle executing the strategy.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
@@ -10,7 +9,7 @@ namespace Terrain.Features.Strategies;
 /// The readiness board for managers and leaders: per rep invited, attended, acknowledged, check passed, open
 /// questions and ready, with totals, a chart of the totals, and a filter by team.
 /// </summary>
-[Authorize(Policy = Policies.ManagerOrAbove)]
+[May(Act.FollowTeam)]
 public sealed class ReadinessModel(Readiness readiness) : PageModel
 {
     /// <summary>Above this many reps, "all teams" shows the table by team and asks for a team before listing each rep.</summary>
