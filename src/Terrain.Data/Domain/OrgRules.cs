@@ -5,10 +5,6 @@ namespace Terrain.Domain;
 /// <summary>The shape of the sales organisation: who may report to whom.</summary>
 public static class OrgRules
 {
-    /// <summary>Leaders act on every rep; a manager acts on their own reps only.</summary>
-    public static bool LeadsOrManages(Planning.Actor actor, Guid? repManagerId) =>
-        actor.Role == Role.Leader || (actor.Role == Role.Manager && repManagerId == actor.Id);
-
     public static string NormalizeEmail(string? email)
     {
         var trimmed = email?.Trim() ?? "";

@@ -61,7 +61,7 @@ public static class Api
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.For(Act.Import))
             .WithMetadata(Infrastructure.TerrainOptions.ImportBodyLimits(app.ServiceProvider.GetRequiredService<IConfiguration>()))
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
@@ -201,7 +201,7 @@ public static class Api
                 response.Headers.ETag = ETags.Format(updated!.Version);
                 return TypedResults.Ok(updated);
             })
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.For(Act.ManageUsers))
             .WithSummary("Change a user (admins only): name, role, manager, active, password. Requires If-Match.")
             .Produces<UserRow>()
             .ProducesValidationProblem()
@@ -215,7 +215,7 @@ public static class Api
                     ? (IResult)TypedResults.ValidationProblem(errors, title: "The user was not created.")
                     : TypedResults.Created($"/api/v1/users/{user.Id}", new { user.Id, user.Email, user.DisplayName, Role = user.Role.ToString() });
             })
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.For(Act.ManageUsers))
             .WithSummary("Create a user (admins only).")
             .ProducesValidationProblem();
     }

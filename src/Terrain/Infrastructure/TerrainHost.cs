@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Features;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
@@ -58,9 +59,10 @@ public static class TerrainHost
             options.Conventions.AuthorizeFolder("/");
             options.Conventions.AllowAnonymousToPage("/Auth/Login");
             options.Conventions.AllowAnonymousToPage("/Error");
-            options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
-            options.Conventions.AuthorizeFolder("/Team", Policies.ManagerOrAbove);
-            options.Conventions.AuthorizePage("/Cycles/Board", Policies.ManagerOrAbove);
+            options.Conventions.AuthorizeFolder("/Admin/Users", Policies.For(Act.ManageUsers));
+            options.Conventions.AuthorizeFolder("/Admin/Imports", Policies.For(Act.Import));
+            options.Conventions.AuthorizeFolder("/Team", Policies.For(Act.FollowTeam));
+            options.Conventions.AuthorizePage("/Cycles/Board", Policies.For(Act.FollowTeam));
             options.Conventions.AddPageApplicationModelConvention("/Admin/Imports/Index", page =>
             {
                 foreach (var limit in TerrainOptions.ImportBodyLimits(configuration))

@@ -18,7 +18,7 @@ public sealed record PlanTransition(PlanStatus From, PlanStatus To, Guid ById, D
 /// A rep's territory plan in one cycle. Draft → Submitted → ChangesRequested → Submitted → … → Approved.
 /// Only the rep submits; only the rep's manager or a leader requests changes or approves, and never the rep.
 /// An approved plan is read-only: amending starts a new working version while the approved one stays in force.
-/// Every illegal move throws; none is silently ignored.
+/// Every illegal move throws; none is silently ignored. Who may move it is checked before the plan's or the cycle's state.
 /// </summary>
 public sealed class Plan
 {
@@ -63,7 +63,7 @@ public sealed class Plan
 
     /// <summary>The rep's manager or a leader, and never the rep: who requests changes and approves.</summary>
     public static bool MayReview(Actor actor, Guid ownerId, Guid? ownerManagerId) =>
-        actor.Id != ownerId && OrgRules.LeadsOrManages(actor, ownerManagerId);
+        Permissions.May(actor, Act.ReviewPlan, new About(ownerId, ownerManagerId));
 
     /// <summary>The rep still owes the cycle's first draft: never submitted, and no approved version in force.</summary>
     public bool OwesFirstDraft => FirstSubmittedAt is null && ApprovedVersion is null;
@@ -85,11 +85,12 @@ public sealed class Plan
 
     public PlanTransition Submit(Actor actor, PlanningCycle cycle, IReadOnlyCollection<string> blockingProblems, DateTimeOffset now)
     {
-        cycle.EnsureOpen();
         if (actor.Id != OwnerId)
         {
             throw new NotAllowedException("Only the rep who owns the plan submits it.");
         }
+
+        cycle.EnsureOpen();
 
         EnsureIn("submit", PlanStatus.Draft, PlanStatus.ChangesRequested);
         if (blockingProblems.Count > 0)
@@ -104,8 +105,8 @@ public sealed class Plan
 
     public PlanTransition RequestChanges(Actor actor, Guid? ownerManagerId, PlanningCycle cycle, string? comment, DateTimeOffset now)
     {
-        cycle.EnsureOpen();
         EnsureReviewer(actor, ownerManagerId, "request changes to");
+        cycle.EnsureOpen();
         EnsureIn("request changes to", PlanStatus.Submitted);
         if (string.IsNullOrWhiteSpace(comment))
         {
@@ -118,8 +119,8 @@ public sealed class Plan
 
     public PlanTransition Approve(Actor actor, Guid? ownerManagerId, PlanningCycle cycle, string? comment, DateTimeOffset now)
     {
-        cycle.EnsureOpen();
         EnsureReviewer(actor, ownerManagerId, "approve");
+        cycle.EnsureOpen();
         EnsureIn("approve", PlanStatus.Submitted);
         EnsureComment(comment);
         ApprovedVersion = WorkingVersion;
@@ -131,11 +132,12 @@ public sealed class Plan
     /// <summary>Starts a new working version of an approved plan; the approved version stays in force.</summary>
     public PlanTransition Amend(Actor actor, PlanningCycle cycle, DateTimeOffset now)
     {
-        cycle.EnsureOpen();
         if (actor.Id != OwnerId)
         {
             throw new NotAllowedException("Only the rep who owns the plan amends it.");
         }
+
+        cycle.EnsureOpen();
 
         EnsureIn("amend", PlanStatus.Approved);
         WorkingVersion++;
@@ -147,11 +149,12 @@ public sealed class Plan
     /// <summary>Guards every content edit.</summary>
     public void EnsureEditable(Actor actor, PlanningCycle cycle)
     {
-        cycle.EnsureOpen();
         if (actor.Id != OwnerId)
         {
             throw new NotAllowedException("Only the rep who owns the plan edits it; reviewers comment.");
         }
+
+        cycle.EnsureOpen();
 
         if (!IsEditable)
         {

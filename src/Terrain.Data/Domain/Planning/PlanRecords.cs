@@ -202,14 +202,10 @@ public sealed class Quota
     /// <summary>Leaders set anyone's quota; a manager sets the quotas of their own reps only.</summary>
     public static void EnsureMaySet(Actor actor, AppUser rep)
     {
+        Permissions.Ensure(actor, Act.SetQuota, new About(rep.Id, rep.ManagerId));
         if (rep.Role != Role.Rep)
         {
             throw new DomainException($"{rep.DisplayName} is not a sales rep; quotas are set for reps.", "repId");
-        }
-
-        if (!OrgRules.LeadsOrManages(actor, rep.ManagerId))
-        {
-            throw new NotAllowedException("Only a sales leader or the rep's own manager sets the rep's quota.");
         }
     }
 }

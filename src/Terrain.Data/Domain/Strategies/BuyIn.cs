@@ -130,7 +130,7 @@ public sealed class StrategyQuestion
 
     public static StrategyQuestion Ask(Strategy strategy, Actor actor, string? part, string? body, DateTimeOffset now)
     {
-        if (actor.Role != Role.Rep)
+        if (!Permissions.May(actor, Act.BuyIn))
         {
             throw new NotAllowedException("Questions about the strategy are raised by reps; leaders and managers answer them.");
         }
@@ -156,7 +156,7 @@ public sealed class StrategyQuestion
     /// <summary>A leader, or the asker's manager, answers; an answer can be corrected by whoever may answer.</summary>
     public void Reply(Actor actor, Guid? askerManagerId, string? answer, DateTimeOffset now)
     {
-        if (!OrgRules.LeadsOrManages(actor, askerManagerId))
+        if (!Permissions.May(actor, Act.AnswerQuestion, new About(AskedById, askerManagerId)))
         {
             throw new NotAllowedException("A leader or the rep's own manager answers a rep's question.");
         }
@@ -178,7 +178,7 @@ public static class BuyIn
             throw new NotAllowedException($"You can only {what} for yourself.");
         }
 
-        if (actor.Role != Role.Rep)
+        if (!Permissions.May(actor, Act.BuyIn))
         {
             throw new NotAllowedException($"Reps {what}; leaders and managers follow their readiness instead.");
         }

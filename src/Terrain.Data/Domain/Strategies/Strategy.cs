@@ -13,7 +13,7 @@ public enum StrategyStatus
 /// One revision of the sales strategy for a period: what we sell, to whom, why they buy, objectives and priorities,
 /// plus an optional comprehension check. A revision is drafted, published, and superseded when a later revision of the
 /// same strategy (<see cref="LineageId"/>) is published. A published revision is read-only: changing it means drafting
-/// the next revision, and every revision is kept. Only leaders write strategies.
+/// the next revision, and every revision is kept. Who writes strategies is decided in <see cref="Permissions"/>.
 /// </summary>
 public sealed class Strategy
 {
@@ -66,7 +66,6 @@ public sealed class Strategy
 
     public static Strategy Draft(Actor actor, string name, DateOnly periodStart, DateOnly periodEnd, StrategyContent content, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         var strategy = new Strategy
         {
             Id = Guid.CreateVersion7(now),
@@ -84,7 +83,6 @@ public sealed class Strategy
     /// <summary>Changes a draft: its name, period and parts. A published or superseded revision is read-only.</summary>
     public void Edit(Actor actor, string? name, DateOnly? periodStart, DateOnly? periodEnd, StrategyContent? content, string? changeNote, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         EnsureDraft("change");
         Apply(name ?? Name, periodStart ?? PeriodStart, periodEnd ?? PeriodEnd, content ?? ReadContent(), now);
         if (changeNote is not null)
@@ -101,7 +99,6 @@ public sealed class Strategy
     /// </summary>
     public void SetCheck(Actor actor, ComprehensionCheck check, bool attempted, DateTimeOffset now, bool acknowledged = false)
     {
-        EnsureLeader(actor);
         if (Status == StrategyStatus.Superseded)
         {
             throw new InvalidStateException($"Revision {Revision} is superseded and read-only.");
@@ -127,7 +124,6 @@ public sealed class Strategy
     /// <summary>Publishes the draft. The caller supersedes the lineage's previously published revision in the same save.</summary>
     public void Publish(Actor actor, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         EnsureDraft("publish");
         ReadContent().EnsurePublishable();
         if (Revision > 1 && ChangeNote is null)
@@ -156,7 +152,6 @@ public sealed class Strategy
     /// <summary>Starts the next revision as a draft copy of this published one; the objectives keep their ids.</summary>
     public Strategy Revise(Actor actor, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         if (Status != StrategyStatus.Published)
         {
             throw new InvalidStateException($"Only the published revision can be revised; revision {Revision} is {Status}.");
@@ -222,13 +217,5 @@ public sealed class Strategy
     {
         UpdatedAt = now;
         Version = Guid.NewGuid().ToString("N");
-    }
-
-    private static void EnsureLeader(Actor actor)
-    {
-        if (actor.Role != Role.Leader)
-        {
-            throw new NotAllowedException("Only sales leaders write and publish the strategy.");
-        }
     }
 }

@@ -70,7 +70,6 @@ public sealed class Workshop
     public static Workshop Schedule(Strategy strategy, Actor actor, string? title, DateTimeOffset startsAt, WorkshopLength length, string? location,
         IReadOnlyList<AgendaItem>? agenda, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         strategy.EnsurePublished("taught in a workshop");
         var workshop = new Workshop
         {
@@ -86,7 +85,6 @@ public sealed class Workshop
     public void Reschedule(Strategy strategy, Actor actor, string? title, DateTimeOffset startsAt, WorkshopLength length, string? location,
         IReadOnlyList<AgendaItem>? agenda, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         if (AttendanceRecordedAt is not null)
         {
             throw new InvalidStateException("Attendance has been recorded; the session has happened and can no longer change.", "attendance");
@@ -99,7 +97,6 @@ public sealed class Workshop
     /// <summary>Attendance is recorded after the session has started; it may be corrected later.</summary>
     public void EnsureAttendanceCanBeRecorded(Actor actor, DateTimeOffset now)
     {
-        EnsureLeader(actor);
         if (now < StartsAt)
         {
             throw new InvalidStateException($"The session starts {StartsAt:yyyy-MM-dd HH:mm} UTC; record attendance after it has begun.", "attendance");
@@ -215,14 +212,6 @@ public sealed class Workshop
         if (!items.Any(i => StrategyContent.Parts.Any(p => p.Key == i.Part)))
         {
             throw new DomainException("The agenda must cover at least one part of the strategy.", "agenda");
-        }
-    }
-
-    public static void EnsureLeader(Actor actor)
-    {
-        if (actor.Role != Role.Leader)
-        {
-            throw new NotAllowedException("Sales leaders run the strategy workshops.");
         }
     }
 }

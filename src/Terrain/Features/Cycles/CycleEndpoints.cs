@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
 
@@ -19,7 +20,7 @@ public static class CycleEndpoints
                 response.Headers.ETag = ETags.Format(cycle.Version);
                 return TypedResults.Created($"/api/v1/cycles/{cycle.Id}", cycle);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.RunCycles))
             .WithSummary("Open a cycle (leaders). Starts a draft plan for every active rep. Refused when it breaks the process rules. " +
                 "Optionally names the published strategy it executes (strategyId) and makes reps acknowledge it before submitting (requireAcknowledgement).")
             .Produces<CycleRow>(StatusCodes.Status201Created)
@@ -48,7 +49,7 @@ public static class CycleEndpoints
 
                 return await board.GetAsync(id, filter, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
             })
-            .RequireAuthorization(Policies.ManagerOrAbove)
+            .RequireAuthorization(Policies.For(Act.FollowTeam))
             .WithSummary("The cycle's deadline board: each plan in the caller's scope with status, days left and overdue flags.")
             .Produces<BoardView>();
 
@@ -58,7 +59,7 @@ public static class CycleEndpoints
 
         cycles.MapPut("/{id:guid}/template", async Task<Results<Ok<IReadOnlyList<TemplateSectionRow>>, NotFound>> (Guid id, List<SectionInput> sections, CycleTemplate template, CancellationToken ct) =>
                 await template.ReplaceAsync(id, sections, ct) is { } result ? TypedResults.Ok(result) : TypedResults.NotFound())
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.RunCycles))
             .WithSummary("Replace the cycle's template (leaders), until the first plan is submitted against it.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -78,7 +79,7 @@ public static class CycleEndpoints
                 response.Headers.ETag = ETags.Format(cycle.Version);
                 return TypedResults.Ok(cycle);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.RunCycles))
             .WithSummary("Change a cycle's schedule, the published strategy it executes (strategyId; null unties it) and whether reps must " +
                 "acknowledge that strategy before submitting (requireAcknowledgement), or close it with {\"status\":\"Closed\"} (leaders). Requires If-Match.")
             .Produces<CycleRow>()

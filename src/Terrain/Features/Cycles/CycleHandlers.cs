@@ -126,6 +126,7 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
     /// <summary>Opens a cycle and starts a draft plan for every active rep.</summary>
     public async Task<CycleRow> OpenAsync(CycleInput input, CancellationToken ct)
     {
+        access.Ensure(Act.RunCycles);
         var now = clock.GetUtcNow();
         var cycle = PlanningCycle.Open(input.ToSchedule(), access.Actor.Id, now);
         if (await db.Cycles.AnyAsync(c => c.Name == cycle.Name, ct))
@@ -162,6 +163,7 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
 
     public async Task<CycleRow?> PatchAsync(Guid id, CyclePatch patch, string version, CancellationToken ct)
     {
+        access.Ensure(Act.RunCycles);
         var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (cycle is null)
         {
@@ -272,6 +274,7 @@ public sealed class CycleTemplate(AppDbContext db, AccessPolicy access, TimeProv
 
     public async Task<IReadOnlyList<TemplateSectionRow>?> ReplaceAsync(Guid cycleId, IReadOnlyList<SectionInput> sections, CancellationToken ct)
     {
+        access.Ensure(Act.RunCycles);
         var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null)
         {

@@ -8,14 +8,14 @@ using Terrain.Infrastructure.Web;
 namespace Terrain.Features.Cycles;
 
 /// <summary>The planning cycles; leaders also choose here which published strategy each open cycle executes.</summary>
-public sealed class IndexModel(CycleHandlers cycles, CurrentUser me) : PageModel, IReloadsOnRefusal
+public sealed class IndexModel(CycleHandlers cycles, AccessPolicy access) : PageModel, IReloadsOnRefusal
 {
     public IReadOnlyList<CycleRow> Cycles { get; private set; } = [];
 
     public IReadOnlyList<StrategyOption> Strategies { get; private set; } = [];
 
     /// <summary>Leaders (and admins, who run cycles too) tie cycles to strategies.</summary>
-    public bool CanSetStrategy => me.Role is Role.Leader or Role.Admin;
+    public bool CanSetStrategy => access.May(Act.RunCycles);
 
     /// <summary>The cycle whose strategy change was refused, what was chosen, and why.</summary>
     public StrategyError? Error { get; private set; }
@@ -41,6 +41,7 @@ public sealed class IndexModel(CycleHandlers cycles, CurrentUser me) : PageModel
     {
         if (!CanSetStrategy)
         {
+            // Refused before the form is read; the page cannot be shown again around a refusal it has no cycle for.
             return Forbid();
         }
 

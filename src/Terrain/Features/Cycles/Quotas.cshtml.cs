@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +7,7 @@ using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Features.Quotas;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Cycles;
 
@@ -25,9 +25,11 @@ public sealed record QuotaLine(QuotaRow Quota, IReadOnlyList<decimal>? Goals, bo
 }
 
 /// <summary>Quotas per rep and quarter: leaders set everyone's, managers their own reps'; one row is saved at a time.</summary>
-[Authorize(Policy = Policies.ManagerOrAbove)]
-public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppDbContext db, AccessPolicy access, TimeProvider clock) : PageModel
+[May(Act.FollowTeam)]
+public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppDbContext db, AccessPolicy access, TimeProvider clock) : PageModel, IReloadsOnRefusal
 {
+    private (Guid Rep, IReadOnlyList<string?> Typed) _posted = (Guid.Empty, []);
+
     public CycleRow Cycle { get; private set; } = null!;
 
     public IReadOnlyList<QuotaLine> Rows { get; private set; } = [];
@@ -47,41 +49,33 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
 
     public async Task<IActionResult> OnPostAsync(Guid id, Guid rep, string?[]? quarters, CancellationToken ct)
     {
-        if (!await LoadAsync(id, ct))
+        if (!await LoadAsync(id, ct) || Rows.FirstOrDefault(r => r.Quota.RepId == rep) is not { } line)
         {
             return NotFound();
         }
 
-        var typed = quarters ?? [];
-        try
+        // The person before the input: someone who may not set this quota is refused whatever they typed.
+        _posted = (rep, quarters ?? []);
+        access.Ensure(Act.SetQuota, new About(rep, line.Quota.ManagerId));
+        var amounts = _posted.Typed.Select((text, i) => Parse(text, i)).ToList();
+        if (await quotas.SetAsync(new QuotaInput(id, rep, amounts), ct) is not { } saved)
         {
-            var amounts = typed.Select((text, i) => Parse(text, i)).ToList();
-            if (await quotas.SetAsync(new QuotaInput(id, rep, amounts), ct) is not { } saved)
-            {
-                return NotFound();
-            }
-
-            Saved = $"Saved {saved.RepName}'s quotas: {Money(saved.Total)} in total.";
-            return RedirectToPage("Quotas", null, new { id }, $"rep-{rep}");
+            return NotFound();
         }
-        catch (DomainException e)
-        {
-            if (Rows.All(r => r.Quota.RepId != rep))
-            {
-                return NotFound();
-            }
 
-            var quarter = QuarterOf(e.Field);
-            var prefix = quarter is { } q && !e.Message.StartsWith($"Q{q + 1}", StringComparison.Ordinal) ? $"Q{q + 1}: " : "";
-            Error = new RowError(rep, typed, quarter, prefix + e.Message);
-            // The refusal shows at the row; a person who may not set this quota is told so with the API's status.
-            if (e is NotAllowedException)
-            {
-                Response.StatusCode = StatusCodes.Status403Forbidden;
-            }
+        Saved = $"Saved {saved.RepName}'s quotas: {Money(saved.Total)} in total.";
+        return RedirectToPage("Quotas", null, new { id }, $"rep-{rep}");
+    }
 
-            return Page();
-        }
+    /// <summary>The refusal shows at the row, with what was typed; the status is the API's (set by the filter).</summary>
+    public Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        var (key, message) = ModelState.Where(e => e.Value is { Errors.Count: > 0 })
+            .Select(e => (e.Key, e.Value!.Errors[0].ErrorMessage)).First();
+        var quarter = QuarterOf(key);
+        var prefix = quarter is { } q && !message.StartsWith($"Q{q + 1}", StringComparison.Ordinal) ? $"Q{q + 1}: " : "";
+        Error = new RowError(_posted.Rep, _posted.Typed, quarter, prefix + message);
+        return Task.FromResult<IActionResult?>(null);
     }
 
     public string? Typed(QuotaLine row, int quarter) =>
@@ -103,9 +97,10 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
             : throw new DomainException($"Q{quarter + 1}: '{text.Trim()}' is not an amount.", $"quarters[{quarter}]");
     }
 
+    /// <summary>The quarter a refusal names: the domain's "quarters[1]" is the input "Quarters[1]".</summary>
     private static int? QuarterOf(string? field) =>
-        field is { } f && f.StartsWith("quarters[", StringComparison.Ordinal) &&
-        int.TryParse(f["quarters[".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
+        field is { } f && f.StartsWith("Quarters[", StringComparison.Ordinal) &&
+        int.TryParse(f["Quarters[".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
             ? i
             : null;
 
@@ -120,9 +115,8 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
         var scope = access.VisiblePlans().Where(p => p.CycleId == id);
         var approved = await RevenueGoalsAsync(db.Goals(db.InForce(clock.GetUtcNow()).Where(v => scope.Any(p => p.Id == v.PlanId))), cycle.Quarters.Count, ct);
         var submitted = await RevenueGoalsAsync(db.Goals(db.AwaitingFirstApproval().Where(s => scope.Any(p => p.Id == s.PlanId))), cycle.Quarters.Count, ct);
-        var actor = access.Actor;
         Rows = rows.Select(r => new QuotaLine(r, approved.GetValueOrDefault(r.RepId) ?? submitted.GetValueOrDefault(r.RepId),
-                approved.ContainsKey(r.RepId), OrgRules.LeadsOrManages(actor, r.ManagerId)))
+                approved.ContainsKey(r.RepId), access.May(Act.SetQuota, new About(r.RepId, r.ManagerId))))
             .ToList();
         return true;
     }

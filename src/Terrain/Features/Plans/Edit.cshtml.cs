@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Plans;
 
@@ -18,7 +19,8 @@ namespace Terrain.Features.Plans;
 /// </summary>
 // A rep can own a few hundred accounts, seven values each on the segmentation worksheet.
 [RequestFormLimits(ValueCountLimit = 30_000)]
-public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, TimeProvider clock) : PageModel
+[FormPrefix(Prefix)]
+public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, TimeProvider clock) : PageModel, IReloadsOnRefusal
 {
     public const string Prefix = "c";
 
@@ -174,12 +176,38 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
         {
             Response.StatusCode = StatusCodes.Status409Conflict;
         }
-        else if (Error is not null || ReadOnlyReason is not null)
-        {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        }
 
         return Page();
+    }
+
+    /// <summary>
+    /// A save the domain refused (the filter has set the API's status: 403, 409 or 422): the form comes back as typed,
+    /// read-only with the reason when the plan may not be edited now, or with the error at the field it names.
+    /// </summary>
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        var status = Response.StatusCode;
+        var (key, message) = ModelState.Where(e => e.Value is { Errors.Count: > 0 })
+            .Select(e => (e.Key, e.Value!.Errors[0].ErrorMessage)).First();
+        if (status is StatusCodes.Status403Forbidden or StatusCodes.Status409Conflict)
+        {
+            await LoadAsync(Document.Plan.Id, Section.Key, ct);
+            ReadOnlyReason ??= message;
+        }
+        else
+        {
+            Error = (key, Readable(message));
+        }
+
+        Prepare();
+        if (handler == "Autosave" && status != StatusCodes.Status403Forbidden)
+        {
+            // htmx swaps only successful answers; the status line says what went wrong.
+            Response.StatusCode = StatusCodes.Status200OK;
+            return Partial("Editors/_SaveStatus", this);
+        }
+
+        return null;
     }
 
     /// <summary>Loads the plan and binds the posted content; a result when there is nothing to save.</summary>
@@ -221,22 +249,7 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
     {
         GiveIds(Form);
         var payload = JsonSerializer.SerializeToElement(Form, Form.GetType(), SectionContents.Json);
-        SectionSave result;
-        try
-        {
-            result = await documents.SaveAsync(id, Section.Key, payload, Version, merge: false, ct);
-        }
-        catch (DomainException e) when (e is NotAllowedException or InvalidStateException)
-        {
-            await LoadAsync(id, Section.Key, ct);
-            ReadOnlyReason ??= e.Message;
-            return true;
-        }
-        catch (DomainException e)
-        {
-            Error = (FieldKey(e.Field), Readable(e.Message));
-            return true;
-        }
+        var result = await documents.SaveAsync(id, Section.Key, payload, Version, merge: false, ct);
 
         switch (result.Outcome)
         {
@@ -405,8 +418,6 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
         Prefix + "." + string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
 
     public static string Id(string path) => "f-" + NonWord().Replace(path, "-").Trim('-').ToLowerInvariant();
-
-    private static string FieldKey(string? field) => string.IsNullOrEmpty(field) ? "" : Name(field);
 
     public string? ErrorOf(string path) => Error is { } e && e.Key == Name(path) ? e.Message : null;
 

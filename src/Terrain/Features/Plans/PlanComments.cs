@@ -48,11 +48,8 @@ public sealed class PlanComments(AppDbContext db, AccessPolicy access, TimeProvi
         }
 
         var actor = access.Actor;
+        access.Ensure(Act.CommentOnPlan, new About(document.Plan.OwnerId, document.OwnerManagerId));
         document.Cycle.EnsureOpen();
-        if (actor.Id != document.Plan.OwnerId && !document.CanReview)
-        {
-            throw new NotAllowedException("Only the rep, the rep's manager and sales leaders comment on a plan.");
-        }
 
         var sectionKey = string.IsNullOrWhiteSpace(input.SectionKey) ? null : input.SectionKey.Trim();
         if (sectionKey is not null && document.Section(sectionKey) is null)

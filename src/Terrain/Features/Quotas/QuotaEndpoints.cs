@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Quotas;
@@ -13,7 +14,7 @@ public static class QuotaEndpoints
 
         quotas.MapPut("/", async Task<Results<Ok<QuotaRow>, NotFound>> (QuotaInput input, QuotaHandlers handlers, CancellationToken ct) =>
                 await handlers.SetAsync(input, ct) is { } row ? TypedResults.Ok(row) : TypedResults.NotFound())
-            .RequireAuthorization(Policies.ManagerOrAbove)
+            .RequireAuthorization(Policies.For(Act.SetQuota))
             .WithSummary("Set a rep's quota for every quarter of a cycle (leaders for anyone, managers for their own reps).")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -54,8 +54,6 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
     /// <summary>Sets all of a rep's quarterly quotas at once; every change is audited with the old and new values.</summary>
     public async Task<QuotaRow?> SetAsync(QuotaInput input, CancellationToken ct)
     {
-        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CycleId, ct)
-                    ?? throw new DomainException("There is no such cycle.", "cycleId");
         var rep = await access.VisibleUsers().FirstOrDefaultAsync(u => u.Id == input.RepId, ct);
         if (rep is null)
         {
@@ -63,6 +61,8 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         Quota.EnsureMaySet(access.Actor, rep);
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CycleId, ct)
+                    ?? throw new DomainException("There is no such cycle.", "cycleId");
         cycle.EnsureOpen();
         if (!await db.Plans.AnyAsync(p => p.CycleId == cycle.Id && p.OwnerId == rep.Id, ct))
         {

@@ -122,7 +122,7 @@ public sealed class Alignment(AppDbContext db, AccessPolicy access, TimeProvider
                 target > 0 ? Math.Round(planned * 100 / target, 1) : 0, Contributors(approved), submitted.Sum(g => g.Total), Contributors(submitted));
         }).ToList();
 
-        var team = access.Actor.Role == Role.Manager;
+        var team = !access.SeesEveryone;
         var plans = cycle is null ? 0 : await access.VisiblePlans().CountAsync(p => p.CycleId == cycle.Id, ct);
         return new AlignmentView(strategy.Id, strategy.Name, strategy.Revision, cycle,
             team ? "team" : "organisation",

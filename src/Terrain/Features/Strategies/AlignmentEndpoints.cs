@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Strategies;
@@ -10,7 +11,7 @@ public static class AlignmentEndpoints
     {
         strategies.MapGet("/{id:guid}/alignment", async Task<Results<Ok<AlignmentView>, NotFound>> (Guid id, Guid? cycle, Alignment alignment, CancellationToken ct) =>
                 await alignment.GetAsync(id, cycle, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
-            .RequireAuthorization(Policies.ManagerOrAbove)
+            .RequireAuthorization(Policies.For(Act.FollowTeam))
             .WithSummary("Does the plan add up (managers and leaders): per objective of the strategy, its target, the sum of the goals " +
                 "linked to it in the submitted and approved plans of a cycle executing the strategy (while an approved plan is amended, " +
                 "the approved version in force), the gap (target minus planned) and the reps contributing; and the goals linked to no " +

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
 
@@ -47,7 +48,7 @@ public static class BuyInEndpoints
                 response.Headers.ETag = ETags.Format(check.Version);
                 return TypedResults.Ok(check);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Replace the check (leaders): {questions:[{id?, text, options, correct}], passPercent}. correct is the index of the "
                          + "right option. Refused once reps have taken the check of a published revision, or acknowledged it. Requires If-Match "
                          + "(the strategy's ETag). An unknown field or a value of the wrong type is refused (422) naming it.")
@@ -95,7 +96,7 @@ public static class BuyInEndpoints
                 response.Headers.ETag = ETags.Format(question.Version);
                 return TypedResults.Ok(question);
             })
-            .RequireAuthorization(Policies.ManagerOrAbove)
+            .RequireAuthorization(Policies.For(Act.AnswerQuestion))
             .WithSummary("Answer a rep's question, or correct the answer (the rep's manager or a leader): {answer}. The rep is told. "
                          + "If-Match (the question's version) is honoured, and required to correct an answer already given.")
             .Produces<QuestionRow>()

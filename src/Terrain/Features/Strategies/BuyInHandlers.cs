@@ -150,7 +150,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
 
         var actor = access.Actor;
         var check = strategy.Check;
-        if (actor.Role == Role.Rep)
+        if (access.May(Act.BuyIn))
         {
             var attempts = await db.CheckAttempts.AsNoTracking().Where(a => a.StrategyId == id && a.RepId == actor.Id)
                 .OrderBy(a => a.At).Select(a => new CheckAttemptRow(a.At, a.Correct, a.Total, a.Passed)).ToListAsync(ct);
@@ -163,7 +163,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         var stats = await StatsAsync(id, ct);
-        var leads = actor.Role is Role.Leader or Role.Admin;
+        var leads = access.May(Act.WriteStrategy);
         var wrong = leads ? await WrongCountsAsync(id, check, ct) : null;
         var blocked = await EditBlockedAsync(strategy, ct);
 
@@ -174,9 +174,9 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
     /// <summary>Why the caller cannot change the check now, or null when they can.</summary>
     public async Task<string?> EditBlockedAsync(BuyInStrategy strategy, CancellationToken ct)
     {
-        if (access.Actor.Role != Role.Leader)
+        if (!access.May(Act.WriteStrategy))
         {
-            return "Only sales leaders set the comprehension check.";
+            return Permissions.Refusal(Act.WriteStrategy);
         }
 
         return strategy.Status switch
@@ -192,6 +192,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
 
     public async Task<CheckView?> SetCheckAsync(Guid id, CheckInput input, string? ifMatch, CancellationToken ct)
     {
+        access.Ensure(Act.WriteStrategy);
         if (!await access.VisibleStrategies().AnyAsync(s => s.Id == id, ct))
         {
             return null;
@@ -319,16 +320,17 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         var question = await db.StrategyQuestions.SingleAsync(q => q.Id == questionId, ct);
+        var actor = access.Actor;
+        var askerManager = await db.Users.Where(u => u.Id == question.AskedById).Select(u => u.ManagerId).SingleAsync(ct);
+        access.Ensure(Act.AnswerQuestion, new About(question.AskedById, askerManager));
         if (ifMatch is not null && ifMatch != question.Version)
         {
             throw new InvalidStateException("This question was answered or changed since you read it. Reload it and answer again.", "version");
         }
 
-        var actor = access.Actor;
-        var askerManager = await db.Users.Where(u => u.Id == question.AskedById).Select(u => u.ManagerId).SingleAsync(ct);
         var now = clock.GetUtcNow();
         var corrected = !question.IsOpen;
-        if (corrected && ifMatch is null && OrgRules.LeadsOrManages(actor, askerManager))
+        if (corrected && ifMatch is null)
         {
             // Correcting an answer replaces someone's words: only against the version the corrector read.
             throw new InvalidStateException(
@@ -362,7 +364,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         var actor = access.Actor;
-        if (actor.Role == Role.Rep)
+        if (access.May(Act.BuyIn))
         {
             var attempts = await db.CheckAttempts.Where(a => a.StrategyId == id && a.RepId == actor.Id).Select(a => a.Passed).ToListAsync(ct);
             var acknowledgedAt = await db.Acknowledgements.Where(a => a.StrategyId == id && a.RepId == actor.Id)
@@ -381,16 +383,10 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
     /// <summary>Questions on every revision of the lineage that the caller may read: a rep's own, a manager's team's, or all.</summary>
     private IQueryable<StrategyQuestion> VisibleQuestions(Guid lineageId)
     {
-        var actor = access.Actor;
-        var me = actor.Id;
         var revisions = db.Strategies.Where(s => s.LineageId == lineageId).Select(s => s.Id);
         var questions = db.StrategyQuestions.AsNoTracking().Where(q => revisions.Contains(q.StrategyId));
-        return actor.Role switch
-        {
-            Role.Leader or Role.Admin => questions,
-            Role.Manager => questions.Where(q => db.Users.Any(u => u.Id == q.AskedById && u.ManagerId == me)),
-            _ => questions.Where(q => q.AskedById == me),
-        };
+        var askers = access.VisibleUsers().Select(u => u.Id);
+        return questions.Where(q => askers.Contains(q.AskedById));
     }
 
     private async Task<IReadOnlyList<QuestionRow>> ProjectAsync(IQueryable<StrategyQuestion> questions, CancellationToken ct)
@@ -417,11 +413,10 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
                               q.AnsweredAt,
                               q.Version,
                           }).ToListAsync(ct);
-        var actor = access.Actor;
         return rows
             .OrderBy(r => r.Answer is null ? 0 : 1).ThenByDescending(r => r.AskedAt).ThenBy(r => r.Id)
             .Select(r => new QuestionRow(r.Id, r.StrategyId, r.Revision, r.Part, r.Body, r.AskedById, r.AskedBy, r.AskedAt, r.Answer, r.AnsweredById,
-                r.AnsweredBy, r.AnsweredAt, r.Answer is null, r.Version, OrgRules.LeadsOrManages(actor, r.AskerManagerId)))
+                r.AnsweredBy, r.AnsweredAt, r.Answer is null, r.Version, access.May(Act.AnswerQuestion, new About(r.AskedById, r.AskerManagerId))))
             .ToList();
     }
 

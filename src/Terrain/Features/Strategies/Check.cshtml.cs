@@ -13,8 +13,14 @@ namespace Terrain.Features.Strategies;
 /// were wrong, tries again until they pass, then acknowledges the strategy right here. A leader writes the check until
 /// reps have taken it; managers and admins read it. The acknowledge button of the strategy page posts here too.
 /// </summary>
-public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel
+public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel, IReloadsOnRefusal
 {
+    /// <summary>The questions of the check a rep answered, to name the one a refusal is about by its position.</summary>
+    private List<CheckQuestion> _questions = [];
+
+    /// <summary>The question blocks of a leader's form that held something, in order: the ones saved.</summary>
+    private List<int> _used = [];
+
     /// <summary>Blank question blocks offered beyond the existing questions.</summary>
     public const int SpareBlocks = 3;
 
@@ -42,7 +48,7 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel
     /// <summary>The answers the rep posted, by question position, shown again when the attempt was refused.</summary>
     public Dictionary<int, int> Posted { get; private set; } = [];
 
-    public bool IsRep => buyIn.Actor.Role == Role.Rep;
+    public bool IsRep => Permissions.May(buyIn.Actor, Act.BuyIn);
 
     public bool Published => Strategy.Status == StrategyStatus.Published;
 
@@ -63,66 +69,39 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel
         }
 
         Posted = answers ?? [];
-        var questions = strategy.Check.Questions;
+        var questions = _questions = strategy.Check.Questions;
         if (version is not null && version != strategy.Version)
         {
-            return await RefuseAsync(id, new InvalidStateException("The check changed since you opened it. Answer the questions again.", ""), ct);
+            throw new InvalidStateException("The check changed since you opened it. Answer the questions again.", "");
         }
 
         var byId = Posted.Where(a => a.Key >= 0 && a.Key < questions.Count).ToDictionary(a => questions[a.Key].Id!, a => a.Value);
-        try
+        if (await buyIn.TakeCheckAsync(id, byId, null, ct) is not { } result)
         {
-            if (await buyIn.TakeCheckAsync(id, byId, null, ct) is not { } result)
-            {
-                return NotFound();
-            }
-
-            // A failed attempt is explained by the "last attempt" box and the marked questions, not by a success banner.
-            Flash = result.Passed ? $"You passed the check: {result.Correct} of {result.Total} right. Now acknowledge the strategy below." : null;
-        }
-        catch (DomainException e)
-        {
-            // "answers.{question id}" names a question; the form names it by position.
-            var field = e.Field is { } f && f.StartsWith("answers.", StringComparison.Ordinal)
-                ? questions.FindIndex(q => q.Id == f["answers.".Length..]) is var at and >= 0 ? $"answers[{at}]" : ""
-                : "";
-            return await RefuseAsync(id, e, ct, field);
+            return NotFound();
         }
 
+        // A failed attempt is explained by the "last attempt" box and the marked questions, not by a success banner.
+        Flash = result.Passed ? $"You passed the check: {result.Correct} of {result.Total} right. Now acknowledge the strategy below." : null;
         return Redirect($"/Strategies/{id}/Check");
     }
 
     /// <summary>Acknowledges; <paramref name="from"/> is "strategy" when the button was on the strategy page, to go back there.</summary>
     public async Task<IActionResult> OnPostAcknowledgeAsync(Guid id, string? from, CancellationToken ct)
     {
-        try
+        if (await buyIn.AcknowledgeAsync(id, null, ct) is not { } result)
         {
-            if (await buyIn.AcknowledgeAsync(id, null, ct) is not { } result)
-            {
-                return NotFound();
-            }
-
-            Flash = $"Thank you: you acknowledged the strategy on {BuyInFormat.Date(result.AcknowledgedAt)}.";
-        }
-        catch (DomainException e)
-        {
-            if (!await LoadAsync(id, ct))
-            {
-                return NotFound();
-            }
-
-            AcknowledgeError = e.Message;
-            Response.StatusCode = Problems.StatusFor(e);
-            return Page();
+            return NotFound();
         }
 
+        Flash = $"Thank you: you acknowledged the strategy on {BuyInFormat.Date(result.AcknowledgedAt)}.";
         return Redirect(from == "strategy" ? $"/Strategies/{id}" : $"/Strategies/{id}/Check");
     }
 
     public async Task<IActionResult> OnPostSaveAsync(Guid id, CancellationToken ct)
     {
         var blocks = Form.Questions ?? [];
-        var used = new List<int>();
+        var used = _used = [];
         var questions = new List<CheckQuestionInput?>();
         for (var i = 0; i < blocks.Count; i++)
         {
@@ -137,30 +116,14 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel
             questions.Add(new CheckQuestionInput(b.Id, b.Text, [.. options], b.Correct));
         }
 
-        try
+        if (await buyIn.SetCheckAsync(id, new CheckInput(questions, Form.PassPercent), Form.Version, ct) is not { } saved)
         {
-            if (await buyIn.SetCheckAsync(id, new CheckInput(questions, Form.PassPercent), Form.Version, ct) is not { } saved)
-            {
-                return NotFound();
-            }
-
-            Flash = saved.Questions.Count == 0
-                ? "The check is removed: reps acknowledge the strategy directly."
-                : $"The check is saved: {saved.Questions.Count} question{(saved.Questions.Count == 1 ? "" : "s")}, pass mark {saved.PassPercent}%.";
-        }
-        catch (DomainException e)
-        {
-            // Shown again without the blank blocks in between, so that "Question 3" in a message is the third block.
-            var form = Form;
-            form.Questions = [.. used.Select(i => blocks[i])];
-            while (form.Questions.Count < Math.Min(ComprehensionCheck.MaxQuestions, used.Count + SpareBlocks))
-            {
-                form.Questions.Add(new QuestionBlock());
-            }
-
-            return await RefuseAsync(id, e, ct, FormField(e.Field, used.Count), keepForm: form);
+            return NotFound();
         }
 
+        Flash = saved.Questions.Count == 0
+            ? "The check is removed: reps acknowledge the strategy directly."
+            : $"The check is saved: {saved.Questions.Count} question{(saved.Questions.Count == 1 ? "" : "s")}, pass mark {saved.PassPercent}%.";
         return Redirect($"/Strategies/{id}/Check");
     }
 
@@ -187,21 +150,43 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel
         return blocks;
     }
 
-    private async Task<IActionResult> RefuseAsync(Guid id, DomainException e, CancellationToken ct, string field = "", CheckForm? keepForm = null)
+    /// <summary>A refused attempt, acknowledgement or check: the page again, the refusal beside the form it is about.</summary>
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
     {
-        if (!await LoadAsync(id, ct))
+        var refusal = HttpContext.Refusal()!;
+        var form = Form;
+        if (!await LoadAsync(Guid.Parse((string)RouteData.Values["id"]!, CultureInfo.InvariantCulture), ct))
         {
             return NotFound();
         }
 
-        if (keepForm is not null)
+        switch (handler)
         {
-            Form = keepForm;
+            case "Acknowledge":
+                AcknowledgeError = refusal.Message;
+                break;
+            case "Save":
+                // Shown again without the blank blocks in between, so that "Question 3" in a message is the third block.
+                var blocks = form.Questions ?? [];
+                form.Questions = [.. _used.Select(i => blocks[i])];
+                while (form.Questions.Count < Math.Min(ComprehensionCheck.MaxQuestions, _used.Count + SpareBlocks))
+                {
+                    form.Questions.Add(new QuestionBlock());
+                }
+
+                Form = form;
+                Errors[FormField(refusal.Field, _used.Count)] = refusal.Message;
+                break;
+            default:
+                // "answers.{question id}" names a question; the form names it by position.
+                var field = refusal.Field is { } f && f.StartsWith("answers.", StringComparison.Ordinal)
+                    ? _questions.FindIndex(q => q.Id == f["answers.".Length..]) is var at and >= 0 ? $"answers[{at}]" : ""
+                    : "";
+                Errors[field] = refusal.Message;
+                break;
         }
 
-        Errors[field] = e.Message;
-        Response.StatusCode = Problems.StatusFor(e);
-        return Page();
+        return null;
     }
 
     /// <summary>Maps the domain's field ("questions[1].options[2]") to the form's ("questions[1].options").</summary>

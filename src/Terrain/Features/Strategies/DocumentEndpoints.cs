@@ -38,7 +38,7 @@ public static class DocumentEndpoints
                 response.Headers.ETag = ETags.Format(strategy.Version);
                 return TypedResults.Created($"/api/v1/strategies/{strategy.Id}", strategy);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Draft a new strategy (leaders): revision 1 with a name, a period and, optionally, its parts. An unknown field or a value of the wrong type is refused (422) naming it.")
             .Produces<StrategyDetail>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -71,7 +71,7 @@ public static class DocumentEndpoints
                 response.Headers.ETag = ETags.Format(strategy.Version);
                 return TypedResults.Ok(strategy);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Change a draft (leaders): name, period, change note, or content, which replaces all the parts. Requires If-Match; a stale one gets 409. A published revision is read-only (409): draft a new revision. An unknown field or a value of the wrong type is refused (422) naming it.")
             .Produces<StrategyDetail>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -91,7 +91,7 @@ public static class DocumentEndpoints
                 response.Headers.ETag = ETags.Format(strategy.Version);
                 return TypedResults.Ok(strategy);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Publish a draft (leaders). Supersedes the strategy's published revision and moves the open cycles executing it to this one; tells every rep and manager. If-Match is honoured when sent. 422 naming what is missing; 409 when already published.")
             .Produces<StrategyDetail>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -109,7 +109,7 @@ public static class DocumentEndpoints
                 response.Headers.ETag = ETags.Format(draft.Version);
                 return TypedResults.Created($"/api/v1/strategies/{draft.Id}", draft);
             })
-            .RequireAuthorization(Policies.LeaderOrAdmin)
+            .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Draft the next revision from the published one (leaders); objectives keep their ids. 409 when this revision is not the published one or a draft already exists.")
             .Produces<StrategyDetail>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)

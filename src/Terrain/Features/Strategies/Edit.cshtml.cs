@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Domain.Strategies;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Strategies;
 
@@ -16,10 +16,13 @@ namespace Terrain.Features.Strategies;
 /// a ticked "remove" drops one. A refused save shows the reason next to the field the domain names and keeps what was
 /// typed; a save against a version someone else replaced is refused, never merged over theirs.
 /// </summary>
-[Authorize(Policy = Policies.LeaderOrAdmin)]
+[May(Act.WriteStrategy)]
 [RequestFormLimits(ValueCountLimit = 5_000)]
-public sealed class EditModel(StrategyHandlers handlers, CurrentUser me) : PageModel
+public sealed class EditModel(StrategyHandlers handlers) : PageModel, IReloadsOnRefusal
 {
+    /// <summary>Where each posted row went in the patch, to name the input a refusal is about.</summary>
+    private readonly RowMap _map = new();
+
     public StrategyDetail Strategy { get; private set; } = null!;
 
     [BindProperty]
@@ -47,11 +50,6 @@ public sealed class EditModel(StrategyHandlers handlers, CurrentUser me) : PageM
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        if (me.Role != Role.Leader)
-        {
-            return Forbid();
-        }
-
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
@@ -64,11 +62,6 @@ public sealed class EditModel(StrategyHandlers handlers, CurrentUser me) : PageM
 
     public async Task<IActionResult> OnPostAsync(Guid id, string? then, CancellationToken ct)
     {
-        if (me.Role != Role.Leader)
-        {
-            return Forbid();
-        }
-
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
@@ -79,34 +72,10 @@ public sealed class EditModel(StrategyHandlers handlers, CurrentUser me) : PageM
             return Redisplay(StatusCodes.Status409Conflict);
         }
 
-        RowMap map = new();
-        try
+        var patch = Form.ToPatch(HasChangeNote, _map);
+        if (await handlers.PatchAsync(id, patch, Version ?? "", ct) is null)
         {
-            var patch = Form.ToPatch(HasChangeNote, map);
-            if (await handlers.PatchAsync(id, patch, Version ?? "", ct) is null)
-            {
-                return NotFound();
-            }
-        }
-        catch (NotAllowedException)
-        {
-            return Forbid();
-        }
-        catch (InvalidStateException e) when (e.Field == "version")
-        {
-            Stale = true;
-            return Redisplay(StatusCodes.Status409Conflict);
-        }
-        catch (InvalidStateException e)
-        {
-            await LoadAsync(id, ct);
-            ReadOnlyReason ??= e.Message;
-            return Redisplay(StatusCodes.Status409Conflict);
-        }
-        catch (DomainException e)
-        {
-            Error = (StrategyForm.KeyFor(e.Field, map), e.Message);
-            return Redisplay(StatusCodes.Status422UnprocessableEntity);
+            return NotFound();
         }
 
         Flash = "Saved.";
@@ -130,6 +99,27 @@ public sealed class EditModel(StrategyHandlers handlers, CurrentUser me) : PageM
         }
 
         return list;
+    }
+
+    /// <summary>A refused save: the form comes back as typed, with the refusal where the reader looks for it.</summary>
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        switch (HttpContext.Refusal())
+        {
+            case InvalidStateException { Field: "version" }:
+                Stale = true;
+                break;
+            case DomainException refusal when refusal is InvalidStateException or NotAllowedException:
+                await LoadAsync(Strategy.Id, ct);
+                ReadOnlyReason ??= refusal.Message;
+                break;
+            case { } refusal:
+                Error = (StrategyForm.KeyFor(refusal.Field, _map), refusal.Message);
+                break;
+        }
+
+        Form.AddSpareRows();
+        return null;
     }
 
     private IActionResult Redisplay(int status)

@@ -15,11 +15,11 @@ public sealed record StrategyLineage(StrategyRow Current, StrategyRow? Draft, IR
 }
 
 /// <summary>The strategies: the published revision of each prominently, drafts for leaders, older revisions a click away.</summary>
-public sealed class IndexModel(StrategyHandlers handlers, CurrentUser me) : PageModel
+public sealed class IndexModel(StrategyHandlers handlers, AccessPolicy access) : PageModel
 {
     public IReadOnlyList<StrategyLineage> Lineages { get; private set; } = [];
 
-    public bool IsLeader => me.Role == Role.Leader;
+    public bool MayWrite => access.May(Act.WriteStrategy);
 
     public async Task OnGetAsync(CancellationToken ct)
     {

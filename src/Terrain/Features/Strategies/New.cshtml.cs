@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
@@ -8,8 +7,8 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.Strategies;
 
 /// <summary>Starts a strategy: a name and a period make a draft, which the leader then writes on the edit page.</summary>
-[Authorize(Policy = Policies.LeaderOrAdmin)]
-public sealed class NewModel(StrategyHandlers handlers, CurrentUser me, TimeProvider clock) : PageModel
+[May(Act.WriteStrategy)]
+public sealed class NewModel(StrategyHandlers handlers, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -28,11 +27,6 @@ public sealed class NewModel(StrategyHandlers handlers, CurrentUser me, TimeProv
 
     public IActionResult OnGet()
     {
-        if (me.Role != Role.Leader)
-        {
-            return Forbid();
-        }
-
         var next = clock.GetUtcNow().Year + 1;
         PeriodStart = new DateOnly(next, 1, 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         PeriodEnd = new DateOnly(next, 12, 31).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -41,11 +35,6 @@ public sealed class NewModel(StrategyHandlers handlers, CurrentUser me, TimeProv
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (me.Role != Role.Leader)
-        {
-            return Forbid();
-        }
-
         var input = new StrategyInput
         {
             Name = Name ?? "",

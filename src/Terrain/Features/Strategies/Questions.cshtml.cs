@@ -37,7 +37,7 @@ public sealed class QuestionsModel(BuyInHandlers buyIn) : PageModel, IReloadsOnR
     /// <summary>Which question's answer was refused, why, and the text.</summary>
     public (Guid Question, string Message, string? Answer)? AnswerError { get; private set; }
 
-    public bool IsRep => buyIn.Actor.Role == Role.Rep;
+    public bool IsRep => Permissions.May(buyIn.Actor, Act.BuyIn);
 
     public bool CanAsk => IsRep && Strategy.Status == StrategyStatus.Published;
 

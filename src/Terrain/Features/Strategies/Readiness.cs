@@ -53,11 +53,8 @@ public sealed class Readiness(AppDbContext db, AccessPolicy access, TimeProvider
     /// </summary>
     public async Task<ReadinessView?> GetAsync(Guid strategyId, Guid? team, CancellationToken ct)
     {
+        access.Ensure(Act.FollowTeam);
         var actor = access.Actor;
-        if (actor.Role == Role.Rep)
-        {
-            throw new NotAllowedException("The readiness board is for managers and leaders.");
-        }
 
         var strategy = await access.VisibleStrategies().FirstOrDefaultAsync(s => s.Id == strategyId, ct);
         if (strategy is null)
@@ -68,7 +65,7 @@ public sealed class Readiness(AppDbContext db, AccessPolicy access, TimeProvider
         var me = actor.Id;
         var activeReps = db.Users.Where(r => r.Role == Role.Rep && r.IsActive);
         var managers = db.Users.AsNoTracking().Where(u => u.Role == Role.Manager && u.IsActive);
-        if (actor.Role == Role.Manager)
+        if (!access.SeesEveryone)
         {
             managers = managers.Where(u => u.Id == me);
         }
@@ -83,7 +80,7 @@ public sealed class Readiness(AppDbContext db, AccessPolicy access, TimeProvider
         {
             if (teams.All(t => t.Id != teamId))
             {
-                return actor.Role == Role.Manager
+                return !access.SeesEveryone
                     ? null
                     : throw new DomainException("That is not the id of an active manager; pick a team from the list.", "team");
             }

@@ -1,8 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Strategies;
 
@@ -10,8 +11,8 @@ namespace Terrain.Features.Strategies;
 /// The readiness board for managers and leaders: per rep invited, attended, acknowledged, check passed, open
 /// questions and ready, with totals, a chart of the totals, and a filter by team.
 /// </summary>
-[Authorize(Policy = Policies.ManagerOrAbove)]
-public sealed class ReadinessModel(Readiness readiness) : PageModel
+[May(Act.FollowTeam)]
+public sealed class ReadinessModel(Readiness readiness) : PageModel, IReloadsOnRefusal
 {
     /// <summary>Above this many reps, "all teams" shows the table by team and asks for a team before listing each rep.</summary>
     public const int MaxRowsWithoutTeam = 250;
@@ -26,29 +27,27 @@ public sealed class ReadinessModel(Readiness readiness) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        ReadinessView? view;
-        try
-        {
-            view = await readiness.GetAsync(id, Team, ct);
-        }
-        catch (NotAllowedException)
-        {
-            return Forbid();
-        }
-        catch (DomainException e) when (e.Field == "team")
-        {
-            TeamError = e.Message;
-            Team = null;
-            view = await readiness.GetAsync(id, null, ct);
-        }
-
-        if (view is null)
+        if (await readiness.GetAsync(id, Team, ct) is not { } view)
         {
             return NotFound();
         }
 
         View = view;
         return Page();
+    }
+
+    /// <summary>A team filter that names no team is refused (422, as the API) and the whole board is shown instead.</summary>
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        TeamError = HttpContext.Refusal()!.Message;
+        Team = null;
+        if (await readiness.GetAsync(Guid.Parse((string)RouteData.Values["id"]!, CultureInfo.InvariantCulture), null, ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        View = view;
+        return null;
     }
 
     public string? TeamName => View.Team is { } team ? View.Teams.FirstOrDefault(t => t.Id == team)?.Name : null;

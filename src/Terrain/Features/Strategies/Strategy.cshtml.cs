@@ -13,7 +13,7 @@ namespace Terrain.Features.Strategies;
 /// The strategy document, part by part, for everyone who may read it; leaders also edit the draft, publish it, and
 /// draft the next revision of a published one from here.
 /// </summary>
-public sealed class StrategyModel(StrategyHandlers handlers, CurrentUser me) : PageModel, IReloadsOnRefusal
+public sealed class StrategyModel(StrategyHandlers handlers, AccessPolicy access) : PageModel, IReloadsOnRefusal
 {
     public StrategyDetail Document { get; private set; } = null!;
 
@@ -21,10 +21,10 @@ public sealed class StrategyModel(StrategyHandlers handlers, CurrentUser me) : P
 
     public StrategyContent Parts => Document.Content;
 
-    public bool IsLeader => me.Role == Role.Leader;
+    public bool MayWrite => access.May(Act.WriteStrategy);
 
     /// <summary>Managers, leaders and admins follow reps' readiness and the alignment of the plans.</summary>
-    public bool FollowsReps => me.Role != Role.Rep;
+    public bool FollowsReps => access.May(Act.FollowTeam);
 
     /// <summary>Why publishing (or drafting the next revision) was refused, and the input it names ("" for none).</summary>
     public (string Message, string Field)? ActionError => ModelState

@@ -127,6 +127,7 @@ public sealed class StrategyHandlers(AppDbContext db, AccessPolicy access, TimeP
     /// <summary>Drafts revision 1 of a new strategy (leaders).</summary>
     public async Task<StrategyDetail> CreateAsync(StrategyInput input, CancellationToken ct)
     {
+        access.Ensure(Act.WriteStrategy);
         var now = clock.GetUtcNow();
         var actor = access.Actor;
         var strategy = Strategy.Draft(actor, input.Name ?? "", input.PeriodStart ?? default, input.PeriodEnd ?? default,
@@ -141,6 +142,7 @@ public sealed class StrategyHandlers(AppDbContext db, AccessPolicy access, TimeP
     /// <summary>Changes a draft, against the version the caller read. A published revision only changes through a new revision.</summary>
     public async Task<StrategyDetail?> PatchAsync(Guid id, StrategyPatch patch, string version, CancellationToken ct)
     {
+        access.Ensure(Act.WriteStrategy);
         if (await TrackedAsync(id, ct) is not { } strategy)
         {
             return null;
@@ -180,6 +182,7 @@ public sealed class StrategyHandlers(AppDbContext db, AccessPolicy access, TimeP
     /// </summary>
     public async Task<StrategyDetail?> PublishAsync(Guid id, string? version, CancellationToken ct)
     {
+        access.Ensure(Act.WriteStrategy);
         if (await TrackedAsync(id, ct) is not { } strategy)
         {
             return null;
@@ -228,6 +231,7 @@ public sealed class StrategyHandlers(AppDbContext db, AccessPolicy access, TimeP
     /// <summary>Starts the next revision as a draft copy of the published one (leaders); one draft per strategy at a time.</summary>
     public async Task<StrategyDetail?> ReviseAsync(Guid id, CancellationToken ct)
     {
+        access.Ensure(Act.WriteStrategy);
         var strategy = await access.VisibleStrategies().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (strategy is null)
         {

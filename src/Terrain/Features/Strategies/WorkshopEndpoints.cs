@@ -24,7 +24,7 @@ public static class WorkshopEndpoints
                 response.Headers.ETag = ETags.Format(workshop.Version);
                 return TypedResults.Created($"/api/v1/strategies/{id}/workshops/{workshop.Id}", workshop);
             })
-            .RequireAuthorization(LeadersOnly)
+            .RequireAuthorization(Policies.For(Act.LeadWorkshop))
             .WithSummary("Schedule a session (leaders) on a published strategy: startsAt with an offset, length HalfDay or FullDay, and an agenda (by default built from the strategy's parts). Invites the given reps and managers, or every active rep and their managers, each with an in-app invitation.")
             .Produces<WorkshopRow>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -60,7 +60,7 @@ public static class WorkshopEndpoints
                 response.Headers.ETag = ETags.Format(workshop.Version);
                 return TypedResults.Ok(workshop);
             })
-            .RequireAuthorization(LeadersOnly)
+            .RequireAuthorization(Policies.For(Act.LeadWorkshop))
             .WithSummary("Reschedule a session (title, startsAt, length, location, agenda: invitees are told and the calendar SEQUENCE goes up) and/or invite more people (addInvitees). Leaders; requires If-Match; refused once attendance is recorded.")
             .Produces<WorkshopRow>()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -92,7 +92,7 @@ public static class WorkshopEndpoints
                 response.Headers.ETag = ETags.Format(workshop.Version);
                 return TypedResults.Ok(workshop);
             })
-            .RequireAuthorization(LeadersOnly)
+            .RequireAuthorization(Policies.For(Act.LeadWorkshop))
             .WithSummary("Record who attended (leaders), once the session has started: every invitee listed in attended is marked present, every other invitee absent. It may be corrected later. If-Match (the session's ETag) is optional and honoured: a stale one is refused with 409.")
             .Produces<WorkshopRow>()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -113,15 +113,12 @@ public static class WorkshopEndpoints
 
         strategies.MapGet("/{id:guid}/readiness", async Task<IResult> (Guid id, Guid? team, Readiness readiness, CancellationToken ct) =>
                 await readiness.GetAsync(id, team, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
-            .RequireAuthorization(Policies.ManagerOrAbove)
+            .RequireAuthorization(Policies.For(Act.FollowTeam))
             .WithSummary("The readiness board of a strategy revision: for each rep in the caller's scope (a manager's team, every active rep for leaders), invited, attended, acknowledged, check passed, check attempts and open questions, with totals and the teams to filter by (team=<managerId>).")
             .Produces<ReadinessView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
-
-    /// <summary>Writes to the workshops are the leaders' (admins read everything but are not sales people).</summary>
-    private static void LeadersOnly(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy) => policy.RequireRole(nameof(Role.Leader));
 
     /// <summary>
     /// Terrain:PublicUrl, or null when it is not set: never the request's own address, which the client chooses (a

@@ -138,8 +138,8 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
     public async Task<WorkshopRow?> ScheduleAsync(Guid strategyId, WorkshopInput input, CancellationToken ct)
     {
         // The person before the input: someone who may not schedule learns nothing about what they sent.
+        access.Ensure(Act.LeadWorkshop);
         var actor = access.Actor;
-        Workshop.EnsureLeader(actor);
         var strategy = await access.VisibleStrategies().FirstOrDefaultAsync(s => s.Id == strategyId, ct);
         if (strategy is null)
         {
@@ -188,15 +188,11 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
 
     public async Task<WorkshopRow?> PatchAsync(Guid strategyId, Guid workshopId, WorkshopPatch patch, string version, CancellationToken ct)
     {
+        access.Ensure(Act.LeadWorkshop);
         var actor = access.Actor;
         if (await FindWorkshopAsync(strategyId, workshopId, ct) is not { } workshop)
         {
             return null;
-        }
-
-        if (actor.Role != Role.Leader)
-        {
-            throw new NotAllowedException("Sales leaders run the strategy workshops.");
         }
 
         if (workshop.Version != version)
@@ -263,6 +259,7 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
     /// </summary>
     public async Task<WorkshopRow?> RecordAttendanceAsync(Guid strategyId, Guid workshopId, AttendanceInput input, string? version, CancellationToken ct)
     {
+        access.Ensure(Act.LeadWorkshop);
         var actor = access.Actor;
         if (await FindWorkshopAsync(strategyId, workshopId, ct) is not { } workshop)
         {
@@ -393,8 +390,8 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
     {
         var actor = access.Actor;
         var me = actor.Id;
-        var isManager = actor.Role == Role.Manager;
-        var seesAll = actor.Role is Role.Leader or Role.Admin;
+        var seesAll = access.SeesEveryone;
+        var team = access.FollowedReps().Select(u => u.Id);
         var sessions = await (from w in db.Workshops.AsNoTracking()
                               join s in db.Strategies on w.StrategyId equals s.Id
                               where s.LineageId == strategy.LineageId && (workshopId == null || w.Id == workshopId)
@@ -406,12 +403,11 @@ public sealed partial class Workshops(AppDbContext db, AccessPolicy access, Time
                                   Attended = db.WorkshopInvitations.Count(i => i.WorkshopId == w.Id && i.Attended == true),
                                   Invited = db.WorkshopInvitations.Any(i => i.WorkshopId == w.Id && i.UserId == me),
                                   MyAttendance = db.WorkshopInvitations.Where(i => i.WorkshopId == w.Id && i.UserId == me).Select(i => i.Attended).FirstOrDefault(),
-                                  TeamInvited = isManager && db.WorkshopInvitations.Any(i => i.WorkshopId == w.Id
-                                      && db.Users.Any(u => u.Id == i.UserId && u.ManagerId == me)),
+                                  TeamInvited = db.WorkshopInvitations.Any(i => i.WorkshopId == w.Id && team.Contains(i.UserId)),
                               }).ToListAsync(ct);
 
         ILookup<Guid, InviteeRow>? invitees = null;
-        if (withInvitees && actor.Role != Role.Rep && sessions.Count > 0)
+        if (withInvitees && access.May(Act.FollowTeam) && sessions.Count > 0)
         {
             var ids = sessions.Select(s => s.Workshop.Id).ToList();
             var list = await (from i in db.WorkshopInvitations.AsNoTracking()

@@ -14,7 +14,7 @@ namespace Terrain.Features.Strategies;
 /// attendance once a session has begun.
 /// </summary>
 [FormPrefix("Form")]
-public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProvider clock, IConfiguration configuration) : PageModel, IReloadsOnRefusal
+public sealed class WorkshopsModel(Workshops workshops, AccessPolicy access, TimeProvider clock, IConfiguration configuration) : PageModel, IReloadsOnRefusal
 {
     public StrategyRef Strategy { get; private set; } = null!;
 
@@ -39,17 +39,17 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
     /// <summary>Why a form on one session (agenda or attendance) was refused.</summary>
     public (Guid WorkshopId, string Form, string Message)? SessionError { get; private set; }
 
-    public bool IsLeader => me.Role == Role.Leader;
+    public bool MayLead => access.May(Act.LeadWorkshop);
 
-    public bool SeesReadiness => me.Role is Role.Manager or Role.Leader or Role.Admin;
+    public bool SeesReadiness => access.May(Act.FollowTeam);
 
-    public bool CanSchedule => IsLeader && Strategy.Status == nameof(StrategyStatus.Published);
+    public bool CanSchedule => MayLead && Strategy.Status == nameof(StrategyStatus.Published);
 
     public bool HasStarted(WorkshopRow session) => Now >= session.StartsAt;
 
-    public bool CanAdjust(WorkshopRow session) => IsLeader && !HasStarted(session) && session.AttendanceRecordedAt is null;
+    public bool CanAdjust(WorkshopRow session) => MayLead && !HasStarted(session) && session.AttendanceRecordedAt is null;
 
-    public bool CanRecordAttendance(WorkshopRow session) => IsLeader && HasStarted(session);
+    public bool CanRecordAttendance(WorkshopRow session) => MayLead && HasStarted(session);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
@@ -179,7 +179,7 @@ public sealed class WorkshopsModel(Workshops workshops, CurrentUser me, TimeProv
         }
 
         Strategy = strategy;
-        Sessions = await workshops.ListAsync(id, withInvitees: me.Role != Role.Rep, ct) ?? [];
+        Sessions = await workshops.ListAsync(id, withInvitees: SeesReadiness, ct) ?? [];
         Now = clock.GetUtcNow();
         return true;
     }

@@ -7,12 +7,28 @@ using Terrain.Domain.Strategies;
 namespace Terrain.Infrastructure.Auth;
 
 /// <summary>
-/// The one place that decides what data a person may read: handlers start from these scoped queries. Which roles
-/// may call an endpoint at all is declared with the policies in <see cref="Policies"/>; what a person may do to a
-/// record (submit, approve, ...) is a rule of the record's entity. The authorization test walks every endpoint.
+/// The signed-in person's face of the one decision point (ADR 0015): what they may read (handlers start from these
+/// scoped queries) and what they may do (<see cref="May(Act)"/>, <see cref="Ensure(Act)"/>, asked by handlers, pages
+/// and views; endpoints and pages ask the same rules through <see cref="Policies.For"/>). The rules of acts live in
+/// <see cref="Permissions"/>. The authorization tests walk every endpoint and page handler.
 /// </summary>
 public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
 {
+    /// <summary>Whether the signed-in person may do this kind of act at all (false when nobody is signed in).</summary>
+    public bool May(Act act) => user.IsAuthenticated && Permissions.May(Actor, act);
+
+    /// <summary>Whether the signed-in person may do this act about this rep.</summary>
+    public bool May(Act act, About about) => user.IsAuthenticated && Permissions.May(Actor, act, about);
+
+    /// <summary>Refuses (403) someone who may not do this kind of act: call it before reading the input.</summary>
+    public void Ensure(Act act) => Permissions.Ensure(Actor, act);
+
+    /// <summary>Refuses (403) someone who may not do this act about this rep.</summary>
+    public void Ensure(Act act, About about) => Permissions.Ensure(Actor, act, about);
+
+    /// <summary>Leaders and admins read everyone's data; managers their team's, reps their own.</summary>
+    public bool SeesEveryone => user.Role is Role.Admin or Role.Leader;
+
     /// <summary>The users whose data the current user may read: self, plus their team or everyone.</summary>
     public IQueryable<AppUser> VisibleUsers()
     {

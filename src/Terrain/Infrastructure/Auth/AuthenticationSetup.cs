@@ -1,18 +1,47 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 
 namespace Terrain.Infrastructure.Auth;
 
+/// <summary>One ASP.NET Core policy per <see cref="Act"/>, each asking <see cref="Permissions"/>: endpoints and pages refuse
+/// a person who may not act before their input is read.</summary>
 public static class Policies
 {
-    public const string Admin = "Admin";
-    public const string ManagerOrAbove = "ManagerOrAbove";
-    public const string LeaderOrAdmin = "LeaderOrAdmin";
+    public const string Prefix = "act:";
+
+    public static string For(Act act) => Prefix + act;
 }
+
+/// <summary>Requires that the person may do the act at all (<see cref="Permissions.May(Actor, Act)"/>).</summary>
+public sealed class MayRequirement(Act act) : IAuthorizationRequirement
+{
+    public Act Act { get; } = act;
+}
+
+public sealed class MayHandler : AuthorizationHandler<MayRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, MayRequirement requirement)
+    {
+        if (Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            && Roles.TryParse(context.User.FindFirstValue(ClaimTypes.Role), out var role)
+            && Permissions.May(new Actor(id, role), requirement.Act))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary><c>[May(Act.WriteStrategy)]</c> on a page: the policy of that act.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
+public sealed class MayAttribute(Act act) : AuthorizeAttribute(Policies.For(act));
 
 public static class AuthenticationSetup
 {
@@ -80,12 +109,15 @@ public static class AuthenticationSetup
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
         });
 
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
-                .RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(Role.Admin)))
-            .AddPolicy(Policies.LeaderOrAdmin, p => p.RequireRole(nameof(Role.Leader), nameof(Role.Admin)))
-            .AddPolicy(Policies.ManagerOrAbove, p => p.RequireRole(nameof(Role.Manager), nameof(Role.Leader), nameof(Role.Admin)));
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser().Build());
+        foreach (var act in Enum.GetValues<Act>())
+        {
+            authorization.AddPolicy(Policies.For(act), p => p.RequireAuthenticatedUser().AddRequirements(new MayRequirement(act)));
+        }
+
+        services.AddSingleton<IAuthorizationHandler, MayHandler>();
         return services;
     }
 

@@ -45,6 +45,7 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
         }
 
         executed.ExceptionHandled = true;
+        page.HttpContext.Items[typeof(DomainException)] = refusal;
         var status = Problems.StatusFor(refusal);
         page.ModelState.AddRefusal(refusal, page.GetType().GetCustomAttribute<FormPrefixAttribute>()?.Prefix ?? "");
         page.Response.StatusCode = status;
@@ -55,6 +56,13 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
 
 public static class Refusals
 {
+    /// <summary>
+    /// The refusal being shown, as the domain raised it (its type, field and problems), for a page whose form maps the
+    /// domain's names its own way; null outside <see cref="IReloadsOnRefusal.ReloadAsync"/>.
+    /// </summary>
+    public static DomainException? Refusal(this HttpContext context) =>
+        context.Items.TryGetValue(typeof(DomainException), out var refusal) ? refusal as DomainException : null;
+
     /// <summary>
     /// The input a domain field names: "periodStart" is "PeriodStart", "objectives[2].target" with prefix "Form" is
     /// "Form.Objectives[2].Target", a name that already carries the prefix stays as it is. Refusals of the person,

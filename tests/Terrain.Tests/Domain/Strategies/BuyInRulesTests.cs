@@ -197,15 +197,6 @@ public sealed class BuyInRulesTests
     }
 
     [Fact]
-    public void Only_leaders_set_the_check()
-    {
-        var strategy = Published();
-
-        Assert.Throws<NotAllowedException>(() => strategy.SetCheck(new Actor(Guid.NewGuid(), Role.Admin), StrategyBuilder.Check(), false, Now));
-        Assert.Throws<NotAllowedException>(() => strategy.SetCheck(Manager, StrategyBuilder.Check(), false, Now));
-    }
-
-    [Fact]
     public void Reps_ask_and_their_own_manager_or_a_leader_answers()
     {
         var strategy = Published();

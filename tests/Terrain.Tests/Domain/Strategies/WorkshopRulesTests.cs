@@ -95,7 +95,6 @@ public sealed class WorkshopRulesTests
         workshop.EnsureAttendanceCanBeRecorded(Leader, Now.AddHours(2));
 
         Assert.Equal("attendance", early.Field);
-        Assert.Throws<NotAllowedException>(() => workshop.EnsureAttendanceCanBeRecorded(new Actor(Guid.NewGuid(), Role.Admin), Now.AddHours(3)));
     }
 
     [Fact]
@@ -116,13 +115,12 @@ public sealed class WorkshopRulesTests
     }
 
     [Fact]
-    public void Only_leaders_schedule_only_published_strategies_in_the_future()
+    public void Only_published_strategies_are_scheduled_in_the_future()
     {
         var strategy = Published();
         var leader = new Actor(Guid.NewGuid(), Role.Leader);
         var draft = Strategy.Draft(leader, "Draft", new DateOnly(2027, 1, 1), new DateOnly(2027, 12, 31), StrategyBuilder.Content(), Now);
 
-        Assert.Throws<NotAllowedException>(() => Workshop.Schedule(strategy, new Actor(Guid.NewGuid(), Role.Manager), null, Now.AddDays(1), WorkshopLength.HalfDay, null, null, Now));
         Assert.Throws<InvalidStateException>(() => Workshop.Schedule(draft, leader, null, Now.AddDays(1), WorkshopLength.HalfDay, null, null, Now));
         Assert.Equal("startsAt", Assert.Throws<DomainException>(() => Workshop.Schedule(strategy, leader, null, Now.AddDays(-1), WorkshopLength.HalfDay, null, null, Now)).Field);
     }

@@ -80,7 +80,8 @@ public sealed class QuotaPageTests
         var response = await SaveRowAsync(leader, path, app.Org.Rep3.Id, "10000", "-5", "10000", "10000");
         var page = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync(Ct));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The API's status for the same refusal (the page used to answer 200).
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Empty(await StoredAsync(app, app.Org.Rep3.Id));
         var row = page.GetElementById($"rep-{app.Org.Rep3.Id}")!;
         var error = page.GetElementById($"quota-error-{app.Org.Rep3.Id}")!;

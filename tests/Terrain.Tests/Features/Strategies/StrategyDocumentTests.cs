@@ -153,7 +153,7 @@ public sealed class StrategyDocumentTests
     }
 
     [Theory, BothDatabases]
-    public async Task Reps_and_managers_never_see_a_draft_and_cannot_write(Db db)
+    public async Task Reps_and_managers_never_see_a_draft_and_cannot_write_admins_can(Db db)
     {
         var app = await TestApp.StartAsync(db);
         var leader = await app.ApiAsAsync("leader@test.terrain");
@@ -172,12 +172,16 @@ public sealed class StrategyDocumentTests
             Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/api/v1/strategies?status=draft", Ct)).EnumerateArray());
         }
 
-        var admin = await app.ApiAsAsync("admin@test.terrain");
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/strategies/{id}", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(admin, HttpMethod.Patch, $"/api/v1/strategies/{id}", new { name = "Admin's" }, etag)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/v1/strategies", new { name = "Admin's", periodStart = "2028-01-01", periodEnd = "2028-12-31" }, Ct)).StatusCode);
         Assert.Equal("FY2028 sales strategy", await app.WithDbAsync(d => d.Strategies.Where(s => s.Id == id).Select(s => s.Name).SingleAsync(Ct)));
         Assert.Equal(2, await app.WithDbAsync(d => d.Strategies.CountAsync(Ct)));
+
+        // Admins write the strategy as leaders do (ADR 0015).
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/strategies/{id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Patch, $"/api/v1/strategies/{id}", new { name = "Admin's" }, etag)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/strategies", new { name = "Admin's", periodStart = "2028-01-01", periodEnd = "2028-12-31" }, Ct)).StatusCode);
+        Assert.Equal("Admin's", await app.WithDbAsync(d => d.Strategies.Where(s => s.Id == id).Select(s => s.Name).SingleAsync(Ct)));
+        Assert.Equal(3, await app.WithDbAsync(d => d.Strategies.CountAsync(Ct)));
     }
 
     [Theory, BothDatabases]
