@@ -88,6 +88,22 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/", Ct)).StatusCode);
     }
 
+    [Theory, BothDatabases]
+    public async Task A_cookie_renewed_from_the_user_stays_in_its_session(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var browser = await app.BrowserAsAsync("rep1@test.terrain");
+
+        // Past Identity's 30-minute revalidation, which issues a fresh cookie from the user's record.
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+        var renewed = await browser.GetAsync("/", Ct);
+        var again = await browser.GetAsync("/Territory", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+        Assert.True(renewed.Headers.Contains("Set-Cookie"), "the cookie was not renewed");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
     private static async Task<JsonElement> TokensAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
