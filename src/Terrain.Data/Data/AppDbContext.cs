@@ -67,6 +67,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<SignInEvent> SignInEvents => Set<SignInEvent>();
+
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
+    public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();

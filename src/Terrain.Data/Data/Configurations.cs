@@ -58,3 +58,38 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => new { n.UserId, n.CreatedAt });
     }
 }
+
+internal sealed class SignInEventConfiguration : IEntityTypeConfiguration<SignInEvent>
+{
+    public void Configure(EntityTypeBuilder<SignInEvent> builder)
+    {
+        builder.Property(e => e.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.Email).HasMaxLength(SignInEvent.MaxEmail).IsRequired();
+        builder.Property(e => e.Client).HasMaxLength(SignInEvent.MaxClient).IsRequired();
+        builder.Property(e => e.Channel).HasMaxLength(8).IsRequired();
+        builder.HasIndex(e => e.At);
+        builder.HasIndex(e => new { e.UserId, e.At });
+    }
+}
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Channel).HasMaxLength(8).IsRequired();
+        builder.Property(s => s.Client).HasMaxLength(SignInEvent.MaxClient).IsRequired();
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(s => s.UserId);
+    }
+}
+
+internal sealed class SignInCounterConfiguration : IEntityTypeConfiguration<SignInCounter>
+{
+    public void Configure(EntityTypeBuilder<SignInCounter> builder)
+    {
+        builder.HasKey(c => c.Key);
+        builder.Property(c => c.Key).HasMaxLength(SignInCounter.MaxKey);
+        builder.HasIndex(c => c.LastFailureAt);
+    }
+}

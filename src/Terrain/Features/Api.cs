@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Terrain.Domain;
 using Terrain.Features.Accounts;
@@ -22,6 +20,9 @@ public static class Api
     {
         services.AddHttpContextAccessor();
         services.AddScoped<LoginHandler>();
+        services.AddScoped<Sessions>();
+        services.AddScoped<SignInThrottle>();
+        services.AddScoped<Admin.SignIns.SignInLog>();
         services.AddScoped<AccountQueries>();
         services.AddScoped<UserQueries>();
         services.AddScoped<CreateUser>();
@@ -53,6 +54,8 @@ public static class Api
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         MapAuth(api.MapGroup("/auth").WithTags("Sign-in"));
         api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.");
+        api.MapGet("/sign-ins", SignIns).WithTags("Sign-in").RequireAuthorization(Policies.For(Act.ManageUsers))
+            .WithSummary("The sign-in audit trail, newest first (admins only): sign-ins, failures, throttling, sign-outs, refreshes, password changes.");
         MapUsers(api.MapGroup("/users").WithTags("Users"));
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
@@ -98,41 +101,49 @@ public static class Api
     private static void MapAuth(RouteGroupBuilder auth)
     {
         auth.MapPost("/login", async Task<Results<SignInHttpResult, ProblemHttpResult>> (
-                LoginRequest request, LoginHandler handler, SignInManager<AppUser> signIn) =>
+                LoginRequest request, LoginHandler handler, Sessions sessions, HttpResponse response, CancellationToken ct) =>
             {
-                var (outcome, user) = await handler.CheckAsync(request.Email, request.Password);
-                // A locked account answers like a wrong password, so the answer does not tell which emails exist.
-                if (outcome != LoginOutcome.Success || user is null)
+                var result = await handler.CheckAsync(request.Email, request.Password, ct);
+                switch (result.Outcome)
                 {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
-                        detail: "The email or password is wrong, or the account is locked after too many failed attempts (15 minutes).");
+                    case LoginOutcome.Success:
+                        return TypedResults.SignIn(await sessions.StartTokenSessionAsync(result.User!, ct), authenticationScheme: IdentityConstants.BearerScheme);
+                    case LoginOutcome.Throttled:
+                        response.Headers.RetryAfter = LoginHandler.RetryAfterHeader(result.RetryAfter);
+                        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
+                            detail: $"Too many failed sign-ins from this client or for this account. Wait {LoginHandler.Describe(result.RetryAfter)}, then try again.");
+                    case LoginOutcome.Invalid:
+                        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
+                            detail: "The email or password is wrong.");
+                    default:
+                        throw new InvalidOperationException($"Unknown sign-in outcome {result.Outcome}.");
                 }
-
-                var principal = await signIn.CreateUserPrincipalAsync(user);
-                return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
             })
             .AllowAnonymous()
             .RequireRateLimiting("login")
-            .WithSummary("Exchange an email and password for a bearer access token.")
-            .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
+            .WithSummary("Exchange an email and password for a bearer access token and a one-time refresh token.")
+            .Produces<AccessTokenDocument>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        auth.MapPost("/refresh", async Task<Results<SignInHttpResult, ProblemHttpResult>> (RefreshRequest request,
-                IOptionsMonitor<BearerTokenOptions> options, SignInManager<AppUser> signIn, TimeProvider clock) =>
-            {
-                var ticket = options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
-                var valid = ticket?.Properties.ExpiresUtc is { } expires && clock.GetUtcNow() < expires;
-                if (!valid || await signIn.ValidateSecurityStampAsync(ticket!.Principal) is not { IsActive: true } user)
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
-                        detail: "The refresh token is invalid or expired, or the user has changed. Sign in again.");
-                }
-
-                return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(user), authenticationScheme: IdentityConstants.BearerScheme);
-            })
+        auth.MapPost("/refresh", async Task<Results<SignInHttpResult, ProblemHttpResult>> (RefreshRequest request, Sessions sessions, CancellationToken ct) =>
+                await sessions.RefreshAsync(request.RefreshToken, ct) is { } principal
+                    ? TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme)
+                    : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
+                        detail: "The refresh token is invalid, expired or already used, or the user has changed. Sign in again."))
             .AllowAnonymous()
             .RequireRateLimiting("login")
-            .WithSummary("Exchange a refresh token for a new access token (while the user is unchanged and active).")
-            .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
+            .WithSummary("Exchange a refresh token for a new access token and a new refresh token. Each refresh token works once; "
+                + "using one twice ends the session it belongs to.")
+            .Produces<AccessTokenDocument>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapPost("/logout", async (HttpContext context, Sessions sessions, CancellationToken ct) =>
+            {
+                await sessions.SignOutAsync(context.User, cookie: false, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("End the session of the bearer token: its access tokens and refresh token stop working.");
     }
 
     public sealed record RefreshRequest(string RefreshToken);
@@ -141,6 +152,16 @@ public static class Api
     public sealed record AccessTokenDocument(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
 
     public sealed record MeResponse(Guid Id, string Email, string DisplayName, string Role);
+
+    private static async Task<Results<Ok<Admin.SignIns.SignInPage>, ValidationProblem>> SignIns(
+        [FromQuery(Name = "email")] string? email, [FromQuery(Name = "page")] int? page, [FromQuery(Name = "pageSize")] int? pageSize,
+        Admin.SignIns.SignInLog log, CancellationToken ct)
+    {
+        var (p, size) = (page ?? 1, pageSize ?? 50);
+        return Admin.SignIns.SignInLog.Validate(p, size) is { } problem
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page is < 1 ? "page" : "pageSize"] = [problem] })
+            : TypedResults.Ok(await log.ListAsync(email, p, size, ct));
+    }
 
     private static Ok<MeResponse> Me(CurrentUser me) =>
         TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role.ToString()));

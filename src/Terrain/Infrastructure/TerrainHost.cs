@@ -47,6 +47,7 @@ public static class TerrainHost
         services.AddScoped<CurrentUser>();
         services.AddMemoryCache();
         services.AddSingleton<SessionCheck>();
+        services.AddOptions<SignInLimits>().Bind(configuration.GetSection(SignInLimits.Section));
         // Small by default so that nobody can make the server read (and hold) a huge body on any endpoint; the
         // imports raise it for themselves through endpoint metadata (TerrainOptions.ImportBodyLimits).
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize =
@@ -58,9 +59,12 @@ public static class TerrainHost
             options.RootDirectory = "/Features";
             options.Conventions.AuthorizeFolder("/");
             options.Conventions.AllowAnonymousToPage("/Auth/Login");
+            options.Conventions.AddPageApplicationModelConvention("/Auth/Login", page =>
+                page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute("login")));
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AuthorizeFolder("/Admin/Users", Policies.For(Act.ManageUsers));
             options.Conventions.AuthorizeFolder("/Admin/Imports", Policies.For(Act.Import));
+            options.Conventions.AuthorizeFolder("/Admin/SignIns", Policies.For(Act.ManageUsers));
             options.Conventions.AuthorizeFolder("/Team", Policies.For(Act.FollowTeam));
             options.Conventions.AuthorizePage("/Cycles/Board", Policies.For(Act.FollowTeam));
             options.Conventions.AddPageApplicationModelConvention("/Admin/Imports/Index", page =>
@@ -119,7 +123,10 @@ public static class TerrainHost
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
-            options.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
+            // A first, per-instance line against floods; the limits that count failures are in SignInThrottle.
+            options.AddPolicy("login", context => !HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("read")
+                : RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
                 {

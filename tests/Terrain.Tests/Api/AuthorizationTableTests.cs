@@ -64,6 +64,8 @@ public sealed partial class AuthorizationTableTests
         new("GET", "Admin/Users/Edit/{id:guid}", o => $"/Admin/Users/Edit/{o.Rep1.Id}", "login", "denied", "denied", "denied", "200"),
         Page("Admin/Imports", "/Admin/Imports", "denied", "denied", "denied", "200"),
         Page("Admin/Imports/Index", "/Admin/Imports/Index", "denied", "denied", "denied", "200"),
+        Page("Admin/SignIns", "/Admin/SignIns", "denied", "denied", "denied", "200"),
+        Page("Admin/SignIns/Index", "/Admin/SignIns/Index", "denied", "denied", "denied", "200"),
         Page("api/reference/{documentName?}", "/api/reference/v1", "200", "200", "200", "200"),
         // The reference page's own script bundle is public code; the page and the document behind it are not.
         Page("api/reference/scalar.js", "/api/reference/scalar.js", "200", "200", "200", "200", anonymous: "200"),
@@ -80,6 +82,7 @@ public sealed partial class AuthorizationTableTests
         new("POST", "api/v1/auth/refresh", _ => "/api/v1/auth/refresh", "401", "401", "401", "401", "401",
             _ => JsonContent.Create(new { refreshToken = "not-a-token" })),
         new("GET", "api/v1/me", _ => "/api/v1/me", "401", "200", "200", "200", "200"),
+        new("GET", "api/v1/sign-ins", _ => "/api/v1/sign-ins", "401", "403", "403", "403", "200"),
         new("GET", "api/v1/users/", _ => "/api/v1/users", "401", "200", "200", "200", "200"),
         new("GET", "api/v1/users/{id:guid}", o => $"/api/v1/users/{o.Rep3.Id}", "401", "404", "404", "200", "200"),
         new("POST", "api/v1/users/", _ => "/api/v1/users", "401", "403", "403", "403", "201",
@@ -125,8 +128,14 @@ public sealed partial class AuthorizationTableTests
             _ => new StringContent("external_id,name,potential\nNEW-1,New Account,1000\n", Encoding.UTF8, "text/csv")),
     ];
 
+    // Last, because signing out ends the session that the rows before it use.
+    private static readonly Row[] SessionEndRows =
+    [
+        new("POST", "api/v1/auth/logout", _ => "/api/v1/auth/logout", "401", "204", "204", "204", "204"),
+    ];
+
     // Each part of the strategy roll-out keeps its rows in its own file (AuthorizationTableTests.*.cs).
-    private static readonly Row[] Table = [.. CoreRows, .. StrategyDocumentRows, .. WorkshopRows, .. BuyInRows, .. AlignmentRows];
+    private static readonly Row[] Table = [.. CoreRows, .. StrategyDocumentRows, .. WorkshopRows, .. BuyInRows, .. AlignmentRows, .. SessionEndRows];
 
     private static int _cycles;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AngleSharp.Html.Parser;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -72,6 +73,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(_clock);
+            services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestOrg.TestIterations);
 
             // Queries whose answer depends on the database's row order fail the test that runs them.
@@ -109,6 +111,25 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    /// <summary>
+    /// Another instance of the app on this app's database, as a second server behind a load balancer would be: its own
+    /// memory, caches and rate limiter. Not pooled: the caller disposes it.
+    /// </summary>
+    public TestApp SecondInstance()
+    {
+        var other = new TestApp(Db, Name, _postgresConnection) { Org = Org };
+        _ = other.Server;
+        return other;
+    }
+
+    /// <summary>An anonymous client that the app sees as connecting from <paramref name="address"/>.</summary>
+    public HttpClient AnonymousFrom(string address)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, address);
+        return client;
     }
 
     public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
@@ -152,6 +173,26 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     private sealed record TokenResponse(string AccessToken);
+
+    /// <summary>The in-memory test server has no client address; a test names one with a header.</summary>
+    private sealed class ClientAddressFromHeader : IStartupFilter
+    {
+        public const string Header = "X-Test-Client-Address";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (context.Request.Headers[Header] is [{ } value] && System.Net.IPAddress.TryParse(value, out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
 
     /// <summary>A fake clock that a reset can put back to the start, which FakeTimeProvider itself never does.</summary>
     private sealed class ResettableClock : TimeProvider

@@ -1,14 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Auth;
 
 [AllowAnonymous]
-public sealed class LoginModel(LoginHandler handler, SignInManager<AppUser> signIn) : PageModel
+public sealed class LoginModel(LoginHandler handler, Sessions sessions) : PageModel
 {
     public sealed class InputModel
     {
@@ -40,15 +39,22 @@ public sealed class LoginModel(LoginHandler handler, SignInManager<AppUser> sign
             return Page();
         }
 
-        var (outcome, user) = await handler.CheckAsync(Input.Email, Input.Password);
-        switch (outcome)
+        var result = await handler.CheckAsync(Input.Email, Input.Password, HttpContext.RequestAborted);
+        switch (result.Outcome)
         {
-            case LoginOutcome.Success when user is not null:
-                await signIn.SignInAsync(user, Input.RememberMe);
+            case LoginOutcome.Success:
+                await sessions.SignInWithCookieAsync(result.User!, Input.RememberMe, HttpContext.RequestAborted);
                 return LocalRedirect(SafeReturnUrl);
-            default:
-                ModelState.AddModelError("", "The email or password is wrong, or the account is locked after too many failed attempts. Try again in 15 minutes, or ask an admin.");
+            case LoginOutcome.Throttled:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = LoginHandler.RetryAfterHeader(result.RetryAfter);
+                ModelState.AddModelError("", $"Too many failed sign-ins from this device or for this account. Wait {LoginHandler.Describe(result.RetryAfter)}, then try again.");
                 return Page();
+            case LoginOutcome.Invalid:
+                ModelState.AddModelError("", "The email or password is wrong.");
+                return Page();
+            default:
+                throw new InvalidOperationException($"Unknown sign-in outcome {result.Outcome}.");
         }
     }
 

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
 
@@ -10,40 +12,84 @@ public enum LoginOutcome
 {
     Success,
     Invalid,
-    LockedOut,
+    Throttled,
 }
 
-/// <summary>Checks a password with lockout on, for the login page and the token endpoint alike.</summary>
-public sealed class LoginHandler(UserManager<AppUser> users, SignInManager<AppUser> signIn)
+public sealed record LoginResult(LoginOutcome Outcome, AppUser? User = null, TimeSpan RetryAfter = default);
+
+/// <summary>
+/// Checks an email and password for the login page and the token endpoint alike. The throttle is consulted before
+/// any password is hashed, and every attempt that gets that far hashes exactly once, whether the email is known,
+/// the user inactive or without a password: the answer and its cost say nothing about which emails exist.
+/// </summary>
+public sealed class LoginHandler(
+    AppDbContext db,
+    UserManager<AppUser> users,
+    SignInThrottle throttle,
+    Sessions sessions,
+    IHttpContextAccessor http,
+    IOptions<PasswordHasherOptions> hashing,
+    TimeProvider clock)
 {
-    public async Task<(LoginOutcome Outcome, AppUser? User)> CheckAsync(string? email, string? password)
+    public async Task<LoginResult> CheckAsync(string? email, string? password, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
         {
-            return (LoginOutcome.Invalid, null);
+            return new(LoginOutcome.Invalid);
         }
 
-        var normalized = users.NormalizeEmail(email.Trim());
-        var user = await users.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized);
-        if (user is null || !user.IsActive || user.PasswordHash is null)
+        var normalized = users.NormalizeEmail(email.Trim()) ?? "";
+        var keys = SignInKeys.For(normalized, SignInThrottle.ClientKey(http.HttpContext?.Connection.RemoteIpAddress));
+        var wait = await throttle.WaitAsync(keys, ct);
+        if (wait > TimeSpan.Zero)
         {
-            // Spend the same time as a real check, so timing does not tell which emails exist.
-            users.PasswordHasher.VerifyHashedPassword(user ?? FakeUser, DummyHash.Value, password);
-            return (LoginOutcome.Invalid, null);
+            await sessions.AuditAsync(SignInEventKind.Throttled, null, email, ct);
+            return new(LoginOutcome.Throttled, RetryAfter: wait);
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        var user = await db.Users.Where(u => u.NormalizedEmail == normalized).SingleOrDefaultAsync(ct);
+        var canSignIn = user is { IsActive: true, PasswordHash: not null } && !(user.LockoutEnd > clock.GetUtcNow());
+        var verdict = canSignIn
+            ? users.PasswordHasher.VerifyHashedPassword(user!, user!.PasswordHash!, password)
+            : users.PasswordHasher.VerifyHashedPassword(Nobody, DummyHash(users.PasswordHasher), password);
+        if (canSignIn && verdict != PasswordVerificationResult.Failed)
         {
-            return (LoginOutcome.LockedOut, user);
+            if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+            {
+                user!.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+                await db.SaveChangesAsync(ct);
+            }
+
+            await throttle.RecordSuccessAsync(keys, ct);
+            return new(LoginOutcome.Success, user);
         }
 
-        return result.Succeeded ? (LoginOutcome.Success, user) : (LoginOutcome.Invalid, null);
+        await throttle.RecordFailureAsync(keys, ct);
+        await sessions.AuditAsync(SignInEventKind.Failed, user?.Id, email, ct);
+        return new(LoginOutcome.Invalid);
     }
 
-    private static readonly AppUser FakeUser = AppUser.Create("nobody@invalid.example", "Nobody", Role.Admin, null, DateTimeOffset.UnixEpoch);
+    /// <summary>Plain words for how long to wait: "42 seconds", "3 minutes".</summary>
+    public static string Describe(TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        if (seconds < 90)
+        {
+            return seconds == 1 ? "1 second" : $"{seconds} seconds";
+        }
 
-    private static readonly Lazy<string> DummyHash = new(() =>
-        new PasswordHasher<AppUser>(Options.Create(new PasswordHasherOptions { IterationCount = AuthenticationSetup.PasswordIterations }))
-            .HashPassword(FakeUser, Guid.NewGuid().ToString()));
+        return $"{(int)Math.Ceiling(seconds / 60.0)} minutes";
+    }
+
+    public static string RetryAfterHeader(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly AppUser Nobody = AppUser.Create("nobody@invalid.example", "Nobody", Role.Admin, null, DateTimeOffset.UnixEpoch);
+
+    // One stand-in hash per work factor, made with the configured hasher, so that checking it costs what checking a
+    // real user's password costs.
+    private static readonly ConcurrentDictionary<int, string> DummyHashes = new();
+
+    private string DummyHash(IPasswordHasher<AppUser> hasher) =>
+        DummyHashes.GetOrAdd(hashing.Value.IterationCount, _ => hasher.HashPassword(Nobody, Guid.NewGuid().ToString()));
 }

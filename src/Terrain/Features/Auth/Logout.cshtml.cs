@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Terrain.Domain;
+using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Auth;
 
-public sealed class LogoutModel(SignInManager<AppUser> signIn) : PageModel
+public sealed class LogoutModel(Sessions sessions) : PageModel
 {
     public void OnGet()
     {
@@ -13,7 +12,7 @@ public sealed class LogoutModel(SignInManager<AppUser> signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await signIn.SignOutAsync();
+        await sessions.SignOutAsync(User, cookie: true, HttpContext.RequestAborted);
         return RedirectToPage("/Auth/Login");
     }
 }

@@ -20,7 +20,7 @@ public enum UpdateOutcome
 /// An admin edits a user: name, role, manager, active flag, and optionally a new password. The caller states which
 /// version it edited (<see cref="Input.Version"/>); a stale version is a conflict, never a silent overwrite.
 /// </summary>
-public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, SessionCheck sessions, TimeProvider clock)
+public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHttpContextAccessor http, TimeProvider clock)
 {
     public sealed record Input
     {
@@ -132,6 +132,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, Sess
             user.SecurityStamp = Guid.NewGuid().ToString("N");
             user.LockoutEnd = null;
             user.AccessFailedCount = 0;
+            db.SignInEvents.Add(Sessions.Event(http.HttpContext, SignInEventKind.PasswordChanged, user.Id, user.Email, clock.GetUtcNow()));
         }
 
         var after = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, PasswordChanged = !string.IsNullOrEmpty(input.Password) };
@@ -147,7 +148,6 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, Sess
             return (UpdateOutcome.Conflict, user, errors);
         }
 
-        sessions.Forget(id);
         return (UpdateOutcome.Updated, user, errors);
     }
 }

@@ -63,9 +63,8 @@ public static class AuthenticationSetup
                 options.Password.RequireUppercase = true;
                 options.Password.RequireLowercase = true;
                 options.Password.RequireDigit = true;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // No lockout: it let anyone lock anyone out. Guessing is slowed by SignInThrottle instead.
+                options.Lockout.AllowedForNewUsers = false;
                 options.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<AppDbContext>()
@@ -73,6 +72,16 @@ public static class AuthenticationSetup
             .AddPasswordValidator<CommonPasswordValidator>()
             .AddClaimsPrincipalFactory<TerrainClaimsFactory>();
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
+        // Identity re-issues the cookie from the user every 30 minutes; the session it belongs to must go with it.
+        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = context =>
+        {
+            if (context.CurrentPrincipal?.FindFirst(SessionClaims.SessionId) is { } session && context.NewPrincipal?.Identity is ClaimsIdentity identity)
+            {
+                identity.AddClaim(new Claim(SessionClaims.SessionId, session.Value));
+            }
+
+            return Task.CompletedTask;
+        });
 
         services.AddAuthentication(options =>
             {
