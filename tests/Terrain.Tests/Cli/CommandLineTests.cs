@@ -260,6 +260,13 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains(grownPlans, p => p.IsAmendment);
         var audited = await context.AuditEntries.Where(e => e.EntityType == "Plan").Select(e => e.EntityId).Distinct().ToListAsync(ct);
         Assert.All(plans.Where(p => !p.OwesFirstDraft), p => Assert.Contains(p.Id.ToString(), audited));
+
+        // Every approved plan has a plan of record with goals, and every submitted one its submissions as rows.
+        var inForce = await context.InForce(DateTimeOffset.UtcNow.AddDays(1)).Select(v => v.PlanId).ToListAsync(ct);
+        Assert.Equal(plans.Where(p => p.ApprovedVersion is not null).Select(p => p.Id).Order(), inForce.Order());
+        var withGoals = await context.Goals(context.InForce(DateTimeOffset.UtcNow.AddDays(1))).Select(g => g.PlanId).Distinct().CountAsync(ct);
+        Assert.Equal(inForce.Count, withGoals);
+        Assert.Equal(0, await context.PlanSnapshots.CountAsync(s => !s.Recorded, ct));
     }
 
     [Fact]

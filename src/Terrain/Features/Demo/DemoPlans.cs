@@ -228,6 +228,10 @@ public static class DemoPlans
         };
     }
 
+    /// <summary>A plan whose only written section is its goals worksheet, for the demo grown to many reps.</summary>
+    public static IReadOnlyDictionary<string, SectionContent> GoalsOnly(IReadOnlyList<TemplateSection> template, decimal quarterlyQuota, int quarters, Random random) =>
+        new Dictionary<string, SectionContent> { [template.First(t => t.Kind == SectionKind.Goals).Key] = Goals(quarterlyQuota, quarters, random) };
+
     private static GoalsContent Goals(decimal quota, int quarters, Random random)
     {
         // Bottom-up goals that close the gap: every quarter at or a little above quota, with the usual strong Q4.

@@ -291,6 +291,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         var leader = await db.Users.SingleAsync(u => u.Email == $"leader@{Domain}", ct);
         var cycle = await db.Cycles.SingleAsync(ct);
         var strategy = await db.Strategies.SingleAsync(s => s.Id == cycle.StrategyId, ct);
+        var template = await db.TemplateSections.Where(t => t.CycleId == cycle.Id).OrderBy(t => t.Order).ToListAsync(ct);
         var random = new Random(2028);
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -314,7 +315,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             {
                 foreach (var (rep, slot) in batch)
                 {
-                    ScaledPlan(cycle, strategy, rep, slot, random, now);
+                    ScaledPlan(cycle, strategy, template, rep, slot, random, now);
                 }
 
                 await db.SaveChangesAsync(ct);
@@ -401,8 +402,11 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     /// One rep's plan, 20 days into the cycle and 6 past the draft deadline. Its story is the slot (0-99): 10% with
     /// the first draft overdue, 43% approved, 25% waiting for review, 6% waiting past the approval window, 9% sent
     /// back, 3% resubmitted after changes, 4% amending an approved plan. Every move goes through the plan's own rules.
+    /// Plans that were submitted have goals (against a quota of their own), so that the plan of record and what is
+    /// measured against it have something to show at scale; each submission is snapshotted as the app would.
     /// </summary>
-    private void ScaledPlan(PlanningCycle cycle, Domain.Strategies.Strategy strategy, AppUser rep, int slot, Random random, DateTimeOffset now)
+    private void ScaledPlan(PlanningCycle cycle, Domain.Strategies.Strategy strategy, IReadOnlyList<TemplateSection> template, AppUser rep,
+        int slot, Random random, DateTimeOffset now)
     {
         if (slot >= 10)
         {
@@ -416,6 +420,13 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         DateTimeOffset Ago(int days) => now.AddDays(-days).AddMinutes(-random.Next(0, 480));
         DateTimeOffset After(DateTimeOffset at, int days) => at.AddDays(days) < now ? at.AddDays(days) : now;
         void Audit(PlanTransition t) => db.AuditEntries.Add(Plans.PlanHandlers.AuditOf(plan.Id, t));
+        var content = slot < 10 ? null : DemoPlans.GoalsOnly(template, 1000m * random.Next(150, 350), cycle.Quarters.Count, random);
+        var snapshots = 0;
+        void Submit(DateTimeOffset at)
+        {
+            Audit(plan.Submit(repActor, cycle, [], at));
+            db.PlanSnapshots.Add(DemoPlans.Snapshot(plan, ++snapshots, template, content!, [], at));
+        }
 
         switch (slot)
         {
@@ -423,36 +434,40 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
                 break;
             case < 53:
                 var submitted = Ago(random.Next(6, 17));
-                Audit(plan.Submit(repActor, cycle, [], submitted));
+                Submit(submitted);
                 Audit(plan.Approve(manager, rep.ManagerId, cycle,
                     random.Next(3) == 0 ? "Clear goals and a realistic action plan." : null, After(submitted, random.Next(1, 6))));
                 break;
             case < 78:
-                Audit(plan.Submit(repActor, cycle, [], Ago(random.Next(1, 14))));
+                Submit(Ago(random.Next(1, 14)));
                 break;
             case < 84:
-                Audit(plan.Submit(repActor, cycle, [], Ago(random.Next(15, 19))));
+                Submit(Ago(random.Next(15, 19)));
                 break;
             case < 93:
                 var sent = Ago(random.Next(4, 13));
-                Audit(plan.Submit(repActor, cycle, [], sent));
+                Submit(sent);
                 Audit(plan.RequestChanges(manager, rep.ManagerId, cycle, ChangeRequests[random.Next(ChangeRequests.Length)],
                     After(sent, random.Next(1, 4))));
                 break;
             case < 96:
                 var first = Ago(random.Next(6, 13));
-                Audit(plan.Submit(repActor, cycle, [], first));
+                Submit(first);
                 Audit(plan.RequestChanges(manager, rep.ManagerId, cycle, ChangeRequests[random.Next(ChangeRequests.Length)], After(first, 2)));
-                Audit(plan.Submit(repActor, cycle, [], After(first, 4)));
+                Submit(After(first, 4));
                 break;
             default:
                 var approvedFirst = Ago(random.Next(12, 17));
-                Audit(plan.Submit(repActor, cycle, [], approvedFirst));
+                Submit(approvedFirst);
                 Audit(plan.Approve(manager, rep.ManagerId, cycle, null, After(approvedFirst, 2)));
                 Audit(plan.Amend(repActor, cycle, After(approvedFirst, 9)));
                 break;
         }
 
         db.Plans.Add(plan);
+        if (content is not null)
+        {
+            db.PlanSections.AddRange(DemoPlans.Sections(plan, content, plan.CreatedAt.AddDays(1)));
+        }
     }
 }
