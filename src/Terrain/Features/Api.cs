@@ -52,7 +52,8 @@ public static class Api
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         MapAuth(api.MapGroup("/auth").WithTags("Sign-in"));
-        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.");
+        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.")
+            .WithName("getMe");
         MapUsers(api.MapGroup("/users").WithTags("Users"));
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
@@ -72,14 +73,16 @@ public static class Api
                     Required = true,
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
-                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        ["text/csv"] = new() { Schema = file },
                         ["multipart/form-data"] = new()
                         {
                             Schema = new OpenApiSchema
                             {
                                 Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { "file" },
                                 Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = file },
                             },
+                            Encoding = new Dictionary<string, OpenApiEncoding> { ["file"] = new() { ContentType = "text/csv" } },
                         },
                     },
                 };
@@ -89,7 +92,8 @@ public static class Api
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.");
+            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.")
+            .WithName("importCsv");
         return app;
     }
 
@@ -114,6 +118,7 @@ public static class Api
             .AllowAnonymous()
             .RequireRateLimiting("login")
             .WithSummary("Exchange an email and password for a bearer access token.")
+            .WithName("signIn")
             .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
 
         auth.MapPost("/refresh", async Task<Results<SignInHttpResult, ProblemHttpResult>> (RefreshRequest request,
@@ -132,6 +137,7 @@ public static class Api
             .AllowAnonymous()
             .RequireRateLimiting("login")
             .WithSummary("Exchange a refresh token for a new access token (while the user is unchanged and active).")
+            .WithName("refreshToken")
             .Produces<AccessTokenDocument>(StatusCodes.Status200OK);
     }
 
@@ -140,10 +146,13 @@ public static class Api
     /// <summary>The shape the bearer token handler writes; declared for the OpenAPI document.</summary>
     public sealed record AccessTokenDocument(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
 
-    public sealed record MeResponse(Guid Id, string Email, string DisplayName, string Role);
+    public sealed record MeResponse(Guid Id, string Email, string DisplayName, Role Role);
 
     private static Ok<MeResponse> Me(CurrentUser me) =>
-        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role.ToString()));
+        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role));
+
+    /// <summary>The answer to POST /users: who was created.</summary>
+    public sealed record CreatedUser(Guid Id, string Email, string DisplayName, Role Role);
 
     private static void MapUsers(RouteGroupBuilder users)
     {
@@ -163,6 +172,7 @@ public static class Api
                 return TypedResults.Ok(await queries.ListAsync(parsed, manager, ct));
             })
             .WithSummary("Users the caller may see: self, their team, or everyone.")
+            .WithName("listUsers")
             .Produces<List<UserRow>>();
 
         users.MapGet("/{id:guid}", async Task<Results<Ok<UserRow>, NotFound>> (Guid id, UserQueries queries, HttpResponse response, CancellationToken ct) =>
@@ -175,7 +185,8 @@ public static class Api
                 response.Headers.ETag = ETags.Format(user.Version);
                 return TypedResults.Ok(user);
             })
-            .WithSummary("One user, with its version as the ETag. 404 when it does not exist or is not visible to the caller.");
+            .WithSummary("One user, with its version as the ETag. 404 when it does not exist or is not visible to the caller.")
+            .WithName("getUser");
 
         users.MapPatch("/{id:guid}", async Task<IResult> (Guid id, UpdateUser.Input input, HttpRequest request, HttpResponse response,
                 UpdateUser handler, UserQueries queries, CurrentUser me, CancellationToken ct) =>
@@ -203,6 +214,7 @@ public static class Api
             })
             .RequireAuthorization(Policies.Admin)
             .WithSummary("Change a user (admins only): name, role, manager, active, password. Requires If-Match.")
+            .WithName("updateUser")
             .Produces<UserRow>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
@@ -213,10 +225,12 @@ public static class Api
                 var (user, errors) = await handler.HandleAsync(input, me.Id, ct);
                 return user is null
                     ? (IResult)TypedResults.ValidationProblem(errors, title: "The user was not created.")
-                    : TypedResults.Created($"/api/v1/users/{user.Id}", new { user.Id, user.Email, user.DisplayName, Role = user.Role.ToString() });
+                    : TypedResults.Created($"/api/v1/users/{user.Id}", new CreatedUser(user.Id, user.Email!, user.DisplayName, user.Role));
             })
             .RequireAuthorization(Policies.Admin)
             .WithSummary("Create a user (admins only).")
+            .WithName("createUser")
+            .Produces<CreatedUser>(StatusCodes.Status201Created)
             .ProducesValidationProblem();
     }
 
@@ -244,11 +258,13 @@ public static class Api
                     });
             })
             .WithSummary("Accounts the caller may see. owner=me, a user id or an email; sort=name|-potential|...")
+            .WithName("listAccounts")
             .Produces<AccountListResponse>();
 
         accounts.MapGet("/{id:guid}", async Task<Results<Ok<AccountRow>, NotFound>> (Guid id, AccountQueries queries, CancellationToken ct) =>
                 await queries.GetAsync(id, ct) is { } account ? TypedResults.Ok(account) : TypedResults.NotFound())
-            .WithSummary("One account. 404 when it does not exist or is outside the caller's territory.");
+            .WithSummary("One account. 404 when it does not exist or is outside the caller's territory.")
+            .WithName("getAccount");
     }
 
     public sealed record AccountListResponse(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize);
