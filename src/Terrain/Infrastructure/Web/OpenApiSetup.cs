@@ -116,6 +116,8 @@ public static class OpenApiSetup
         OpenProblemDetails(document);
         InlineFiles(document);
         await DescribeSectionsAsync(document, context, ct);
+        DescribeVersionNumbers(document);
+        PlainNumbersInLists(document);
         DescribeClosedLists(document);
     }
 
@@ -160,6 +162,42 @@ public static class OpenApiSetup
             foreach (var file in media.Where(m => m.Schema is OpenApiSchemaReference { Reference.Id: "Stream" }))
             {
                 file.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+            }
+        }
+    }
+
+    /// <summary>
+    /// A list of decimals (a goal's quarterly targets) is a list of plain numbers: Kiota's JSON reader takes decimals one
+    /// at a time but not in a list, and the values on the wire are the same.
+    /// </summary>
+    private static void PlainNumbersInLists(OpenApiDocument document)
+    {
+        var properties = document.Components!.Schemas!.Values.OfType<OpenApiSchema>().SelectMany(s => s.Properties?.Values ?? []);
+        foreach (var list in properties.OfType<OpenApiSchema>().Where(p => p.Items is OpenApiSchema { Format: "decimal" }))
+        {
+            ((OpenApiSchema)list.Items!).Format = null;
+        }
+    }
+
+    /// <summary>
+    /// /versions/{number} and /versions/{number}/compare/{other} share a path segment, which a generated client reads as
+    /// one parameter: it is a string in both, a version number where one version is read, or 'current' too where two are
+    /// compared.
+    /// </summary>
+    private static void DescribeVersionNumbers(OpenApiDocument document)
+    {
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations ?? []).Select(o => o.Value))
+        {
+            var (pattern, description) = operation.OperationId switch
+            {
+                "getVersion" => ("^[0-9]+$", "A version number: 1 for the first submission."),
+                "compareVersions" => ("^([0-9]+|current)$", "A version number, or current for the plan as it is now."),
+                _ => (null, null),
+            };
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => pattern is not null && p.Name is "number" or "other"))
+            {
+                parameter.Description = description;
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = pattern };
             }
         }
     }
