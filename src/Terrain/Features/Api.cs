@@ -173,6 +173,7 @@ public static class Api
             })
             .WithSummary("Users the caller may see: self, their team, or everyone.")
             .WithName("listUsers")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Produces<List<UserRow>>();
 
         users.MapGet("/{id:guid}", async Task<Results<Ok<UserRow>, NotFound>> (Guid id, UserQueries queries, HttpResponse response, CancellationToken ct) =>
@@ -259,6 +260,8 @@ public static class Api
             })
             .WithSummary("Accounts the caller may see. owner=me, a user id or an email; sort=name|-potential|...")
             .WithName("listAccounts")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Produces<AccountListResponse>();
 
         accounts.MapGet("/{id:guid}", async Task<Results<Ok<AccountRow>, NotFound>> (Guid id, AccountQueries queries, CancellationToken ct) =>

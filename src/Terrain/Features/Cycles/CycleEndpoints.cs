@@ -54,6 +54,7 @@ public static class CycleEndpoints
             .RequireAuthorization(Policies.ManagerOrAbove)
             .WithSummary("The cycle's deadline board: each plan in the caller's scope with status, days left and overdue flags.")
             .WithName("getBoard")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Produces<BoardView>();
 
         cycles.MapGet("/{id:guid}/template", async Task<Results<Ok<IReadOnlyList<TemplateSectionRow>>, NotFound>> (Guid id, CycleTemplate template, CancellationToken ct) =>

@@ -85,6 +85,51 @@ public static class OpenApiSetup
             operation.Responses.TryAdd("404", new OpenApiResponse { Description = "Not found, or not the caller's to see." });
         }
 
+        if (operation.RequestBody is not null || operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true)
+        {
+            operation.Responses.TryAdd("400", new OpenApiResponse
+            {
+                Description = "A parameter of the wrong type (named, in plain words), or a body that is not JSON.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("HttpValidationProblemDetails", context.Document) },
+                },
+            });
+        }
+
+        if (operation.RequestBody is not null)
+        {
+            operation.Responses.TryAdd("413", new OpenApiResponse { Description = "The body is larger than the endpoint takes." });
+        }
+
+        if (metadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().Any())
+        {
+            operation.Responses.TryAdd("429", new OpenApiResponse
+            {
+                Description = "Too many attempts from this address: try again after Retry-After seconds.",
+                Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
+                },
+            });
+        }
+
+        var ifMatchRequired = operation.Responses.ContainsKey("428");
+        if (ifMatchRequired || operation.OperationId is "answerQuestion" or "publishStrategy" or "recordAttendance")
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = ifMatchRequired,
+                Description = ifMatchRequired
+                    ? "The ETag of the version the change is based on (from its GET, or the version field quoted); a stale one is refused."
+                    : "Optional: the ETag of the version the change is based on; a stale one is refused.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
         foreach (var (status, response) in operation.Responses)
         {
             if (status.StartsWith('4') && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
