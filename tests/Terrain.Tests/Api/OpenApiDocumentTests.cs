@@ -103,6 +103,9 @@ public sealed class OpenApiDocumentTests
         Assert.Equal("CycleStatus", Ref(Schema(document, "CycleRow").GetProperty("properties").GetProperty("status")));
         Assert.Equal("StrategyStatus", Ref(Schema(document, "StrategyRow").GetProperty("properties").GetProperty("status")));
         Assert.Equal(["Low", "Medium", "High"], Schema(document, "RiskLevel").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        var filter = document.GetProperty("paths").GetProperty("/api/v1/strategies").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "status");
+        Assert.Equal("StrategyStatus", Ref(filter.GetProperty("schema")));
     }
 
     [Fact]

@@ -374,6 +374,14 @@ public static class OpenApiSetup
         (nameof(RiskItem), "impact", "RiskLevel"),
     ];
 
+    /// <summary>Query parameters that filter by a name from a closed list (matched ignoring case).</summary>
+    private static readonly (string Operation, string Parameter, string Values)[] ClosedParameters =
+    [
+        ("listUsers", "role", nameof(Role)),
+        ("listStrategies", "status", nameof(StrategyStatus)),
+        ("getBoard", "status", nameof(PlanStatus)),
+    ];
+
     private static readonly Dictionary<string, IReadOnlyList<string>> Lists = new()
     {
         [nameof(PlanStatus)] = Enum.GetNames<PlanStatus>(),
@@ -389,6 +397,13 @@ public static class OpenApiSetup
         ["RiskLevel"] = RiskItem.Levels,
     };
 
+    private static void AddList(IDictionary<string, IOpenApiSchema> schemas, string values) =>
+        schemas.TryAdd(values, new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Enum = Lists[values].Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
+        });
+
     private static void DescribeClosedLists(OpenApiDocument document)
     {
         var schemas = document.Components!.Schemas!;
@@ -400,15 +415,21 @@ public static class OpenApiSetup
                 throw new InvalidOperationException($"The OpenAPI document has no {schemaName}.{property}: update {nameof(OpenApiSetup)}.{nameof(ClosedLists)}.");
             }
 
-            schemas.TryAdd(values, new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Enum = Lists[values].Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
-            });
+            AddList(schemas, values);
             IOpenApiSchema reference = new OpenApiSchemaReference(values, document);
             schema.Properties[property] = field.Type?.HasFlag(JsonSchemaType.Null) == true
                 ? new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, reference], Description = field.Description }
                 : reference;
+        }
+
+        var operations = document.Paths.Values.SelectMany(p => p.Operations ?? []).Select(o => o.Value).ToList();
+        foreach (var (operationId, name, values) in ClosedParameters)
+        {
+            var parameter = operations.Where(o => o.OperationId == operationId).SelectMany(o => o.Parameters ?? []).OfType<OpenApiParameter>()
+                .SingleOrDefault(p => p.Name == name && p.In == ParameterLocation.Query)
+                ?? throw new InvalidOperationException($"The OpenAPI document has no query parameter {name} on {operationId}: update {nameof(OpenApiSetup)}.{nameof(ClosedParameters)}.");
+            AddList(schemas, values);
+            parameter.Schema = new OpenApiSchemaReference(values, document);
         }
     }
 }

@@ -147,7 +147,7 @@ public static class Journeys
 
     private static async Task ReadTheReadinessBoardAsync(TerrainClient leader, CancellationToken ct)
     {
-        var strategies = await leader.Api.V1.Strategies.GetAsync(c => c.QueryParameters.Status = "Published", ct);
+        var strategies = await leader.Api.V1.Strategies.GetAsync(c => c.QueryParameters.Status = StrategyStatus.Published, ct);
         var strategy = Assert.Single(strategies!);
         Assert.Equal(StrategyStatus.Published, strategy.Status);
 
