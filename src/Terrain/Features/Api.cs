@@ -53,9 +53,11 @@ public static class Api
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         MapAuth(api.MapGroup("/auth").WithTags("Sign-in"));
-        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.");
+        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.")
+            .WithName("getMe");
         api.MapGet("/sign-ins", SignIns).WithTags("Sign-in").RequireAuthorization(Policies.For(Act.ManageUsers))
-            .WithSummary("The sign-in audit trail, newest first (admins only): sign-ins, failures, throttling, sign-outs, refreshes, password changes.");
+            .WithSummary("The sign-in audit trail, newest first (admins only): sign-ins, failures, throttling, sign-outs, refreshes, password changes.")
+            .WithName("listSignIns");
         MapUsers(api.MapGroup("/users").WithTags("Users"));
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
@@ -75,14 +77,16 @@ public static class Api
                     Required = true,
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
-                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        ["text/csv"] = new() { Schema = file },
                         ["multipart/form-data"] = new()
                         {
                             Schema = new OpenApiSchema
                             {
                                 Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { "file" },
                                 Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = file },
                             },
+                            Encoding = new Dictionary<string, OpenApiEncoding> { ["file"] = new() { ContentType = "text/csv" } },
                         },
                     },
                 };
@@ -92,7 +96,8 @@ public static class Api
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.");
+            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.")
+            .WithName("importCsv");
         return app;
     }
 
@@ -122,6 +127,7 @@ public static class Api
             .AllowAnonymous()
             .RequireRateLimiting("login")
             .WithSummary("Exchange an email and password for a bearer access token and a one-time refresh token.")
+            .WithName("signIn")
             .Produces<AccessTokenDocument>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -135,6 +141,7 @@ public static class Api
             .RequireRateLimiting("login")
             .WithSummary("Exchange a refresh token for a new access token and a new refresh token. Each refresh token works once; "
                 + "using one twice ends the session it belongs to.")
+            .WithName("refreshToken")
             .Produces<AccessTokenDocument>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -143,7 +150,8 @@ public static class Api
                 await sessions.SignOutAsync(context.User, cookie: false, ct);
                 return TypedResults.NoContent();
             })
-            .WithSummary("End the session of the bearer token: its access tokens and refresh token stop working.");
+            .WithSummary("End the session of the bearer token: its access tokens and refresh token stop working.")
+            .WithName("signOut");
     }
 
     public sealed record RefreshRequest(string RefreshToken);
@@ -151,7 +159,7 @@ public static class Api
     /// <summary>The shape the bearer token handler writes; declared for the OpenAPI document.</summary>
     public sealed record AccessTokenDocument(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
 
-    public sealed record MeResponse(Guid Id, string Email, string DisplayName, string Role);
+    public sealed record MeResponse(Guid Id, string Email, string DisplayName, Role Role);
 
     private static async Task<Results<Ok<Admin.SignIns.SignInPage>, ValidationProblem>> SignIns(
         [FromQuery(Name = "email")] string? email, [FromQuery(Name = "page")] int? page, [FromQuery(Name = "pageSize")] int? pageSize,
@@ -164,7 +172,10 @@ public static class Api
     }
 
     private static Ok<MeResponse> Me(CurrentUser me) =>
-        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role.ToString()));
+        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role));
+
+    /// <summary>The answer to POST /users: who was created.</summary>
+    public sealed record CreatedUser(Guid Id, string Email, string DisplayName, Role Role);
 
     private static void MapUsers(RouteGroupBuilder users)
     {
@@ -184,6 +195,8 @@ public static class Api
                 return TypedResults.Ok(await queries.ListAsync(parsed, manager, ct));
             })
             .WithSummary("Users the caller may see: self, their team, or everyone.")
+            .WithName("listUsers")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Produces<List<UserRow>>();
 
         users.MapGet("/{id:guid}", async Task<Results<Ok<UserRow>, NotFound>> (Guid id, UserQueries queries, HttpResponse response, CancellationToken ct) =>
@@ -196,7 +209,8 @@ public static class Api
                 response.Headers.ETag = ETags.Format(user.Version);
                 return TypedResults.Ok(user);
             })
-            .WithSummary("One user, with its version as the ETag. 404 when it does not exist or is not visible to the caller.");
+            .WithSummary("One user, with its version as the ETag. 404 when it does not exist or is not visible to the caller.")
+            .WithName("getUser");
 
         users.MapPatch("/{id:guid}", async Task<IResult> (Guid id, UpdateUser.Input input, HttpRequest request, HttpResponse response,
                 UpdateUser handler, UserQueries queries, CurrentUser me, CancellationToken ct) =>
@@ -224,6 +238,7 @@ public static class Api
             })
             .RequireAuthorization(Policies.For(Act.ManageUsers))
             .WithSummary("Change a user (admins only): name, role, manager, active, password. Requires If-Match.")
+            .WithName("updateUser")
             .Produces<UserRow>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
@@ -234,10 +249,12 @@ public static class Api
                 var (user, errors) = await handler.HandleAsync(input, me.Id, ct);
                 return user is null
                     ? (IResult)TypedResults.ValidationProblem(errors, title: "The user was not created.")
-                    : TypedResults.Created($"/api/v1/users/{user.Id}", new { user.Id, user.Email, user.DisplayName, Role = user.Role.ToString() });
+                    : TypedResults.Created($"/api/v1/users/{user.Id}", new CreatedUser(user.Id, user.Email!, user.DisplayName, user.Role));
             })
             .RequireAuthorization(Policies.For(Act.ManageUsers))
             .WithSummary("Create a user (admins only).")
+            .WithName("createUser")
+            .Produces<CreatedUser>(StatusCodes.Status201Created)
             .ProducesValidationProblem();
     }
 
@@ -265,11 +282,15 @@ public static class Api
                     });
             })
             .WithSummary("Accounts the caller may see. owner=me, a user id or an email; sort=name|-potential|...")
+            .WithName("listAccounts")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Produces<AccountListResponse>();
 
         accounts.MapGet("/{id:guid}", async Task<Results<Ok<AccountRow>, NotFound>> (Guid id, AccountQueries queries, CancellationToken ct) =>
                 await queries.GetAsync(id, ct) is { } account ? TypedResults.Ok(account) : TypedResults.NotFound())
-            .WithSummary("One account. 404 when it does not exist or is outside the caller's territory.");
+            .WithSummary("One account. 404 when it does not exist or is outside the caller's territory.")
+            .WithName("getAccount");
     }
 
     public sealed record AccountListResponse(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize);

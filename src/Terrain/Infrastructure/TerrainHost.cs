@@ -103,15 +103,11 @@ public static class TerrainHost
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             // Enums travel by name everywhere ("Leader", never 0), in both directions.
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // A number is a JSON number, never a string of digits: one type each way, as the OpenAPI document says.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             options.SerializerOptions.TypeInfoResolver = options.SerializerOptions.TypeInfoResolver?.WithAddedModifier(ForgetIgnoredMembers);
         });
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Terrain API";
-            document.Info.Description =
-                "Sales territory planning. Sign in with POST /api/v1/auth/login and send the access token as a Bearer token.";
-            return Task.CompletedTask;
-        }));
+        services.AddTerrainOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddRateLimiter(options =>
         {

@@ -118,7 +118,7 @@ public sealed partial class AuthorizationTableTests
             _ => JsonContent.Create(new { sectionKey = "summary", body = "Which competitor?" })),
         new("GET", "api/v1/plans/{id:guid}/versions", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions", "401", "404", "404", "200", "200"),
         new("GET", "api/v1/plans/{id:guid}/versions/{number:int}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions/1", "401", "404", "404", "404", "404"),
-        new("GET", "api/v1/plans/{id:guid}/versions/{a}/compare/{b}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions/current/compare/current", "401", "404", "404", "200", "200"),
+        new("GET", "api/v1/plans/{id:guid}/versions/{number}/compare/{other}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/versions/current/compare/current", "401", "404", "404", "200", "200"),
         new("GET", "api/v1/quotas/", o => $"/api/v1/quotas?cycle={o.Cycle.Id}", "401", "200", "200", "200", "200"),
         new("PUT", "api/v1/quotas/", _ => "/api/v1/quotas", "401", "403", "404", "200", "403",
             o => JsonContent.Create(new { cycleId = o.Cycle.Id, repId = o.Rep3.Id, quarters = new[] { 1, 1, 1, 1 } })),

@@ -101,6 +101,7 @@ public sealed class NarrativeContent : SectionContent
 
     public string? Text { get; set; }
 
+    [JsonIgnore]
     public override bool IsEmpty => string.IsNullOrWhiteSpace(Text);
 
     public override void Normalize(PlanFacts facts) => Text = Clean(Text, "text", MaxNarrative);
@@ -129,8 +130,10 @@ public sealed class SwotContent : SectionContent
 
     public List<SwotPoint> Threats { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => All.All(q => q.Points.Count == 0);
 
+    [JsonIgnore]
     public IEnumerable<(string Name, List<SwotPoint> Points)> All =>
         [("strengths", Strengths), ("weaknesses", Weaknesses), ("opportunities", Opportunities), ("threats", Threats)];
 
@@ -177,6 +180,7 @@ public sealed class SegmentRow
 
     public string? NextMove { get; set; }
 
+    [JsonIgnore]
     public bool IsBlank => Tier is null && Potential is null && CurrentRevenue is null && TargetRevenue is null &&
                            Rationale is null && NextMove is null;
 }
@@ -188,6 +192,7 @@ public sealed class SegmentationContent : SectionContent
 
     public List<SegmentRow> Rows { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Rows.All(r => r.Tier is null);
 
     public override void Normalize(PlanFacts facts)
@@ -268,10 +273,13 @@ public sealed class Goal
     /// <summary>One target per quarter of the period, in order.</summary>
     public List<decimal?> Targets { get; set; } = [];
 
+    [JsonIgnore]
     public decimal Total => Targets.Sum(t => t ?? 0);
 
+    [JsonIgnore]
     public bool IsRevenue => Metric == "Revenue";
 
+    [JsonIgnore]
     public string Title => Name ?? (Metric is null ? "Untitled goal" : MetricLabel(Metric));
 
     public static string MetricLabel(string metric) => metric switch
@@ -286,6 +294,7 @@ public sealed class GoalsContent : SectionContent
 {
     public List<Goal> Goals { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Goals.All(g => g.Targets.All(t => t is null or 0));
 
     /// <summary>The bottom-up revenue per quarter: the sum of the revenue goals' targets, across worksheets.</summary>
@@ -412,6 +421,7 @@ public sealed class KeyAccountPlan
 
     public string? Strategy { get; set; }
 
+    [JsonIgnore]
     public bool IsBlank => AccountId is null && Objectives is null && Stakeholders is null && Opportunities is null &&
                            Competition is null && Strategy is null;
 }
@@ -420,6 +430,7 @@ public sealed class KeyAccountsContent : SectionContent
 {
     public List<KeyAccountPlan> Accounts { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Accounts.Count == 0;
 
     public override void Normalize(PlanFacts facts)
@@ -472,6 +483,7 @@ public sealed class ProspectingContent : SectionContent
 {
     public List<Prospect> Prospects { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Prospects.Count == 0;
 
     public override void Normalize(PlanFacts facts)
@@ -530,6 +542,7 @@ public sealed class ActionPlanContent : SectionContent
 
     public List<ActionItem> Actions { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Actions.Count == 0;
 
     public override void Normalize(PlanFacts facts)
@@ -590,6 +603,7 @@ public sealed class ResourcesContent : SectionContent
 {
     public List<ResourceItem> Items { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Items.Count == 0;
 
     public override void Normalize(PlanFacts facts)
@@ -630,6 +644,7 @@ public sealed class RisksContent : SectionContent
 {
     public List<RiskItem> Items { get; set; } = [];
 
+    [JsonIgnore]
     public override bool IsEmpty => Items.Count == 0;
 
     public override void Normalize(PlanFacts facts)

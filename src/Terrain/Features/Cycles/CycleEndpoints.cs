@@ -12,7 +12,8 @@ public static class CycleEndpoints
     {
         cycles.MapGet("/", async (CycleHandlers handlers, CancellationToken ct) =>
                 TypedResults.Ok((await handlers.Query().ToListAsync(ct)).Select(CycleHandlers.Complete).ToList()))
-            .WithSummary("Planning cycles, newest first.");
+            .WithSummary("Planning cycles, newest first.")
+            .WithName("listCycles");
 
         cycles.MapPost("/", async Task<IResult> (CycleInput input, CycleHandlers handlers, HttpResponse response, CancellationToken ct) =>
             {
@@ -23,6 +24,7 @@ public static class CycleEndpoints
             .RequireAuthorization(Policies.For(Act.RunCycles))
             .WithSummary("Open a cycle (leaders). Starts a draft plan for every active rep. Refused when it breaks the process rules. " +
                 "Optionally names the published strategy it executes (strategyId) and makes reps acknowledge it before submitting (requireAcknowledgement).")
+            .WithName("openCycle")
             .Produces<CycleRow>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -36,7 +38,8 @@ public static class CycleEndpoints
                 response.Headers.ETag = ETags.Format(cycle.Version);
                 return TypedResults.Ok(cycle);
             })
-            .WithSummary("One cycle, with its quarters and deadlines; its version is the ETag.");
+            .WithSummary("One cycle, with its quarters and deadlines; its version is the ETag.")
+            .WithName("getCycle");
 
         cycles.MapGet("/{id:guid}/board", async Task<IResult> (Guid id, string? status, Guid? manager, bool? overdue, string? sort,
                 Board board, CancellationToken ct) =>
@@ -51,16 +54,20 @@ public static class CycleEndpoints
             })
             .RequireAuthorization(Policies.For(Act.FollowTeam))
             .WithSummary("The cycle's deadline board: each plan in the caller's scope with status, days left and overdue flags.")
+            .WithName("getBoard")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Produces<BoardView>();
 
         cycles.MapGet("/{id:guid}/template", async Task<Results<Ok<IReadOnlyList<TemplateSectionRow>>, NotFound>> (Guid id, CycleTemplate template, CancellationToken ct) =>
                 await template.GetAsync(id, ct) is { } sections ? TypedResults.Ok(sections) : TypedResults.NotFound())
-            .WithSummary("The cycle's plan template: ordered sections with title, instructions for the rep, kind and whether it is required.");
+            .WithSummary("The cycle's plan template: ordered sections with title, instructions for the rep, kind and whether it is required.")
+            .WithName("getTemplate");
 
         cycles.MapPut("/{id:guid}/template", async Task<Results<Ok<IReadOnlyList<TemplateSectionRow>>, NotFound>> (Guid id, List<SectionInput> sections, CycleTemplate template, CancellationToken ct) =>
                 await template.ReplaceAsync(id, sections, ct) is { } result ? TypedResults.Ok(result) : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.RunCycles))
             .WithSummary("Replace the cycle's template (leaders), until the first plan is submitted against it.")
+            .WithName("replaceTemplate")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -82,6 +89,7 @@ public static class CycleEndpoints
             .RequireAuthorization(Policies.For(Act.RunCycles))
             .WithSummary("Change a cycle's schedule, the published strategy it executes (strategyId; null unties it) and whether reps must " +
                 "acknowledge that strategy before submitting (requireAcknowledgement), or close it with {\"status\":\"Closed\"} (leaders). Requires If-Match.")
+            .WithName("updateCycle")
             .Produces<CycleRow>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -12,7 +12,8 @@ public static class PlanEndpoints
     {
         plans.MapGet("/", async (Guid? cycle, Guid? owner, PlanHandlers handlers, CancellationToken ct) =>
                 TypedResults.Ok(await handlers.Query(cycle, owner).ToListAsync(ct)))
-            .WithSummary("Plans the caller may see (own, the team's, or all), filterable by cycle and owner.");
+            .WithSummary("Plans the caller may see (own, the team's, or all), filterable by cycle and owner.")
+            .WithName("listPlans");
 
         plans.MapGet("/{id:guid}", async Task<Results<Ok<PlanDetail>, NotFound>> (Guid id, PlanDocuments documents, HttpResponse response, CancellationToken ct) =>
             {
@@ -24,7 +25,8 @@ public static class PlanEndpoints
                 response.Headers.ETag = ETags.Format(document.Plan.Version);
                 return TypedResults.Ok(PlanDetail.Of(document));
             })
-            .WithSummary("One plan: status (Draft, Submitted, ChangesRequested or Approved), every section with its content and version, the checklist, the quality warnings and the gap to quota.");
+            .WithSummary("One plan: status (Draft, Submitted, ChangesRequested or Approved), every section with its content and version, the checklist, the quality warnings and the gap to quota.")
+            .WithName("getPlan");
 
         plans.MapGet("/{id:guid}/sections/{key}", async Task<Results<Ok<SectionDetail>, NotFound>> (Guid id, string key, PlanDocuments documents, HttpResponse response, CancellationToken ct) =>
             {
@@ -36,49 +38,57 @@ public static class PlanEndpoints
                 response.Headers.ETag = ETags.Format(section.Version);
                 return TypedResults.Ok(SectionDetail.Of(section));
             })
-            .WithSummary("One section of a plan; its version is the ETag to send in If-Match when saving it.");
+            .WithSummary("One section of a plan; its version is the ETag to send in If-Match when saving it.")
+            .WithName("getSection");
 
         MapSave(plans.MapPut("/{id:guid}/sections/{key}", (Guid id, string key, JsonElement content, HttpRequest request, HttpResponse response, PlanDocuments documents, CancellationToken ct) =>
-                SaveAsync(id, key, content, false, request, response, documents, ct)),
+                SaveAsync(id, key, content, false, request, response, documents, ct)), "replaceSection",
             "Replace a section's content (the rep, while the plan is a draft or sent back). Requires If-Match; a stale one gets 409 with the current version.");
         MapSave(plans.MapPatch("/{id:guid}/sections/{key}", (Guid id, string key, JsonElement patch, HttpRequest request, HttpResponse response, PlanDocuments documents, CancellationToken ct) =>
-                SaveAsync(id, key, patch, true, request, response, documents, ct)),
+                SaveAsync(id, key, patch, true, request, response, documents, ct)), "patchSection",
             "Change part of a section with a JSON merge patch (RFC 7396). Requires If-Match; a stale one gets 409 with the current version.");
 
         plans.MapGet("/{id:guid}/comments", async Task<Results<Ok<IReadOnlyList<CommentThread>>, NotFound>> (Guid id, string? section, PlanComments comments, CancellationToken ct) =>
                 await comments.ListAsync(id, section, ct) is { } threads ? TypedResults.Ok(threads) : TypedResults.NotFound())
-            .WithSummary("The plan's comment threads, optionally for one section.");
+            .WithSummary("The plan's comment threads, optionally for one section.")
+            .WithName("listComments");
 
         plans.MapPost("/{id:guid}/comments", async Task<Results<Created<CommentRow>, NotFound>> (Guid id, CommentInput input, PlanComments comments, CancellationToken ct) =>
                 await comments.AddAsync(id, input, ct) is { } comment ? TypedResults.Created($"/api/v1/plans/{id}/comments", comment) : TypedResults.NotFound())
             .WithSummary("Comment on a section (sectionKey), or reply in a thread (replyTo). The rep, the rep's manager and leaders.")
+            .WithName("addComment")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         plans.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionRow>>, NotFound>> (Guid id, PlanVersions versions, CancellationToken ct) =>
                 await versions.ListAsync(id, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
-            .WithSummary("The versions stored at each submission, numbered from 1.");
+            .WithSummary("The versions stored at each submission, numbered from 1.")
+            .WithName("listVersions");
 
         plans.MapGet("/{id:guid}/versions/{number:int}", async Task<Results<Ok<VersionDetail>, NotFound>> (Guid id, int number, PlanVersions versions, CancellationToken ct) =>
                 await versions.GetAsync(id, number, ct) is { } version ? TypedResults.Ok(version) : TypedResults.NotFound())
-            .WithSummary("One stored version with the content of every section as submitted.");
+            .WithSummary("One stored version with the content of every section as submitted.")
+            .WithName("getVersion");
 
-        plans.MapGet("/{id:guid}/versions/{a}/compare/{b}", async Task<Results<Ok<Comparison>, NotFound>> (Guid id, string a, string b, PlanVersions versions, CancellationToken ct) =>
-                await versions.CompareAsync(id, a, b, ct) is { } comparison ? TypedResults.Ok(comparison) : TypedResults.NotFound())
-            .WithSummary("Two versions side by side, line by line, with the changed words marked. A version is a number or 'current'.");
+        plans.MapGet("/{id:guid}/versions/{number}/compare/{other}", async Task<Results<Ok<Comparison>, NotFound>> (Guid id, string number, string other, PlanVersions versions, CancellationToken ct) =>
+                await versions.CompareAsync(id, number, other, ct) is { } comparison ? TypedResults.Ok(comparison) : TypedResults.NotFound())
+            .WithSummary("Two versions side by side, line by line, with the changed words marked. A version is a number or 'current'.")
+            .WithName("compareVersions");
 
         plans.MapGet("/{id:guid}/history", async Task<Results<Ok<IReadOnlyList<PlanEventRow>>, NotFound>> (Guid id, PlanHandlers handlers, CancellationToken ct) =>
                 await handlers.HistoryAsync(id, ct) is { } events ? TypedResults.Ok(events) : TypedResults.NotFound())
-            .WithSummary("Every transition of the plan: who, when, from and to.");
+            .WithSummary("Every transition of the plan: who, when, from and to.")
+            .WithName("getPlanHistory");
 
-        MapAction(plans, "submit", PlanAction.Submit, "Submit the plan for review (the rep).");
-        MapAction(plans, "request-changes", PlanAction.RequestChanges, "Send the plan back with a comment (the rep's manager or a leader).");
-        MapAction(plans, "approve", PlanAction.Approve, "Approve the plan (the rep's manager or a leader; never the rep).");
-        MapAction(plans, "amend", PlanAction.Amend, "Start a new version of an approved plan (the rep); the approved version stays in force.");
+        MapAction(plans, "submit", PlanAction.Submit, "submitPlan", "Submit the plan for review (the rep).");
+        MapAction(plans, "request-changes", PlanAction.RequestChanges, "requestChanges", "Send the plan back with a comment (the rep's manager or a leader).");
+        MapAction(plans, "approve", PlanAction.Approve, "approvePlan", "Approve the plan (the rep's manager or a leader; never the rep).");
+        MapAction(plans, "amend", PlanAction.Amend, "amendPlan", "Start a new version of an approved plan (the rep); the approved version stays in force.");
     }
 
-    private static void MapSave(RouteHandlerBuilder route, string summary) => route
+    private static void MapSave(RouteHandlerBuilder route, string name, string summary) => route
         .WithSummary(summary)
+        .WithName(name)
         .Produces<SectionDetail>()
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status409Conflict)
@@ -106,10 +116,11 @@ public static class PlanEndpoints
         return TypedResults.Ok(SectionDetail.Of(result.Current));
     }
 
-    private static void MapAction(RouteGroupBuilder plans, string path, PlanAction action, string summary) =>
+    private static void MapAction(RouteGroupBuilder plans, string path, PlanAction action, string name, string summary) =>
         plans.MapPost($"/{{id:guid}}/{path}", async Task<Results<Ok<PlanRow>, NotFound>> (Guid id, ReviewInput? input, PlanReview review, CancellationToken ct) =>
                 await review.ActAsync(id, action, input?.Comment, ct) is { } plan ? TypedResults.Ok(plan) : TypedResults.NotFound())
             .WithSummary(summary)
+            .WithName(name)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

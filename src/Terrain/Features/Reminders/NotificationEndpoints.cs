@@ -42,10 +42,12 @@ public static class NotificationEndpoints
     public static void Map(RouteGroupBuilder notifications)
     {
         notifications.MapGet("/", (MyNotifications mine, CancellationToken ct) => mine.ListAsync(50, ct))
-            .WithSummary("Your notifications, newest first, with the number unread.");
+            .WithSummary("Your notifications, newest first, with the number unread.")
+            .WithName("listNotifications");
 
         notifications.MapPost("/{id:long}/read", async Task<Results<NoContent, NotFound>> (long id, MyNotifications mine, CancellationToken ct) =>
                 await mine.MarkReadAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
-            .WithSummary("Mark one of your notifications as read.");
+            .WithSummary("Mark one of your notifications as read.")
+            .WithName("markNotificationRead");
     }
 }

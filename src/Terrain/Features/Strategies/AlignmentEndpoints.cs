@@ -16,6 +16,7 @@ public static class AlignmentEndpoints
                 "linked to it in the submitted and approved plans of a cycle executing the strategy (while an approved plan is amended, " +
                 "the approved version in force), the gap (target minus planned) and the reps contributing; and the goals linked to no " +
                 "objective. Leaders see every plan, managers their team's (scope says which). cycle defaults to the open cycle executing the strategy.")
+            .WithName("getAlignment")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -29,6 +29,7 @@ public static class DocumentEndpoints
                 return TypedResults.Ok(await handlers.ListAsync(filter, ct));
             })
             .WithSummary("Strategy revisions the caller may see, newest period first: leaders and admins see drafts too. Filter with status=Draft|Published|Superseded.")
+            .WithName("listStrategies")
             .Produces<IReadOnlyList<StrategyRow>>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -40,6 +41,7 @@ public static class DocumentEndpoints
             })
             .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Draft a new strategy (leaders): revision 1 with a name, a period and, optionally, its parts. An unknown field or a value of the wrong type is refused (422) naming it.")
+            .WithName("createStrategy")
             .Produces<StrategyDetail>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -54,7 +56,8 @@ public static class DocumentEndpoints
                 response.Headers.ETag = ETags.Format(strategy.Version);
                 return TypedResults.Ok(strategy);
             })
-            .WithSummary("One revision: its parts, change note, every revision of the strategy, the check's size and pass mark (not its answers) and the cycles executing it. Its version is the ETag. 404 for a draft unless the caller is a leader or admin.");
+            .WithSummary("One revision: its parts, change note, every revision of the strategy, the check's size and pass mark (not its answers) and the cycles executing it. Its version is the ETag. 404 for a draft unless the caller is a leader or admin.")
+            .WithName("getStrategy");
 
         strategies.MapPatch("/{id:guid}", async Task<IResult> (Guid id, StrategyPatch patch, HttpRequest request, HttpResponse response, StrategyHandlers handlers, CancellationToken ct) =>
             {
@@ -73,6 +76,7 @@ public static class DocumentEndpoints
             })
             .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Change a draft (leaders): name, period, change note, or content, which replaces all the parts. Requires If-Match; a stale one gets 409. A published revision is read-only (409): draft a new revision. An unknown field or a value of the wrong type is refused (422) naming it.")
+            .WithName("updateStrategy")
             .Produces<StrategyDetail>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -93,6 +97,7 @@ public static class DocumentEndpoints
             })
             .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Publish a draft (leaders). Supersedes the strategy's published revision and moves the open cycles executing it to this one; tells every rep and manager. If-Match is honoured when sent. 422 naming what is missing; 409 when already published.")
+            .WithName("publishStrategy")
             .Produces<StrategyDetail>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -111,6 +116,7 @@ public static class DocumentEndpoints
             })
             .RequireAuthorization(Policies.For(Act.WriteStrategy))
             .WithSummary("Draft the next revision from the published one (leaders); objectives keep their ids. 409 when this revision is not the published one or a draft already exists.")
+            .WithName("reviseStrategy")
             .Produces<StrategyDetail>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

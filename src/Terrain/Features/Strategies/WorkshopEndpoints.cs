@@ -12,7 +12,8 @@ public static class WorkshopEndpoints
     {
         strategies.MapGet("/{id:guid}/workshops", async Task<Results<Ok<IReadOnlyList<WorkshopRow>>, NotFound>> (Guid id, Workshops workshops, CancellationToken ct) =>
                 await workshops.ListAsync(id, withInvitees: false, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
-            .WithSummary("The workshop sessions of the strategy (of every revision), earliest first, with the agenda, the number invited and attended, and whether the caller is invited.");
+            .WithSummary("The workshop sessions of the strategy (of every revision), earliest first, with the agenda, the number invited and attended, and whether the caller is invited.")
+            .WithName("listWorkshops");
 
         strategies.MapPost("/{id:guid}/workshops", async Task<IResult> (Guid id, WorkshopInput input, Workshops workshops, HttpResponse response, CancellationToken ct) =>
             {
@@ -26,6 +27,7 @@ public static class WorkshopEndpoints
             })
             .RequireAuthorization(Policies.For(Act.LeadWorkshop))
             .WithSummary("Schedule a session (leaders) on a published strategy: startsAt with an offset, length HalfDay or FullDay, and an agenda (by default built from the strategy's parts). Invites the given reps and managers, or every active rep and their managers, each with an in-app invitation.")
+            .WithName("scheduleWorkshop")
             .Produces<WorkshopRow>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -42,7 +44,8 @@ public static class WorkshopEndpoints
                 response.Headers.ETag = ETags.Format(workshop.Version);
                 return TypedResults.Ok(workshop);
             })
-            .WithSummary("One session; leaders see every invitee with their attendance, managers their team's, reps none. Its version is the ETag.");
+            .WithSummary("One session; leaders see every invitee with their attendance, managers their team's, reps none. Its version is the ETag.")
+            .WithName("getWorkshop");
 
         strategies.MapPatch("/{id:guid}/workshops/{workshopId:guid}", async Task<IResult> (Guid id, Guid workshopId, WorkshopPatch patch, Workshops workshops,
                 HttpRequest request, HttpResponse response, CancellationToken ct) =>
@@ -62,6 +65,7 @@ public static class WorkshopEndpoints
             })
             .RequireAuthorization(Policies.For(Act.LeadWorkshop))
             .WithSummary("Reschedule a session (title, startsAt, length, location, agenda: invitees are told and the calendar SEQUENCE goes up) and/or invite more people (addInvitees). Leaders; requires If-Match; refused once attendance is recorded.")
+            .WithName("updateWorkshop")
             .Produces<WorkshopRow>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -94,6 +98,7 @@ public static class WorkshopEndpoints
             })
             .RequireAuthorization(Policies.For(Act.LeadWorkshop))
             .WithSummary("Record who attended (leaders), once the session has started: every invitee listed in attended is marked present, every other invitee absent. It may be corrected later. If-Match (the session's ETag) is optional and honoured: a stale one is refused with 409.")
+            .WithName("recordAttendance")
             .Produces<WorkshopRow>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -109,12 +114,14 @@ public static class WorkshopEndpoints
                     : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(file.Content), Ics.ContentType, file.FileName);
             })
             .WithSummary("The session as an iCalendar (RFC 5545) invitation to add to a calendar: for invitees, their managers and leaders.")
-            .Produces<string>(StatusCodes.Status200OK, Ics.ContentType);
+            .WithName("getInvitation")
+            .Produces<Stream>(StatusCodes.Status200OK, "text/calendar");
 
         strategies.MapGet("/{id:guid}/readiness", async Task<IResult> (Guid id, Guid? team, Readiness readiness, CancellationToken ct) =>
                 await readiness.GetAsync(id, team, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.FollowTeam))
             .WithSummary("The readiness board of a strategy revision: for each rep in the caller's scope (a manager's team, every active rep for leaders), invited, attended, acknowledged, check passed, check attempts and open questions, with totals and the teams to filter by (team=<managerId>).")
+            .WithName("getReadiness")
             .Produces<ReadinessView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

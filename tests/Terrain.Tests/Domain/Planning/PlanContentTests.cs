@@ -210,4 +210,19 @@ public sealed class PlanContentTests
         Assert.Equal("repId", Assert.Throws<DomainException>(() => Quota.EnsureMaySet(new Actor(Guid.NewGuid(), Role.Leader), manager)).Field);
         Assert.Equal("quarters[2]", Assert.Throws<DomainException>(() => Quota.Set(Guid.NewGuid(), rep.Id, 3, -1, manager.Id, now)).Field);
     }
+    [Fact]
+    public void Computed_members_are_not_written_and_content_stored_with_them_still_reads()
+    {
+        // Content saved before the computed members were ignored carries total, isRevenue, title and isEmpty.
+        const string stored = """{"goals":[{"id":"g1","metric":"Revenue","name":"Revenue","targets":[1,2],"total":3,"isRevenue":true,"title":"Revenue"}],"isEmpty":false}""";
+
+        var goals = (GoalsContent)SectionContents.Read(SectionKind.Goals, stored);
+        var written = SectionContents.Write(goals);
+
+        Assert.Equal([1m, 2m], goals.Goals.Single().Targets);
+        Assert.Equal("""{"goals":[{"id":"g1","metric":"Revenue","name":"Revenue","targets":[1,2]}]}""", written);
+        var swot = SectionContents.Write(new SwotContent { Strengths = [new() { Point = "References" }] });
+        Assert.DoesNotContain("all", swot, StringComparison.Ordinal);
+        Assert.DoesNotContain("isEmpty", swot, StringComparison.Ordinal);
+    }
 }

@@ -306,7 +306,8 @@ public sealed class WorkshopTests
 
         var ok = document.GetProperty("paths").GetProperty("/api/v1/strategies/{id}/workshops/{workshopId}/invitation.ics")
             .GetProperty("get").GetProperty("responses").GetProperty("200");
-        Assert.Equal(["text/calendar; charset=utf-8"], ok.GetProperty("content").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["text/calendar"], ok.GetProperty("content").EnumerateObject().Select(c => c.Name));
+        Assert.Equal("binary", ok.GetProperty("content").GetProperty("text/calendar").GetProperty("schema").GetProperty("format").GetString());
     }
 
     [Theory, BothDatabases]
