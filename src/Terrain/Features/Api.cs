@@ -40,6 +40,7 @@ public static class Api
         services.AddScoped<Plans.PlanReview>();
         services.AddScoped<Plans.PlanComments>();
         services.AddScoped<Plans.PlanVersions>();
+        services.AddScoped<Performance.GoalPerformance>();
         services.AddScoped<Quotas.QuotaHandlers>();
         services.AddStrategies();
         services.AddScoped<AccountImporter>();
@@ -62,6 +63,7 @@ public static class Api
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
+        Performance.PerformanceEndpoints.Map(api.MapGroup("/plans").WithTags("Performance"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));

@@ -1,0 +1,257 @@
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain.Actuals;
+using Terrain.Domain.Performance;
+using Terrain.Domain.Planning;
+using Terrain.Domain.Strategies;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Performance;
+
+/// <summary>A plan's performance as of a business date: each goal of the version in force, per period (docs/metrics.md).</summary>
+public sealed record PlanPerformance(
+    Guid PlanId,
+    Guid CycleId,
+    string CycleName,
+    Guid RepId,
+    string RepName,
+    DateOnly AsOf,
+    int? Edition,
+    DateTimeOffset? ApprovedAt,
+    IReadOnlyList<GoalPerformanceRow> Goals);
+
+public sealed record GoalPerformanceRow(
+    string GoalKey,
+    string Name,
+    string? Metric,
+    string? ProductId,
+    string? Product,
+    string? SegmentId,
+    string? Segment,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<PeriodRow> Periods,
+    IReadOnlyList<CumulativePoint> Cumulative);
+
+/// <summary>One goal in one period. Attainment is a ratio (1 = 100%), null when the target is zero ("no target").</summary>
+public sealed record PeriodRow(
+    string Period,
+    string Label,
+    DateOnly Start,
+    DateOnly End,
+    decimal Target,
+    decimal Actual,
+    decimal? Attainment,
+    decimal Gap,
+    decimal? Forecast,
+    decimal? ForecastBestCase,
+    decimal? OpenPipeline,
+    decimal? Coverage,
+    bool? CoverageMet,
+    GoalStatus Status)
+{
+    public static PeriodRow Of(PeriodFigures f) => new(f.Period.Key, f.Period.Label, f.Period.Start, f.Period.End, f.Target, f.Actual,
+        f.Attainment, f.Gap, f.Forecast, f.ForecastBestCase, f.OpenPipeline, f.Coverage, f.CoverageMet, f.Status);
+}
+
+/// <summary>Cumulative target and actual at the end of a quarter (the actual up to the as-of date; null before the quarter starts).</summary>
+public sealed record CumulativePoint(string Quarter, DateOnly End, decimal Target, decimal? Actual);
+
+/// <summary>
+/// Computes goal performance for one plan. The database sums per day (close, created or activity date) for the
+/// rep's deals and activities, filtered by the goal's product and segment; periods are added up from those daily
+/// sums by <see cref="GoalMetrics"/>, which is tested apart.
+/// </summary>
+public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimeProvider clock)
+{
+    /// <summary>Null when the plan does not exist or is outside the caller's scope (answered as 404).</summary>
+    public async Task<PlanPerformance?> GetAsync(Guid planId, DateOnly? asOf, CancellationToken ct)
+    {
+        var plan = await (from p in policy.VisiblePlans().Where(p => p.Id == planId)
+                          join u in db.Users on p.OwnerId equals u.Id
+                          select new { p.Id, p.CycleId, p.OwnerId, u.DisplayName }).SingleOrDefaultAsync(ct);
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == plan.CycleId, ct);
+        var day = asOf ?? Deadlines.LocalDate(clock.GetUtcNow(), cycle.TimeZone);
+        // The version in force at the end of the business day, in the cycle's time zone.
+        var version = db.InForce(cycle.Id, plan.OwnerId, Deadlines.EndOfDay(day, cycle.TimeZone).AddTicks(-10));
+        var inForce = await version.Select(v => new { v.Edition, v.ApprovedAt }).SingleOrDefaultAsync(ct);
+        var goals = inForce is null ? [] : await db.Goals(version).OrderBy(g => g.Position).ToListAsync(ct);
+        var goalIds = goals.Select(g => g.Id).ToList();
+        var targets = (await db.PlanGoalTargets.AsNoTracking().Where(t => goalIds.Contains(t.GoalId)).ToListAsync(ct))
+            .ToLookup(t => t.GoalId);
+        var strategy = cycle.StrategyId is { } sid
+            ? await db.Strategies.AsNoTracking().Where(s => s.Id == sid).Select(s => s.Content).SingleOrDefaultAsync(ct)
+            : null;
+        var content = strategy is null ? null : StrategyContent.Read(strategy);
+        var offerings = content?.OfferingNames() ?? new Dictionary<string, string>();
+        var segments = content?.Segments ?? [];
+
+        var quarters = cycle.Quarters;
+        var periods = PerformancePeriod.Of(quarters, day);
+        var rows = new List<GoalPerformanceRow>();
+        foreach (var goal in goals)
+        {
+            var byQuarter = targets[goal.Id].ToDictionary(t => t.Quarter, t => t.Amount);
+            var notes = new List<string>();
+            var segment = goal.SegmentId is { } segId ? segments.FirstOrDefault(s => s.Id == segId) : null;
+            if (goal.SegmentId is not null && segment is null)
+            {
+                notes.Add("The goal's segment is no longer in the strategy: nothing counts toward it.");
+            }
+
+            if (goal.UnlinkedProduct is not null || goal.UnlinkedSegment is not null)
+            {
+                notes.Add("The goal names a product or segment the strategy does not have; it counts any.");
+            }
+
+            var measure = GoalMetrics.MeasureOf(goal.Metric);
+            if (measure is GoalMeasure.Activity && goal.ProductId is not null)
+            {
+                notes.Add("Activities have no product: every held activity counts.");
+            }
+
+            var sums = measure is { } m
+                ? await SumsAsync(m, plan.OwnerId, goal, segment, quarters, day, ct)
+                : GoalActuals.None;
+            if (measure is null)
+            {
+                notes.Add("The goal has no metric, so nothing is measured.");
+            }
+
+            var figures = periods.Select(p => PeriodRow.Of(GoalMetrics.Figures(measure ?? GoalMeasure.Activity, p, day, byQuarter, sums, StatusThresholds.Default)))
+                .ToList();
+            var cumulative = GoalMetrics.Cumulative(quarters, day, byQuarter, sums.Actual)
+                .Select(c => new CumulativePoint(c.Quarter.Label, c.Quarter.End, c.Target, c.Actual)).ToList();
+            rows.Add(new GoalPerformanceRow(goal.GoalKey, goal.Name, goal.Metric, goal.ProductId,
+                goal.ProductId is { } pid ? offerings.GetValueOrDefault(pid, pid) : goal.UnlinkedProduct,
+                goal.SegmentId, segment?.Name ?? goal.UnlinkedSegment ?? goal.SegmentId, notes, figures, cumulative));
+        }
+
+        return new PlanPerformance(plan.Id, cycle.Id, cycle.Name, plan.OwnerId, plan.DisplayName, day, inForce?.Edition, inForce?.ApprovedAt, rows);
+    }
+
+    private async Task<GoalActuals> SumsAsync(GoalMeasure measure, Guid rep, PlanGoal goal, TargetSegment? segment,
+        IReadOnlyList<Quarter> quarters, DateOnly asOf, CancellationToken ct)
+    {
+        if (quarters.Count == 0)
+        {
+            return GoalActuals.None;
+        }
+
+        var start = quarters[0].Start;
+        var end = quarters[^1].End;
+        var last = asOf < end ? asOf : end;
+        var accounts = goal.SegmentId is null ? null : SegmentAccounts(segment);
+        var deals = db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.OwnerId == rep);
+        if (goal.ProductId is { } product && measure != GoalMeasure.Activity)
+        {
+            deals = deals.Where(o => o.ProductId == product);
+        }
+
+        if (accounts is not null)
+        {
+            deals = deals.Where(o => o.AccountId != null && accounts.Contains(o.AccountId.Value));
+        }
+
+        switch (measure)
+        {
+            case GoalMeasure.Revenue:
+                {
+                    var won = await deals.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
+                        .GroupBy(o => o.CloseDate).Select(g => new { Day = g.Key, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
+                    var open = await deals.Where(o => o.Outcome == DealOutcome.Open && o.Forecast != ForecastCategory.Omitted && o.Forecast != ForecastCategory.Closed &&
+                                                      o.CloseDate >= start && o.CloseDate <= end && o.CreatedDate <= asOf)
+                        .GroupBy(o => new { o.CloseDate, o.Forecast }).Select(g => new { g.Key.CloseDate, g.Key.Forecast, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
+                    return new GoalActuals(
+                        won.ToDictionary(w => w.Day, w => w.Sum),
+                        ByDay(open.Where(o => o.Forecast == ForecastCategory.Commit).Select(o => (o.CloseDate, o.Sum))),
+                        ByDay(open.Where(o => o.Forecast == ForecastCategory.BestCase).Select(o => (o.CloseDate, o.Sum))),
+                        ByDay(open.Select(o => (o.CloseDate, o.Sum))));
+                }
+
+            case GoalMeasure.NewLogos:
+                {
+                    // A logo is new when no won deal of any owner closed on the account before; it counts for the owner of the first one.
+                    var everWon = db.Opportunities.Where(p => !p.Deleted && p.Outcome == DealOutcome.Won);
+                    var logos = await deals.Where(o => o.Outcome == DealOutcome.Won && o.AccountId != null && o.CloseDate >= start && o.CloseDate <= last &&
+                                                       !everWon.Any(p => p.AccountId == o.AccountId && p.CloseDate < o.CloseDate))
+                        .GroupBy(o => o.CloseDate).Select(g => new { Day = g.Key, Count = g.Select(o => o.AccountId).Distinct().Count() }).ToListAsync(ct);
+                    return Only(logos.ToDictionary(l => l.Day, l => (decimal)l.Count));
+                }
+
+            case GoalMeasure.Pipeline:
+                {
+                    var created = await deals.Where(o => o.CreatedDate >= start && o.CreatedDate <= last)
+                        .GroupBy(o => o.CreatedDate).Select(g => new { Day = g.Key, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
+                    return Only(created.ToDictionary(c => c.Day, c => c.Sum));
+                }
+
+            case GoalMeasure.Activity:
+                {
+                    var activities = db.Activities.AsNoTracking().Where(a => a.OwnerId == rep && a.Held && a.Date >= start && a.Date <= last);
+                    if (accounts is not null)
+                    {
+                        activities = activities.Where(a => a.AccountId != null && accounts.Contains(a.AccountId.Value));
+                    }
+
+                    var held = await activities.GroupBy(a => a.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
+                    return Only(held.ToDictionary(h => h.Day, h => (decimal)h.Count));
+                }
+
+            default:
+                throw new InvalidOperationException($"Unknown measure {measure}.");
+        }
+    }
+
+    private static GoalActuals Only(Dictionary<DateOnly, decimal> actual) => GoalActuals.None with { Actual = actual };
+
+    private static Dictionary<DateOnly, decimal> ByDay(IEnumerable<(DateOnly Day, decimal Sum)> sums) =>
+        sums.GroupBy(s => s.Day).ToDictionary(g => g.Key, g => g.Sum(s => s.Sum));
+
+    /// <summary>
+    /// The accounts a target segment's criteria match, as SQL (the same rule as <see cref="TargetSegment.Matches"/>:
+    /// every criterion set must match, ignoring case; a segment without criteria matches nothing).
+    /// </summary>
+    private IQueryable<Guid> SegmentAccounts(TargetSegment? segment)
+    {
+        var accounts = db.Accounts.AsNoTracking();
+        if (segment is null || !segment.HasCriteria)
+        {
+            return accounts.Where(a => false).Select(a => a.Id);
+        }
+
+        if (Lower(segment.Industries) is { Count: > 0 } industries)
+        {
+            accounts = accounts.Where(a => industries.Contains(a.Industry.Trim().ToLower()));
+        }
+
+        if (Lower(segment.AccountSegments) is { Count: > 0 } kinds)
+        {
+            accounts = accounts.Where(a => kinds.Contains(a.Segment.Trim().ToLower()));
+        }
+
+        if (Lower(segment.Regions) is { Count: > 0 } regions)
+        {
+            accounts = accounts.Where(a => regions.Contains(a.Region.Trim().ToLower()));
+        }
+
+        if (segment.MinPotential is { } min)
+        {
+            accounts = accounts.Where(a => a.AnnualPotential >= min);
+        }
+
+        if (segment.MaxPotential is { } max)
+        {
+            accounts = accounts.Where(a => a.AnnualPotential <= max);
+        }
+
+        return accounts.Select(a => a.Id);
+    }
+
+    private static List<string> Lower(List<string> values) =>
+        values.Select(v => v.Trim().ToLowerInvariant()).Distinct().ToList();
+}
