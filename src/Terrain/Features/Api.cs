@@ -44,6 +44,7 @@ public static class Api
         services.AddStrategies();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
+        services.AddScoped<OpportunityImporter>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<Demo.DemoSeeder>();
         return services;
@@ -92,7 +93,7 @@ public static class Api
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.");
+            .WithSummary("Import users, accounts or opportunities from CSV. All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.");
         return app;
     }
 
