@@ -212,4 +212,28 @@ public sealed class ImportingOpportunitiesTests
         Assert.True((await DealAsync(app, "D-1")).Deleted);
         Assert.False((await DealAsync(app, "D-2")).Deleted);
     }
+
+    [Theory, BothDatabases]
+    public async Task The_admin_imports_page_imports_a_full_extract_of_opportunities(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        await PostAsync(admin, Body($"{Header}\nD-1,rep1@test.terrain,Discovery,1000,,2027-01-31,One\nD-2,rep1@test.terrain,Discovery,2000,,2027-01-31,Two\n"));
+        var browser = await app.BrowserAsAsync("admin@test.terrain");
+        var token = await TestApp.AntiforgeryTokenAsync(browser, "/Admin/Imports");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Opportunities"), "Kind" },
+            { new StringContent("true"), "FullExtract" },
+            { new StringContent(token), "__RequestVerificationToken" },
+            { Body($"{Header}\nD-1,rep1@test.terrain,Discovery,1000,,2027-01-31,One\n"), "Upload", "deals.csv" },
+        };
+
+        var response = await browser.PostAsync("/Admin/Imports", form, Ct);
+
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, html);
+        Assert.Contains("Layout: Terrain.", html, StringComparison.Ordinal);
+        Assert.True((await DealAsync(app, "D-2")).Deleted);
+    }
 }
