@@ -45,6 +45,7 @@ public static class Api
         services.AddStrategies();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
+        services.AddScoped<OpportunityImporter>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<Demo.DemoSeeder>();
         return services;
@@ -98,7 +99,7 @@ public static class Api
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users or accounts from CSV. All or nothing unless partial=true.")
+            .WithSummary("Import users, accounts or opportunities from CSV. All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.")
             .WithName("importCsv");
         return app;
     }

@@ -19,6 +19,9 @@ public sealed class TerrainOptions
     /// <summary>Formats numbers, dates and money on pages.</summary>
     public string Culture { get; set; } = "en-US";
 
+    /// <summary>The company's currency (ISO 4217): imported amounts in other currencies are converted into it.</summary>
+    public string Currency { get; set; } = "USD";
+
     public const long DefaultMaxImportBytes = 50 * 1024 * 1024;
 
     public const long DefaultMaxRequestBytes = 1024 * 1024;

@@ -65,6 +65,30 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory, BothDatabases]
+    public async Task Opportunities_import_from_the_command_line_and_a_full_extract_marks_missing_deals_deleted(Db db)
+    {
+        var dbArgs = DatabaseArgs(db);
+        Assert.Equal(0, await Cli(["migrate", .. dbArgs]));
+        Assert.Equal(0, await Cli(["users", "add", "--email", "rep@cli.test", "--name", "Cli Rep", "--role", "Admin", "--password", "Cli-password-12", .. dbArgs]));
+        var both = WriteCsv("deals.csv", "externalId,owner,stage,amount,closeDate\nO-1,rep@cli.test,Discovery,100,2027-01-31\nO-2,Cli Rep,Closed Won,200,2026-10-01\n");
+        var one = WriteCsv("one.csv", "externalId,owner,stage,amount,closeDate\nO-1,rep@cli.test,Discovery,100,2027-01-31\n");
+        var bad = WriteCsv("bad.csv", "externalId,owner,stage,amount,closeDate\nO-3,ghost@cli.test,Discovery,100,2027-01-31\n");
+
+        Assert.Equal(0, await Cli(["import", "opportunities", both, .. dbArgs]));
+        Assert.Equal(0, await Cli(["import", "opportunities", one, .. dbArgs]));
+        Assert.Equal(1, await Cli(["import", "opportunities", bad, "--full", .. dbArgs]));
+        await using (var context = Open(dbArgs))
+        {
+            Assert.Equal(0, await context.Opportunities.CountAsync(o => o.Deleted, TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(0, await Cli(["import", "opportunities", one, "--full", .. dbArgs]));
+
+        await using var after = Open(dbArgs);
+        Assert.Equal(["O-2"], await after.Opportunities.Where(o => o.Deleted).Select(o => o.ExternalId).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory, BothDatabases]
     public async Task Failures_exit_non_zero_and_change_nothing(Db db)
     {
         var dbArgs = DatabaseArgs(db);

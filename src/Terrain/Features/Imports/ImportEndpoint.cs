@@ -13,13 +13,13 @@ public static class ImportEndpoint
     /// </summary>
     public static readonly string[] CsvContentTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
-    public static async Task<IResult> HandleAsync(string kind, bool? partial, HttpRequest request, ImportRunner runner,
+    public static async Task<IResult> HandleAsync(string kind, bool? partial, bool? full, HttpRequest request, ImportRunner runner,
         CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
     {
         if (!ImportRunner.TryParseKind(kind, out var importKind))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown import",
-                detail: $"There is no '{kind}' import. Use users or accounts.");
+                detail: $"There is no '{kind}' import. Use users, accounts or opportunities.");
         }
 
         var limit = options.Value.MaxImportBytes;
@@ -93,7 +93,7 @@ public static class ImportEndpoint
 
         await using (csv)
         {
-            var report = await runner.RunAsync(importKind, csv, partial ?? false, me.Id, ct: ct);
+            var report = await runner.RunAsync(importKind, csv, partial ?? false, me.Id, full: full ?? false, ct: ct);
             if (report.Applied)
             {
                 return TypedResults.Ok(report);

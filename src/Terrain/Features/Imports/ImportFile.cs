@@ -60,13 +60,26 @@ internal static class ImportFile
     public static void Audit(AppDbContext db, ImportReport report, Guid? actorId, DateTimeOffset now) =>
         db.AuditEntries.Add(AuditEntry.Record(now, actorId, $"import.{report.Kind.ToString().ToLowerInvariant()}", "Import",
             now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            JsonSerializer.Serialize(new
-            {
-                rows = report.RowsRead,
-                created = report.Created,
-                updated = report.Updated,
-                unchanged = report.Unchanged,
-                rejected = report.Rejected.Count,
-                partial = report.Partial,
-            })));
+            report.Kind == ImportKind.Opportunities
+                ? JsonSerializer.Serialize(new
+                {
+                    rows = report.RowsRead,
+                    created = report.Created,
+                    updated = report.Updated,
+                    unchanged = report.Unchanged,
+                    deleted = report.Deleted,
+                    rejected = report.Rejected.Count,
+                    partial = report.Partial,
+                    layout = report.Layout,
+                    unmatchedAccounts = report.UnmatchedAccounts,
+                })
+                : JsonSerializer.Serialize(new
+                {
+                    rows = report.RowsRead,
+                    created = report.Created,
+                    updated = report.Updated,
+                    unchanged = report.Unchanged,
+                    rejected = report.Rejected.Count,
+                    partial = report.Partial,
+                })));
 }

@@ -1,7 +1,7 @@
 namespace Terrain.Features.Imports;
 
 /// <summary>Runs an import of either kind; shared by the admin page, the API and the command line.</summary>
-public sealed class ImportRunner(UserImporter users, AccountImporter accounts)
+public sealed class ImportRunner(UserImporter users, AccountImporter accounts, OpportunityImporter opportunities)
 {
     /// <summary>
     /// Imports are rare and heavy, and two at once over the same records would race to insert them: within one process
@@ -13,7 +13,7 @@ public sealed class ImportRunner(UserImporter users, AccountImporter accounts)
         Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(text, out _);
 
     public async Task<ImportReport> RunAsync(ImportKind kind, Stream csv, bool partial, Guid? actorId,
-        IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+        IProgress<ImportProgress>? progress = null, bool full = false, CancellationToken ct = default)
     {
         await OneAtATime.WaitAsync(ct);
         try
@@ -21,6 +21,7 @@ public sealed class ImportRunner(UserImporter users, AccountImporter accounts)
             return kind switch
             {
                 ImportKind.Users => await users.ImportAsync(csv, partial, actorId, progress, ct),
+                ImportKind.Opportunities => await opportunities.ImportAsync(csv, partial, full, actorId, progress, ct),
                 _ => await accounts.ImportAsync(csv, partial, actorId, progress, ct),
             };
         }

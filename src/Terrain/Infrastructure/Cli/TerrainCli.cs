@@ -211,21 +211,28 @@ public static class TerrainCli
 
     private static Command ImportCommand()
     {
-        var import = new Command("import", "Import users or accounts from a CSV file (see docs/import-formats.md).");
+        var import = new Command("import", "Import users, accounts or opportunities from a CSV file (see docs/import-formats.md).");
         foreach (var kind in Enum.GetValues<ImportKind>())
         {
             var file = new Argument<FileInfo>("file") { Description = "The CSV file." };
             var partial = new Option<bool>("--partial") { Description = "Import the good rows even when some are rejected." };
+            var full = new Option<bool>("--full") { Description = "The file is a full extract: opportunities missing from it are marked deleted." };
             var command = new Command(kind.ToString().ToLowerInvariant(), $"Import {kind.ToString().ToLowerInvariant()} from CSV.") { file, partial };
+            if (kind == ImportKind.Opportunities)
+            {
+                command.Add(full);
+            }
+
             command.TreatUnmatchedTokensAsErrors = false;
-            command.SetAction((result, ct) => ImportAsync(kind, result.GetRequiredValue(file), result.GetValue(partial), result.UnmatchedTokens.ToArray(), ct));
+            command.SetAction((result, ct) => ImportAsync(kind, result.GetRequiredValue(file), result.GetValue(partial),
+                kind == ImportKind.Opportunities && result.GetValue(full), result.UnmatchedTokens.ToArray(), ct));
             import.Add(command);
         }
 
         return import;
     }
 
-    private static async Task<int> ImportAsync(ImportKind kind, FileInfo file, bool partial, string[] args, CancellationToken ct)
+    private static async Task<int> ImportAsync(ImportKind kind, FileInfo file, bool partial, bool full, string[] args, CancellationToken ct)
     {
         if (!file.Exists)
         {
@@ -251,17 +258,26 @@ public static class TerrainCli
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                 });
-                var r = await runner.RunAsync(kind, stream, partial, null, progress, ct);
+                var r = await runner.RunAsync(kind, stream, partial, null, progress, full, ct);
                 task.Value = task.MaxValue;
                 return r;
             });
         }
         else
         {
-            report = await runner.RunAsync(kind, stream, partial, null, null, ct);
+            report = await runner.RunAsync(kind, stream, partial, null, null, full, ct);
         }
 
         Console.WriteLine($"{report.RowsRead} rows read: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Rejected.Count} rejected.");
+        if (kind == ImportKind.Opportunities)
+        {
+            Console.WriteLine($"Layout: {report.Layout ?? "not recognised"}; {report.Deleted} marked deleted; {report.UnmatchedAccounts} account name(s) matched no account.");
+            if (report.IgnoredColumns.Count > 0)
+            {
+                Console.WriteLine($"Ignored columns: {string.Join(", ", report.IgnoredColumns)}.");
+            }
+        }
+
         foreach (var issue in report.Rejected)
         {
             Console.Error.WriteLine($"  line {issue.Line}{(issue.Column is null ? "" : $", {issue.Column}")}: {issue.Reason}");

@@ -17,6 +17,9 @@ public sealed class IndexModel(ImportRunner runner, CurrentUser me, IOptions<Ter
     public bool ImportGoodRows { get; set; }
 
     [BindProperty]
+    public bool FullExtract { get; set; }
+
+    [BindProperty]
     [Display(Name = "CSV file")]
     public IFormFile? Upload { get; set; }
 
@@ -46,7 +49,7 @@ public sealed class IndexModel(ImportRunner runner, CurrentUser me, IOptions<Ter
         if (ModelState.IsValid && Upload is not null)
         {
             await using var stream = Upload.OpenReadStream();
-            Report = await runner.RunAsync(Kind, stream, ImportGoodRows, me.Id, ct: ct);
+            Report = await runner.RunAsync(Kind, stream, ImportGoodRows, me.Id, full: Kind == ImportKind.Opportunities && FullExtract, ct: ct);
         }
 
         return Request.Headers.ContainsKey("HX-Request") ? Partial("_Report", this) : Page();
