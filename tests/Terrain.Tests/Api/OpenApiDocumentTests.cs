@@ -54,6 +54,32 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task The_operations_that_answer_with_an_etag_say_so_and_do()
+    {
+        var app = await TestApp.StartAsync(Db.Sqlite);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var document = JsonDocument.Parse(await leader.GetStringAsync("/openapi/v1.json", Ct)).RootElement;
+        var plan = app.Org.PlanOf[app.Org.Rep1.Id].Id;
+
+        var declared = Operations(document)
+            .Where(o => o.Operation.GetProperty("responses").EnumerateObject().Any(r => r.Name.StartsWith('2') &&
+                r.Value.TryGetProperty("headers", out var headers) && headers.TryGetProperty("ETag", out _)))
+            .Select(o => o.Operation.GetProperty("operationId").GetString()).Order().ToList();
+        string[] reads =
+        [
+            $"/api/v1/plans/{plan}", $"/api/v1/plans/{plan}/sections/targets", $"/api/v1/users/{app.Org.Rep1.Id}",
+            $"/api/v1/cycles/{app.Org.Cycle.Id}", $"/api/v1/strategies/{app.Org.Strategy.Id}",
+        ];
+
+        Assert.Equal(Terrain.Infrastructure.Web.OpenApiSetup.SendsETag.Order(), declared);
+        foreach (var path in reads)
+        {
+            var response = await leader.GetAsync(path, Ct);
+            Assert.True(response.IsSuccessStatusCode && response.Headers.ETag is not null, path);
+        }
+    }
+
+    [Fact]
     public async Task Every_refusal_has_a_problem_body_and_every_path_with_an_id_can_answer_404()
     {
         var document = await DocumentAsync();

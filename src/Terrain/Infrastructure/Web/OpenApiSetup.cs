@@ -130,6 +130,16 @@ public static class OpenApiSetup
             });
         }
 
+        if (operation.OperationId is { } operationId && SendsETag.Contains(operationId) && operation.Responses.FirstOrDefault(r => r.Key.StartsWith('2')).Value is OpenApiResponse success)
+        {
+            success.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            success.Headers["ETag"] = new OpenApiHeader
+            {
+                Description = "The version of what was read or written, quoted: send it back in If-Match to change it.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            };
+        }
+
         foreach (var (status, response) in operation.Responses)
         {
             if (status.StartsWith('4') && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
@@ -373,6 +383,13 @@ public static class OpenApiSetup
         (nameof(RiskItem), "likelihood", "RiskLevel"),
         (nameof(RiskItem), "impact", "RiskLevel"),
     ];
+
+    /// <summary>The operations whose success answer carries the ETag of a record that is changed with If-Match.</summary>
+    public static readonly IReadOnlySet<string> SendsETag = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "getPlan", "getSection", "replaceSection", "patchSection", "getUser", "updateUser", "openCycle", "getCycle", "updateCycle",
+        "createStrategy", "getStrategy",
+    };
 
     /// <summary>Query parameters that filter by a name from a closed list (matched ignoring case).</summary>
     private static readonly (string Operation, string Parameter, string Values)[] ClosedParameters =
