@@ -14,7 +14,9 @@ internal sealed class PlanningCycleConfiguration : IEntityTypeConfiguration<Plan
         builder.Property(c => c.TimeZone).HasMaxLength(64).IsRequired();
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Version).HasMaxLength(32).IsConcurrencyToken();
+        builder.Property(c => c.Calendar).HasConversion<string>().HasMaxLength(16).HasDefaultValue(FiscalCalendar.Months).HasSentinel((FiscalCalendar)(-1));
         builder.Ignore(c => c.Quarters);
+        builder.Ignore(c => c.Months);
         builder.Ignore(c => c.DraftDeadline);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.CreatedById).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Terrain.Domain.Strategies.Strategy>().WithMany().HasForeignKey(c => c.StrategyId).OnDelete(DeleteBehavior.Restrict);

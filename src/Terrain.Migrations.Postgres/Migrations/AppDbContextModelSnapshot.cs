@@ -1072,6 +1072,13 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<int>("ApprovalWindowDays")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Calendar")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Months");
+
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -1057,6 +1057,13 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<int>("ApprovalWindowDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Calendar")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Months");
+
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 

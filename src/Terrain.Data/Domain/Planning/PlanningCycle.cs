@@ -37,6 +37,9 @@ public sealed class PlanningCycle
     /// <summary>IANA time zone in which the deadlines' days begin and end.</summary>
     public string TimeZone { get; private set; } = "UTC";
 
+    /// <summary>How the period splits into quarters and fiscal months: calendar months, or 13-week quarters (4-4-5 and kin).</summary>
+    public FiscalCalendar Calendar { get; private set; }
+
     public CycleStatus Status { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -77,6 +80,7 @@ public sealed class PlanningCycle
         DraftDue = schedule.DraftDue;
         ApprovalWindowDays = schedule.ApprovalWindowDays;
         TimeZone = schedule.TimeZone;
+        Calendar = schedule.Calendar;
         Version = Guid.NewGuid().ToString("N");
     }
 
@@ -120,7 +124,10 @@ public sealed class PlanningCycle
         }
     }
 
-    public IReadOnlyList<Quarter> Quarters => Quarter.Split(PeriodStart, PeriodEnd);
+    public IReadOnlyList<Quarter> Quarters => Quarter.Split(PeriodStart, PeriodEnd, Calendar);
+
+    /// <summary>The fiscal months of the period, three to a quarter.</summary>
+    public IReadOnlyList<FiscalMonth> Months => FiscalCalendars.Months(PeriodStart, PeriodEnd, Calendar);
 
     public bool Contains(DateOnly date) => date >= PeriodStart && date <= PeriodEnd;
 
@@ -142,7 +149,8 @@ public sealed record CycleSchedule(
     DateOnly Kickoff,
     DateOnly DraftDue,
     int ApprovalWindowDays = PlanningCycle.MaxApprovalWindowDays,
-    string TimeZone = "UTC")
+    string TimeZone = "UTC",
+    FiscalCalendar Calendar = FiscalCalendar.Months)
 {
     public void Validate()
     {
@@ -156,11 +164,14 @@ public sealed record CycleSchedule(
             throw new DomainException("The period must end after it starts.", "periodEnd");
         }
 
-        if (Quarter.Split(PeriodStart, PeriodEnd).Count == 0)
+        if (!Enum.IsDefined(Calendar))
         {
-            throw new DomainException(
-                "The period must be whole quarters: 3, 6, 9 or 12 months, ending the day before a quarter would start " +
-                $"(e.g. {PeriodStart:yyyy-MM-dd} to {PeriodStart.AddMonths(12).AddDays(-1):yyyy-MM-dd}).", "periodEnd");
+            throw new DomainException($"Unknown fiscal calendar. Use one of {string.Join(", ", FiscalCalendars.Names)}.", "calendar");
+        }
+
+        if (Quarter.Split(PeriodStart, PeriodEnd, Calendar).Count == 0)
+        {
+            throw new DomainException(FiscalCalendars.WholeQuartersRule(PeriodStart, Calendar), "periodEnd");
         }
 
         if (DraftDue < Kickoff)
@@ -193,29 +204,11 @@ public sealed record Quarter(int Number, DateOnly Start, DateOnly End)
     public string Label => $"Q{Number}";
 
     /// <summary>Consecutive three-month quarters from the start; empty when the period is not whole quarters (1 to 4).</summary>
-    public static IReadOnlyList<Quarter> Split(DateOnly start, DateOnly end)
-    {
-        var quarters = new List<Quarter>();
-        var cursor = start;
-        for (var n = 1; n <= 4; n++)
-        {
-            var next = start.AddMonths(3 * n);
-            quarters.Add(new Quarter(n, cursor, next.AddDays(-1)));
-            if (next.AddDays(-1) == end)
-            {
-                return quarters;
-            }
+    public static IReadOnlyList<Quarter> Split(DateOnly start, DateOnly end) => Split(start, end, FiscalCalendar.Months);
 
-            if (next.AddDays(-1) > end)
-            {
-                break;
-            }
-
-            cursor = next;
-        }
-
-        return [];
-    }
+    /// <summary>The quarters of the period by the fiscal calendar; empty when the period is not whole quarters (1 to 4).</summary>
+    public static IReadOnlyList<Quarter> Split(DateOnly start, DateOnly end, FiscalCalendar calendar) =>
+        FiscalCalendars.Quarters(start, end, calendar);
 }
 
 public static class Deadlines

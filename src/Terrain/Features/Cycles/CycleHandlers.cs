@@ -12,6 +12,8 @@ namespace Terrain.Features.Cycles;
 
 public sealed record QuarterRow(string Label, DateOnly Start, DateOnly End);
 
+public sealed record MonthRow(string Label, string Quarter, DateOnly Start, DateOnly End);
+
 public sealed record CycleRow(
     Guid Id,
     string Name,
@@ -28,7 +30,9 @@ public sealed record CycleRow(
     string Version,
     Guid? StrategyId,
     string? StrategyName,
-    bool RequireAcknowledgement);
+    bool RequireAcknowledgement,
+    string Calendar,
+    IReadOnlyList<MonthRow> Months);
 
 public sealed class CycleInput
 {
@@ -47,6 +51,9 @@ public sealed class CycleInput
 
     public string TimeZone { get; init; } = "UTC";
 
+    /// <summary>How the period splits into quarters: Months (default), Weeks445, Weeks454 or Weeks544.</summary>
+    public string? Calendar { get; init; }
+
     /// <summary>Start from this earlier cycle's template instead of the default one.</summary>
     public Guid? CopyTemplateFrom { get; init; }
 
@@ -56,7 +63,8 @@ public sealed class CycleInput
     /// <summary>Reps cannot submit before acknowledging the strategy (needs <see cref="StrategyId"/>).</summary>
     public bool RequireAcknowledgement { get; init; }
 
-    public CycleSchedule ToSchedule() => new(Name ?? "", PeriodStart, PeriodEnd, Kickoff, DraftDue, ApprovalWindowDays, TimeZone ?? "");
+    public CycleSchedule ToSchedule() =>
+        new(Name ?? "", PeriodStart, PeriodEnd, Kickoff, DraftDue, ApprovalWindowDays, TimeZone ?? "", CycleHandlers.ParseCalendar(Calendar));
 }
 
 /// <summary>
@@ -80,6 +88,9 @@ public sealed class CyclePatch
     public int? ApprovalWindowDays { get; init; }
 
     public string? TimeZone { get; init; }
+
+    /// <summary>How the period splits into quarters: Months, Weeks445, Weeks454 or Weeks544.</summary>
+    public string? Calendar { get; init; }
 
     public string? Status { get; init; }
 
@@ -112,13 +123,24 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
         .OrderByDescending(c => c.PeriodStart)
         .Select(c => new CycleRow(c.Id, c.Name, c.PeriodStart, c.PeriodEnd, c.Kickoff, c.DraftDue, default, c.ApprovalWindowDays,
             c.TimeZone, c.Status.ToString(), Array.Empty<QuarterRow>(), db.Plans.Count(p => p.CycleId == c.Id), c.Version,
-            c.StrategyId, db.Strategies.Where(s => s.Id == c.StrategyId).Select(s => s.Name).FirstOrDefault(), c.RequireAcknowledgement));
+            c.StrategyId, db.Strategies.Where(s => s.Id == c.StrategyId).Select(s => s.Name).FirstOrDefault(), c.RequireAcknowledgement,
+            c.Calendar.ToString(), Array.Empty<MonthRow>()));
 
-    public static CycleRow Complete(CycleRow row) => row with
+    public static CycleRow Complete(CycleRow row)
     {
-        DraftDeadline = Deadlines.EndOfDay(row.DraftDue, row.TimeZone),
-        Quarters = Quarter.Split(row.PeriodStart, row.PeriodEnd).Select(q => new QuarterRow(q.Label, q.Start, q.End)).ToList(),
-    };
+        var calendar = Enum.Parse<FiscalCalendar>(row.Calendar);
+        return row with
+        {
+            DraftDeadline = Deadlines.EndOfDay(row.DraftDue, row.TimeZone),
+            Quarters = Quarter.Split(row.PeriodStart, row.PeriodEnd, calendar).Select(q => new QuarterRow(q.Label, q.Start, q.End)).ToList(),
+            Months = FiscalCalendars.Months(row.PeriodStart, row.PeriodEnd, calendar).Select(m => new MonthRow(m.Label, $"Q{m.Quarter}", m.Start, m.End)).ToList(),
+        };
+    }
+
+    /// <summary>The calendar a request names (Months when it names none); an unknown name is refused on its field.</summary>
+    public static FiscalCalendar ParseCalendar(string? text) => FiscalCalendars.TryParse(text, out var calendar)
+        ? calendar
+        : throw new DomainException($"Unknown fiscal calendar '{text}'. Use one of {string.Join(", ", FiscalCalendars.Names)}.", "calendar");
 
     public async Task<CycleRow?> GetAsync(Guid id, CancellationToken ct) =>
         await Query(id).FirstOrDefaultAsync(ct) is { } row ? Complete(row) : null;
@@ -156,7 +178,7 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
         var reps = await db.Users.Where(u => u.Role == Role.Rep && u.IsActive).Select(u => u.Id).ToListAsync(ct);
         db.Plans.AddRange(reps.Select(rep => Plan.StartDraft(cycle.Id, rep, now)));
         db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "cycle.opened", "Cycle", cycle.Id.ToString(),
-            JsonSerializer.Serialize(new { cycle.Name, cycle.PeriodStart, cycle.PeriodEnd, cycle.Kickoff, cycle.DraftDue, cycle.ApprovalWindowDays, cycle.TimeZone, plans = reps.Count, cycle.StrategyId, cycle.RequireAcknowledgement })));
+            JsonSerializer.Serialize(new { cycle.Name, cycle.PeriodStart, cycle.PeriodEnd, cycle.Kickoff, cycle.DraftDue, cycle.ApprovalWindowDays, cycle.TimeZone, calendar = cycle.Calendar.ToString(), plans = reps.Count, cycle.StrategyId, cycle.RequireAcknowledgement })));
         await db.SaveChangesAsync(ct);
         return (await GetAsync(cycle.Id, ct))!;
     }
@@ -178,12 +200,12 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
         var now = clock.GetUtcNow();
         var before = cycle.Status;
         var reschedule = patch.Name is not null || patch.PeriodStart is not null || patch.PeriodEnd is not null || patch.Kickoff is not null
-            || patch.DraftDue is not null || patch.ApprovalWindowDays is not null || patch.TimeZone is not null;
+            || patch.DraftDue is not null || patch.ApprovalWindowDays is not null || patch.TimeZone is not null || patch.Calendar is not null;
         if (reschedule)
         {
             cycle.Reschedule(new CycleSchedule(patch.Name ?? cycle.Name, patch.PeriodStart ?? cycle.PeriodStart, patch.PeriodEnd ?? cycle.PeriodEnd,
                 patch.Kickoff ?? cycle.Kickoff, patch.DraftDue ?? cycle.DraftDue, patch.ApprovalWindowDays ?? cycle.ApprovalWindowDays,
-                patch.TimeZone ?? cycle.TimeZone));
+                patch.TimeZone ?? cycle.TimeZone, patch.Calendar is null ? cycle.Calendar : ParseCalendar(patch.Calendar)));
         }
 
         if (patch.ChangesStrategy)

@@ -358,6 +358,9 @@ public static class OpenApiSetup
         (nameof(BoardRow), "status", nameof(PlanStatus)),
         (nameof(CycleRow), "status", nameof(CycleStatus)),
         (nameof(CyclePatch), "status", nameof(CycleStatus)),
+        (nameof(CycleRow), "calendar", nameof(FiscalCalendar)),
+        (nameof(CycleInput), "calendar", nameof(FiscalCalendar)),
+        (nameof(CyclePatch), "calendar", nameof(FiscalCalendar)),
         (nameof(BoardView), "cycleStatus", nameof(CycleStatus)),
         (nameof(AlignmentCycle), "status", nameof(CycleStatus)),
         (nameof(StrategyRow), "status", nameof(StrategyStatus)),
@@ -403,6 +406,7 @@ public static class OpenApiSetup
     {
         [nameof(PlanStatus)] = Enum.GetNames<PlanStatus>(),
         [nameof(CycleStatus)] = Enum.GetNames<CycleStatus>(),
+        [nameof(FiscalCalendar)] = Enum.GetNames<FiscalCalendar>(),
         [nameof(StrategyStatus)] = Enum.GetNames<StrategyStatus>(),
         [nameof(SectionKind)] = Enum.GetNames<SectionKind>(),
         [nameof(Role)] = Enum.GetNames<Role>(),

@@ -65,6 +65,46 @@ public sealed class RunningACycleTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_cycle_on_a_4_4_5_calendar_has_13_week_quarters_and_its_calendar_can_be_changed(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+
+        var response = await leader.PostAsJsonAsync("/api/v1/cycles", new
+        {
+            name = "FY2028",
+            periodStart = "2028-01-02",
+            periodEnd = "2028-12-30",
+            kickoff = "2027-11-29",
+            draftDue = "2027-12-13",
+            calendar = "Weeks445",
+        }, Ct);
+        var cycle = await JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("Weeks445", cycle.GetProperty("calendar").GetString());
+        Assert.Equal(["2028-04-01", "2028-07-01", "2028-09-30", "2028-12-30"],
+            cycle.GetProperty("quarters").EnumerateArray().Select(q => q.GetProperty("end").GetString()));
+        Assert.Equal(12, cycle.GetProperty("months").GetArrayLength());
+        Assert.Equal("2028-01-29", cycle.GetProperty("months")[0].GetProperty("end").GetString());
+
+        var url = $"/api/v1/cycles/{cycle.GetProperty("id").GetGuid()}";
+        var etag = (await leader.GetAsync(url, Ct)).Headers.ETag!.ToString();
+        var wrong = new HttpRequestMessage(HttpMethod.Patch, url) { Content = JsonContent.Create(new { calendar = "4-4-4" }) };
+        wrong.Headers.TryAddWithoutValidation("If-Match", etag);
+        var refused = await leader.SendAsync(wrong, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.True((await JsonAsync(refused)).GetProperty("errors").TryGetProperty("calendar", out _));
+
+        var back = new HttpRequestMessage(HttpMethod.Patch, url) { Content = JsonContent.Create(new { calendar = "Months", periodStart = "2028-01-01", periodEnd = "2028-12-31" }) };
+        back.Headers.TryAddWithoutValidation("If-Match", etag);
+        var changed = await JsonAsync(await leader.SendAsync(back, Ct));
+        Assert.Equal("Months", changed.GetProperty("calendar").GetString());
+        Assert.Equal("2028-03-31", changed.GetProperty("quarters")[0].GetProperty("end").GetString());
+        Assert.Contains("Months", await app.WithDbAsync(d => d.AuditEntries.Where(a => a.Action == "cycle.updated").Select(a => a.Details!).SingleAsync(Ct)));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_plan_goes_through_review_to_approval_and_every_step_is_audited(Db db)
     {
         var app = await TestApp.StartAsync(db);
