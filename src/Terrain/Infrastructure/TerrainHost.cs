@@ -193,6 +193,7 @@ public static class TerrainHost
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization();
         app.MapScalarApiReference("/api/reference", options => options
             .WithTitle("Terrain API")
+            .DisableDefaultFonts()
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")).RequireAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapRazorPages();

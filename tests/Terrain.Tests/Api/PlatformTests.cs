@@ -40,6 +40,23 @@ public sealed class PlatformTests
     }
 
     [Theory, BothDatabases]
+    public async Task No_page_asks_another_origin_and_the_favicon_is_served(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var browser = await app.BrowserAsAsync("rep1@test.terrain");
+
+        var reference = await browser.GetStringAsync("/api/reference/v1", Ct);
+        Assert.DoesNotContain("fonts.scalar.com", reference, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch("(?:src|href)=[\"']https?://", reference);
+        var home = await browser.GetStringAsync("/", Ct);
+        Assert.Contains("rel=\"icon\"", home, StringComparison.Ordinal);
+
+        var favicon = await app.Anonymous().GetAsync("/favicon.ico", Ct);
+        Assert.Equal(HttpStatusCode.OK, favicon.StatusCode);
+        Assert.Equal("image/x-icon", favicon.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory, BothDatabases]
     public async Task Every_form_carries_an_antiforgery_token(Db db)
     {
         var app = await TestApp.StartAsync(db);
