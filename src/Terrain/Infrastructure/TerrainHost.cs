@@ -64,6 +64,7 @@ public static class TerrainHost
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AuthorizeFolder("/Admin/Users", Policies.For(Act.ManageUsers));
             options.Conventions.AuthorizeFolder("/Admin/Imports", Policies.For(Act.Import));
+            options.Conventions.AuthorizeFolder("/Admin/ExchangeRates", Policies.For(Act.Import));
             options.Conventions.AuthorizeFolder("/Admin/SignIns", Policies.For(Act.ManageUsers));
             options.Conventions.AuthorizeFolder("/Team", Policies.For(Act.FollowTeam));
             options.Conventions.AuthorizePage("/Cycles/Board", Policies.For(Act.FollowTeam));

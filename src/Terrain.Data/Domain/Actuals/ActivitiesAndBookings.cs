@@ -145,14 +145,25 @@ public sealed class ExchangeRate
             throw new DomainException($"'{currency}' is not a currency code (three letters, e.g. EUR).", "currency");
         }
 
-        if (rate <= 0 || rate > 1_000_000 || decimal.Round(rate, Scale) != rate)
+        return new ExchangeRate { Id = Guid.CreateVersion7(at), Currency = code, ValidFrom = validFrom, Rate = Checked(rate) };
+    }
+
+    /// <summary>Sets a new rate for the same day; false when it is the rate already held.</summary>
+    public bool Reprice(decimal rate)
+    {
+        if (Checked(rate) == Rate)
         {
-            throw new DomainException(
-                $"The rate is a positive number of at most {Scale} decimals below 1,000,000 ({rate.ToString(CultureInfo.InvariantCulture)}).", "rate");
+            return false;
         }
 
-        return new ExchangeRate { Id = Guid.CreateVersion7(at), Currency = code, ValidFrom = validFrom, Rate = rate };
+        Rate = rate;
+        return true;
     }
+
+    private static decimal Checked(decimal rate) => rate <= 0 || rate > 1_000_000 || decimal.Round(rate, Scale) != rate
+        ? throw new DomainException(
+            $"The rate is a positive number of at most {Scale} decimals below 1,000,000 ({rate.ToString(CultureInfo.InvariantCulture)}).", "rate")
+        : rate;
 
     /// <summary>
     /// The amount in the company's currency at the rate in force on <paramref name="on"/>, rounded half to even to
