@@ -67,7 +67,7 @@ public sealed class ActionStatusUpdate(AppDbContext db, AccessPolicy policy, Tim
 
         var previous = item.SetStatus(status, policy.Actor.Id, now);
         db.AuditEntries.Add(AuditEntry.Record(now, policy.Actor.Id, "plan.action-status", "Plan", planId.ToString(),
-            JsonSerializer.Serialize(new { action = item.ActionKey, item.Title, from = previous, to = item.Status })));
+            JsonSerializer.Serialize(new { action = item.ActionKey, title = item.Title, from = previous, to = item.Status })));
         try
         {
             await db.SaveChangesAsync(ct);

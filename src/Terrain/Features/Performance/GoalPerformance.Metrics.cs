@@ -213,7 +213,7 @@ public sealed partial class GoalPerformance
                     x.Date,
                     Bucket = x.AccountId == null ? 0 : a.Contains(x.AccountId.Value) ? 1 : b.Contains(x.AccountId.Value) ? 2 : p.Contains(x.AccountId.Value) ? 3 : 0,
                 })
-                .Select(g => new { g.Key.Date, g.Key.Bucket, Value = (decimal)g.Count() }).ToListAsync(ct);
+                .Select(g => new { g.Key.Date, g.Key.Bucket, Count = g.Count() }).ToListAsync(ct);
             var pipeline = await db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.OwnerId == rep && o.CreatedDate >= start && o.CreatedDate <= last)
                 .GroupBy(o => new
                 {
@@ -226,7 +226,7 @@ public sealed partial class GoalPerformance
             foreach (var period in periods.Where(x => x.Start <= asOf))
             {
                 split.Add(new AdherencePeriod(period.Key, period.Label,
-                    Split(activities.Where(x => period.Contains(x.Date)).Select(x => (x.Bucket, x.Value))),
+                    Split(activities.Where(x => period.Contains(x.Date)).Select(x => (x.Bucket, (decimal)x.Count))),
                     Split(pipeline.Where(x => period.Contains(x.Date)).Select(x => (x.Bucket, x.Value)))));
             }
         }

@@ -66,7 +66,7 @@ public sealed class MetricSettingsHandlers(AppDbContext db, AccessPolicy policy,
 
         var after = MetricSettingsView.Of(settings);
         db.AuditEntries.Add(AuditEntry.Record(now, policy.Actor.Id, "metrics.settings-changed", "MetricSettings", MetricSettings.SingleId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            JsonSerializer.Serialize(new { before = before with { Version = "" }, after = after with { Version = "" } })));
+            JsonSerializer.Serialize(new { before = before with { Version = "" }, after = after with { Version = "" } }, JsonSerializerOptions.Web)));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -48,9 +48,9 @@ public sealed class PerformanceModel(GoalPerformance performance, ActionStatusUp
     }
 
     /// <summary>One action's status, from the select beside it: the same handler as PATCH /api/v1/plans/{id}/actions/{actionId}.</summary>
-    public async Task<IActionResult> OnPostActionAsync(Guid id, Guid action, string? status, string? version, CancellationToken ct)
+    public async Task<IActionResult> OnPostActionAsync(Guid id, Guid actionId, string? status, string? version, CancellationToken ct)
     {
-        var result = await actions.UpdateAsync(id, action, status, version ?? "", ct);
+        var result = await actions.UpdateAsync(id, actionId, status, version ?? "", ct);
         switch (result.Outcome)
         {
             case ActionStatusOutcome.NotFound:
@@ -60,7 +60,7 @@ public sealed class PerformanceModel(GoalPerformance performance, ActionStatusUp
                 return RedirectToPage(null, null, new { id, asOf = AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, "actions");
             default:
                 await OnGetAsync(id, ct);
-                ActionError = (action, $"Someone set this action to {ActionItem.StatusLabel(result.Current?.Status).ToLowerInvariant()} after you opened the page; yours was not saved. Choose again.");
+                ActionError = (actionId, $"Someone set this action to {ActionItem.StatusLabel(result.Current?.Status).ToLowerInvariant()} after you opened the page; yours was not saved. Choose again.");
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
         }
@@ -76,7 +76,7 @@ public sealed class PerformanceModel(GoalPerformance performance, ActionStatusUp
         }
 
         Response.StatusCode = status;
-        if (Guid.TryParse(Request.Form["action"], CultureInfo.InvariantCulture, out var action))
+        if (Guid.TryParse(Request.Form["actionId"], CultureInfo.InvariantCulture, out var action))
         {
             ActionError = (action, string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
         }
