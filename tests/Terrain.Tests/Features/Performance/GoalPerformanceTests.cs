@@ -50,9 +50,9 @@ public sealed class GoalPerformanceTests
         {
             rows = new[]
             {
-                new { accountId = o.Accounts.Single(a => a.Name == "Alpha Manufacturing").Id, tier = "A" },
-                new { accountId = o.Accounts.Single(a => a.Name == "Beta Health").Id, tier = "B" },
-                new { accountId = o.Accounts.Single(a => a.Name == "Gamma Retail").Id, tier = "C" },
+                new { accountId = o.Accounts.Single(a => a.Name == "Alpha Manufacturing").Id, tier = "A", rationale = "Largest plant", nextMove = "Meet the COO" },
+                new { accountId = o.Accounts.Single(a => a.Name == "Beta Health").Id, tier = "B", rationale = "Growing", nextMove = "Demo" },
+                new { accountId = o.Accounts.Single(a => a.Name == "Gamma Retail").Id, tier = "C", rationale = "Small", nextMove = "Newsletter" },
             },
         });
         await PutSectionAsync(writer, plan, "prospecting", new

@@ -247,8 +247,13 @@ public sealed class PlanMetricsTests
         var version = System.Text.RegularExpressions.Regex.Match(settingsPage, "name=\"Version\" value=\"([0-9a-f]+)\"").Groups[1].Value;
         var post = await leader.PostAsync("/Settings/Metrics", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["Version"] = version, ["OnTrackPercent"] = "90", ["AtRiskPercent"] = "95",
-            ["HealthyCoveragePercent"] = "300", ["EarlyStages"] = "", ["IdleDays"] = "14",
+            ["__RequestVerificationToken"] = token,
+            ["Version"] = version,
+            ["OnTrackPercent"] = "90",
+            ["AtRiskPercent"] = "95",
+            ["HealthyCoveragePercent"] = "300",
+            ["EarlyStages"] = "",
+            ["IdleDays"] = "14",
         }), Ct);
         var refused = WebUtility.HtmlDecode(await post.Content.ReadAsStringAsync(Ct));
 
