@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Terrain.Domain;
 using Terrain.Domain.Actuals;
+using Terrain.Domain.Performance;
 
 namespace Terrain.Data;
 
@@ -82,5 +83,17 @@ internal sealed class ExchangeRateConfiguration : IEntityTypeConfiguration<Excha
         builder.Property(r => r.Rate).HasConversion(new ValueConverter<decimal, long>(
             rate => decimal.ToInt64(rate * 1_000_000m), micros => micros / 1_000_000m));
         builder.HasIndex(r => new { r.Currency, r.ValidFrom }).IsUnique();
+    }
+}
+
+internal sealed class MetricSettingsConfiguration : IEntityTypeConfiguration<MetricSettings>
+{
+    public void Configure(EntityTypeBuilder<MetricSettings> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.EarlyStages).HasMaxLength((MetricSettings.MaxStages * (MetricSettings.MaxStageLength + 1)) + 1);
+        builder.Property(s => s.Version).IsConcurrencyToken();
+        builder.Ignore(s => s.EarlyStageList);
+        builder.Ignore(s => s.Thresholds);
     }
 }

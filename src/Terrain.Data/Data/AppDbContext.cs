@@ -49,6 +49,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Booking> Bookings => Set<Booking>();
 
+    public DbSet<Domain.Performance.MetricSettings> MetricSettings => Set<Domain.Performance.MetricSettings>();
+
     public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();
 
     public DbSet<Notification> Notifications => Set<Notification>();

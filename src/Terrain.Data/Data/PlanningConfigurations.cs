@@ -123,6 +123,7 @@ internal sealed class PlanActionItemConfiguration : IEntityTypeConfiguration<Pla
         builder.Property(a => a.ActionKey).HasMaxLength(40);
         builder.Property(a => a.Title).HasMaxLength(300);
         builder.Property(a => a.Status).HasMaxLength(20);
+        builder.Property(a => a.StatusVersion).IsConcurrencyToken();
         builder.Property(a => a.Owner).HasMaxLength(100);
         builder.Property(a => a.GoalKey).HasMaxLength(40);
         builder.HasOne<PlanSnapshot>().WithMany().HasForeignKey(a => a.SnapshotId).OnDelete(DeleteBehavior.Cascade);

@@ -40,6 +40,12 @@ public enum Act
 
     /// <summary>Answer a rep's question about the strategy (about the rep who asked).</summary>
     AnswerQuestion,
+
+    /// <summary>Keep the status of the action items of an approved plan: its owner and the owner's manager (about the plan's owner).</summary>
+    TrackActions,
+
+    /// <summary>Set the performance thresholds of the organisation: status ratios, healthy coverage, early stages.</summary>
+    SetMetrics,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -63,6 +69,8 @@ public static class Permissions
         Act.SetQuota or Act.ReviewPlan or Act.AnswerQuestion => actor.Role is Role.Manager or Role.Leader,
         Act.WritePlan or Act.BuyIn => actor.Role == Role.Rep,
         Act.CommentOnPlan => actor.Role is Role.Rep or Role.Manager or Role.Leader,
+        Act.TrackActions => actor.Role is Role.Rep or Role.Manager,
+        Act.SetMetrics => actor.Role is Role.Leader or Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -72,7 +80,8 @@ public static class Permissions
         Act.WritePlan or Act.BuyIn => actor.Id == about.RepId,
         Act.SetQuota or Act.ReviewPlan or Act.AnswerQuestion => actor.Id != about.RepId && LeadsOrManages(actor, about),
         Act.CommentOnPlan => actor.Id == about.RepId || LeadsOrManages(actor, about),
-        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam => true,
+        Act.TrackActions => actor.Id == about.RepId || (actor.Role == Role.Manager && about.ManagerId == actor.Id),
+        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -107,6 +116,8 @@ public static class Permissions
         Act.CommentOnPlan => "Only the rep, the rep's manager and sales leaders comment on a plan.",
         Act.BuyIn => "Reps acknowledge the strategy and take its check, for themselves; leaders and managers follow their readiness instead.",
         Act.AnswerQuestion => "A leader or the rep's own manager answers a rep's question.",
+        Act.TrackActions => "Only the rep who owns the plan and the rep's manager update its actions.",
+        Act.SetMetrics => "Only sales leaders and admins set the performance thresholds.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

@@ -700,6 +700,43 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Performance.MetricSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AtRiskPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EarlyStages")
+                        .IsRequired()
+                        .HasMaxLength(1221)
+                        .HasColumnType("character varying(1221)");
+
+                    b.Property<int>("HealthyCoveragePercent")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("IdleDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OnTrackPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("MetricSettings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Planning.ApprovedPlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -842,6 +879,16 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("StatusChangedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StatusVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Title")
                         .IsRequired()

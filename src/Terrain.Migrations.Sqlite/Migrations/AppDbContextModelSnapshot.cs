@@ -685,6 +685,43 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Performance.MetricSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AtRiskPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EarlyStages")
+                        .IsRequired()
+                        .HasMaxLength(1221)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HealthyCoveragePercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IdleDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OnTrackPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("MetricSettings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Planning.ApprovedPlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -826,6 +863,16 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StatusChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("StatusChangedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StatusVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")

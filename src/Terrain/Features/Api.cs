@@ -41,6 +41,8 @@ public static class Api
         services.AddScoped<Plans.PlanComments>();
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Performance.GoalPerformance>();
+        services.AddScoped<Performance.ActionStatusUpdate>();
+        services.AddScoped<Performance.MetricSettingsHandlers>();
         services.AddScoped<Quotas.QuotaHandlers>();
         services.AddScoped<ExchangeRates.ExchangeRateHandlers>();
         services.AddStrategies();
@@ -66,6 +68,7 @@ public static class Api
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
         Performance.PerformanceEndpoints.Map(api.MapGroup("/plans").WithTags("Performance"));
+        Performance.PerformanceEndpoints.MapSettings(api.MapGroup("/settings").WithTags("Performance"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
         ExchangeRates.ExchangeRateEndpoints.Map(api.MapGroup("/exchange-rates").WithTags("Exchange rates"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));

@@ -70,6 +70,10 @@ public sealed class PageHandlerAuthorizationTests
         new("Strategies/Check", "Acknowledge", o => $"/Strategies/{o.Strategy.Id}/Check?handler=Acknowledge", "409", "403", "403", "403"),
         new("Strategies/Check", "Save", o => $"/Strategies/{o.Strategy.Id}/Check?handler=Save", "403", "403", "redirect", "redirect"),
         new("Strategies/Check", "Take", o => $"/Strategies/{o.Strategy.Id}/Check?handler=Take", "422", "403", "403", "403"),
+        // rep3's action statuses: only rep3 and manager2 keep them; the leader and the admin see the plan and are refused.
+        new("Performance/Performance", "Action", o => $"{Plan3(o)}/Performance?handler=Action", "404", "404", "403", "403"),
+        // Leaders and admins set the thresholds; an empty form is stale (no version), so it is answered with the current values.
+        new("Performance/Settings", "", _ => "/Settings/Metrics", "denied", "denied", "409", "409"),
         new("Auth/Logout", "", _ => "/Auth/Logout", "login", "login", "login", "login"),
     ];
 

@@ -25,6 +25,8 @@ public sealed class PermissionsTests
         [Act.CommentOnPlan] = "y y y -",
         [Act.BuyIn] = "y - - -",
         [Act.AnswerQuestion] = "- y y -",
+        [Act.TrackActions] = "y y - -",
+        [Act.SetMetrics] = "- - y y",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];
@@ -91,6 +93,14 @@ public sealed class PermissionsTests
         Assert.False(Permissions.May(otherRep, Act.CommentOnPlan, aboutRep));
         Assert.False(Permissions.May(otherManager, Act.CommentOnPlan, aboutRep));
         Assert.False(Permissions.May(admin, Act.CommentOnPlan, aboutRep));
+
+        // The rep keeps their own plan's actions, with their manager; another rep, another team's manager, a leader and an admin do not.
+        Assert.True(Permissions.May(rep, Act.TrackActions, aboutRep));
+        Assert.True(Permissions.May(manager, Act.TrackActions, aboutRep));
+        Assert.False(Permissions.May(otherRep, Act.TrackActions, aboutRep));
+        Assert.False(Permissions.May(otherManager, Act.TrackActions, aboutRep));
+        Assert.False(Permissions.May(leader, Act.TrackActions, aboutRep));
+        Assert.False(Permissions.May(admin, Act.TrackActions, aboutRep));
     }
 
     [Fact]

@@ -64,10 +64,13 @@ public sealed record PerformancePeriod(PeriodKind Kind, string Key, string Label
     }
 }
 
-/// <summary>Where forecast ÷ target turns a goal from on track to at risk to off track. One place; leaders cannot set them yet.</summary>
-public sealed record StatusThresholds(decimal OnTrack, decimal AtRisk)
+/// <summary>
+/// Where forecast ÷ target turns a goal from on track to at risk to off track, and the coverage at or above which a
+/// goal whose forecast is short is at risk rather than off track. Leaders set them (<see cref="MetricSettings"/>).
+/// </summary>
+public sealed record StatusThresholds(decimal OnTrack, decimal AtRisk, decimal HealthyCoverage = 3.00m)
 {
-    /// <summary>Forecast at or above 100% of target is on track, at or above 85% at risk, below that off track.</summary>
+    /// <summary>Forecast at or above 100% of target is on track, at or above 85% at risk, below that off track; 3× coverage is healthy.</summary>
     public static readonly StatusThresholds Default = new(1.00m, 0.85m);
 }
 
@@ -165,7 +168,17 @@ public static class GoalMetrics
         var forecast = actual + commit;
         var (coverage, met) = Coverage(open, target, actual);
         return new PeriodFigures(period, target, actual, attainment, target - actual, forecast, forecast + bestCase, open, coverage, met,
-            StatusOf(forecast, target, thresholds));
+            RevenueStatus(forecast, target, coverage, period.End <= asOf, thresholds));
+    }
+
+    /// <summary>
+    /// The status of a revenue goal: from forecast ÷ target; a goal whose forecast is below the at-risk threshold is
+    /// still at risk, not off track, while its period runs and its coverage is at or above the healthy ratio.
+    /// </summary>
+    public static GoalStatus RevenueStatus(decimal forecast, decimal target, decimal? coverage, bool periodOver, StatusThresholds thresholds)
+    {
+        var status = StatusOf(forecast, target, thresholds);
+        return status == GoalStatus.OffTrack && !periodOver && coverage >= thresholds.HealthyCoverage ? GoalStatus.AtRisk : status;
     }
 
     /// <summary>The cumulative sum at the end of each quarter, up to the as-of date (none for quarters that have not started).</summary>

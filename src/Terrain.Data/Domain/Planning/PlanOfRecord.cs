@@ -173,8 +173,18 @@ public sealed class PlanActionItem
 
     public DateOnly? Due { get; private set; }
 
-    /// <summary>One of <see cref="ActionItem.Statuses"/>, as the version was submitted.</summary>
+    /// <summary>
+    /// One of <see cref="ActionItem.Statuses"/>: as the version was submitted, then as the rep (or their manager)
+    /// keeps it while the plan is carried out (<see cref="SetStatus"/>).
+    /// </summary>
     public string Status { get; private set; } = "";
+
+    /// <summary>Changes with every status change: the concurrency token (and ETag) of the status.</summary>
+    public Guid StatusVersion { get; private set; }
+
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+
+    public Guid? StatusChangedById { get; private set; }
 
     public string? Owner { get; private set; }
 
@@ -183,8 +193,19 @@ public sealed class PlanActionItem
 
     public Guid? AccountId { get; private set; }
 
+    /// <summary>Sets the status the action is in now; returns the previous one. An unknown status names the field.</summary>
+    public string SetStatus(string? status, Guid by, DateTimeOffset at)
+    {
+        var canonical = ActionItem.Statuses.FirstOrDefault(s => string.Equals(s, status?.Trim(), StringComparison.OrdinalIgnoreCase))
+                        ?? throw new DomainException($"'{status}' is not an action status: use one of {string.Join(", ", ActionItem.Statuses)}.", "status");
+        var previous = Status;
+        (Status, StatusVersion, StatusChangedAt, StatusChangedById) = (canonical, Guid.NewGuid(), at, by);
+        return previous;
+    }
+
     internal static PlanActionItem Of(PlanSnapshot snapshot, int position, ActionItem action) => new()
     {
+        StatusVersion = Guid.NewGuid(),
         Id = Guid.CreateVersion7(snapshot.SubmittedAt),
         SnapshotId = snapshot.Id,
         PlanId = snapshot.PlanId,

@@ -18,7 +18,22 @@ public sealed record PlanPerformance(
     DateOnly AsOf,
     int? Edition,
     DateTimeOffset? ApprovedAt,
-    IReadOnlyList<GoalPerformanceRow> Goals);
+    IReadOnlyList<GoalPerformanceRow> Goals)
+{
+    /// <summary>The thresholds the statuses were rated with, as a leader set them.</summary>
+    public StatusThresholds Thresholds { get; init; } = StatusThresholds.Default;
+
+    /// <summary>How the expected-to-date of revenue goals is drawn: historical over past quarters, or linear and why.</summary>
+    public ExpectedBasis Expected { get; init; } = ExpectedBasis.Linear("No history was read.");
+
+    /// <summary>The action items of the plan in force, as the rep keeps them.</summary>
+    public IReadOnlyList<ActionRow> Actions { get; init; } = [];
+
+    public ActionCompletion ActionCompletion { get; init; } = new(0, 0, 0, 0);
+
+    /// <summary>Null without a plan in force.</summary>
+    public PlanAdherence? Adherence { get; init; }
+}
 
 public sealed record GoalPerformanceRow(
     string GoalKey,
@@ -47,10 +62,13 @@ public sealed record PeriodRow(
     decimal? OpenPipeline,
     decimal? Coverage,
     bool? CoverageMet,
-    GoalStatus Status)
+    GoalStatus Status,
+    PeriodPace? Pace = null,
+    DealFigures? Deals = null)
 {
-    public static PeriodRow Of(PeriodFigures f) => new(f.Period.Key, f.Period.Label, f.Period.Start, f.Period.End, f.Target, f.Actual,
-        f.Attainment, f.Gap, f.Forecast, f.ForecastBestCase, f.OpenPipeline, f.Coverage, f.CoverageMet, f.Status);
+    public static PeriodRow Of(PeriodFigures f, PeriodPace? pace = null, DealFigures? deals = null) => new(f.Period.Key, f.Period.Label, f.Period.Start,
+        f.Period.End, f.Target, f.Actual, f.Attainment, f.Gap, f.Forecast, f.ForecastBestCase, f.OpenPipeline, f.Coverage, f.CoverageMet, f.Status,
+        pace, deals);
 }
 
 /// <summary>Cumulative target and actual at the end of a quarter (the actual up to the as-of date; null before the quarter starts).</summary>
@@ -61,7 +79,7 @@ public sealed record CumulativePoint(string Quarter, DateOnly End, decimal Targe
 /// rep's deals and activities, filtered by the goal's product and segment; periods are added up from those daily
 /// sums by <see cref="GoalMetrics"/>, which is tested apart.
 /// </summary>
-public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimeProvider clock)
+public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy, TimeProvider clock)
 {
     /// <summary>Null when the plan does not exist or is outside the caller's scope (answered as 404).</summary>
     public async Task<PlanPerformance?> GetAsync(Guid planId, DateOnly? asOf, CancellationToken ct)
@@ -78,7 +96,7 @@ public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimePr
         var day = asOf ?? Deadlines.LocalDate(clock.GetUtcNow(), cycle.TimeZone);
         // The version in force at the end of the business day, in the cycle's time zone.
         var version = db.InForce(cycle.Id, plan.OwnerId, Deadlines.EndOfDay(day, cycle.TimeZone).AddTicks(-10));
-        var inForce = await version.Select(v => new { v.Edition, v.ApprovedAt }).SingleOrDefaultAsync(ct);
+        var inForce = await version.Select(v => new { v.Edition, v.ApprovedAt, v.SnapshotId }).SingleOrDefaultAsync(ct);
         var goals = inForce is null ? [] : await db.Goals(version).OrderBy(g => g.Position).ToListAsync(ct);
         var goalIds = goals.Select(g => g.Id).ToList();
         var targets = (await db.PlanGoalTargets.AsNoTracking().Where(t => goalIds.Contains(t.GoalId)).ToListAsync(ct))
@@ -92,6 +110,10 @@ public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimePr
 
         var quarters = cycle.Quarters;
         var periods = PerformancePeriod.Of(quarters, day);
+        var settings = await MetricSettingsStore.LoadAsync(db, ct);
+        var thresholds = settings.Thresholds;
+        var early = settings.EarlyStageList.Select(s => s.ToLowerInvariant()).ToList();
+        var (curve, expected) = goals.Any(g => g.Metric == "Revenue") ? await ExpectedCurveAsync(plan.OwnerId, quarters, day, ct) : (null, ExpectedBasis.Linear("No revenue goal."));
         var rows = new List<GoalPerformanceRow>();
         foreach (var goal in goals)
         {
@@ -115,15 +137,17 @@ public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimePr
             }
 
             var sums = measure is { } m
-                ? await SumsAsync(m, plan.OwnerId, goal, segment, quarters, day, ct)
+                ? await SumsAsync(m, plan.OwnerId, goal, segment, quarters, day, early, ct)
                 : GoalActuals.None;
+            var deals = measure is GoalMeasure.Revenue
+                ? await DealsAsync(plan.OwnerId, goal, segment, quarters, periods, day, cycle.TimeZone, early, ct)
+                : null;
             if (measure is null)
             {
                 notes.Add("The goal has no metric, so nothing is measured.");
             }
 
-            var figures = periods.Select(p => PeriodRow.Of(GoalMetrics.Figures(measure ?? GoalMeasure.Activity, p, day, byQuarter, sums, StatusThresholds.Default)))
-                .ToList();
+            var figures = periods.Select(p => Row(measure, p, day, quarters, byQuarter, sums, deals, thresholds, curve)).ToList();
             var cumulative = GoalMetrics.Cumulative(quarters, day, byQuarter, sums.Actual)
                 .Select(c => new CumulativePoint(c.Quarter.Label, c.Quarter.End, c.Target, c.Actual)).ToList();
             rows.Add(new GoalPerformanceRow(goal.GoalKey, goal.Name, goal.Metric, goal.ProductId,
@@ -131,11 +155,19 @@ public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimePr
                 goal.SegmentId, segment?.Name ?? goal.UnlinkedSegment ?? goal.SegmentId, notes, figures, cumulative));
         }
 
-        return new PlanPerformance(plan.Id, cycle.Id, cycle.Name, plan.OwnerId, plan.DisplayName, day, inForce?.Edition, inForce?.ApprovedAt, rows);
+        var actions = inForce is null ? [] : await ActionsAsync(version, day, ct);
+        return new PlanPerformance(plan.Id, cycle.Id, cycle.Name, plan.OwnerId, plan.DisplayName, day, inForce?.Edition, inForce?.ApprovedAt, rows)
+        {
+            Thresholds = thresholds,
+            Expected = expected,
+            Actions = actions,
+            ActionCompletion = ActionCompletion.Of(actions.Select(a => (a.Status, a.Due)), day),
+            Adherence = inForce is null ? null : await AdherenceAsync(plan.OwnerId, inForce.SnapshotId, quarters, periods, day, ct),
+        };
     }
 
     private async Task<GoalActuals> SumsAsync(GoalMeasure measure, Guid rep, PlanGoal goal, TargetSegment? segment,
-        IReadOnlyList<Quarter> quarters, DateOnly asOf, CancellationToken ct)
+        IReadOnlyList<Quarter> quarters, DateOnly asOf, IReadOnlyList<string> earlyStages, CancellationToken ct)
     {
         if (quarters.Count == 0)
         {
@@ -146,16 +178,7 @@ public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimePr
         var end = quarters[^1].End;
         var last = asOf < end ? asOf : end;
         var accounts = goal.SegmentId is null ? null : SegmentAccounts(segment);
-        var deals = db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.OwnerId == rep);
-        if (goal.ProductId is { } product && measure != GoalMeasure.Activity)
-        {
-            deals = deals.Where(o => o.ProductId == product);
-        }
-
-        if (accounts is not null)
-        {
-            deals = deals.Where(o => o.AccountId != null && accounts.Contains(o.AccountId.Value));
-        }
+        var deals = ScopedDeals(goal, measure, accounts).Where(o => !o.Deleted && o.OwnerId == rep);
 
         switch (measure)
         {
@@ -165,12 +188,14 @@ public sealed class GoalPerformance(AppDbContext db, AccessPolicy policy, TimePr
                         .GroupBy(o => o.CloseDate).Select(g => new { Day = g.Key, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
                     var open = await deals.Where(o => o.Outcome == DealOutcome.Open && o.Forecast != ForecastCategory.Omitted && o.Forecast != ForecastCategory.Closed &&
                                                       o.CloseDate >= start && o.CloseDate <= end && o.CreatedDate <= asOf)
-                        .GroupBy(o => new { o.CloseDate, o.Forecast }).Select(g => new { g.Key.CloseDate, g.Key.Forecast, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
+                        .GroupBy(o => new { o.CloseDate, o.Forecast, Early = earlyStages.Contains(o.Stage.ToLower()) })
+                        .Select(g => new { g.Key.CloseDate, g.Key.Forecast, g.Key.Early, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
                     return new GoalActuals(
                         won.ToDictionary(w => w.Day, w => w.Sum),
                         ByDay(open.Where(o => o.Forecast == ForecastCategory.Commit).Select(o => (o.CloseDate, o.Sum))),
                         ByDay(open.Where(o => o.Forecast == ForecastCategory.BestCase).Select(o => (o.CloseDate, o.Sum))),
-                        ByDay(open.Select(o => (o.CloseDate, o.Sum))));
+                        // Coverage leaves out the early stages a leader set; the forecast does not look at stages.
+                        ByDay(open.Where(o => !o.Early).Select(o => (o.CloseDate, o.Sum))));
                 }
 
             case GoalMeasure.NewLogos:

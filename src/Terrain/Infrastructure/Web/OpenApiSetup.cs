@@ -385,13 +385,16 @@ public static class OpenApiSetup
         (nameof(ResourceItem), "kind", "ResourceKind"),
         (nameof(RiskItem), "likelihood", "RiskLevel"),
         (nameof(RiskItem), "impact", "RiskLevel"),
+        (nameof(Features.Performance.ActionStatusInput), "status", "ActionStatus"),
+        (nameof(Features.Performance.ActionRow), "status", "ActionStatus"),
+        (nameof(Features.Performance.ExpectedBasis), "kind", "ExpectedKind"),
     ];
 
     /// <summary>The operations whose success answer carries the ETag of a record that is changed with If-Match.</summary>
     public static readonly IReadOnlySet<string> SendsETag = new HashSet<string>(StringComparer.Ordinal)
     {
         "getPlan", "getSection", "replaceSection", "patchSection", "getUser", "updateUser", "openCycle", "getCycle", "updateCycle",
-        "createStrategy", "getStrategy",
+        "createStrategy", "getStrategy", "updateActionStatus", "getMetricSettings", "updateMetricSettings",
     };
 
     /// <summary>Query parameters that filter by a name from a closed list (matched ignoring case).</summary>
@@ -416,6 +419,7 @@ public static class OpenApiSetup
         ["ActionStatus"] = ActionItem.Statuses,
         ["ResourceKind"] = ResourceItem.Kinds,
         ["RiskLevel"] = RiskItem.Levels,
+        ["ExpectedKind"] = ["Linear", "Historical"],
     };
 
     private static void AddList(IDictionary<string, IOpenApiSchema> schemas, string values) =>

@@ -22,27 +22,58 @@ public sealed class GoalPerformanceTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{action}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
-    private static async Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals)
+    private static Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals) => PutSectionAsync(client, plan, "targets", new { goals });
+
+    internal static async Task PutSectionAsync(HttpClient client, Guid plan, string key, object content)
     {
-        var url = $"/api/v1/plans/{plan}/sections/targets";
+        var url = $"/api/v1/plans/{plan}/sections/{key}";
         var etag = (await client.GetAsync(url, Ct)).Headers.ETag!.ToString();
-        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(new { goals }) };
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(content) };
         request.Headers.TryAddWithoutValidation("If-Match", etag);
         var response = await client.SendAsync(request, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
     }
 
     private sealed record Deal(string Id, Guid Owner, Guid Account, DealOutcome Outcome, ForecastCategory Forecast, decimal Amount,
-        DateOnly Close, DateOnly Created, string? Product, bool Deleted = false);
+        DateOnly Close, DateOnly Created, string? Product, bool Deleted = false, int? Probability = null);
 
     private static DateOnly D(int month, int day, int year = 2027) => new(year, month, day);
 
     /// <summary>The fixture of docs/metrics.md, approved, with its deals and activities; returns rep1's plan id.</summary>
-    private static async Task<Guid> FixtureAsync(TestApp app)
+    internal static async Task<Guid> FixtureAsync(TestApp app)
     {
         var o = app.Org;
         var plan = o.PlanOf[o.Rep1.Id].Id;
-        await PutGoalsAsync(await app.ApiAsAsync("rep1@test.terrain"), plan,
+        var writer = await app.ApiAsAsync("rep1@test.terrain");
+        // Alpha is an A account, Beta a B account, Gamma a C account; Omega Retail (an account outside the territory) a named prospect.
+        await PutSectionAsync(writer, plan, "account-segmentation", new
+        {
+            rows = new[]
+            {
+                new { accountId = o.Accounts.Single(a => a.Name == "Alpha Manufacturing").Id, tier = "A", rationale = "Largest plant", nextMove = "Meet the COO" },
+                new { accountId = o.Accounts.Single(a => a.Name == "Beta Health").Id, tier = "B", rationale = "Growing", nextMove = "Demo" },
+                new { accountId = o.Accounts.Single(a => a.Name == "Gamma Retail").Id, tier = "C", rationale = "Small", nextMove = "Newsletter" },
+            },
+        });
+        await PutSectionAsync(writer, plan, "prospecting", new
+        {
+            prospects = new object[]
+            {
+                new { company = "Omega Retail", contactBy = "2027-03-01" },
+                new { company = "Nobody Corp", contactBy = "2027-05-01" },
+                new { company = "Later Inc", contactBy = "2027-06-01" },
+            },
+        });
+        await PutSectionAsync(writer, plan, "action-plan", new
+        {
+            actions = new object[]
+            {
+                new { id = "a1", title = "Call Alpha's COO", due = "2027-04-30", status = "NotStarted" },
+                new { id = "a2", title = "Demo for Beta", due = "2027-06-15", status = "InProgress" },
+                new { id = "a3", title = "Send Omega a proposal", due = "2027-03-01", status = "Done" },
+            },
+        });
+        await PutGoalsAsync(writer, plan,
             new { id = "rev", metric = "Revenue", name = "Revenue", targets = new[] { 100_000m, 55_000m, 150_000m, 150_000m } },
             new { id = "cloud", metric = "Revenue", name = "Cloud in mid-market", productId = "off-cloud", segmentId = "seg-mm", targets = new[] { 25_000m, 0m, 50_000m, 50_000m } },
             new { id = "logos", metric = "NewLogos", name = "New logos", targets = new[] { 2m, 1m, 1m, 1m } },
@@ -69,9 +100,9 @@ public sealed class GoalPerformanceTests
             new("W6", rep1, eta, DealOutcome.Won, ForecastCategory.Closed, 4_000, D(2, 1), D(1, 20), "off-cloud"),
             new("X1", rep2, alpha, DealOutcome.Won, ForecastCategory.Closed, 40_000, D(2, 10), D(1, 3), "off-cloud"),
             new("D1", rep1, omega, DealOutcome.Won, ForecastCategory.Closed, 9_000, D(2, 15), D(1, 12), "off-cloud", Deleted: true),
-            new("C1", rep1, alpha, DealOutcome.Open, ForecastCategory.Commit, 25_000, D(6, 20), D(5, 1), "off-cloud"),
-            new("B1", rep1, omega, DealOutcome.Open, ForecastCategory.BestCase, 15_000, D(6, 25), D(3, 5), "off-services"),
-            new("P1", rep1, alpha, DealOutcome.Open, ForecastCategory.Pipeline, 10_000, D(6, 30), D(5, 10), "off-cloud"),
+            new("C1", rep1, alpha, DealOutcome.Open, ForecastCategory.Commit, 25_000, D(6, 20), D(5, 1), "off-cloud", Probability: 80),
+            new("B1", rep1, omega, DealOutcome.Open, ForecastCategory.BestCase, 15_000, D(6, 25), D(3, 5), "off-services", Probability: 50),
+            new("P1", rep1, alpha, DealOutcome.Open, ForecastCategory.Pipeline, 10_000, D(6, 30), D(5, 10), "off-cloud", Probability: 20),
             new("OM", rep1, alpha, DealOutcome.Open, ForecastCategory.Omitted, 50_000, D(6, 10), D(2, 1), "off-cloud"),
             new("L1", rep1, omega, DealOutcome.Lost, ForecastCategory.Closed, 12_000, D(4, 10), D(2, 20), "off-services"),
             new("F1", rep1, alpha, DealOutcome.Open, ForecastCategory.Commit, 8_000, D(6, 28), D(5, 20), "off-cloud"),
@@ -83,7 +114,7 @@ public sealed class GoalPerformanceTests
             foreach (var d in deals)
             {
                 var facts = new DealFacts(d.Id, "", d.Id, d.Account, "", d.Owner, d.Outcome.ToString(), d.Outcome, d.Forecast, d.Amount, "USD", d.Amount,
-                    null, d.Close, d.Created, DealType.NewBusiness, d.Product, d.Product, null);
+                    d.Probability, d.Close, d.Created, DealType.NewBusiness, d.Product, d.Product, null);
                 var (deal, change) = Opportunity.Create(facts, import, at);
                 db.Opportunities.Add(deal);
                 db.OpportunityChanges.Add(change);
