@@ -88,13 +88,12 @@ public static class ActualsEndpoint
         var key = request.Headers[KeyHeader].ToString();
         if (key.Length == 0)
         {
-            return Problems.Validation(KeyHeader,
-                $"Send an {KeyHeader} header: a key you make up for this batch (a UUID will do), so that a retry cannot import it twice.");
+            return BadKey($"Send an {KeyHeader} header: a key you make up for this batch (a UUID will do), so that a retry cannot import it twice.");
         }
 
         if (!IdempotentRequest.IsValidKey(key))
         {
-            return Problems.Validation(KeyHeader, $"The {KeyHeader} is 1 to {IdempotentRequest.MaxKey} visible ASCII characters.");
+            return BadKey($"The {KeyHeader} is 1 to {IdempotentRequest.MaxKey} visible ASCII characters.");
         }
 
         if (request.ContentType?.Split(';')[0].Trim() is not { } mediaType
@@ -151,6 +150,14 @@ public static class ActualsEndpoint
             return TypedResults.Content(answer.Body, answer.ContentType, System.Text.Encoding.UTF8, answer.StatusCode);
         }
     }
+
+    private static IResult BadKey(string message) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(new Dictionary<string, string[]> { [KeyHeader] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = $"The {KeyHeader} header is missing or malformed.",
+            Detail = message,
+        });
 
     private static IResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The batch is too large.", detail: detail);

@@ -15,14 +15,14 @@ public sealed class GoalPerformanceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task ActAsync(TestApp app, string email, Guid plan, string action)
+    internal static async Task ActAsync(TestApp app, string email, Guid plan, string action)
     {
         var client = await app.ApiAsAsync(email);
         var response = await client.PostAsync($"/api/v1/plans/{plan}/{action}", null, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{action}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
-    private static async Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals)
+    internal static async Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals)
     {
         var url = $"/api/v1/plans/{plan}/sections/targets";
         var etag = (await client.GetAsync(url, Ct)).Headers.ETag!.ToString();
