@@ -161,7 +161,7 @@ public static class ActualsValues
         }
 
         string? currency = null;
-        var prefix = new string(value.TakeWhile(c => !char.IsAsciiDigit(c) && c is not ('.' or ',')).ToArray()).Trim();
+        var prefix = new string(value.TakeWhile(c => !char.IsAsciiDigit(c) && c is not ('.' or ',' or '-')).ToArray()).Trim();
         if (prefix.Length > 0)
         {
             currency = Symbols.TryGetValue(prefix, out var code) ? code

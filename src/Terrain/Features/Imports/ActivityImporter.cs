@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
-using Terrain.Domain;
 using Terrain.Domain.Actuals;
 using Terrain.Infrastructure;
 
@@ -46,72 +45,40 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
         ?? await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, read, partial, actorId, progress, token), ct, inTransaction: true);
 
     /// <summary>The row checks of one import, fed by a CSV file or a JSON batch alike.</summary>
-    private sealed class Rows(ActualsLookups lookups, DateOnly today) : IActualsRows
+    private sealed class Rows(ActualsLookups lookups, DateOnly today) : LayoutRows<ActivityField>(ActivityLayouts.BuiltIn, "activities")
     {
         private readonly Dictionary<string, int> _firstLine = new(StringComparer.Ordinal);
-        private ActualsColumns<ActivityField>? _columns;
 
         public List<Pending> Kept { get; } = [];
 
-        public int KeyColumn => _columns?.IndexOf(ActivityField.ExternalId) ?? -1;
+        protected override ActivityField Key => ActivityField.ExternalId;
 
-        public string? Begin(IReadOnlyList<string> header, ActualsRead read)
+        public override void Discard() => Kept.Clear();
+
+        protected override void Keep(int line, string[] cells, ActualsColumns<ActivityField> columns, ActualsRead read)
         {
-            if (ActualsLayout.Detect(ActivityLayouts.BuiltIn, header) is not { } layout)
+            var row = ActivityLayouts.Read(columns, i => cells[i]);
+            if (!_firstLine.TryAdd(row.ExternalId, line))
             {
-                return ActualsLayout.Unrecognised(ActivityLayouts.BuiltIn, header, "activities");
+                throw new DealRowException(columns.Column(ActivityField.ExternalId),
+                    $"The activity '{row.ExternalId}' appears on both line {_firstLine[row.ExternalId]} and line {line}.");
             }
 
-            _columns = new ActualsColumns<ActivityField>(layout, header);
-            read.Layout = layout.Name;
-            read.Ignored = _columns.Ignored;
-            return null;
-        }
-
-        public void Discard() => Kept.Clear();
-
-        public void Check(int line, string[] cells, ActualsRead read)
-        {
-            var columns = _columns!;
-            try
+            if (row.ExternalId.Length > DealFacts.MaxId)
             {
-                var row = ActivityLayouts.Read(columns, i => cells[i]);
-                if (!_firstLine.TryAdd(row.ExternalId, line))
-                {
-                    throw new DealRowException(columns.Column(ActivityField.ExternalId),
-                        $"The activity '{row.ExternalId}' appears on both line {_firstLine[row.ExternalId]} and line {line}.");
-                }
-
-                if (row.ExternalId.Length > DealFacts.MaxId)
-                {
-                    throw new DealRowException(columns.Column(ActivityField.ExternalId), $"The external id is longer than {DealFacts.MaxId} characters.");
-                }
-
-                if (row.Date > today.AddYears(OpportunityImporter.MaxYearsAhead))
-                {
-                    throw new DealRowException(columns.Column(ActivityField.Date),
-                        $"The date {row.Date:yyyy-MM-dd} is more than {OpportunityImporter.MaxYearsAhead} years ahead. Check the year.");
-                }
-
-                var owner = lookups.Owner(row.Owner, columns.Column(ActivityField.Owner));
-                var account = lookups.Account(row.Account, read);
-                // A row that does not say: what is dated today or earlier took place, what is later is planned.
-                Kept.Add(new Pending(line, row.ExternalId, owner, row.Type, row.Date, account, row.Held ?? row.Date <= today));
-                return;
-            }
-            catch (DealRowException e)
-            {
-                read.Issues.Add(new ImportIssue(line, e.Column, e.Message));
-            }
-            catch (DomainException e)
-            {
-                read.Issues.Add(new ImportIssue(line, columns.ColumnOf(e.Field), e.Message));
+                throw new DealRowException(columns.Column(ActivityField.ExternalId), $"The external id is longer than {DealFacts.MaxId} characters.");
             }
 
-            if (KeyColumn >= 0)
+            if (row.Date > today.AddYears(OpportunityImporter.MaxYearsAhead))
             {
-                read.RejectedIds.Add(cells[KeyColumn].Trim());
+                throw new DealRowException(columns.Column(ActivityField.Date),
+                    $"The date {row.Date:yyyy-MM-dd} is more than {OpportunityImporter.MaxYearsAhead} years ahead. Check the year.");
             }
+
+            var owner = lookups.Owner(row.Owner, columns.Column(ActivityField.Owner));
+            var account = lookups.Account(row.Account, read);
+            // A row that does not say: what is dated today or earlier took place, what is later is planned.
+            Kept.Add(new Pending(line, row.ExternalId, owner, row.Type, row.Date, account, row.Held ?? row.Date <= today));
         }
     }
 
@@ -151,11 +118,6 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
             }
         }
 
-        progress?.Report(new ImportProgress("Saving", 0, 0));
-        var report = read.Describe(new ImportReport(ImportKind.Activities, read.RowsRead, created, updated, unchanged,
-            [.. read.Issues.OrderBy(i => i.Line)], partial, Applied: true));
-        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
-        progress?.Report(new ImportProgress("Saving", 1, 1));
-        return report.Applied ? report : read.Describe(report);
+        return await read.SaveAsync(db, ImportKind.Activities, (created, updated, unchanged), partial, actorId, now, logger, progress, ct);
     }
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using nietras.SeparatedValues;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Domain.Actuals;
 
 namespace Terrain.Features.Imports;
 
@@ -32,6 +35,18 @@ internal sealed class ActualsRead
         IgnoredColumns = Ignored,
         UnmatchedAccounts = UnmatchedAccounts.Count,
     };
+
+    /// <summary>Saves what the apply step changed with the import's audit entry, and reports it.</summary>
+    public async Task<ImportReport> SaveAsync(AppDbContext db, ImportKind kind, (int Created, int Updated, int Unchanged) counts, bool partial,
+        Guid? actorId, DateTimeOffset now, ILogger logger, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new ImportProgress("Saving", 0, 0));
+        var report = Describe(new ImportReport(kind, RowsRead, counts.Created, counts.Updated, counts.Unchanged,
+            [.. Issues.OrderBy(i => i.Line)], partial, Applied: true));
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        progress?.Report(new ImportProgress("Saving", 1, 1));
+        return report.Applied ? report : Describe(report);
+    }
 
     /// <summary>What to say when the input has no rows at all.</summary>
     public string EmptyReason { get; set; } = "The file has a header but no rows.";
@@ -277,4 +292,60 @@ internal static class ActualsSource
         read.Issues.Add(new ImportIssue(line, null, reason));
         read.Unreadable = true;
     }
+}
+
+/// <summary>
+/// Row checks of a kind read by <see cref="ActualsLayout{TField}"/> layouts: settles the layout from the header, and
+/// turns a row that fails <see cref="Keep"/> into an issue naming the file's column.
+/// </summary>
+internal abstract class LayoutRows<TField>(IReadOnlyList<ActualsLayout<TField>> layouts, string what) : IActualsRows
+    where TField : struct, Enum
+{
+    private ActualsColumns<TField>? _columns;
+
+    public int KeyColumn => _columns?.IndexOf(Key) ?? -1;
+
+    /// <summary>The field whose value keys a row.</summary>
+    protected abstract TField Key { get; }
+
+    public string? Begin(IReadOnlyList<string> header, ActualsRead read)
+    {
+        if (ActualsLayout.Detect(layouts, header) is not { } layout)
+        {
+            return ActualsLayout.Unrecognised(layouts, header, what);
+        }
+
+        _columns = new ActualsColumns<TField>(layout, header);
+        read.Layout = layout.Name;
+        read.Ignored = _columns.Ignored;
+        return null;
+    }
+
+    public abstract void Discard();
+
+    public void Check(int line, string[] cells, ActualsRead read)
+    {
+        var columns = _columns!;
+        try
+        {
+            Keep(line, cells, columns, read);
+            return;
+        }
+        catch (DealRowException e)
+        {
+            read.Issues.Add(new ImportIssue(line, e.Column, e.Message));
+        }
+        catch (DomainException e)
+        {
+            read.Issues.Add(new ImportIssue(line, columns.ColumnOf(e.Field), e.Message));
+        }
+
+        if (KeyColumn >= 0)
+        {
+            read.RejectedIds.Add(cells[KeyColumn].Trim());
+        }
+    }
+
+    /// <summary>Reads, matches and keeps one row; throws <see cref="DealRowException"/> or <see cref="DomainException"/> when it fails.</summary>
+    protected abstract void Keep(int line, string[] cells, ActualsColumns<TField> columns, ActualsRead read);
 }

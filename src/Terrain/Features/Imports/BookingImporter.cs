@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
-using Terrain.Domain;
 using Terrain.Domain.Actuals;
 using Terrain.Infrastructure;
 
@@ -47,86 +46,54 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
         ?? await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, read, partial, actorId, progress, token), ct, inTransaction: true);
 
     /// <summary>The row checks of one import, fed by a CSV file or a JSON batch alike.</summary>
-    private sealed class Rows(ActualsLookups lookups, DateOnly today) : IActualsRows
+    private sealed class Rows(ActualsLookups lookups, DateOnly today) : LayoutRows<BookingField>(BookingLayouts.BuiltIn, "bookings")
     {
         private readonly Dictionary<(string, string), int> _firstLine = [];
-        private ActualsColumns<BookingField>? _columns;
 
         public List<Pending> Kept { get; } = [];
 
-        public int KeyColumn => _columns?.IndexOf(BookingField.ExternalId) ?? -1;
+        protected override BookingField Key => BookingField.ExternalId;
 
-        public string? Begin(IReadOnlyList<string> header, ActualsRead read)
+        public override void Discard() => Kept.Clear();
+
+        protected override void Keep(int line, string[] cells, ActualsColumns<BookingField> columns, ActualsRead read)
         {
-            if (ActualsLayout.Detect(BookingLayouts.BuiltIn, header) is not { } layout)
+            var row = BookingLayouts.Read(columns, i => cells[i]);
+            if (!_firstLine.TryAdd((row.ExternalId, row.LineId), line))
             {
-                return ActualsLayout.Unrecognised(BookingLayouts.BuiltIn, header, "bookings");
+                var which = row.LineId.Length > 0 ? $"'{row.ExternalId}' (line id '{row.LineId}')" : $"'{row.ExternalId}'";
+                throw new DealRowException(columns.Column(BookingField.ExternalId),
+                    $"The booking {which} appears on both line {_firstLine[(row.ExternalId, row.LineId)]} and line {line}.");
             }
 
-            _columns = new ActualsColumns<BookingField>(layout, header);
-            read.Layout = layout.Name;
-            read.Ignored = _columns.Ignored;
-            return null;
-        }
-
-        public void Discard() => Kept.Clear();
-
-        public void Check(int line, string[] cells, ActualsRead read)
-        {
-            var columns = _columns!;
-            try
+            foreach (var (field, value) in new[] { (BookingField.ExternalId, row.ExternalId), (BookingField.LineId, row.LineId), (BookingField.Opportunity, row.Opportunity ?? "") })
             {
-                var row = BookingLayouts.Read(columns, i => cells[i]);
-                if (!_firstLine.TryAdd((row.ExternalId, row.LineId), line))
+                if (value.Length > DealFacts.MaxId)
                 {
-                    var which = row.LineId.Length > 0 ? $"'{row.ExternalId}' (line id '{row.LineId}')" : $"'{row.ExternalId}'";
-                    throw new DealRowException(columns.Column(BookingField.ExternalId),
-                        $"The booking {which} appears on both line {_firstLine[(row.ExternalId, row.LineId)]} and line {line}.");
+                    throw new DealRowException(columns.Column(field), $"'{columns.Column(field)}' is longer than {DealFacts.MaxId} characters.");
                 }
-
-                foreach (var (field, value) in new[] { (BookingField.ExternalId, row.ExternalId), (BookingField.LineId, row.LineId), (BookingField.Opportunity, row.Opportunity ?? "") })
-                {
-                    if (value.Length > DealFacts.MaxId)
-                    {
-                        throw new DealRowException(columns.Column(field), $"'{columns.Column(field)}' is longer than {DealFacts.MaxId} characters.");
-                    }
-                }
-
-                if (row.Date > today.AddYears(OpportunityImporter.MaxYearsAhead))
-                {
-                    throw new DealRowException(columns.Column(BookingField.Date),
-                        $"The booking date {row.Date:yyyy-MM-dd} is more than {OpportunityImporter.MaxYearsAhead} years ahead. Check the year.");
-                }
-
-                var owner = lookups.Owner(row.Owner, columns.Column(BookingField.Owner));
-                var account = lookups.Account(row.Account, read);
-                var currency = row.Currency ?? lookups.Company;
-                if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
-                {
-                    throw new DealRowException(columns.Column(BookingField.Currency), $"'{currency}' is not a currency code (three letters, e.g. EUR).");
-                }
-
-                var original = Booking.ValidateSigned(row.Amount, "amount");
-                var converted = lookups.Convert(original, currency, row.Date) ?? throw new DealRowException(
-                    columns.Optional(i => cells[i], BookingField.Currency) is null ? columns.Column(BookingField.Amount) : columns.Column(BookingField.Currency),
-                    lookups.NoRate(currency, row.Date, "the booking date"));
-                Kept.Add(new Pending(line, row.ExternalId, row.LineId, owner, account, row.Date, Booking.ValidateSigned(converted, "amount"), currency, original,
-                    lookups.Product(row.Product), row.Opportunity));
-                return;
             }
-            catch (DealRowException e)
+
+            if (row.Date > today.AddYears(OpportunityImporter.MaxYearsAhead))
             {
-                read.Issues.Add(new ImportIssue(line, e.Column, e.Message));
-            }
-            catch (DomainException e)
-            {
-                read.Issues.Add(new ImportIssue(line, columns.ColumnOf(e.Field), e.Message));
+                throw new DealRowException(columns.Column(BookingField.Date),
+                    $"The booking date {row.Date:yyyy-MM-dd} is more than {OpportunityImporter.MaxYearsAhead} years ahead. Check the year.");
             }
 
-            if (KeyColumn >= 0)
+            var owner = lookups.Owner(row.Owner, columns.Column(BookingField.Owner));
+            var account = lookups.Account(row.Account, read);
+            var currency = row.Currency ?? lookups.Company;
+            if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
             {
-                read.RejectedIds.Add(cells[KeyColumn].Trim());
+                throw new DealRowException(columns.Column(BookingField.Currency), $"'{currency}' is not a currency code (three letters, e.g. EUR).");
             }
+
+            var original = Booking.ValidateSigned(row.Amount, "amount");
+            var converted = lookups.Convert(original, currency, row.Date) ?? throw new DealRowException(
+                columns.Optional(i => cells[i], BookingField.Currency) is null ? columns.Column(BookingField.Amount) : columns.Column(BookingField.Currency),
+                lookups.NoRate(currency, row.Date, "the booking date"));
+            Kept.Add(new Pending(line, row.ExternalId, row.LineId, owner, account, row.Date, Booking.ValidateSigned(converted, "amount"), currency, original,
+                lookups.Product(row.Product), row.Opportunity));
         }
     }
 
@@ -169,11 +136,6 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
             }
         }
 
-        progress?.Report(new ImportProgress("Saving", 0, 0));
-        var report = read.Describe(new ImportReport(ImportKind.Bookings, read.RowsRead, created, updated, unchanged,
-            [.. read.Issues.OrderBy(i => i.Line)], partial, Applied: true));
-        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
-        progress?.Report(new ImportProgress("Saving", 1, 1));
-        return report.Applied ? report : read.Describe(report);
+        return await read.SaveAsync(db, ImportKind.Bookings, (created, updated, unchanged), partial, actorId, now, logger, progress, ct);
     }
 }

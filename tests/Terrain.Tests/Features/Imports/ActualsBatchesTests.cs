@@ -69,6 +69,7 @@ public sealed class ActualsBatchesTests
 
         // After 24 hours the key is forgotten: the same key may carry a new batch.
         app.Clock.Advance(TimeSpan.FromHours(2));
+        admin = await app.ApiAsAsync("admin@test.terrain");
         var later = await SendAsync(admin, "activities", Activities.Replace("J-2", "J-3", StringComparison.Ordinal), "batch-1");
         Assert.Equal((HttpStatusCode.OK, false, 1), (later.Status, later.Replayed, later.Body.GetProperty("created").GetInt32()));
         Assert.Equal(3, await app.WithDbAsync(d => d.Activities.CountAsync(Ct)));
