@@ -44,9 +44,15 @@ public static class ActualsEndpoint
                                 Items = new OpenApiSchema
                                 {
                                     Type = JsonSchemaType.Object,
+                                    // A field's value: text, a number (amounts) or a boolean (held); null for none.
                                     AdditionalProperties = new OpenApiSchema
                                     {
-                                        Type = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean | JsonSchemaType.Null,
+                                        OneOf =
+                                        [
+                                            new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                                            new OpenApiSchema { Type = JsonSchemaType.Number },
+                                            new OpenApiSchema { Type = JsonSchemaType.Boolean },
+                                        ],
                                     },
                                 },
                             },
