@@ -97,3 +97,18 @@ internal sealed class MetricSettingsConfiguration : IEntityTypeConfiguration<Met
         builder.Ignore(s => s.Thresholds);
     }
 }
+
+internal sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<IdempotentRequest>
+{
+    public void Configure(EntityTypeBuilder<IdempotentRequest> builder)
+    {
+        builder.ToTable("IdempotencyKeys");
+        builder.HasKey(r => r.Key);
+        builder.Property(r => r.Key).HasMaxLength(IdempotentRequest.MaxKey);
+        builder.Property(r => r.Kind).HasMaxLength(20);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
+        builder.Property(r => r.ContentType).HasMaxLength(100);
+        builder.Ignore(r => r.Completed);
+        builder.HasIndex(r => r.CreatedAt);
+    }
+}

@@ -49,6 +49,9 @@ public static class Api
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
         services.AddScoped<OpportunityImporter>();
+        services.AddScoped<ActivityImporter>();
+        services.AddScoped<BookingImporter>();
+        services.AddScoped<Actuals.ActualsBatches>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<Demo.DemoSeeder>();
         return services;
@@ -73,6 +76,7 @@ public static class Api
         ExchangeRates.ExchangeRateEndpoints.Map(api.MapGroup("/exchange-rates").WithTags("Exchange rates"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
+        Actuals.ActualsEndpoint.Map(api.MapGroup("/actuals").WithTags("Actuals"), app.ServiceProvider.GetRequiredService<IConfiguration>());
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.For(Act.Import))
             .WithMetadata(Infrastructure.TerrainOptions.ImportBodyLimits(app.ServiceProvider.GetRequiredService<IConfiguration>()))
@@ -104,7 +108,7 @@ public static class Api
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users, accounts or opportunities from CSV. All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.")
+            .WithSummary("Import users, accounts, opportunities, activities or bookings from CSV. All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.")
             .WithName("importCsv");
         return app;
     }

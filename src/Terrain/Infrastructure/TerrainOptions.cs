@@ -32,6 +32,15 @@ public sealed class TerrainOptions
     /// <summary>Largest request body of every other endpoint, in bytes.</summary>
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 
+    /// <summary>The most records one JSON batch of actuals (<c>POST /api/v1/actuals/{kind}</c>) may hold.</summary>
+    public int MaxActualsBatch { get; set; } = 10_000;
+
+    /// <summary>How long an Idempotency-Key of a batch of actuals is remembered, in hours.</summary>
+    public int IdempotencyKeyHours { get; set; } = 24;
+
+    /// <summary>What revenue goals count: won opportunities (the default) or finance bookings.</summary>
+    public RevenueSource RevenueSource { get; set; } = RevenueSource.Opportunities;
+
     public static long ImportLimit(IConfiguration configuration) =>
         configuration.GetValue<long?>($"{Section}:{nameof(MaxImportBytes)}") ?? DefaultMaxImportBytes;
 
@@ -74,4 +83,14 @@ public sealed class TerrainOptions
 
         return DatabaseSettings.ForSqliteDirectory(options.DataDirectory, options.SqliteFileName);
     }
+}
+
+/// <summary>What revenue goals count as closed revenue.</summary>
+public enum RevenueSource
+{
+    /// <summary>The amounts of won opportunities, by close date.</summary>
+    Opportunities,
+
+    /// <summary>Finance bookings (negative lines included), by booking date.</summary>
+    Bookings,
 }

@@ -156,18 +156,6 @@ public sealed class DealRowException(string column, string message) : Exception(
 /// </summary>
 public sealed class DealReader
 {
-    private static readonly Dictionary<string, string> Symbols = new(StringComparer.Ordinal)
-    {
-        ["$"] = "USD",
-        ["US$"] = "USD",
-        ["€"] = "EUR",
-        ["£"] = "GBP",
-        ["¥"] = "JPY",
-        ["C$"] = "CAD",
-        ["A$"] = "AUD",
-        ["CHF"] = "CHF",
-    };
-
     private readonly DealLayout _layout;
     private readonly Dictionary<DealField, int> _index = [];
     private readonly IReadOnlyList<string> _header;
@@ -237,67 +225,11 @@ public sealed class DealReader
     private string Required(string value, DealField field) =>
         value.Length > 0 ? value : throw new DealRowException(Column(field), $"'{Column(field)}' is empty.");
 
-    /// <summary>
-    /// An amount as exports write it: "12500", "12,500.00", "USD 12,500.00", "$12,500.00", "-1,200" or "(1,200.00)",
-    /// with the layout's decimal separator; the currency of a prefix when there is one.
-    /// </summary>
-    public (decimal Amount, string? Currency) Amount(string text, string column)
-    {
-        var value = text.Trim();
-        if (value.Length == 0)
-        {
-            throw new DealRowException(column, $"'{column}' is empty.");
-        }
-
-        var negative = false;
-        if (value.StartsWith('(') && value.EndsWith(')'))
-        {
-            negative = true;
-            value = value[1..^1].Trim();
-        }
-
-        if (value.StartsWith('-'))
-        {
-            negative = !negative;
-            value = value[1..].Trim();
-        }
-
-        string? currency = null;
-        var prefix = new string(value.TakeWhile(c => !char.IsAsciiDigit(c) && c is not ('.' or ',')).ToArray()).Trim();
-        if (prefix.Length > 0)
-        {
-            currency = Symbols.TryGetValue(prefix, out var code) ? code
-                : prefix.Length == 3 && prefix.All(char.IsAsciiLetter) ? prefix.ToUpperInvariant()
-                : throw new DealRowException(column, $"'{text}' is not an amount: '{prefix}' is not a currency.");
-            value = value[prefix.Length..].Trim();
-        }
-
-        var thousands = _layout.DecimalSeparator == '.' ? ',' : '.';
-        var plain = value.Replace(thousands.ToString(), "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal)
-            .Replace('\u00A0'.ToString(), "", StringComparison.Ordinal);
-        if (_layout.DecimalSeparator == ',')
-        {
-            plain = plain.Replace(',', '.');
-        }
-
-        if (plain.Length == 0 || !decimal.TryParse(plain, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
-        {
-            throw new DealRowException(column, $"'{text}' is not an amount.");
-        }
-
-        if (decimal.Round(amount, 2) != amount)
-        {
-            throw new DealRowException(column, $"'{text}' has more than two decimals.");
-        }
-
-        return (negative ? -amount : amount, currency);
-    }
+    /// <summary>An amount as exports write it, with the layout's decimal separator (<see cref="ActualsValues.Amount"/>).</summary>
+    public (decimal Amount, string? Currency) Amount(string text, string column) => ActualsValues.Amount(text, column, _layout.DecimalSeparator);
 
     /// <summary>A date in one of the layout's formats only; a time of day, where the export adds one, is dropped.</summary>
-    public DateOnly Date(string text, string column) =>
-        DateTime.TryParseExact(text.Trim(), [.. _layout.DateFormats], CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var date)
-            ? DateOnly.FromDateTime(date)
-            : throw new DealRowException(column, $"'{text}' is not a date written {string.Join(" or ", _layout.DateFormats)}.");
+    public DateOnly Date(string text, string column) => ActualsValues.Date(text, column, _layout.DateFormats);
 
     private static int Probability(string text, string column)
     {

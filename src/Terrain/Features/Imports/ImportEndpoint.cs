@@ -19,7 +19,7 @@ public static class ImportEndpoint
         if (!ImportRunner.TryParseKind(kind, out var importKind))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown import",
-                detail: $"There is no '{kind}' import. Use users, accounts or opportunities.");
+                detail: $"There is no '{kind}' import. Use users, accounts, opportunities, activities or bookings.");
         }
 
         var limit = options.Value.MaxImportBytes;

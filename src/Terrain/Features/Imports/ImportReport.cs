@@ -5,6 +5,8 @@ public enum ImportKind
     Users,
     Accounts,
     Opportunities,
+    Activities,
+    Bookings,
 }
 
 /// <summary>A row that was not imported: its line in the file (1 is the header), the column at fault and why.</summary>
@@ -23,13 +25,13 @@ public sealed record ImportReport(
     /// <summary>Opportunities only: deals a full extract no longer has, marked deleted.</summary>
     public int Deleted { get; init; }
 
-    /// <summary>Opportunities only: the layout recognised from the header (Terrain, Salesforce, HubSpot).</summary>
+    /// <summary>Opportunities, activities and bookings: the layout recognised from the header (Terrain, Salesforce, HubSpot).</summary>
     public string? Layout { get; init; }
 
-    /// <summary>Opportunities only: the file's columns the layout does not use.</summary>
+    /// <summary>Opportunities, activities and bookings: the file's columns the layout does not use.</summary>
     public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 
-    /// <summary>Opportunities only: distinct account names matching no account by external id or exact name.</summary>
+    /// <summary>Opportunities, activities and bookings: distinct account names matching no account by external id or exact name.</summary>
     public int UnmatchedAccounts { get; init; }
 
     public bool Succeeded => Applied && (Rejected.Count == 0 || Partial);

@@ -1,7 +1,8 @@
 namespace Terrain.Features.Imports;
 
 /// <summary>Runs an import of either kind; shared by the admin page, the API and the command line.</summary>
-public sealed class ImportRunner(UserImporter users, AccountImporter accounts, OpportunityImporter opportunities)
+public sealed class ImportRunner(UserImporter users, AccountImporter accounts, OpportunityImporter opportunities,
+    ActivityImporter activities, BookingImporter bookings)
 {
     /// <summary>
     /// Imports are rare and heavy, and two at once over the same records would race to insert them: within one process
@@ -22,6 +23,8 @@ public sealed class ImportRunner(UserImporter users, AccountImporter accounts, O
             {
                 ImportKind.Users => await users.ImportAsync(csv, partial, actorId, progress, ct),
                 ImportKind.Opportunities => await opportunities.ImportAsync(csv, partial, full, actorId, progress, ct),
+                ImportKind.Activities => await activities.ImportAsync(csv, partial, actorId, progress, ct),
+                ImportKind.Bookings => await bookings.ImportAsync(csv, partial, actorId, progress, ct),
                 _ => await accounts.ImportAsync(csv, partial, actorId, progress, ct),
             };
         }

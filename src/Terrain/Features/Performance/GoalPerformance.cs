@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain.Actuals;
 using Terrain.Domain.Performance;
 using Terrain.Domain.Planning;
 using Terrain.Domain.Strategies;
+using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Performance;
@@ -79,7 +81,7 @@ public sealed record CumulativePoint(string Quarter, DateOnly End, decimal Targe
 /// rep's deals and activities, filtered by the goal's product and segment; periods are added up from those daily
 /// sums by <see cref="GoalMetrics"/>, which is tested apart.
 /// </summary>
-public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy, TimeProvider clock)
+public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy, TimeProvider clock, IOptions<TerrainOptions> options)
 {
     /// <summary>Null when the plan does not exist or is outside the caller's scope (answered as 404).</summary>
     public async Task<PlanPerformance?> GetAsync(Guid planId, DateOnly? asOf, CancellationToken ct)
@@ -136,6 +138,16 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
                 notes.Add("Activities have no product: every held activity counts.");
             }
 
+            if (measure is GoalMeasure.Activity && ActivityLayouts.TypesNamedIn(goal.Name) is { Count: > 0 } types)
+            {
+                notes.Add($"Counts held activities of the type(s) the goal names: {string.Join(", ", types)}.");
+            }
+
+            if (measure is GoalMeasure.Revenue && options.Value.RevenueSource == RevenueSource.Bookings)
+            {
+                notes.Add("Closed revenue is finance bookings by booking date (negative lines included), not won deals.");
+            }
+
             var sums = measure is { } m
                 ? await SumsAsync(m, plan.OwnerId, goal, segment, quarters, day, early, ct)
                 : GoalActuals.None;
@@ -184,14 +196,16 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
         {
             case GoalMeasure.Revenue:
                 {
-                    var won = await deals.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
-                        .GroupBy(o => o.CloseDate).Select(g => new { Day = g.Key, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
+                    var won = options.Value.RevenueSource == RevenueSource.Bookings
+                        ? await BookedAsync(rep, goal, accounts, start, last, ct)
+                        : await deals.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
+                            .GroupBy(o => o.CloseDate).Select(g => new { Day = g.Key, Sum = g.Sum(o => o.Amount) }).ToDictionaryAsync(w => w.Day, w => w.Sum, ct);
                     var open = await deals.Where(o => o.Outcome == DealOutcome.Open && o.Forecast != ForecastCategory.Omitted && o.Forecast != ForecastCategory.Closed &&
                                                       o.CloseDate >= start && o.CloseDate <= end && o.CreatedDate <= asOf)
                         .GroupBy(o => new { o.CloseDate, o.Forecast, Early = earlyStages.Contains(o.Stage.ToLower()) })
                         .Select(g => new { g.Key.CloseDate, g.Key.Forecast, g.Key.Early, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
                     return new GoalActuals(
-                        won.ToDictionary(w => w.Day, w => w.Sum),
+                        won,
                         ByDay(open.Where(o => o.Forecast == ForecastCategory.Commit).Select(o => (o.CloseDate, o.Sum))),
                         ByDay(open.Where(o => o.Forecast == ForecastCategory.BestCase).Select(o => (o.CloseDate, o.Sum))),
                         // Coverage leaves out the early stages a leader set; the forecast does not look at stages.
@@ -218,6 +232,11 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
             case GoalMeasure.Activity:
                 {
                     var activities = db.Activities.AsNoTracking().Where(a => a.OwnerId == rep && a.Held && a.Date >= start && a.Date <= last);
+                    // A goal whose name names activity types ("Discovery meetings", "Calls and demos") counts those types only.
+                    if (ActivityLayouts.TypesNamedIn(goal.Name) is { Count: > 0 } types)
+                    {
+                        activities = activities.Where(a => types.Contains(a.Type));
+                    }
                     if (accounts is not null)
                     {
                         activities = activities.Where(a => a.AccountId != null && accounts.Contains(a.AccountId.Value));
@@ -230,6 +249,23 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
             default:
                 throw new InvalidOperationException($"Unknown measure {measure}.");
         }
+    }
+
+    /// <summary>Finance bookings by booking date, negative lines included, for the goal's product and segment.</summary>
+    private async Task<Dictionary<DateOnly, decimal>> BookedAsync(Guid rep, PlanGoal goal, IQueryable<Guid>? accounts, DateOnly start, DateOnly last, CancellationToken ct)
+    {
+        var bookings = db.Bookings.AsNoTracking().Where(b => b.OwnerId == rep && b.Date >= start && b.Date <= last);
+        if (goal.ProductId is { } product)
+        {
+            bookings = bookings.Where(b => b.ProductId == product);
+        }
+
+        if (accounts is not null)
+        {
+            bookings = bookings.Where(b => b.AccountId != null && accounts.Contains(b.AccountId.Value));
+        }
+
+        return await bookings.GroupBy(b => b.Date).Select(g => new { Day = g.Key, Sum = g.Sum(b => b.Amount) }).ToDictionaryAsync(b => b.Day, b => b.Sum, ct);
     }
 
     private static GoalActuals Only(Dictionary<DateOnly, decimal> actual) => GoalActuals.None with { Actual = actual };

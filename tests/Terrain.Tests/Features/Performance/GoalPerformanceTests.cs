@@ -15,14 +15,14 @@ public sealed class GoalPerformanceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task ActAsync(TestApp app, string email, Guid plan, string action)
+    internal static async Task ActAsync(TestApp app, string email, Guid plan, string action)
     {
         var client = await app.ApiAsAsync(email);
         var response = await client.PostAsync($"/api/v1/plans/{plan}/{action}", null, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{action}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
-    private static Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals) => PutSectionAsync(client, plan, "targets", new { goals });
+    internal static Task PutGoalsAsync(HttpClient client, Guid plan, params object[] goals) => PutSectionAsync(client, plan, "targets", new { goals });
 
     internal static async Task PutSectionAsync(HttpClient client, Guid plan, string key, object content)
     {
