@@ -88,7 +88,7 @@ def main():
         with open(sys.argv[2], newline="") as f:
             owners = rep_ids(tuple(row) for row in csv.reader(f))
         with open(sys.argv[3], "w", newline="") as f:
-            w = csv.writer(f)
+            w = csv.writer(f, lineterminator="\n")
             w.writerow(COLUMNS)
             for row in accounts(owners, count, upper=False):
                 w.writerow(["" if v is None else v for v in row])

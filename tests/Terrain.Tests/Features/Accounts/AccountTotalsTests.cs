@@ -76,6 +76,10 @@ public sealed partial class AccountTotalsTests
                 var manager = managers[random.Next(managers.Length)];
                 await ImportAsync(admin, "users", $"email,display_name,role,manager_email\n{rep.Email},{rep.DisplayName},Rep,{manager.Email}");
                 what = $"{rep.Email} moved to {manager.Email}";
+
+                // A change to a user ends their sessions (ADR 0006): the moved rep signs in again.
+                var moved = viewers.FindIndex(v => v.Id == rep.Id);
+                viewers[moved] = viewers[moved] with { Api = await app.ApiAsAsync(rep.Email!) };
             }
 
             await AssertTotalsAsync(app, viewers, $"step {step} ({what})");
@@ -145,7 +149,7 @@ public sealed partial class AccountTotalsTests
         var html = await browser.GetStringAsync($"/Territory{query}", Ct);
         var select = RegionSelect().Match(html);
         Assert.True(select.Success, "the page has no region filter");
-        return OptionValue().Matches(select.Groups[1].Value).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).Where(v => v.Length > 0).ToList();
+        return OptionValue().Matches(select.Groups[1].Value).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
     }
 
     /// <summary>Every viewer's totals, unfiltered and by industry, against the raw rows.</summary>
@@ -178,6 +182,6 @@ public sealed partial class AccountTotalsTests
     [GeneratedRegex("""<select id="region" name="region">(.*?)</select>""", RegexOptions.Singleline)]
     private static partial Regex RegionSelect();
 
-    [GeneratedRegex("""<option value="([^"]*)""")]
+    [GeneratedRegex("""<option(?:\s+selected="selected")?>([^<]*)</option>""")]
     private static partial Regex OptionValue();
 }
