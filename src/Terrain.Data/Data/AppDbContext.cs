@@ -17,6 +17,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Account> Accounts => Set<Account>();
 
+    public DbSet<DataVersion> DataVersions => Set<DataVersion>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<PlanningCycle> Cycles => Set<PlanningCycle>();

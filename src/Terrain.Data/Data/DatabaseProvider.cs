@@ -30,6 +30,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
     public void Configure(DbContextOptionsBuilder options)
     {
+        options.AddInterceptors(DataVersionStamps.Instance);
         if (Provider == DatabaseProvider.Postgres)
         {
             options.UseNpgsql(ConnectionString, npgsql => npgsql

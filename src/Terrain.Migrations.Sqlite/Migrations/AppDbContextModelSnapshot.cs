@@ -217,6 +217,11 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
+                    b.HasIndex("AnnualPotential", "Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("Name", "Id");
+
                     b.HasIndex("OwnerId", "Name");
 
                     b.ToTable("Accounts");
@@ -675,6 +680,27 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.DataVersion", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("DataVersions");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "accounts",
+                            Stamp = new Guid("6d1f3c4e-2a8b-4f0e-9c57-0b3a1e2d4c01")
+                        });
                 });
 
             modelBuilder.Entity("Terrain.Domain.Notification", b =>

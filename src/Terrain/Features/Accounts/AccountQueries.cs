@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Infrastructure.Auth;
@@ -58,8 +59,20 @@ public sealed record AccountTotals(int Count, decimal Potential);
 public sealed record AccountPage(IReadOnlyList<AccountRow> Items, int Total, decimal TotalPotential, int Page, int PageSize,
     IReadOnlyList<string> Industries, IReadOnlyList<string> Segments, IReadOnlyList<string> Regions);
 
-public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbContext db)
+public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbContext db, IMemoryCache cache)
 {
+    /// <summary>
+    /// How long a summary stays in memory at most. Correctness does not depend on it (a change renews the stamp the
+    /// summaries are keyed by); it only bounds the memory held by summaries of stamps that are gone.
+    /// </summary>
+    public static readonly TimeSpan SummaryLifetime = TimeSpan.FromMinutes(10);
+
+    private sealed record TotalsKey(Guid Stamp, string Scope, Guid? Owner, string? Search, string? Industry, string? Segment, string? Region);
+
+    private sealed record FacetsKey(Guid Stamp, string Scope, Guid? Owner);
+
+    private sealed record Facets(List<string> Industries, List<string> Segments, List<string> Regions);
+
     /// <summary>Validates the filter; returns the field and message of the first problem.</summary>
     public static (string Field, string Message)? Validate(AccountFilter filter)
     {
@@ -100,9 +113,10 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
     private async Task<AccountPage?> ListOpenAsync(AccountFilter filter, CancellationToken ct)
     {
         var query = access.VisibleAccounts();
+        Guid? ownerId = null;
         if (!string.IsNullOrWhiteSpace(filter.Owner))
         {
-            var ownerId = await ResolveOwnerAsync(filter.Owner.Trim(), ct);
+            ownerId = await ResolveOwnerAsync(filter.Owner.Trim(), ct);
             if (ownerId is null)
             {
                 return null;
@@ -112,25 +126,28 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
         }
 
         var facets = query;
-        if (!string.IsNullOrWhiteSpace(filter.Search))
+        var search = string.IsNullOrWhiteSpace(filter.Search) ? null : filter.Search.Trim().ToLower();
+        if (search is not null)
         {
-            var term = filter.Search.Trim().ToLower();
-            query = query.Where(a => a.Name.ToLower().Contains(term) || a.ExternalId.ToLower().Contains(term) || a.PostalCode.ToLower().StartsWith(term));
+            query = query.Where(a => a.Name.ToLower().Contains(search) || a.ExternalId.ToLower().Contains(search) || a.PostalCode.ToLower().StartsWith(search));
         }
 
-        if (!string.IsNullOrWhiteSpace(filter.Industry))
+        var industry = string.IsNullOrWhiteSpace(filter.Industry) ? null : filter.Industry;
+        if (industry is not null)
         {
-            query = query.Where(a => a.Industry == filter.Industry);
+            query = query.Where(a => a.Industry == industry);
         }
 
-        if (!string.IsNullOrWhiteSpace(filter.Segment))
+        var segment = string.IsNullOrWhiteSpace(filter.Segment) ? null : filter.Segment;
+        if (segment is not null)
         {
-            query = query.Where(a => a.Segment == filter.Segment);
+            query = query.Where(a => a.Segment == segment);
         }
 
-        if (!string.IsNullOrWhiteSpace(filter.Region))
+        var region = string.IsNullOrWhiteSpace(filter.Region) ? null : filter.Region;
+        if (region is not null)
         {
-            query = query.Where(a => a.Region == filter.Region);
+            query = query.Where(a => a.Region == region);
         }
 
         var items = await Sort(query, filter.Sort)
@@ -143,19 +160,56 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
         // A first page that is not full holds every match, so totals (and, unfiltered, the filter choices)
         // follow from it without another query. A rep's whole territory is usually one such page.
         var complete = filter.Page == 1 && items.Count < filter.PageSize;
-        var totals = complete
+        var needsTotals = !complete;
+        var needsFacets = filter.IncludeFacets && !(complete && !filter.IsNarrowed);
+
+        // Otherwise totals and filter choices cover every matching account, which at 200,000 accounts is a read of
+        // all of them: they are kept in memory per visible set and filter, keyed by the accounts stamp, which every
+        // change to accounts or teams renews in its own transaction (ADR 0020). No stamp row: no caching.
+        var stamp = needsTotals || needsFacets ? await StampAsync(ct) : null;
+        var scope = access.VisibleAccountsKey;
+        var totals = !needsTotals
             ? new AccountTotals(items.Count, items.Sum(i => i.AnnualPotential))
-            : await query.GroupBy(_ => 1)
-                .Select(g => new AccountTotals(g.Count(), g.Sum(a => a.AnnualPotential)))
-                .SingleOrDefaultAsync(ct) ?? new AccountTotals(0, 0);
-        var facetRows = !filter.IncludeFacets
-            ? []
-            : complete && !filter.IsNarrowed
-                ? items.Select(i => (i.Industry, i.Segment, i.Region)).ToList()
-                : (await facets.Select(a => new { a.Industry, a.Segment, a.Region }).Distinct().ToListAsync(ct))
-                    .Select(f => (f.Industry, f.Segment, f.Region)).ToList();
+            : await CachedAsync(stamp, new TotalsKey(stamp.GetValueOrDefault(), scope, ownerId, search, industry, segment, region),
+                async () => await query.GroupBy(_ => 1)
+                    .Select(g => new AccountTotals(g.Count(), g.Sum(a => a.AnnualPotential)))
+                    .SingleOrDefaultAsync(ct) ?? new AccountTotals(0, 0));
+        var choices = !filter.IncludeFacets
+            ? new Facets([], [], [])
+            : !needsFacets
+                ? ToFacets(items.Select(i => (i.Industry, i.Segment, i.Region)))
+                : await CachedAsync(stamp, new FacetsKey(stamp.GetValueOrDefault(), scope, ownerId), async () =>
+                    ToFacets((await facets.Select(a => new { a.Industry, a.Segment, a.Region }).Distinct().ToListAsync(ct))
+                        .Select(f => (f.Industry, f.Segment, f.Region))));
         return new AccountPage(items, totals.Count, totals.Potential, filter.Page, filter.PageSize,
-            Distinct(facetRows.Select(f => f.Industry)), Distinct(facetRows.Select(f => f.Segment)), Distinct(facetRows.Select(f => f.Region)));
+            choices.Industries, choices.Segments, choices.Regions);
+    }
+
+    private async Task<Guid?> StampAsync(CancellationToken ct) =>
+        await db.DataVersions.AsNoTracking().Where(v => v.Name == DataVersion.Accounts)
+            .Select(v => (Guid?)v.Stamp).SingleOrDefaultAsync(ct);
+
+    private async Task<T> CachedAsync<T>(Guid? stamp, object key, Func<Task<T>> compute)
+    {
+        if (stamp is null)
+        {
+            return await compute();
+        }
+
+        if (cache.TryGetValue(key, out T? found) && found is not null)
+        {
+            return found;
+        }
+
+        var value = await compute();
+        cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = SummaryLifetime, Size = 1 });
+        return value;
+    }
+
+    private static Facets ToFacets(IEnumerable<(string Industry, string Segment, string Region)> rows)
+    {
+        var list = rows.ToList();
+        return new Facets(Distinct(list.Select(f => f.Industry)), Distinct(list.Select(f => f.Segment)), Distinct(list.Select(f => f.Region)));
     }
 
     public Task<AccountRow?> GetAsync(Guid id, CancellationToken ct) =>

@@ -33,7 +33,7 @@ public sealed class IndexModel(AccountQueries accounts, UserQueries users, Curre
 
     public AccountPage Result { get; private set; } = null!;
 
-    public IReadOnlyList<UserRow> Reps { get; private set; } = [];
+    public IReadOnlyList<PersonName> Reps { get; private set; } = [];
 
     public string Heading { get; private set; } = "My territory";
 
@@ -62,7 +62,7 @@ public sealed class IndexModel(AccountQueries accounts, UserQueries users, Curre
         Result = page;
         if (me.Role != Role.Rep)
         {
-            Reps = await users.ListAsync(Role.Rep, null, ct);
+            Reps = await users.NamesAsync(Role.Rep, ct);
             var selected = Reps.FirstOrDefault(r => r.Id == Rep);
             Heading = selected is null ? (me.Role == Role.Manager ? "Team accounts" : "All accounts") : $"{selected.DisplayName}'s territory";
         }

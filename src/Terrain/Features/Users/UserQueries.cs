@@ -19,6 +19,8 @@ public sealed record UserRow(
     decimal Potential,
     string Version);
 
+public sealed record PersonName(Guid Id, string DisplayName);
+
 public sealed class UserQueries(AccessPolicy access, AppDbContext db)
 {
     public Task<List<UserRow>> ListAsync(Role? role, Guid? managerId, CancellationToken ct)
@@ -36,6 +38,11 @@ public sealed class UserQueries(AccessPolicy access, AppDbContext db)
 
         return Project(query.OrderBy(u => u.DisplayName)).ToListAsync(ct);
     }
+
+    /// <summary>Who has this role, among the users the caller sees: ids and names only, for a choice of person.</summary>
+    public Task<List<PersonName>> NamesAsync(Role role, CancellationToken ct) =>
+        access.VisibleUsers().Where(u => u.Role == role).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Select(u => new PersonName(u.Id, u.DisplayName)).ToListAsync(ct);
 
     public Task<UserRow?> GetAsync(Guid id, CancellationToken ct) =>
         Project(access.VisibleUsers().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);

@@ -50,10 +50,24 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
         return user.Role switch
         {
             Role.Admin or Role.Leader => accounts,
-            Role.Manager => accounts.Where(a => a.OwnerId == me || a.Owner!.ManagerId == me),
+            // The owners first (the manager and their reps), then their accounts through the (OwnerId, Name)
+            // index: the same set as "owner is me or reports to me", without reading every account to join it.
+            Role.Manager => accounts.Where(a => db.Users.Where(u => u.Id == me || u.ManagerId == me)
+                .Select(u => (Guid?)u.Id).Contains(a.OwnerId)),
             _ => accounts.Where(a => a.OwnerId == me),
         };
     }
+
+    /// <summary>
+    /// Names the set <see cref="VisibleAccounts"/> returns, for summaries kept per set (ADR 0020): everyone's
+    /// accounts, a manager's team's, or a rep's own.
+    /// </summary>
+    public string VisibleAccountsKey => user.Role switch
+    {
+        Role.Admin or Role.Leader => "all",
+        Role.Manager => $"team:{user.Id}",
+        _ => $"own:{user.Id}",
+    };
 
     /// <summary>The plans the current user may read: own, the team's, or all.</summary>
     public IQueryable<Plan> VisiblePlans()
