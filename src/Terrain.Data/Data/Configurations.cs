@@ -31,7 +31,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.HasOne(a => a.Owner).WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(a => new { a.OwnerId, a.Name });
 
-        // The orders a leader's listing of every account is read in (ADR 0020): by name (the territory page's
+        // The orders a leader's listing of every account is read in (ADR 0021): by name (the territory page's
         // default, with the id as tie-break) and by potential, largest first (then name). A page of 50 is then
         // read from the front of an index instead of sorting every account.
         builder.HasIndex(a => new { a.Name, a.Id });

@@ -1,7 +1,7 @@
 namespace Terrain.Domain;
 
 /// <summary>
-/// A stamp that changes, in the same transaction, with every change to one kind of data (ADR 0020). Readers that keep
+/// A stamp that changes, in the same transaction, with every change to one kind of data (ADR 0021). Readers that keep
 /// summaries in memory key them by the stamp, so any change, made by any instance on the same database, retires them.
 /// </summary>
 public sealed class DataVersion

@@ -165,7 +165,7 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
 
         // Otherwise totals and filter choices cover every matching account, which at 200,000 accounts is a read of
         // all of them: they are kept in memory per visible set and filter, keyed by the accounts stamp, which every
-        // change to accounts or teams renews in its own transaction (ADR 0020). No stamp row: no caching.
+        // change to accounts or teams renews in its own transaction (ADR 0021). No stamp row: no caching.
         var stamp = needsTotals || needsFacets ? await StampAsync(ct) : null;
         var scope = access.VisibleAccountsKey;
         var totals = !needsTotals

@@ -59,7 +59,7 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
     }
 
     /// <summary>
-    /// Names the set <see cref="VisibleAccounts"/> returns, for summaries kept per set (ADR 0020): everyone's
+    /// Names the set <see cref="VisibleAccounts"/> returns, for summaries kept per set (ADR 0021): everyone's
     /// accounts, a manager's team's, or a rep's own.
     /// </summary>
     public string VisibleAccountsKey => user.Role switch
