@@ -42,6 +42,7 @@ public static class Api
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Performance.GoalPerformance>();
         services.AddScoped<Quotas.QuotaHandlers>();
+        Dashboards.DashboardEndpoints.AddDashboards(services);
         services.AddStrategies();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
@@ -66,6 +67,7 @@ public static class Api
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
         Performance.PerformanceEndpoints.Map(api.MapGroup("/plans").WithTags("Performance"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
+        Dashboards.DashboardEndpoints.Map(api.MapGroup("/dashboards").WithTags("Dashboards"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
