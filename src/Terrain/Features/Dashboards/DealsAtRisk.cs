@@ -41,7 +41,7 @@ public sealed record RiskRules(int NoActivityDays, int StalledDays)
 }
 
 /// <summary>
-/// An open deal at risk and every reason it is (<see cref="Reasons"/>, in words in <see cref="Why"/>).
+/// An open deal at risk and every reason it is (<see cref="Reasons"/>, in words in <see cref="Why"/>); <see cref="Stage"/> is the stage it was in on the day.
 /// <see cref="LastActivity"/> is the last held activity on the account up to the as-of date; <see cref="InStageSince"/>
 /// the day the deal entered its current stage, by the imports' change history.
 /// </summary>
@@ -106,10 +106,12 @@ public sealed class DealsAtRisk(AppDbContext db)
         foreach (var d in deals)
         {
             var versions = history[d.Id].Where(c => c.ValidFrom < endOfDay).OrderBy(c => c.ValidFrom).ToList();
+            // The stage the deal was in on the day (a later import may have moved it since).
+            var stage = versions.Count > 0 ? versions[^1].Stage : d.Stage;
             DateTimeOffset? entered = null;
             foreach (var v in versions)
             {
-                if (v.Stage != d.Stage)
+                if (v.Stage != stage)
                 {
                     entered = null;
                 }
@@ -139,13 +141,13 @@ public sealed class DealsAtRisk(AppDbContext db)
             if (since is { } s && s.DayNumber <= day.DayNumber - rules.StalledDays)
             {
                 reasons.Add(DealRisk.StalledInStage);
-                why.Add($"in {d.Stage} for {day.DayNumber - s.DayNumber} days");
+                why.Add($"in {stage} for {day.DayNumber - s.DayNumber} days");
             }
 
             if (reasons.Count > 0)
             {
                 var text = string.Join("; ", why);
-                rows.Add(new DealAtRisk(d.Id, d.ExternalId, d.Name, d.AccountId, d.Account ?? d.AccountName, d.OwnerId, d.Owner, d.Stage, d.Forecast,
+                rows.Add(new DealAtRisk(d.Id, d.ExternalId, d.Name, d.AccountId, d.Account ?? d.AccountName, d.OwnerId, d.Owner, stage, d.Forecast,
                     d.Amount, d.CloseDate, d.LastActivity, since, reasons, char.ToUpperInvariant(text[0]) + text[1..] + "."));
             }
         }
