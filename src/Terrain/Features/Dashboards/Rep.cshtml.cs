@@ -28,6 +28,21 @@ public sealed class RepModel(RepDashboard dashboard) : PageModel
         return Page();
     }
 
+    /// <summary>A table of the dashboard as CSV, or every table as an Excel workbook (the page's export links).</summary>
+    public async Task<IActionResult> OnGetExportAsync(Guid? repId, string? format, string? table, CancellationToken ct)
+    {
+        // Links the page made; anything else gets the first table as CSV rather than a refusal in place of the page.
+        var export = format == "xlsx" ? "xlsx" : "csv";
+        if (await dashboard.GetAsync(repId, AsOf, null, RiskRules.Default, ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        var tables = DashboardTables.Of(view);
+        var file = TableExport.Render(export, $"rep-{DashboardText.Iso(view.AsOf)}", tables, tables.Any(t => t.Name == table) ? table : null);
+        return File(file.Content, file.ContentType, file.FileName);
+    }
+
     public string Export(string format, string table) =>
-        $"/api/v1/dashboards/rep?repId={View.RepId}&asOf={DashboardText.Iso(View.AsOf)}&format={format}" + (format == "csv" ? $"&table={table}" : "");
+        $"/Dashboards/Rep/{View.RepId}?handler=Export&asOf={DashboardText.Iso(View.AsOf)}&format={format}" + (format == "csv" ? $"&table={table}" : "");
 }

@@ -7,6 +7,9 @@ using Terrain.Domain.Performance;
 
 namespace Terrain.Features.Dashboards;
 
+/// <summary>An exported file: its bytes, content type and download name.</summary>
+public sealed record ExportFile(byte[] Content, string ContentType, string FileName);
+
 /// <summary>A dashboard table as exported: a name (the CSV file's suffix, the workbook's sheet), headers and rows of plain values.</summary>
 public sealed record ExportTable(string Name, IReadOnlyList<string> Headers, IReadOnlyList<object?[]> Rows);
 
@@ -30,18 +33,22 @@ public static class TableExport
     };
 
     /// <summary>The file of the tables in the given format: the named table (default the first) as CSV, or all of them as a workbook.</summary>
-    public static IResult File(string format, string baseName, IReadOnlyList<ExportTable> tables, string? table)
+    public static ExportFile Render(string format, string baseName, IReadOnlyList<ExportTable> tables, string? table)
     {
         if (format == "xlsx")
         {
-            return Results.File(ToXlsx(tables), Xlsx, $"{baseName}.xlsx");
+            return new(ToXlsx(tables), Xlsx, $"{baseName}.xlsx");
         }
 
-        var chosen = table is null ? tables[0]
+        var chosen = string.IsNullOrEmpty(table) ? tables[0]
             : tables.FirstOrDefault(t => string.Equals(t.Name, table, StringComparison.OrdinalIgnoreCase))
               ?? throw new DomainException($"There is no table '{table}': choose one of {string.Join(", ", tables.Select(t => t.Name))}.", "table");
-        return Results.File(ToCsv(chosen), Csv, $"{baseName}-{chosen.Name}.csv");
+        return new(ToCsv(chosen), Csv, $"{baseName}-{chosen.Name}.csv");
     }
+
+    /// <summary>The API's answer with the file.</summary>
+    public static IResult File(string format, string baseName, IReadOnlyList<ExportTable> tables, string? table) =>
+        Render(format, baseName, tables, table) is var f ? Results.File(f.Content, f.ContentType, f.FileName) : throw new InvalidOperationException();
 
     public static byte[] ToCsv(ExportTable table)
     {

@@ -30,6 +30,21 @@ public sealed class TeamModel(TeamDashboard team) : PageModel
         return View is null ? NotFound() : Page();
     }
 
+    /// <summary>A table of the dashboard as CSV, or every table as an Excel workbook (the page's export links).</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? format, string? table, CancellationToken ct)
+    {
+        // Links the page made; anything else gets the first table as CSV rather than a refusal in place of the page.
+        var export = format == "xlsx" ? "xlsx" : "csv";
+        if (await team.GetAsync(ManagerId, AsOf, null, RiskRules.Default, ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        var tables = DashboardTables.Of(view);
+        var file = TableExport.Render(export, $"team-{DashboardText.Iso(view.AsOf)}", tables, tables.Any(t => t.Name == table) ? table : null);
+        return File(file.Content, file.ContentType, file.FileName);
+    }
+
     public string Export(string format, string table) =>
-        $"/api/v1/dashboards/team?managerId={View!.Team.ManagerId}&asOf={DashboardText.Iso(View.AsOf)}&format={format}" + (format == "csv" ? $"&table={table}" : "");
+        $"/Dashboards/Team?handler=Export&managerId={View!.Team.ManagerId}&asOf={DashboardText.Iso(View.AsOf)}&format={format}" + (format == "csv" ? $"&table={table}" : "");
 }

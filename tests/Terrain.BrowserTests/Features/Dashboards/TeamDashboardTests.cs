@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using Terrain.BrowserTests.Infrastructure;
 using Terrain.Domain;
 using Terrain.Domain.Actuals;
+using Terrain.Features.Demo;
 using Xunit;
 
 namespace Terrain.BrowserTests.Features.Dashboards;
@@ -59,7 +60,12 @@ public sealed class TeamDashboardTests(TerrainBrowser terrain) : BrowserTest(ter
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Team dashboard", Level = 1 })).ToBeVisibleAsync();
 
-        var api = await page.Context.APIRequest.GetAsync($"/api/v1/dashboards/team?asOf={asOf}");
+        // The API takes bearer tokens only.
+        var login = await page.Context.APIRequest.PostAsync("/api/v1/auth/login",
+            new() { DataObject = new { email = DemoPeople.Manager1, password = DemoSeeder.Password } });
+        var token = JsonDocument.Parse(await login.TextAsync()).RootElement.GetProperty("accessToken").GetString();
+        var api = await page.Context.APIRequest.GetAsync($"/api/v1/dashboards/team?asOf={asOf}",
+            new() { Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token } });
         Assert.True(api.Ok, await api.TextAsync());
         var view = JsonDocument.Parse(await api.TextAsync()).RootElement;
         var reps = view.GetProperty("reps").EnumerateArray().ToList();

@@ -355,10 +355,21 @@ public sealed class DashboardTests
         Assert.Contains("Behind", html, StringComparison.Ordinal);
         Assert.Contains($"/Plans/{app.Org.PlanOf[app.Org.Rep1.Id].Id}/Performance?asOf={AsOf}", html, StringComparison.Ordinal);
         Assert.Contains($"/Dashboards/Rep/{app.Org.Rep1.Id}?asOf={AsOf}#deals-at-risk", html, StringComparison.Ordinal);
-        Assert.Contains("/api/v1/dashboards/team?managerId=", html, StringComparison.Ordinal);
+        Assert.Contains($"/Dashboards/Team?handler=Export&managerId={app.Org.Manager1.Id}&asOf={AsOf}&format=csv&table=reps", html, StringComparison.Ordinal);
         Assert.Contains("82.1%", html, StringComparison.Ordinal);
         Assert.Contains("in Propose for 44 days.", rep, StringComparison.Ordinal);
         Assert.Contains("49,450.55", rep, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, org.StatusCode);
+
+        // The page's export links answer the same tables (the API takes bearer tokens only).
+        var csv = await browser.GetAsync($"/Dashboards/Team?handler=Export&managerId={app.Org.Manager1.Id}&asOf={AsOf}&format=csv&table=reps", Ct);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("1,1,Rep Two,yes,no,1,40000,40000,", await csv.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var xlsx = await browser.GetAsync($"/Dashboards/Organisation?handler=Export&asOf={AsOf}&format=xlsx", Ct);
+        Assert.Equal("organisation-2027-05-15.xlsx", xlsx.Content.Headers.ContentDisposition!.FileNameStar ?? xlsx.Content.Headers.ContentDisposition.FileName);
+        using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(["teams", "products", "segments", "objectives"], MiniExcel.GetSheetNames(book));
+        var other = await browser.GetAsync($"/Dashboards/Team?handler=Export&managerId={app.Org.Manager2.Id}&asOf={AsOf}&format=csv", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
     }
 }
