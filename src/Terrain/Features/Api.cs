@@ -45,6 +45,7 @@ public static class Api
         services.AddScoped<Performance.MetricSettingsHandlers>();
         services.AddScoped<Quotas.QuotaHandlers>();
         services.AddScoped<ExchangeRates.ExchangeRateHandlers>();
+        Dashboards.DashboardEndpoints.AddDashboards(services);
         services.AddStrategies();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
@@ -74,6 +75,7 @@ public static class Api
         Performance.PerformanceEndpoints.MapSettings(api.MapGroup("/settings").WithTags("Performance"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
         ExchangeRates.ExchangeRateEndpoints.Map(api.MapGroup("/exchange-rates").WithTags("Exchange rates"));
+        Dashboards.DashboardEndpoints.Map(api.MapGroup("/dashboards").WithTags("Dashboards"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         Actuals.ActualsEndpoint.Map(api.MapGroup("/actuals").WithTags("Actuals"), app.ServiceProvider.GetRequiredService<IConfiguration>());

@@ -380,6 +380,8 @@ public static class OpenApiSetup
         (nameof(Objective), "metric", "GoalMetric"),
         (nameof(ObjectiveAlignment), "metric", "GoalMetric"),
         (nameof(UncountedGoal), "metric", "GoalMetric"),
+        (nameof(Features.Dashboards.RepGoalRow), "metric", "GoalMetric"),
+        (nameof(Features.Dashboards.ObjectiveRow), "metric", "GoalMetric"),
         (nameof(SegmentRow), "tier", "Tier"),
         (nameof(ActionItem), "status", "ActionStatus"),
         (nameof(ResourceItem), "kind", "ResourceKind"),

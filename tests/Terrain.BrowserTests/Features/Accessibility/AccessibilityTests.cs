@@ -29,6 +29,9 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         { DemoPeople.Admin, "/Admin/Users" },
         { DemoPeople.Admin, "/Admin/Users/Create" },
         { DemoPeople.Admin, "/Admin/Imports" },
+        { DemoPeople.Rep1, "/Dashboards/Rep" },
+        { DemoPeople.Manager1, "/Dashboards/Team" },
+        { "leader@" + DemoSeeder.Domain, "/Dashboards/Organisation" },
     };
 
     [Theory]

@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Terrain.Data;
+using Terrain.Domain.Performance;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Dashboards;
+
+/// <summary>One goal of the rep's plan in force in the current quarter and the cycle to date.</summary>
+public sealed record RepGoalRow(string GoalKey, string Name, string? Metric, string? Product, string? Segment, Figures Quarter, Figures Cycle);
+
+/// <summary>
+/// One day of the current quarter's line chart: the target expected by then (linear over the quarter), the revenue won
+/// by then (null after the as-of date), and the forecast (won + commit) drawn from the as-of date to the quarter's end.
+/// </summary>
+public sealed record ChartPoint(DateOnly Day, decimal Expected, decimal? Won, decimal? Forecast);
+
+/// <summary>
+/// A rep's dashboard: revenue against the plan in force (the sum of its revenue goals), every goal's attainment, the
+/// cumulative chart of the current quarter and the rep's deals at risk.
+/// </summary>
+public sealed record RepDashboardView(
+    DateOnly AsOf,
+    DashboardCycle? Cycle,
+    Guid RepId,
+    string RepName,
+    Guid? PlanId,
+    string QuarterLabel,
+    Figures? Quarter,
+    Figures? CycleToDate,
+    IReadOnlyList<RepGoalRow> Goals,
+    IReadOnlyList<ChartPoint> Chart,
+    IReadOnlyList<DealAtRisk> DealsAtRisk);
+
+/// <summary>Anyone reads their own dashboard; managers their reps', leaders and admins anyone's (others do not exist: 404).</summary>
+public sealed class RepDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks)
+{
+    public async Task<RepDashboardView?> GetAsync(Guid? repId, DateOnly? asOf, Guid? cycleId, RiskRules rules, CancellationToken ct)
+    {
+        var id = repId ?? access.Actor.Id;
+        var rep = await access.VisibleUsers().Where(u => u.Id == id).Select(u => new { u.Id, u.DisplayName }).SingleOrDefaultAsync(ct);
+        if (rep is null)
+        {
+            return null;
+        }
+
+        var frame = await figures.FrameAsync(cycleId, asOf, ct);
+        if (frame is null)
+        {
+            return new RepDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, rep.Id, rep.DisplayName, null, "", null, null, [], [], []);
+        }
+
+        var one = db.Users.Where(u => u.Id == rep.Id).Select(u => u.Id);
+        var goals = await figures.GoalsAsync(frame, one, ct);
+        var deals = await risks.ListAsync(one, frame.Day, frame.Cycle.TimeZone, rules, ct);
+        var strategy = frame.Strategy;
+        var offerings = strategy?.OfferingNames() ?? new Dictionary<string, string>();
+        var segments = strategy?.SegmentNames() ?? new Dictionary<string, string>();
+        var rows = goals.Select(g => new RepGoalRow(g.GoalKey, g.Name, g.Metric,
+            g.ProductId is { } p ? offerings.GetValueOrDefault(p, p) : g.UnlinkedProduct,
+            g.SegmentId is { } s ? segments.GetValueOrDefault(s, s) : g.UnlinkedSegment,
+            DashboardFigures.Add(frame.Quarter, frame.Day, [g]), DashboardFigures.Add(frame.CycleToDate, frame.Day, [g]))).ToList();
+        var revenue = goals.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+        return new RepDashboardView(frame.Day, frame.Info, rep.Id, rep.DisplayName, goals.Select(g => (Guid?)g.PlanId).FirstOrDefault(),
+            frame.Quarter.Label,
+            revenue.Count > 0 ? DashboardFigures.Add(frame.Quarter, frame.Day, revenue) : null,
+            revenue.Count > 0 ? DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue) : null,
+            rows, Chart(frame, revenue), deals);
+    }
+
+    /// <summary>Weekly points over the current quarter (and its last day), cumulative from the quarter's start.</summary>
+    public static IReadOnlyList<ChartPoint> Chart(DashboardFrame frame, IReadOnlyList<GoalFigures> revenue)
+    {
+        if (revenue.Count == 0)
+        {
+            return [];
+        }
+
+        var q = frame.Quarter;
+        var target = DashboardFigures.Add(q, frame.Day, revenue);
+        var won = revenue.SelectMany(g => g.Sums.Actual).Where(d => q.Contains(d.Key)).ToList();
+        var commit = revenue.SelectMany(g => g.Sums.OpenCommit).Where(d => q.Contains(d.Key)).ToList();
+        var length = q.End.DayNumber - q.Start.DayNumber + 1;
+        var days = new SortedSet<DateOnly>();
+        for (var d = q.Start.AddDays(6); d < q.End; d = d.AddDays(7))
+        {
+            days.Add(d);
+        }
+
+        days.Add(q.End);
+        if (q.Contains(frame.Day))
+        {
+            days.Add(frame.Day);
+        }
+
+        var wonToDate = won.Where(w => w.Key <= frame.Day).Sum(w => w.Value);
+        return days.Select(d =>
+        {
+            var expected = decimal.Round(target.Target * (d.DayNumber - q.Start.DayNumber + 1) / length, 2, MidpointRounding.ToEven);
+            decimal? actual = d <= frame.Day ? won.Where(w => w.Key <= d).Sum(w => w.Value) : null;
+            // The forecast line starts where the actual ends and adds the commit deals by their close dates.
+            decimal? forecast = d >= frame.Day ? wonToDate + commit.Where(c => c.Key <= d).Sum(c => c.Value) : null;
+            return new ChartPoint(d, expected, actual, forecast);
+        }).ToList();
+    }
+}
