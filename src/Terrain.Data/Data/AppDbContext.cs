@@ -51,6 +51,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();
 
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<Strategy> Strategies => Set<Strategy>();
