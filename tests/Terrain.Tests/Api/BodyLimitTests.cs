@@ -60,7 +60,7 @@ public sealed class BodyLimitTests
     public async Task Imports_still_take_files_between_the_small_limit_and_the_import_limit()
     {
         await using var app = await StartAsync();
-        using var api = await app.AdminApiAsync();
+        using var api = await app.AdminApiAsync().WaitingForImports();
         var apiCsv = AccountsCsv("API", Small * 3);
 
         var imported = await api.PostAsync("/api/v1/imports/accounts",

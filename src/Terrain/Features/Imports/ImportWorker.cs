@@ -143,6 +143,13 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
         var cutoff = now - Lease;
+        // Looked for first, so that an idle poll only reads: on SQLite every update takes the one write lock.
+        if (!await db.ImportJobs.AnyAsync(j => j.State != ImportJobState.Done && j.State != ImportJobState.Failed
+                && j.Instance != null && j.HeartbeatAt < cutoff, ct))
+        {
+            return;
+        }
+
         var reason = $"The import was started {ImportJob.MaxAttempts} times and each time the instance running it stopped "
             + $"(no heartbeat for {Lease.TotalSeconds:0} s), so it was given up. Nothing was changed. Check the server logs and memory, then import the file again.";
         var failed = await db.ImportJobs
