@@ -107,7 +107,7 @@ public sealed class ImportJobsTests
         Assert.Equal("", stored.StoredPath);
 
         var limit = await admin.GetAsync("/api/v1/imports/jobs?limit=0", Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, limit.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, limit.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/imports/jobs/{Guid.NewGuid()}", Ct)).StatusCode);
     }
 
@@ -189,8 +189,8 @@ public sealed class ImportJobsTests
         var app = await TestApp.StartAsync(db);
         var worker = app.Services.GetRequiredService<ImportWorker>();
         var orphan = await AddJobAsync(app, "external_id,name,potential\nORPHAN-1,Orphan,10\n");
-        var hopeless = await AddJobAsync(app, "external_id,name,potential\nHOPELESS-1,Hopeless,10\n");
-        var fresh = await AddJobAsync(app, "email,display_name,role\n", "users.csv", ImportKind.Users);
+        var hopeless = await AddJobAsync(app, "email,display_name,role\nhopeless@test.terrain,Hopeless,Admin\n", "users.csv", ImportKind.Users);
+        var fresh = await AddJobAsync(app, "externalId,owner,stage,amount,closeDate\n", "deals.csv", ImportKind.Opportunities);
         await RunAsStaleAsync(app, orphan.Id, attempts: 1);
         await RunAsStaleAsync(app, hopeless.Id, attempts: ImportJob.MaxAttempts);
         // A job of another kind whose instance is alive keeps running where it is.
@@ -211,7 +211,7 @@ public sealed class ImportJobsTests
         Assert.Equal(ImportJobState.Failed, failed.State);
         Assert.Contains($"started {ImportJob.MaxAttempts} times", failed.FailureReason, StringComparison.Ordinal);
         Assert.Equal("", failed.StoredPath);
-        Assert.False(await app.WithDbAsync(d => d.Accounts.AnyAsync(a => a.ExternalId == "HOPELESS-1", Ct)));
+        Assert.False(await app.WithDbAsync(d => d.Users.AnyAsync(u => u.Email == "hopeless@test.terrain", Ct)));
 
         var alive = await JobAsync(app, fresh.Id);
         Assert.Equal(ImportJobState.Running, alive.State);
