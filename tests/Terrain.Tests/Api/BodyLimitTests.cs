@@ -82,6 +82,13 @@ public sealed class BodyLimitTests
         var uploaded = await browser.PostAsync("/Admin/Imports", form, Ct);
 
         Assert.True(uploaded.StatusCode == HttpStatusCode.OK, await uploaded.Content.ReadAsStringAsync(Ct));
+        // The page shows the report when the import ends within a few seconds, else a progress bar: wait for the job.
+        for (var until = DateTime.UtcNow.AddSeconds(120); DateTime.UtcNow < until
+            && await app.WithDbAsync(d => d.ImportJobs.AnyAsync(j => j.State == Terrain.Domain.ImportJobState.Queued || j.State == Terrain.Domain.ImportJobState.Running, Ct));)
+        {
+            await Task.Delay(100, Ct);
+        }
+
         var expected = apiCsv.Count(c => c == '\n') - 1 + pageCsv.Count(c => c == '\n') - 1;
         Assert.Equal(expected, await app.WithDbAsync(d => d.Accounts.CountAsync(Ct)));
     }

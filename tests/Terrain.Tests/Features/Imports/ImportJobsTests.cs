@@ -89,6 +89,7 @@ public sealed class ImportJobsTests
         Assert.Equal(2, await app.WithDbAsync(d => d.Accounts.CountAsync(a => a.ExternalId.StartsWith("JOB-"), Ct)));
 
         // The history keeps it, newest first, with its counts; the upload itself is gone.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
         using var users = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports/users")
         {
             Content = Csv("email,display_name,role,manager_email\njob.rep@test.terrain,Job Rep,Rep,manager1@test.terrain\n"),
