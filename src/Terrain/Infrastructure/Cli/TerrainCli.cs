@@ -2,10 +2,10 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Features.Demo;
 using Terrain.Features.Imports;
 using Terrain.Features.Users;
-using Terrain.Domain;
 
 namespace Terrain.Infrastructure.Cli;
 
