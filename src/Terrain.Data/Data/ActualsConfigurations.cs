@@ -112,3 +112,26 @@ internal sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(r => r.CreatedAt);
     }
 }
+
+internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJob>
+{
+    /// <summary>The same filter reads on SQLite and PostgreSQL: the state is stored by name.</summary>
+    public const string RunningFilter = "\"State\" = 'Running'";
+
+    public void Configure(EntityTypeBuilder<ImportJob> builder)
+    {
+        builder.Property(j => j.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(j => j.State).HasConversion<string>().HasMaxLength(10);
+        builder.Property(j => j.FileName).HasMaxLength(ImportJob.MaxFileName);
+        builder.Property(j => j.StoredPath).HasMaxLength(1000);
+        builder.Property(j => j.Instance).HasMaxLength(200);
+        builder.Property(j => j.Phase).HasMaxLength(40);
+        builder.Property(j => j.FailureReason).HasMaxLength(2000);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(j => j.RequestedById).OnDelete(DeleteBehavior.SetNull);
+
+        // One running job per kind across every instance on the database: a second claim fails in the database itself.
+        builder.HasIndex(j => j.Kind).IsUnique().HasFilter(RunningFilter).HasDatabaseName("IX_ImportJobs_OneRunningPerKind");
+        builder.HasIndex(j => new { j.State, j.CreatedAt });
+        builder.HasIndex(j => j.CreatedAt);
+    }
+}

@@ -57,6 +57,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
 
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<Strategy> Strategies => Set<Strategy>();

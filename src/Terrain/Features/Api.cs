@@ -54,6 +54,10 @@ public static class Api
         services.AddScoped<BookingImporter>();
         services.AddScoped<Actuals.ActualsBatches>();
         services.AddScoped<ImportRunner>();
+        services.AddScoped<ImportJobs>();
+        services.AddSingleton<ImportSignals>();
+        services.AddSingleton<ImportWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportWorker>());
         services.AddScoped<Demo.DemoSeeder>();
         return services;
     }
@@ -106,12 +110,27 @@ public static class Api
                 };
                 return Task.CompletedTask;
             })
+            .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .Produces<ImportReport>()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users, accounts, opportunities, activities or bookings from CSV. All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.")
+            .WithSummary("Import users, accounts, opportunities, activities or bookings from CSV, as a background job: 202 with the job and its Location. "
+                + "With 'Prefer: wait=N' (seconds, at most 300) the answer waits for the job: 200 with the report, or 422 when the file was rejected. "
+                + "All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.")
             .WithName("importCsv");
+        api.MapGet("/imports/jobs", ImportEndpoint.ListJobsAsync).WithTags("Imports")
+            .RequireAuthorization(Policies.For(Act.Import))
+            .Produces<List<ImportJobView>>()
+            .ProducesValidationProblem()
+            .WithSummary("The import history, newest first (limit: 1 to 500, 50 by default), with each job's state, progress and counts.")
+            .WithName("listImportJobs");
+        api.MapGet("/imports/jobs/{id:guid}", ImportEndpoint.GetJobAsync).WithTags("Imports")
+            .RequireAuthorization(Policies.For(Act.Import))
+            .Produces<ImportJobView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One import job: its state (Queued, Running, Done, Failed), progress, and the report once done.")
+            .WithName("getImportJob");
         return app;
     }
 

@@ -22,12 +22,26 @@ public sealed class TerrainOptions
     /// <summary>The company's currency (ISO 4217): imported amounts in other currencies are converted into it.</summary>
     public string Currency { get; set; } = "USD";
 
-    public const long DefaultMaxImportBytes = 50 * 1024 * 1024;
+    public const long DefaultMaxImportBytes = 2L * 1024 * 1024 * 1024;
 
     public const long DefaultMaxRequestBytes = 1024 * 1024;
 
     /// <summary>Largest CSV upload accepted, in bytes: the body limit of the import endpoints only.</summary>
     public long MaxImportBytes { get; set; } = DefaultMaxImportBytes;
+
+    /// <summary>
+    /// Where uploaded import files wait for their job; by default imports/ inside <see cref="DataDirectory"/>. With
+    /// several instances on one PostgreSQL it must be a folder they all share (ADR 0022).
+    /// </summary>
+    public string? ImportFolder { get; set; }
+
+    /// <summary>How often each instance looks for queued imports when nobody wakes it.</summary>
+    public TimeSpan ImportPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A running import whose heartbeat is older than this is taken to have lost its instance.</summary>
+    public TimeSpan ImportLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string ImportFolderPath => Path.GetFullPath(ImportFolder is { Length: > 0 } folder ? folder : Path.Combine(DataDirectory, "imports"));
 
     /// <summary>Largest request body of every other endpoint, in bytes.</summary>
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;

@@ -132,8 +132,10 @@ public sealed partial class AuthorizationTableTests
             _ => new StringContent("currency,validFrom,rate\nCHF,2027-01-01,1.12\n", Encoding.UTF8, "text/csv")),
         new("GET", "api/v1/notifications/", _ => "/api/v1/notifications", "401", "200", "200", "200", "200"),
         new("POST", "api/v1/notifications/{id:long}/read", _ => "/api/v1/notifications/999999/read", "401", "404", "404", "404", "404"),
-        new("POST", "api/v1/imports/{kind}", _ => "/api/v1/imports/accounts", "401", "403", "403", "403", "200",
+        new("POST", "api/v1/imports/{kind}", _ => "/api/v1/imports/accounts", "401", "403", "403", "403", "202",
             _ => new StringContent("external_id,name,potential\nNEW-1,New Account,1000\n", Encoding.UTF8, "text/csv")),
+        new("GET", "api/v1/imports/jobs", _ => "/api/v1/imports/jobs", "401", "403", "403", "403", "200"),
+        new("GET", "api/v1/imports/jobs/{id:guid}", _ => $"/api/v1/imports/jobs/{Guid.Empty}", "401", "403", "403", "403", "404"),
     ];
 
     // Last, because signing out ends the session that the rows before it use.

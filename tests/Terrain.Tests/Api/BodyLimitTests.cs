@@ -60,7 +60,7 @@ public sealed class BodyLimitTests
     public async Task Imports_still_take_files_between_the_small_limit_and_the_import_limit()
     {
         await using var app = await StartAsync();
-        using var api = await app.AdminApiAsync();
+        using var api = await app.AdminApiAsync().WaitingForImports();
         var apiCsv = AccountsCsv("API", Small * 3);
 
         var imported = await api.PostAsync("/api/v1/imports/accounts",
@@ -82,6 +82,13 @@ public sealed class BodyLimitTests
         var uploaded = await browser.PostAsync("/Admin/Imports", form, Ct);
 
         Assert.True(uploaded.StatusCode == HttpStatusCode.OK, await uploaded.Content.ReadAsStringAsync(Ct));
+        // The page shows the report when the import ends within a few seconds, else a progress bar: wait for the job.
+        for (var until = DateTime.UtcNow.AddSeconds(120); DateTime.UtcNow < until
+            && await app.WithDbAsync(d => d.ImportJobs.AnyAsync(j => j.State == Terrain.Domain.ImportJobState.Queued || j.State == Terrain.Domain.ImportJobState.Running, Ct));)
+        {
+            await Task.Delay(100, Ct);
+        }
+
         var expected = apiCsv.Count(c => c == '\n') - 1 + pageCsv.Count(c => c == '\n') - 1;
         Assert.Equal(expected, await app.WithDbAsync(d => d.Accounts.CountAsync(Ct)));
     }

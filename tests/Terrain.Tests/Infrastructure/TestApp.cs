@@ -60,6 +60,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Terrain:LoginAttemptsPerMinute", "100000");
         builder.UseSetting("Terrain:Reminders", "false");
         builder.UseSetting("Terrain:MaxImportBytes", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The import worker runs when a job is queued in this app, or when a test wakes it: never on a timer of its own.
+        builder.UseSetting("Terrain:ImportPollInterval", "01:00:00");
         if (Db == Db.Postgres)
         {
             builder.UseSetting("Terrain:DatabaseProvider", "Postgres");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Domain.Actuals;
 using Terrain.Features.Imports;
 using Terrain.Infrastructure;

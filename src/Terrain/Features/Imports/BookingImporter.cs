@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Domain.Actuals;
 using Terrain.Infrastructure;
 

@@ -1,13 +1,6 @@
-namespace Terrain.Features.Imports;
+using Terrain.Domain;
 
-public enum ImportKind
-{
-    Users,
-    Accounts,
-    Opportunities,
-    Activities,
-    Bookings,
-}
+namespace Terrain.Features.Imports;
 
 /// <summary>A row that was not imported: its line in the file (1 is the header), the column at fault and why.</summary>
 public sealed record ImportIssue(int Line, string? Column, string Reason);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Features.Demo;
 using Terrain.Features.Imports;
 using Terrain.Features.Users;
@@ -243,29 +244,47 @@ public static class TerrainCli
         await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(args));
         await using var scope = app.Services.CreateAsyncScope();
         await DatabaseSchema.UpdateAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
-        var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
-        await using var stream = file.OpenRead();
-        ImportReport report;
+
+        // The file is queued as a job held for this process, which then runs it as any instance's worker would: the
+        // same claim (one running import per kind across all instances), heartbeat and history.
+        var worker = app.Services.GetRequiredService<ImportWorker>();
+        var jobs = scope.ServiceProvider.GetRequiredService<ImportJobs>();
+        var job = await jobs.QueueAsync(kind, partial, full, file.Name, file.FullName, ownsFile: false, file.Length, null, worker.Instance, ct);
+        var waiting = (string message) => Console.WriteLine(message);
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
-            report = await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
+            await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
             {
-                var task = context.AddTask($"Importing {kind.ToString().ToLowerInvariant()}", maxValue: 1);
-                var progress = new Progress<ImportProgress>(p =>
+                var task = context.AddTask($"Importing {kind.ToString().ToLowerInvariant()}", maxValue: 100);
+                var progress = new Progress<ImportJobProgress>(p =>
                 {
-                    task.Description = $"{p.Phase} {kind.ToString().ToLowerInvariant()}";
-                    task.IsIndeterminate = p.Total == 0;
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = p.Done;
+                    task.Description = $"{p.Phase} {kind.ToString().ToLowerInvariant()} ({p.RowsRead:N0} rows)";
+                    task.Value = p.Percent;
                 });
-                var r = await runner.RunAsync(kind, stream, partial, null, progress, full, ct);
+                waiting = message => task.Description = message;
+                await worker.RunHeldAsync(job.Id, kind, progress, waiting, ct);
                 task.Value = task.MaxValue;
-                return r;
             });
         }
         else
         {
-            report = await runner.RunAsync(kind, stream, partial, null, null, full, ct);
+            var lastPhase = "";
+            var progress = new Progress<ImportJobProgress>(p =>
+            {
+                if (p.Phase != lastPhase)
+                {
+                    lastPhase = p.Phase;
+                    Console.WriteLine($"{p.Phase}...");
+                }
+            });
+            await worker.RunHeldAsync(job.Id, kind, progress, waiting, ct);
+        }
+
+        var done = (await jobs.GetAsync(job.Id, ct))!;
+        if (done.Report is not { } report)
+        {
+            Console.Error.WriteLine($"The import failed; nothing was changed. {done.FailureReason}");
+            return 1;
         }
 
         Console.WriteLine($"{report.RowsRead} rows read: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Rejected.Count} rejected.");

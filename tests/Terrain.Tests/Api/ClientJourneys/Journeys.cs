@@ -135,7 +135,8 @@ public static class Journeys
         var body = new MultipartBody();
         body.AddOrReplacePart("file", "text/csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)), "accounts.csv");
 
-        var report = await admin.Api.V1.Imports["accounts"].PostAsync(body, cancellationToken: ct);
+        // Imports run as jobs; Prefer: wait asks for the report in the answer, as a synchronous client expects.
+        var report = await admin.Api.V1.Imports["accounts"].PostAsync(body, c => c.Headers.Add("Prefer", "wait=60"), ct);
 
         Assert.True(report!.Succeeded);
         Assert.Equal(ImportKind.Accounts, report.Kind);

@@ -12,7 +12,7 @@ using Xunit;
 namespace Terrain.Tests.Features.Accounts;
 
 /// <summary>
-/// The listing's totals and filter choices are kept in memory per visible set, keyed by the accounts stamp (ADR 0020).
+/// The listing's totals and filter choices are kept in memory per visible set, keyed by the accounts stamp (ADR 0021).
 /// These tests change accounts and teams in random ways through the real import paths, after the summaries are
 /// already in memory, and compare every person's totals with a recomputation from the raw rows.
 /// </summary>
@@ -134,7 +134,9 @@ public sealed partial class AccountTotalsTests
 
     private static async Task ImportAsync(HttpClient admin, string kind, string csv)
     {
-        var response = await admin.PostAsync($"/api/v1/imports/{kind}", new StringContent(csv, Encoding.UTF8, "text/csv"), Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/imports/{kind}") { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
+        request.Headers.TryAddWithoutValidation("Prefer", "wait=120");
+        var response = await admin.SendAsync(request, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"import {kind}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 

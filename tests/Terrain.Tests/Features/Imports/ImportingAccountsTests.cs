@@ -26,7 +26,7 @@ public sealed class ImportingAccountsTests
     public async Task A_real_csv_file_is_imported_and_importing_it_again_creates_no_duplicates(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "accounts.csv"), Ct);
 
         var first = await admin.PostAsync("/api/v1/imports/accounts", new ByteArrayContent(file) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, Ct);
@@ -51,7 +51,7 @@ public sealed class ImportingAccountsTests
     public async Task Changed_rows_update_the_account_matched_on_external_id(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var response = await admin.PostAsync("/api/v1/imports/accounts",
             Csv("external_id,name,potential,owner_email\nR1-1,Alpha Manufacturing,123456,rep2@test.terrain\nR1-2,Beta Health,50000,rep1@test.terrain\n"), Ct);
@@ -67,7 +67,7 @@ public sealed class ImportingAccountsTests
     public async Task Any_rejected_row_rejects_the_whole_file_naming_line_column_and_reason(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var csv = """
             external_id,name,potential,owner_email,latitude,longitude
             OK-1,Good Row,1000,rep1@test.terrain,,
@@ -96,7 +96,7 @@ public sealed class ImportingAccountsTests
     public async Task A_partial_import_keeps_the_good_rows_and_reports_the_rest(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var response = await admin.PostAsync("/api/v1/imports/accounts?partial=true",
             Csv("external_id,name,potential\nOK-1,Good,10\nBAD-1,Bad,-1\nOK-2,Also Good,20\n"), Ct);
@@ -112,7 +112,7 @@ public sealed class ImportingAccountsTests
     public async Task Header_names_match_ignoring_case_spaces_dashes_and_underscores(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         foreach (var header in new[] { "external_id,NAME,Potential", "External ID,Name,Annual Potential", "ExternalId,name,POTENTIAL", "external-id,name,potential" })
         {
@@ -127,7 +127,7 @@ public sealed class ImportingAccountsTests
     public async Task A_wrong_header_or_malformed_csv_is_rejected_and_nothing_is_written(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var unknown = await admin.PostAsync("/api/v1/imports/accounts", Csv("external_id,name,potential,colour\nX-1,X,1,red\n"), Ct);
         var missing = await admin.PostAsync("/api/v1/imports/accounts", Csv("external_id,name\nX-1,X\n"), Ct);
@@ -146,7 +146,7 @@ public sealed class ImportingAccountsTests
     public async Task Wrong_content_type_oversized_upload_and_unknown_kind_get_clear_errors(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var json = await admin.PostAsJsonAsync("/api/v1/imports/accounts", new { externalId = "J-1" }, Ct);
         var big = await admin.PostAsync("/api/v1/imports/accounts", Csv("external_id,name,potential\n" + new string('x', 1_100_000)), Ct);
@@ -165,7 +165,7 @@ public sealed class ImportingAccountsTests
     public async Task A_csv_uploaded_as_multipart_form_data_is_imported(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         using var form = new MultipartFormDataContent
         {
             { new StringContent("external_id,name,potential\nM-1,Multipart,10\n") { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "accounts.csv" },

@@ -24,7 +24,10 @@ public sealed class ImportingActivitiesTests
 
     internal static async Task<JsonElement> PostAsync(HttpClient client, string kind, HttpContent body, string query = "", HttpStatusCode expected = HttpStatusCode.OK)
     {
-        var response = await client.PostAsync($"/api/v1/imports/{kind}{query}", body, Ct);
+        // Imports are background jobs: Prefer: wait gives the report in the answer (see ImportClients).
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/imports/{kind}{query}") { Content = body };
+        request.Headers.TryAddWithoutValidation("Prefer", "wait=120");
+        var response = await client.SendAsync(request, Ct);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {json}");
         return json;

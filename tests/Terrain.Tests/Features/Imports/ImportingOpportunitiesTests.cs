@@ -47,7 +47,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task A_salesforce_report_export_is_imported_and_importing_it_again_changes_nothing(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var report = await PostAsync(admin, Fixture("salesforce-opportunities.csv"));
 
@@ -83,7 +83,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task A_hubspot_export_is_imported_converting_other_currencies_at_the_close_dates_rate(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         await AddRateAsync(app, "EUR", new DateOnly(2026, 1, 1), 1.05m);
         await AddRateAsync(app, "EUR", new DateOnly(2027, 1, 1), 1.1m);
         await AddRateAsync(app, "EUR", new DateOnly(2027, 3, 1), 1.2m);
@@ -106,7 +106,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task A_changed_amount_and_stage_write_a_change_and_end_the_previous_one(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         await PostAsync(admin, Body($"{Header}\nD-1,rep1@test.terrain,Discovery,1000,,2027-01-31,Deal one\n"));
         var first = TestApp.Start;
         app.Clock.Advance(TimeSpan.FromMinutes(7));
@@ -126,7 +126,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task A_full_extract_marks_a_missing_deal_deleted_while_an_increment_leaves_it(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         await PostAsync(admin, Body($"{Header}\nD-1,rep1@test.terrain,Discovery,1000,,2027-01-31,One\nD-2,Rep Two,Discovery,2000,,2027-02-28,Two\n"));
         app.Clock.Advance(TimeSpan.FromMinutes(1));
 
@@ -151,7 +151,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task Each_bad_input_rejects_the_whole_file_naming_line_column_and_reason(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var good = "OK-1,rep1@test.terrain,Discovery,1000,,2027-01-31,Good";
         var latin1 = Encoding.UTF8.GetBytes($"{Header}\n{good}\nBAD,rep1@test.terrain,Discovery,10,,2027-01-31,Caf").Concat(new byte[] { 0xE9, (byte)'\n' }).ToArray();
         var cases = new (string Name, byte[] File, int Line, string? Column, string Reason)[]
@@ -187,7 +187,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task A_partial_import_saves_the_good_rows_and_reports_the_bad_ones(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var report = await PostAsync(admin, Body($"{Header}\nOK-1,rep1@test.terrain,Discovery,1000,,2027-01-31,Good\nBAD-1,ghost@test.terrain,Discovery,10,,2027-01-31,Bad\n"),
             "?partial=true");
@@ -202,7 +202,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task A_full_partial_import_does_not_delete_deals_whose_rows_were_rejected(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         await PostAsync(admin, Body($"{Header}\nD-1,rep1@test.terrain,Discovery,1000,,2027-01-31,One\nD-2,rep1@test.terrain,Discovery,2000,,2027-01-31,Two\n"));
         app.Clock.Advance(TimeSpan.FromMinutes(1));
 
@@ -217,7 +217,7 @@ public sealed class ImportingOpportunitiesTests
     public async Task The_admin_imports_page_imports_a_full_extract_of_opportunities(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         await PostAsync(admin, Body($"{Header}\nD-1,rep1@test.terrain,Discovery,1000,,2027-01-31,One\nD-2,rep1@test.terrain,Discovery,2000,,2027-01-31,Two\n"));
         var browser = await app.BrowserAsAsync("admin@test.terrain");
         var token = await TestApp.AntiforgeryTokenAsync(browser, "/Admin/Imports");

@@ -39,7 +39,7 @@ public sealed class ImportingSafelyTests
     public async Task Malformed_multipart_bodies_get_400_problem_details_naming_the_problem(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var csv = "external_id,name,potential\nMP-1,Multipart,10\n";
         var truncated = "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\n" + csv;
 
@@ -60,7 +60,7 @@ public sealed class ImportingSafelyTests
     public async Task A_chunked_body_over_the_limit_gets_413_problem_details(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var big = new StringBuilder("external_id,name,potential\n");
         for (var i = 0; big.Length < 1_200_000; i++)
         {
@@ -94,7 +94,7 @@ public sealed class ImportingSafelyTests
     public async Task Text_plain_is_not_taken_as_csv_but_the_csv_types_and_a_csv_file_name_are(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         static string Body(string id) => $"external_id,name,potential\n{id},Content Type {id},10\n";
         static MultipartFormDataContent Form(string id, string type, string name) =>
             new() { { new ByteArrayContent(Encoding.UTF8.GetBytes(Body(id))) { Headers = { ContentType = new MediaTypeHeaderValue(type) } }, "file", name } };
@@ -124,7 +124,7 @@ public sealed class ImportingSafelyTests
     public async Task Simultaneous_imports_of_the_same_new_accounts_never_fail_with_500_or_duplicate_them(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.ApiAsAsync("admin@test.terrain")));
+        var clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.ApiAsAsync("admin@test.terrain").WaitingForImports()));
         var csv = "external_id,name,potential,owner_email\n" + string.Concat(Enumerable.Range(1, 50).Select(i => $"SIM-{i},Simultaneous {i},{i}000,rep1@test.terrain\n"));
 
         var responses = await Task.WhenAll(clients.Select(c => c.PostAsync(Accounts, Csv(csv), Ct)));
@@ -201,7 +201,7 @@ public sealed class ImportingSafelyTests
     public async Task A_file_that_is_not_UTF8_is_rejected_naming_the_line_even_for_a_partial_import(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         byte[] latin1 = [.. Encoding.UTF8.GetBytes("external_id,name,potential\nU8-1,Fine,1\nU8-2,Caf"), 0xE9, .. Encoding.UTF8.GetBytes(",2\nU8-3,Fine Too,3\n")];
 
         var whole = await admin.PostAsync(Accounts, Bytes(latin1, "text/csv"), Ct);
@@ -225,7 +225,7 @@ public sealed class ImportingSafelyTests
     public async Task A_UTF8_file_with_a_byte_order_mark_keeps_its_accents(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         byte[] withBom = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("external_id,name,potential\nBOM-1,Café Zürich,1\n")];
 
         var response = await admin.PostAsync(Accounts, Bytes(withBom, "text/csv"), Ct);
@@ -238,7 +238,7 @@ public sealed class ImportingSafelyTests
     public async Task A_potential_the_database_cannot_hold_is_rejected_naming_potential(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var csv = """
             external_id,name,potential
             BIG-1,Decimal Max,79228162514264337593543950335

@@ -17,7 +17,7 @@ public sealed class ImportingUsersTests
     public async Task Users_import_with_managers_listed_after_their_reps(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var csv = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "users.csv"), Ct);
 
         var response = await admin.PostAsync("/api/v1/imports/users", Csv(csv), Ct);
@@ -36,7 +36,7 @@ public sealed class ImportingUsersTests
     public async Task Bad_user_rows_are_named_and_nothing_is_written(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var csv = """
             Email,Display Name,Role,Manager Email
             fine@test.terrain,Fine,Rep,manager1@test.terrain
@@ -62,7 +62,7 @@ public sealed class ImportingUsersTests
     public async Task A_reporting_loop_in_the_file_is_rejected(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var response = await admin.PostAsync("/api/v1/imports/users",
             Csv("email,display_name,role,manager_email\na@test.terrain,A,Manager,b@test.terrain\nb@test.terrain,B,Manager,a@test.terrain\n"), Ct);
@@ -75,7 +75,7 @@ public sealed class ImportingUsersTests
     public async Task A_role_change_that_would_strand_reports_accounts_or_the_last_admin_is_rejected(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var response = await admin.PostAsync("/api/v1/imports/users", Csv("""
             email,display_name,role,manager_email
@@ -94,7 +94,7 @@ public sealed class ImportingUsersTests
     public async Task A_manager_can_step_down_in_the_same_file_that_moves_their_reps(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var response = await admin.PostAsync("/api/v1/imports/users", Csv("""
             email,display_name,role,manager_email

@@ -33,7 +33,7 @@ public sealed class EditingUsersTests
     public async Task An_edit_needs_the_current_etag_and_a_stale_one_is_refused(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var etag = await ETagAsync(admin, app.Org.Rep1.Id);
 
         var missing = await PatchAsync(admin, app.Org.Rep1.Id, new { displayName = "No Header" }, null);
@@ -54,7 +54,7 @@ public sealed class EditingUsersTests
     public async Task Setting_a_password_lets_an_imported_user_sign_in_and_deactivating_stops_them(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         await admin.PostAsync("/api/v1/imports/users", Features.Imports.ImportingAccountsTests.Csv("email,display_name,role,manager_email\nimported@test.terrain,Imported,Rep,manager1@test.terrain\n"), Ct);
         var id = await app.WithDbAsync(d => d.Users.Where(u => u.Email == "imported@test.terrain").Select(u => u.Id).SingleAsync(Ct));
         var login = () => app.Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { email = "imported@test.terrain", password = "Quarterly-plan-7" }, Ct);
@@ -70,7 +70,7 @@ public sealed class EditingUsersTests
     public async Task Rules_that_protect_the_organisation_name_the_field(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var cases = new (Guid Id, object Body, string Field)[]
         {
             (app.Org.Manager1.Id, new { isActive = false }, "isActive"),
@@ -132,7 +132,7 @@ public sealed class EditingUsersTests
     public async Task A_deactivated_or_changed_user_loses_the_sessions_and_tokens_issued_before(Db db)
     {
         var app = await TestApp.StartAsync(db);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var repToken = await app.ApiAsAsync("rep2@test.terrain");
         var repCookie = await app.BrowserAsAsync("rep2@test.terrain");
         var managerToken = await app.ApiAsAsync("manager2@test.terrain");

@@ -21,7 +21,7 @@ public sealed class LastAdminTests
     /// <summary>Two more admins who cannot sign in: one imported (no password), one locked out for an hour.</summary>
     private static async Task AddAdminsWhoCannotSignInAsync(TestApp app)
     {
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var imported = await admin.PostAsync("/api/v1/imports/users", Csv("email,display_name,role\nimported.admin@test.terrain,Imported Admin,Admin\n"), Ct);
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         await app.WithDbAsync(async d =>
@@ -49,7 +49,7 @@ public sealed class LastAdminTests
     {
         var app = await TestApp.StartAsync(db);
         await AddAdminsWhoCannotSignInAsync(app);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var response = await admin.PostAsync("/api/v1/imports/users", Csv("""
             email,display_name,role,manager_email
@@ -71,7 +71,7 @@ public sealed class LastAdminTests
     {
         var app = await TestApp.StartAsync(db);
         await AddAdminsWhoCannotSignInAsync(app);
-        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
 
         var demoteSelf = await PatchAsync(admin, app.Org.Admin.Id, new { role = "Leader" });
 

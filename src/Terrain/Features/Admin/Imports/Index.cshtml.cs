@@ -2,14 +2,18 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Terrain.Domain;
 using Terrain.Features.Imports;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Admin.Imports;
 
-public sealed class IndexModel(ImportRunner runner, CurrentUser me, IOptions<TerrainOptions> options) : PageModel
+public sealed class IndexModel(ImportJobs jobs, CurrentUser me, IOptions<TerrainOptions> options) : PageModel
 {
+    /// <summary>A small file is usually imported within this: the page then shows the report at once, not a bar.</summary>
+    private static readonly TimeSpan ReportWithin = TimeSpan.FromSeconds(5);
+
     [BindProperty]
     public ImportKind Kind { get; set; } = ImportKind.Accounts;
 
@@ -23,13 +27,37 @@ public sealed class IndexModel(ImportRunner runner, CurrentUser me, IOptions<Ter
     [Display(Name = "CSV file")]
     public IFormFile? Upload { get; set; }
 
-    public ImportReport? Report { get; private set; }
+    /// <summary>The job the page follows: the one just uploaded, or the one named in the address.</summary>
+    public ImportJobView? Job { get; private set; }
 
-    public long MaxMegabytes => options.Value.MaxImportBytes / (1024 * 1024);
+    public ImportReport? Report => Job?.Report;
 
-    public void OnGet()
+    public IReadOnlyList<ImportJobView> History { get; private set; } = [];
+
+    public string MaxMegabytes => ImportEndpoint.Megabytes(options.Value.MaxImportBytes);
+
+    public static string JobLink(Guid id) => $"/Admin/Imports?job={id}#import-result";
+
+    public async Task<IActionResult> OnGetAsync(Guid? job, CancellationToken ct)
     {
+        if (job is { } id)
+        {
+            Job = await jobs.GetAsync(id, ct);
+            if (Job is null)
+            {
+                return NotFound();
+            }
+        }
+
+        History = await jobs.ListAsync(50, ct);
+        return Page();
     }
+
+    /// <summary>The job's progress for the page's script to draw, without its report.</summary>
+    public async Task<IActionResult> OnGetProgressAsync(Guid job, CancellationToken ct) =>
+        await jobs.GetAsync(job, ct) is { } found
+            ? new JsonResult(new { State = found.State.ToString(), found.Progress.Phase, found.Progress.Percent, found.Progress.RowsRead, found.Progress.BytesRead, found.SizeBytes })
+            : NotFound();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
@@ -49,9 +77,24 @@ public sealed class IndexModel(ImportRunner runner, CurrentUser me, IOptions<Ter
         if (ModelState.IsValid && Upload is not null)
         {
             await using var stream = Upload.OpenReadStream();
-            Report = await runner.RunAsync(Kind, stream, ImportGoodRows, me.Id, full: Kind == ImportKind.Opportunities && FullExtract, ct: ct);
+            if (await jobs.StoreAsync(stream, ct) is { } stored)
+            {
+                var queued = await jobs.QueueAsync(Kind, ImportGoodRows, Kind == ImportKind.Opportunities && FullExtract, Upload.FileName,
+                    stored.Path, ownsFile: true, stored.Size, me.Id, null, ct);
+                Job = await jobs.WaitAsync(queued.Id, ReportWithin, ct);
+            }
+            else
+            {
+                ModelState.AddModelError(nameof(Upload), $"The file is larger than {MaxMegabytes} MB. Split it into smaller files.");
+            }
         }
 
-        return Request.Headers.ContainsKey("HX-Request") ? Partial("_Report", this) : Page();
+        if (Request.Headers.ContainsKey("HX-Request"))
+        {
+            return Partial("_Report", this);
+        }
+
+        History = await jobs.ListAsync(50, ct);
+        return Page();
     }
 }
