@@ -115,13 +115,14 @@ public sealed class DemoLastYearTests : IAsyncDisposable
         var manager1 = await ClientAsync("manager1@demo.terrain");
         var manager2 = await ClientAsync("manager2@demo.terrain");
 
-        // rep4 is behind, with thin pipeline: off track, and what is open covers little of what is missing.
+        // rep4 is behind, with thin pipeline: off track, and what is open would not cover what is missing even if all
+        // of it were won (healthy coverage is about 1 / win rate, two to three times).
         var behind = await PerformanceAsync(manager1, plans.Single(p => p.OwnerId == reps[DemoLastYear.BehindRep].Id).Id, Now);
         foreach (var goal in new[] { "rev-existing", "rev-new" })
         {
             var year = Period(behind, goal, "cycle");
             Assert.Equal("OffTrack", year.GetProperty("status").GetString());
-            Assert.InRange(year.GetProperty("coverage").GetDecimal(), 0m, 0.75m);
+            Assert.InRange(year.GetProperty("coverage").GetDecimal(), 0m, 0.99m);
         }
 
         // rep1 is ahead: on track through the third quarter and for the year.
