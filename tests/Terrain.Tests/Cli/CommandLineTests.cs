@@ -172,10 +172,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.All(users.Where(u => u.Role == Terrain.Domain.Role.Rep), rep => Assert.InRange(accounts.Count(a => a.OwnerId == rep.Id), 30, 70));
         Assert.Equal(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Success,
             hasher.VerifyHashedPassword(users[0], users[0].PasswordHash!, DemoSeeder.Password));
-        var statuses = await context.Plans.Select(p => p.Status).ToListAsync(TestContext.Current.CancellationToken);
+        var current = await context.Cycles.OrderByDescending(c => c.PeriodStart).FirstAsync(TestContext.Current.CancellationToken);
+        var statuses = await context.Plans.Where(p => p.CycleId == current.Id).Select(p => p.Status).ToListAsync(TestContext.Current.CancellationToken);
         Assert.Equal(8, statuses.Count);
         Assert.All(Enum.GetValues<Terrain.Domain.Planning.PlanStatus>(), s => Assert.Contains(s, statuses));
-        Assert.Equal(1, await context.Cycles.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, await context.Cycles.CountAsync(TestContext.Current.CancellationToken)); // last year's, executed, and this year's
         await Assert.ThrowsAsync<InvalidOperationException>(() => new DemoSeeder(context, hasher, TimeProvider.System).SeedAsync(TestContext.Current.CancellationToken));
     }
 
@@ -186,8 +187,8 @@ public sealed class CommandLineTests : IDisposable
         await using var context = Open([$"--Terrain:DataDirectory={_directory}"]);
         await context.Database.MigrateAsync(ct);
         await new DemoSeeder(context, new Microsoft.AspNetCore.Identity.PasswordHasher<Terrain.Domain.AppUser>(), TimeProvider.System).SeedAsync(ct);
-        var cycle = await context.Cycles.SingleAsync(ct);
-        var template = await context.TemplateSections.OrderBy(t => t.Order).ToListAsync(ct);
+        var cycles = await context.Cycles.ToDictionaryAsync(c => c.Id, ct);
+        var templates = (await context.TemplateSections.OrderBy(t => t.Order).ToListAsync(ct)).ToLookup(t => t.CycleId);
         var saved = await context.PlanSections.ToListAsync(ct);
         var accounts = await context.Accounts.ToListAsync(ct);
         var quotas = await context.Quotas.ToListAsync(ct);
@@ -195,12 +196,14 @@ public sealed class CommandLineTests : IDisposable
 
         foreach (var plan in await context.Plans.ToListAsync(ct))
         {
+            var cycle = cycles[plan.CycleId];
+            var template = templates[plan.CycleId].ToList();
             var sections = template.Select(t => new Terrain.Domain.Planning.FilledSection(t.Key, t.Title, t.Kind, t.Required,
                 Terrain.Domain.Planning.SectionContents.Read(t.Kind, saved.SingleOrDefault(s => s.PlanId == plan.Id && s.Key == t.Key)?.Content))).ToList();
             var own = accounts.Where(a => a.OwnerId == plan.OwnerId).ToList();
             var goals = sections.Select(s => s.Content).OfType<Terrain.Domain.Planning.GoalsContent>().SelectMany(g => g.Goals).ToDictionary(g => g.Id!, g => g.Title);
             var facts = new Terrain.Domain.Planning.PlanFacts(cycle.PeriodStart, cycle.PeriodEnd, cycle.Quarters, own.ToDictionary(a => a.Id, a => a.Name), goals);
-            var quota = quotas.Where(q => q.RepId == plan.OwnerId).OrderBy(q => q.Quarter).Select(q => (decimal?)q.Amount).ToList();
+            var quota = quotas.Where(q => q.RepId == plan.OwnerId && q.CycleId == plan.CycleId).OrderBy(q => q.Quarter).Select(q => (decimal?)q.Amount).ToList();
             var checks = Terrain.Domain.Planning.PlanChecks.Evaluate(sections, facts, quota);
 
             Assert.Equal(4, quota.Count);
@@ -275,9 +278,13 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(accounts.Count, accounts.Select(a => a.ExternalId).Distinct().Count());
         Assert.All(grownReps, rep => Assert.Equal(20, accounts.Count(a => a.OwnerId == rep.Id)));
 
-        Assert.Equal(1, await context.Cycles.CountAsync(ct));
-        var plans = await context.Plans.ToListAsync(ct);
+        // Last year's cycle has the standard reps' plans only: the grown organisation starts this year.
+        Assert.Equal(2, await context.Cycles.CountAsync(ct));
+        var current = await context.Cycles.OrderByDescending(c => c.PeriodStart).FirstAsync(ct);
+        var allPlans = await context.Plans.ToListAsync(ct);
+        var plans = allPlans.Where(p => p.CycleId == current.Id).ToList();
         Assert.Equal(reps.Select(r => r.Id).Order(), plans.Select(p => p.OwnerId).Order());
+        Assert.Equal(DemoSeeder.StandardReps, allPlans.Count - plans.Count);
         var grownPlans = plans.Where(p => grownReps.Any(r => r.Id == p.OwnerId)).ToList();
         Assert.All(Enum.GetValues<Terrain.Domain.Planning.PlanStatus>(), s => Assert.Contains(grownPlans, p => p.Status == s));
         Assert.Contains(grownPlans, p => p.OwesFirstDraft);
@@ -287,7 +294,7 @@ public sealed class CommandLineTests : IDisposable
 
         // Every approved plan has a plan of record with goals, and every submitted one its submissions as rows.
         var inForce = await context.InForce(DateTimeOffset.UtcNow.AddDays(1)).Select(v => v.PlanId).ToListAsync(ct);
-        Assert.Equal(plans.Where(p => p.ApprovedVersion is not null).Select(p => p.Id).Order(), inForce.Order());
+        Assert.Equal(allPlans.Where(p => p.ApprovedVersion is not null).Select(p => p.Id).Order(), inForce.Order());
         var withGoals = await context.Goals(context.InForce(DateTimeOffset.UtcNow.AddDays(1))).Select(g => g.PlanId).Distinct().CountAsync(ct);
         Assert.Equal(inForce.Count, withGoals);
         Assert.Equal(0, await context.PlanSnapshots.CountAsync(s => !s.Recorded, ct));

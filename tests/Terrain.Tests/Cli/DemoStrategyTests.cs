@@ -25,9 +25,9 @@ public sealed class DemoStrategyTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         await new DemoSeeder(db, new Microsoft.AspNetCore.Identity.PasswordHasher<AppUser>(), TimeProvider.System).SeedAsync(ct);
 
-        var strategy = await db.Strategies.SingleAsync(ct);
+        var cycle = await db.Cycles.OrderByDescending(c => c.PeriodStart).FirstAsync(ct);
+        var strategy = await db.Strategies.SingleAsync(s => s.Id == cycle.StrategyId, ct);
         var content = strategy.ReadContent();
-        var cycle = await db.Cycles.SingleAsync(ct);
         Assert.Equal(StrategyStatus.Published, strategy.Status);
         Assert.Equal(strategy.Id, cycle.StrategyId);
         Assert.True(cycle.RequireAcknowledgement);
@@ -56,11 +56,11 @@ public sealed class DemoStrategyTests : IDisposable
         Assert.False(await db.CheckAttempts.AnyAsync(a => a.RepId == holdout.Id && a.Passed, ct));
 
         // Every rep who submitted acknowledged first: the gate is on, and the demo keeps its own rules.
-        var submitted = await db.Plans.Where(p => p.FirstSubmittedAt != null).Select(p => p.OwnerId).ToListAsync(ct);
+        var submitted = await db.Plans.Where(p => p.CycleId == cycle.Id && p.FirstSubmittedAt != null).Select(p => p.OwnerId).ToListAsync(ct);
         Assert.All(submitted, rep => Assert.Contains(rep, acknowledged));
 
         // The goals of every plan link to the objectives, and each objective's target sits above what is planned.
-        var goals = (await db.PlanSections.Where(s => s.Key == "targets").ToListAsync(ct))
+        var goals = (await db.PlanSections.Where(s => s.Key == "targets" && db.Plans.Any(p => p.Id == s.PlanId && p.CycleId == cycle.Id)).ToListAsync(ct))
             .SelectMany(s => SectionContents.Read(SectionKind.Goals, s.Content) is GoalsContent g ? g.Goals : []).ToList();
         Assert.Equal(content.Objectives.Select(o => o.Id).Order(), goals.Where(g => g.ObjectiveId is not null).Select(g => g.ObjectiveId).Distinct().Order());
         Assert.Contains(goals, g => g.ObjectiveId is null);

@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Infrastructure;
 
 namespace Terrain.Features.Demo;
 
 /// <summary>A believable sales organisation for `terrain demo`. Never used by a normal start.</summary>
-public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher, TimeProvider clock)
+public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher, TimeProvider clock, IOptions<TerrainOptions>? options = null)
 {
     public const string Password = "Terrain-demo-1";
     public const string Domain = "demo.terrain";
@@ -52,6 +54,12 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     public const int RepsPerTeam = 8;
 
     public Task SeedAsync(CancellationToken ct = default) => SeedAsync(StandardReps, ct);
+
+    /// <summary>What the last seeding wrote of last year's actuals.</summary>
+    public DemoActualsTotals? Actuals { get; private set; }
+
+    /// <summary>How long last year's cycle and actuals took to generate and save, for the demo's start-up line.</summary>
+    public TimeSpan LastYearTime { get; private set; }
 
     /// <summary>
     /// The standard demo, then (for more than <see cref="StandardReps"/> reps) the same organisation grown to
@@ -110,9 +118,18 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         db.Users.AddRange(people);
         var accounts = Accounts(reps, now).ToList();
         db.Accounts.AddRange(accounts);
-        SeedCycle(leader, [manager1, manager2], reps, accounts, now);
+        var cycle = SeedCycle(leader, [manager1, manager2], reps, accounts, now);
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+        var (previous, lastYear) = DemoLastYear.Seed(db, cycle, leader, reps, accounts, now);
+        var lastYearTime = timer.Elapsed;
         db.AuditEntries.Add(AuditEntry.Record(now, null, "demo.seeded", "Organisation", Domain));
         await db.SaveChangesAsync(ct);
+
+        // Last year's actuals, as the weekly CRM syncs brought them in; then the tracker lets go of them.
+        timer.Restart();
+        Actuals = await DemoActuals.SeedAsync(db, previous, cycle, lastYear, accounts, options?.Value.Currency ?? "USD", now, ct);
+        db.ChangeTracker.Clear();
+        LastYearTime = lastYearTime + timer.Elapsed;
 
         AppUser Add(AppUser user)
         {
@@ -127,7 +144,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     /// was submitted has complete, realistic content and a stored version per submission; the overdue draft is
     /// half written; every rep has a quota.
     /// </summary>
-    private void SeedCycle(AppUser leader, IReadOnlyList<AppUser> managers, List<AppUser> reps, List<Account> accounts, DateTimeOffset now)
+    private PlanningCycle SeedCycle(AppUser leader, IReadOnlyList<AppUser> managers, List<AppUser> reps, List<Account> accounts, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var year = today.Month >= 10 ? today.Year + 1 : today.Year;
@@ -205,6 +222,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         }
 
         DemoStrategy.Seed(db, cycle, leader, managers, reps, planned, now);
+        return cycle;
 
         void Audit(Plan plan, PlanTransition t) => db.AuditEntries.Add(Plans.PlanHandlers.AuditOf(plan.Id, t));
     }
@@ -289,7 +307,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     {
         var now = clock.GetUtcNow();
         var leader = await db.Users.SingleAsync(u => u.Email == $"leader@{Domain}", ct);
-        var cycle = await db.Cycles.SingleAsync(ct);
+        var cycle = await db.Cycles.OrderByDescending(c => c.PeriodStart).FirstAsync(ct);
         var strategy = await db.Strategies.SingleAsync(s => s.Id == cycle.StrategyId, ct);
         var template = await db.TemplateSections.Where(t => t.CycleId == cycle.Id).OrderBy(t => t.Order).ToListAsync(ct);
         var random = new Random(2028);

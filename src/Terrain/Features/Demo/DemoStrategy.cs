@@ -121,6 +121,27 @@ public static class DemoStrategy
         return strategy;
     }
 
+    /// <summary>
+    /// Last year's strategy, executed by the previous cycle: drafted and published before that cycle's kickoff, a year
+    /// before this year's. It had no comprehension check and its cycle no acknowledgement gate (both came this year).
+    /// </summary>
+    public static Strategy SeedPrevious(AppDbContext db, PlanningCycle cycle, AppUser leader, IReadOnlyDictionary<string, decimal> planned, DateTimeOffset yearAgo)
+    {
+        var actor = new Actor(leader.Id, Role.Leader);
+        var drafted = yearAgo.AddDays(-52);
+        var published = yearAgo.AddDays(-45);
+        var strategy = Strategy.Draft(actor, $"{cycle.Name} sales strategy", cycle.PeriodStart, cycle.PeriodEnd, Content(planned), drafted);
+        strategy.Publish(actor, published);
+        db.Strategies.Add(strategy);
+        db.AuditEntries.Add(AuditEntry.Record(drafted, leader.Id, "strategy.created", "Strategy", strategy.Id.ToString()));
+        db.AuditEntries.Add(AuditEntry.Record(published, leader.Id, "strategy.published", "Strategy", strategy.Id.ToString()));
+        cycle.Execute(strategy.Id, requireAcknowledgement: false);
+        return strategy;
+    }
+
+    /// <summary>The target segment the demo's new-business goals count: the accounts it matches.</summary>
+    public static TargetSegment IndustrialSegment => Shape.Value.Segments.Single(s => s.Id == Industrials);
+
     /// <summary>A rep of the scaled demo who has submitted a plan read and acknowledged the strategy first (the gate is on).</summary>
     public static void AcknowledgeAtScale(AppDbContext db, Strategy strategy, AppUser rep, DateTimeOffset at)
     {

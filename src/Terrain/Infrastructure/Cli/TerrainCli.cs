@@ -107,10 +107,16 @@ public static class TerrainCli
         {
             await DatabaseSchema.UpdateAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
             var seeding = System.Diagnostics.Stopwatch.StartNew();
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(reps, ct);
+            var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+            await seeder.SeedAsync(reps, ct);
             if (reps > DemoSeeder.StandardReps)
             {
                 Console.WriteLine($"Seeded the demo organisation grown to {reps} reps in {seeding.Elapsed.TotalSeconds:0.0} s.");
+            }
+            else if (seeder.Actuals is { } year)
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Seeded the demo organisation in {seeding.Elapsed.TotalSeconds:0.0} s, {seeder.LastYearTime.TotalSeconds:0.0} s of it last year's cycle and CRM data: {year.Opportunities:N0} opportunities over {year.Imports} weekly syncs, {year.Activities:N0} activities."));
             }
         }
 

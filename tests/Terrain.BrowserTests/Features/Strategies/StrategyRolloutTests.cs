@@ -18,7 +18,7 @@ public sealed class StrategyRolloutTests(TerrainBrowser terrain) : BrowserTest(t
         var email = DemoPeople.Rep(DemoStrategy.HoldoutRep + 1);
         var found = await App.QueryAsync(async db => new
         {
-            Strategy = await db.Strategies.Where(s => s.Status == Terrain.Domain.Strategies.StrategyStatus.Published).Select(s => s.Id).SingleAsync(),
+            Strategy = await db.Strategies.Where(s => s.Status == Terrain.Domain.Strategies.StrategyStatus.Published).OrderByDescending(s => s.PeriodStart).Select(s => s.Id).FirstAsync(),
             Rep = await db.Users.Where(u => u.Email == email).Select(u => u.DisplayName).SingleAsync(),
         });
         var readiness = $"/Strategies/{found.Strategy}/Readiness";
@@ -73,7 +73,7 @@ public sealed class StrategyRolloutTests(TerrainBrowser terrain) : BrowserTest(t
     [Fact]
     public async Task The_leader_sees_the_workshop_held_and_whether_the_plans_add_up_to_the_objectives()
     {
-        var id = await App.QueryAsync(db => db.Strategies.Where(s => s.Status == Terrain.Domain.Strategies.StrategyStatus.Published).Select(s => s.Id).SingleAsync());
+        var id = await App.QueryAsync(db => db.Strategies.Where(s => s.Status == Terrain.Domain.Strategies.StrategyStatus.Published).OrderByDescending(s => s.PeriodStart).Select(s => s.Id).FirstAsync());
         var leader = await SignInAsync(DemoPeople.Leader);
 
         await leader.GotoAsync($"/Strategies/{id}/Workshops");
