@@ -318,19 +318,19 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
     /// <summary>The grouped rows of one query, handed out per rep and product as a goal's daily sums.</summary>
     private sealed class RepDays
     {
-        private readonly List<DayRow> rows = [];
-        private ILookup<Guid, DayRow>? byOwner;
+        private readonly List<DayRow> _rows = [];
+        private ILookup<Guid, DayRow>? _byOwner;
 
         public void Add(IEnumerable<DayRow> more)
         {
-            rows.AddRange(more);
-            byOwner = null;
+            _rows.AddRange(more);
+            _byOwner = null;
         }
 
         public GoalActuals For(Guid owner, string? productId, GoalMeasure measure)
         {
-            byOwner ??= rows.ToLookup(r => r.OwnerId);
-            var mine = byOwner[owner].Where(r => productId is null || r.ProductId == productId).ToList();
+            _byOwner ??= _rows.ToLookup(r => r.OwnerId);
+            var mine = _byOwner[owner].Where(r => productId is null || r.ProductId == productId).ToList();
             var actual = measure == GoalMeasure.NewLogos
                 // A logo counts once a day however many of its deals (of several products) closed that day.
                 ? mine.GroupBy(r => r.Day).ToDictionary(g => g.Key, g => (decimal)g.Select(r => r.AccountId).Distinct().Count())
