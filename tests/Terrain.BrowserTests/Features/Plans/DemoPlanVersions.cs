@@ -42,7 +42,8 @@ public static class DemoPlanVersions
         }
 
         var rep = await db.Users.SingleAsync(u => u.Email == DemoPeople.Rep(3));
-        var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.OwnerId == rep.Id);
+        var current = await db.Cycles.OrderByDescending(c => c.PeriodStart).Select(c => c.Id).FirstAsync();
+        var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.OwnerId == rep.Id && p.CycleId == current);
         var cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == plan.CycleId);
         var template = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == cycle.Id).OrderBy(t => t.Order).ToListAsync();
         var accounts = await db.Accounts.AsNoTracking().Where(a => a.OwnerId == rep.Id).OrderByDescending(a => a.AnnualPotential).Take(6)

@@ -24,7 +24,8 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
             await (from p in db.Plans
                    join u in db.Users on p.OwnerId equals u.Id
                    join m in db.Users on u.ManagerId equals m.Id
-                   where u.Email == rep6
+                   // The demo's current cycle (last year's, executed, is older).
+                   where u.Email == rep6 && p.CycleId == db.Cycles.OrderByDescending(c => c.PeriodStart).Select(c => c.Id).First()
                    select new { p.Id, u.DisplayName, ManagerEmail = m.Email! }).SingleAsync());
         var (planId, repName, managerEmail) = (found.Id, found.DisplayName, found.ManagerEmail);
         var rep = await SignInAsync(rep6);
