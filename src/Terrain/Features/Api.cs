@@ -25,6 +25,7 @@ public static class Api
         services.AddScoped<Admin.SignIns.SignInLog>();
         services.AddScoped<AccountQueries>();
         services.AddScoped<UserQueries>();
+        services.AddScoped<Territory.RepPicker>();
         services.AddScoped<CreateUser>();
         services.AddScoped<UpdateUser>();
         services.AddScoped<Cycles.CycleHandlers>();

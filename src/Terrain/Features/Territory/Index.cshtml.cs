@@ -7,7 +7,7 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Territory;
 
-public sealed class IndexModel(AccountQueries accounts, UserQueries users, CurrentUser me) : PageModel
+public sealed class IndexModel(AccountQueries accounts, RepPicker picker, CurrentUser me) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
@@ -31,9 +31,22 @@ public sealed class IndexModel(AccountQueries accounts, UserQueries users, Curre
     [BindProperty(SupportsGet = true)]
     public Guid? Rep { get; set; }
 
+    /// <summary>What was typed in the rep search (organisations with more reps than a drop-down holds).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Who { get; set; }
+
     public AccountPage Result { get; private set; } = null!;
 
-    public IReadOnlyList<PersonName> Reps { get; private set; } = [];
+    /// <summary>The drop-down's reps; null when there are too many and the rep is searched for instead.</summary>
+    public IReadOnlyList<PersonChoice>? Reps { get; private set; }
+
+    public bool ChoosesRep => me.Role != Role.Rep;
+
+    /// <summary>The rep shown, when one is.</summary>
+    public PersonChoice? Selected { get; private set; }
+
+    /// <summary>When what was typed names no single rep: the closest matches, to pick from.</summary>
+    public IReadOnlyList<PersonChoice>? Matches { get; private set; }
 
     public string Heading { get; private set; } = "My territory";
 
@@ -41,6 +54,21 @@ public sealed class IndexModel(AccountQueries accounts, UserQueries users, Curre
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        if (ChoosesRep)
+        {
+            Reps = await picker.ListAsync(ct);
+            if (!string.IsNullOrWhiteSpace(Who))
+            {
+                (Selected, var matches) = await picker.ResolveAsync(Who, ct);
+                Rep = Selected?.Id;
+                Matches = Selected is null ? matches : null;
+            }
+            else if (Rep is { } id)
+            {
+                Selected = Reps is null ? await picker.GetAsync(id, ct) : Reps.FirstOrDefault(r => r.Id == id);
+            }
+        }
+
         var owner = me.Role == Role.Rep ? "me" : Rep?.ToString();
         var filter = new AccountFilter
         {
@@ -60,17 +88,29 @@ public sealed class IndexModel(AccountQueries accounts, UserQueries users, Curre
         }
 
         Result = page;
-        if (me.Role != Role.Rep)
+        if (ChoosesRep)
         {
-            Reps = await users.NamesAsync(Role.Rep, ct);
-            var selected = Reps.FirstOrDefault(r => r.Id == Rep);
-            Heading = selected is null ? (me.Role == Role.Manager ? "Team accounts" : "All accounts") : $"{selected.DisplayName}'s territory";
+            Heading = Selected is null ? (me.Role == Role.Manager ? "Team accounts" : "All accounts") : $"{Selected.DisplayName}'s territory";
         }
 
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-Boosted")
             ? Partial("_AccountTable", this)
             : Page();
     }
+
+    /// <summary>Suggestions for the rep search, as the options of its datalist (htmx, as one types).</summary>
+    public async Task<IActionResult> OnGetRepsAsync(CancellationToken ct)
+    {
+        if (!ChoosesRep)
+        {
+            return NotFound();
+        }
+
+        var found = await picker.SuggestAsync(Who, ct);
+        return Partial("_RepOptions", found);
+    }
+
+    public string RepLink(Guid rep) => Link(new Dictionary<string, string?> { ["rep"] = rep.ToString(), ["p"] = null });
 
     public string SortLink(string key)
     {
