@@ -52,6 +52,8 @@ public sealed partial class AuthorizationTableTests
         Page("Admin/Users/Create", "/Admin/Users/Create", "denied", "denied", "denied", "200"),
         Page("Cycles", "/Cycles", "200", "200", "200", "200"),
         Page("Cycles/Index", "/Cycles/Index", "200", "200", "200", "200"),
+        Page("Cycles/New", "/Cycles/New", "denied", "denied", "200", "200"),
+        new("GET", "Cycles/{id:guid}/Edit", o => $"/Cycles/{o.Cycle.Id}/Edit", "login", "denied", "denied", "200", "200"),
         new("GET", "Cycles/Template/{id:guid}", o => $"/Cycles/Template/{o.Cycle.Id}", "login", "200", "200", "200", "200"),
         new("GET", "Cycles/Board/{id:guid}", o => $"/Cycles/Board/{o.Cycle.Id}", "login", "denied", "200", "200", "200"),
         new("GET", "Plans/{id:guid}", o => $"/Plans/{o.PlanOf[o.Rep3.Id].Id}", "login", "404", "404", "200", "200"),

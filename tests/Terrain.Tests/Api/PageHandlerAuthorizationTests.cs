@@ -56,6 +56,9 @@ public sealed class PageHandlerAuthorizationTests
         new("Error", "", _ => "/Error?status=500", "200", "200", "200", "200"),
         new("Cycles/Quotas", "", o => $"/Cycles/Quotas/{o.Cycle.Id}", "denied", "404", "redirect", "403",
             o => new() { ["rep"] = o.Rep3.Id.ToString(), ["quarters[0]"] = "1", ["quarters[1]"] = "1", ["quarters[2]"] = "1", ["quarters[3]"] = "1" }),
+        new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
+        new("Cycles/Edit", "", o => $"/Cycles/{o.Cycle.Id}/Edit", "denied", "denied", "422", "422"),
+        new("Cycles/Edit", "Close", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=Close", "denied", "denied", "422", "422"),
         new("Cycles/Index", "Strategy", _ => "/Cycles?handler=Strategy", "denied", "denied", "404", "404"),
         new("Strategies/New", "", _ => "/Strategies/New", "denied", "denied", "422", "422"),
         // No session exists in the test organisation: whoever posts about one learns only that it is not there.
