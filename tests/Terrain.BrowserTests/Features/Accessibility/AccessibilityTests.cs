@@ -26,6 +26,7 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         { DemoPeople.Manager1, "/Team" },
         { DemoPeople.Manager1, "/Territory" },
         { "leader@" + DemoSeeder.Domain, "/Cycles" },
+        { "leader@" + DemoSeeder.Domain, "/Cycles/New" },
         { DemoPeople.Admin, "/Admin/Users" },
         { DemoPeople.Admin, "/Admin/Users/Create" },
         { DemoPeople.Admin, "/Admin/Imports" },
@@ -55,8 +56,12 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         await Expect(page.Locator("main table.data")).ToBeVisibleAsync();
         await CheckAsync(page);
         await page.GoBackAsync();
-        await cycleLinks.Last.ClickAsync();
+        await page.Locator("main table.data tbody a[href^='/Cycles/Template/']").Last.ClickAsync();
         await Expect(page.Locator("ol.template")).ToBeVisibleAsync();
+        await CheckAsync(page);
+        await page.GoBackAsync();
+        await page.Locator("main table.data tbody a[href$='/Edit']").First.ClickAsync();
+        await Expect(page.Locator("form .cycle-fields")).ToBeVisibleAsync();
         await CheckAsync(page);
     }
 
