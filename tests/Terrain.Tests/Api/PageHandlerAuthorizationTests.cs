@@ -59,6 +59,7 @@ public sealed class PageHandlerAuthorizationTests
         new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "", o => $"/Cycles/{o.Cycle.Id}/Edit", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "Close", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=Close", "denied", "denied", "422", "422"),
+        new("Cycles/Template", "", o => $"/Cycles/Template/{o.Cycle.Id}", "denied", "denied", "422", "422"),
         new("Cycles/Index", "Strategy", _ => "/Cycles?handler=Strategy", "denied", "denied", "404", "404"),
         new("Strategies/New", "", _ => "/Strategies/New", "denied", "denied", "422", "422"),
         // No session exists in the test organisation: whoever posts about one learns only that it is not there.
