@@ -904,6 +904,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<int>("OnTrackPercent")
                         .HasColumnType("integer");
 
+                    b.Property<int>("StalledDays")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -889,6 +889,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<int>("OnTrackPercent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("StalledDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("UpdatedAt")
                         .HasColumnType("INTEGER");
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Performance;
+using Terrain.Features.Performance;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Dashboards;
@@ -51,13 +52,17 @@ public sealed record TeamDashboardView(
     string QuarterLabel,
     TeamTotals? Totals,
     IReadOnlyList<RepStanding> Reps,
-    IReadOnlyList<DealAtRisk> DealsAtRisk);
+    IReadOnlyList<DealAtRisk> DealsAtRisk)
+{
+    /// <summary>The thresholds the deals at risk were found with: the leader's settings unless the request overrode them.</summary>
+    public RiskRules Rules { get; init; } = new(0, 0);
+}
 
 /// <summary>The manager dashboard; reps are refused (403), a manager sees only their own team, leaders and admins any.</summary>
 public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks)
 {
     /// <summary>Null when the manager does not exist (404).</summary>
-    public async Task<TeamDashboardView?> GetAsync(Guid? managerId, DateOnly? asOf, Guid? cycleId, RiskRules rules, CancellationToken ct)
+    public async Task<TeamDashboardView?> GetAsync(Guid? managerId, DateOnly? asOf, Guid? cycleId, RiskOverrides overrides, CancellationToken ct)
     {
         access.Ensure(Act.FollowTeam);
         var teams = await TeamsAsync(ct);
@@ -77,11 +82,15 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
             return null;
         }
 
+        var rules = RiskRules.Of(await MetricSettingsStore.LoadAsync(db, ct), overrides);
         var frame = await figures.FrameAsync(cycleId, asOf, ct);
         var reps = db.Users.AsNoTracking().Where(u => u.ManagerId == manager.ManagerId && u.Role == Role.Rep && u.IsActive).Select(u => u.Id);
         if (frame is null)
         {
-            return new TeamDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, manager, teams, "", null, [], []);
+            return new TeamDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, manager, teams, "", null, [], [])
+            {
+                Rules = rules,
+            };
         }
 
         var people = await db.Users.AsNoTracking().Where(u => reps.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
@@ -90,7 +99,10 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
         var standings = Rank(frame, people.Select(p => (p.Id, p.DisplayName)), goals, deals);
         var quota = await QuotaAsync(frame, [manager.ManagerId], ct);
         return new TeamDashboardView(frame.Day, frame.Info, manager, teams, frame.Quarter.Label,
-            Totals(frame, goals, quota.GetValueOrDefault(manager.ManagerId)), standings, deals);
+            Totals(frame, goals, quota.GetValueOrDefault(manager.ManagerId)), standings, deals)
+        {
+            Rules = rules,
+        };
     }
 
     /// <summary>The teams the reader may open: managers with active reps (every one for leaders and admins, their own for a manager).</summary>

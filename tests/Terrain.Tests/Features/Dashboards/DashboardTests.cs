@@ -57,7 +57,7 @@ public sealed class DashboardTests
     /// rep3: 60k a quarter of Terrain Cloud in mid-market manufacturers, toward the revenue objective; won W5 70k on
     /// Alpha (in the segment) and W6 30k on Eta (not in it).
     /// </summary>
-    private static async Task FixtureAsync(TestApp app)
+    internal static async Task FixtureAsync(TestApp app)
     {
         var o = app.Org;
         await ApproveAsync(app, "rep1@test.terrain", o.PlanOf[o.Rep1.Id].Id, Revenue([100_000m, 100_000m, 100_000m, 100_000m]));
