@@ -99,6 +99,11 @@ public static class DashboardTables
                 .. (v.Adherence?.UntouchedA ?? []).Select(u => new object?[] { "A account untouched", u.Name, u.LastActivity, u.LastActivity is null ? "no activity held" : "last activity" }),
                 .. (v.Adherence?.LateProspects ?? []).Select(p => new object?[] { "Prospect past its contact date", p.Company, p.ContactBy, "planned contact by" }),
             ]),
+        new("stages", ["Period", "Stage", "Entered", "Moved on", "Won", "Lost", "Removed", "Still in", "Conversion", "Median days in stage", "Average days in stage"],
+            v.Stages.SelectMany(p => p.Stages.Select(s => new object?[]
+            {
+                p.Label, s.Stage, s.Entered, s.MovedOn, s.Won, s.Lost, s.Removed, s.StillIn, s.Conversion, s.MedianDays, s.AverageDays,
+            })).ToList()),
         new("overdue-actions", ["Action", "Due", "Status", "Goal"],
             v.OverdueActions.Select(a => new object?[] { a.Title, a.Due, a.Status, a.GoalKey }).ToList()),
         Deals(v.DealsAtRisk),

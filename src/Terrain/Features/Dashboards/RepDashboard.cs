@@ -50,10 +50,14 @@ public sealed record RepDashboardView(
 
     /// <summary>The thresholds the deals at risk were found with: the leader's settings unless the request overrode them.</summary>
     public RiskRules Rules { get; init; } = new(0, 0);
+
+    /// <summary>Stage conversion and days in stage of the rep's deals, from the imports' snapshots: the quarter, then the cycle to date.</summary>
+    public IReadOnlyList<StagePeriod> Stages { get; init; } = [];
 }
 
 /// <summary>Anyone reads their own dashboard; managers their reps', leaders and admins anyone's (others do not exist: 404).</summary>
-public sealed class RepDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks, GoalPerformance performance)
+public sealed class RepDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks, GoalPerformance performance,
+    StageConversion stages)
 {
     public async Task<RepDashboardView?> GetAsync(Guid? repId, DateOnly? asOf, Guid? cycleId, RiskOverrides overrides, CancellationToken ct)
     {
@@ -98,6 +102,7 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
             OverdueActions = actions.Where(a => a.Overdue).OrderBy(a => a.Due).ThenBy(a => a.Title, StringComparer.OrdinalIgnoreCase).ToList(),
             Adherence = adherence,
             Rules = rules,
+            Stages = await stages.ForRepAsync(rep.Id, frame.Cycle, [frame.Quarter, frame.CycleToDate], frame.Day, ct),
         };
     }
 
