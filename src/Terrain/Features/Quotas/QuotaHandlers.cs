@@ -58,12 +58,12 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
             teams = teams.Where(m => m.Id == t);
         }
 
-        var managers = await (from m in teams
-                              join boss in db.Users on m.ManagerId equals boss.Id into bosses
-                              from boss in bosses.DefaultIfEmpty()
-                              orderby m.DisplayName
-                              select new { m.Id, m.DisplayName, m.ManagerId, ManagerName = boss == null ? null : boss.DisplayName }).ToListAsync(ct);
-        var ids = reps.Select(x => x.Id).Concat(managers.Select(m => m.Id)).ToList();
+        var leads = await (from m in teams
+                           join boss in db.Users on m.ManagerId equals boss.Id into bosses
+                           from boss in bosses.DefaultIfEmpty()
+                           orderby m.DisplayName
+                           select new { m.Id, m.DisplayName, m.ManagerId, ManagerName = boss == null ? null : boss.DisplayName }).ToListAsync(ct);
+        var ids = reps.Select(x => x.Id).Concat(leads.Select(m => m.Id)).ToList();
         var quotas = (await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && ids.Contains(q.RepId))
                 .Select(q => new { q.RepId, q.Quarter, q.Amount }).ToListAsync(ct))
             .ToLookup(q => q.RepId);
@@ -79,7 +79,7 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         return reps.Select(x => Row(x.Id, x.DisplayName, x.ManagerId, x.ManagerName, false))
-            .Concat(managers.Select(m => Row(m.Id, m.DisplayName, m.ManagerId, m.ManagerName, true))).ToList();
+            .Concat(leads.Select(m => Row(m.Id, m.DisplayName, m.ManagerId, m.ManagerName, true))).ToList();
     }
 
     /// <summary>Sets all of a rep's quarterly quotas at once; every change is audited with the old and new values.</summary>
