@@ -19,7 +19,7 @@ public sealed record RepGoalRow(string GoalKey, string Name, string? Metric, str
 public sealed record ChartPoint(DateOnly Day, decimal Expected, decimal? Won, decimal? Forecast);
 
 /// <summary>
-/// A rep's dashboard: revenue against the plan in force (the sum of its revenue goals), every goal's attainment and
+/// A rep's dashboard: revenue against the plan in force (its revenue goals counted once, <see cref="RevenueTotals"/>), every goal's attainment and
 /// needed per week, the cumulative chart of the current quarter, plan execution (action items, overdue ones, plan
 /// adherence) and the rep's deals at risk.
 /// </summary>
@@ -89,7 +89,7 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
             g.SegmentId is { } s ? segments.GetValueOrDefault(s, s) : g.UnlinkedSegment,
             DashboardFigures.Add(frame.Quarter, frame.Day, [g]), DashboardFigures.Add(frame.CycleToDate, frame.Day, [g]),
             Pace(frame, [g]))).ToList();
-        var revenue = goals.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+        var revenue = RevenueTotals.CountedOnce(goals);
         var (actions, adherence) = await performance.ExecutionAsync(frame.Cycle, rep.Id, frame.Day, ct);
         return new RepDashboardView(frame.Day, frame.Info, rep.Id, rep.DisplayName, goals.Select(g => (Guid?)g.PlanId).FirstOrDefault(),
             frame.Quarter.Label,

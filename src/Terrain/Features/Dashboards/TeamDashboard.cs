@@ -17,7 +17,7 @@ public enum TeamTargetSource
 public sealed record TeamRef(Guid ManagerId, string Manager);
 
 /// <summary>
-/// A rep's revenue against their plan in force (the sum of its revenue goals, each measured as on the performance
+/// A rep's revenue against their plan in force (its revenue goals counted once, <see cref="RevenueTotals"/>, each measured as on the performance
 /// page), for the current quarter and the cycle to date. <see cref="Rank"/> is by forecast attainment of the quarter,
 /// <see cref="CycleRank"/> of the cycle to date; reps without a plan in force come last. <see cref="Behind"/> when
 /// either period is at risk or off track.
@@ -126,7 +126,7 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
         var rows = people.Select(p =>
         {
             var mine = byRep[p.Id].ToList();
-            var revenue = mine.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+            var revenue = RevenueTotals.CountedOnce(mine);
             var quarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue);
             var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue);
             return new
@@ -150,10 +150,13 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
 
     public static bool IsBehind(GoalStatus status) => status is GoalStatus.AtRisk or GoalStatus.OffTrack;
 
-    /// <summary>The team's revenue against the manager's quota where one is set in the cycle, else against the sum of the reps' targets.</summary>
+    /// <summary>
+    /// The team's revenue (each rep's counted once, <see cref="RevenueTotals"/>) against the manager's quota where one
+    /// is set in the cycle, else against the sum of the reps' targets.
+    /// </summary>
     public static TeamTotals Totals(DashboardFrame frame, IReadOnlyList<GoalFigures> goals, IReadOnlyDictionary<int, decimal>? managerQuota)
     {
-        var revenue = goals.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+        var revenue = RevenueTotals.CountedOnce(goals);
         var sumQuarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue).Target;
         var sumCycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue).Target;
         decimal? QuotaOf(PerformancePeriod p) => managerQuota is null ? null : GoalMetrics.TargetOf(p, managerQuota);
