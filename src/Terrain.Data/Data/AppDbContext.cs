@@ -43,6 +43,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Quota> Quotas => Set<Quota>();
 
+    public DbSet<RepSeat> RepSeats => Set<RepSeat>();
+
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
 
     public DbSet<OpportunityChange> OpportunityChanges => Set<OpportunityChange>();

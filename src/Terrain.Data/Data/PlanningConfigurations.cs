@@ -144,6 +144,17 @@ internal sealed class PlanCommentConfiguration : IEntityTypeConfiguration<PlanCo
     }
 }
 
+internal sealed class RepSeatConfiguration : IEntityTypeConfiguration<RepSeat>
+{
+    public void Configure(EntityTypeBuilder<RepSeat> builder)
+    {
+        builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(s => s.CycleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(s => s.RepId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(s => s.SetById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(s => new { s.CycleId, s.RepId }).IsUnique();
+    }
+}
+
 internal sealed class QuotaConfiguration : IEntityTypeConfiguration<Quota>
 {
     public void Configure(EntityTypeBuilder<Quota> builder)

@@ -904,6 +904,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<int>("OnTrackPercent")
                         .HasColumnType("integer");
 
+                    b.Property<int>("StalledDays")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1402,6 +1405,42 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Quotas");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.RepSeat", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("From")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SetById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("SetById");
+
+                    b.HasIndex("CycleId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("RepSeats");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Planning.TemplateSection", b =>
@@ -2091,6 +2130,27 @@ namespace Terrain.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Terrain.Domain.Planning.Quota", b =>
+                {
+                    b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("SetById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.RepSeat", b =>
                 {
                     b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
                         .WithMany()

@@ -889,6 +889,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<int>("OnTrackPercent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("StalledDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1387,6 +1390,42 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Quotas");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.RepSeat", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SetAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SetById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("SetById");
+
+                    b.HasIndex("CycleId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("RepSeats");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Planning.TemplateSection", b =>
@@ -2074,6 +2113,27 @@ namespace Terrain.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Terrain.Domain.Planning.Quota", b =>
+                {
+                    b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("SetById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.RepSeat", b =>
                 {
                     b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
                         .WithMany()

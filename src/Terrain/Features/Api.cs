@@ -42,6 +42,7 @@ public static class Api
         services.AddScoped<Plans.PlanComments>();
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Performance.GoalPerformance>();
+        services.AddScoped<Performance.StageConversion>();
         services.AddScoped<Performance.ActionStatusUpdate>();
         services.AddScoped<Performance.MetricSettingsHandlers>();
         services.AddScoped<Quotas.QuotaHandlers>();

@@ -36,6 +36,9 @@ public sealed class MetricSettings
     /// <summary>Days without a held activity on its account after which an open deal is at risk.</summary>
     public int IdleDays { get; private set; }
 
+    /// <summary>Days in one stage (by the imports' history) after which an open deal is at risk.</summary>
+    public int StalledDays { get; private set; }
+
     public Guid Version { get; private set; }
 
     public DateTimeOffset? UpdatedAt { get; private set; }
@@ -55,12 +58,16 @@ public sealed class MetricSettings
         HealthyCoveragePercent = 300,
         EarlyStages = "",
         IdleDays = 14,
+        StalledDays = 30,
         Version = Guid.Empty,
     };
 
-    /// <summary>Checks and applies a leader's values; a refusal names the field at fault and changes nothing.</summary>
+    /// <summary>
+    /// Checks and applies a leader's values; a refusal names the field at fault and changes nothing. The stalled days
+    /// stay as they are when not given.
+    /// </summary>
     public void Change(int onTrackPercent, int atRiskPercent, int healthyCoveragePercent, IEnumerable<string>? earlyStages, int idleDays,
-        Guid by, DateTimeOffset at)
+        Guid by, DateTimeOffset at, int? stalledDays = null)
     {
         if (onTrackPercent is < 1 or > 500)
         {
@@ -82,6 +89,11 @@ public sealed class MetricSettings
             throw new DomainException("The idle days are a number of days from 1 to 365.", "idleDays");
         }
 
+        if (stalledDays is < 1 or > 365)
+        {
+            throw new DomainException("The stalled days are a number of days from 1 to 365.", "stalledDays");
+        }
+
         var stages = (earlyStages ?? []).Select(s => s?.Trim() ?? "").Where(s => s.Length > 0)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (stages.Count > MaxStages)
@@ -94,8 +106,8 @@ public sealed class MetricSettings
             throw new DomainException($"The early stage '{(bad.Length > 40 ? bad[..40] + "…" : bad)}' is longer than {MaxStageLength} characters or holds a line break.", "earlyStages");
         }
 
-        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays) =
-            (onTrackPercent, atRiskPercent, healthyCoveragePercent, string.Join('\n', stages), idleDays);
+        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, StalledDays) =
+            (onTrackPercent, atRiskPercent, healthyCoveragePercent, string.Join('\n', stages), idleDays, stalledDays ?? StalledDays);
         (Version, UpdatedAt, UpdatedById) = (Guid.NewGuid(), at, by);
     }
 

@@ -161,7 +161,10 @@ public sealed class PlanComment
     }
 }
 
-/// <summary>A rep's top-down quota for one quarter of a cycle, set by a leader or the rep's manager.</summary>
+/// <summary>
+/// A rep's top-down quota for one quarter of a cycle, set by a leader or the rep's manager; for a manager (set by a
+/// leader), the team's own quota, which the team dashboard measures the team against instead of the sum of its reps'.
+/// </summary>
 public sealed class Quota
 {
     private Quota()
@@ -199,13 +202,16 @@ public sealed class Quota
 
     public static decimal Validate(decimal amount, string field) => Money.Validate(amount, field, "A quota");
 
-    /// <summary>Leaders set anyone's quota; a manager sets the quotas of their own reps only.</summary>
+    /// <summary>
+    /// Leaders set anyone's quota; a manager sets the quotas of their own reps only. A manager's own quota is their
+    /// team's target, set by whoever manages them (a leader).
+    /// </summary>
     public static void EnsureMaySet(Actor actor, AppUser rep)
     {
         Permissions.Ensure(actor, Act.SetQuota, new About(rep.Id, rep.ManagerId));
-        if (rep.Role != Role.Rep)
+        if (rep.Role is not (Role.Rep or Role.Manager))
         {
-            throw new DomainException($"{rep.DisplayName} is not a sales rep; quotas are set for reps.", "repId");
+            throw new DomainException($"{rep.DisplayName} is neither a sales rep nor a manager; quotas are set for reps and for managers' teams.", "repId");
         }
     }
 }

@@ -34,6 +34,11 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
 
     public IReadOnlyList<QuotaLine> Rows { get; private set; } = [];
 
+    public IReadOnlyList<QuotaLine> RepRows => Rows.Where(r => !r.Quota.IsTeam).ToList();
+
+    /// <summary>Managers' own quotas: their team's target on the team dashboard, where set.</summary>
+    public IReadOnlyList<QuotaLine> TeamRows => Rows.Where(r => r.Quota.IsTeam).ToList();
+
     public bool IsOpen => Cycle.Status == nameof(CycleStatus.Open);
 
     /// <summary>The row whose save failed, with what was typed and why it was refused.</summary>
@@ -47,7 +52,7 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(Guid id, Guid rep, string?[]? quarters, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, Guid rep, string?[]? quarters, DateOnly? inSeatFrom, DateOnly? inSeatTo, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct) || Rows.FirstOrDefault(r => r.Quota.RepId == rep) is not { } line)
         {
@@ -58,12 +63,14 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaHandlers quotas, AppD
         _posted = (rep, quarters ?? []);
         access.Ensure(Act.SetQuota, new About(rep, line.Quota.ManagerId));
         var amounts = _posted.Typed.Select((text, i) => Parse(text, i)).ToList();
-        if (await quotas.SetAsync(new QuotaInput(id, rep, amounts), ct) is not { } saved)
+        if (await quotas.SetAsync(new QuotaInput(id, rep, amounts, inSeatFrom, inSeatTo), ct) is not { } saved)
         {
             return NotFound();
         }
 
-        Saved = $"Saved {saved.RepName}'s quotas: {Money(saved.Total)} in total.";
+        Saved = saved.IsTeam
+            ? $"Saved the quota of {saved.RepName}'s team: {Money(saved.Total)} in total."
+            : $"Saved {saved.RepName}'s quotas: {Money(saved.Total)} in total.";
         return RedirectToPage("Quotas", null, new { id }, $"rep-{rep}");
     }
 

@@ -17,7 +17,7 @@ public static class DashboardEndpoints
                     TeamDashboard team, CancellationToken ct) =>
                 {
                     var export = TableExport.FormatOf(format);
-                    if (await team.GetAsync(managerId, asOf, cycleId, RiskRules.Of(noActivityDays, stalledDays), ct) is not { } view)
+                    if (await team.GetAsync(managerId, asOf, cycleId, new RiskOverrides(noActivityDays, stalledDays), ct) is not { } view)
                     {
                         return Results.NotFound();
                     }
@@ -48,7 +48,7 @@ public static class DashboardEndpoints
                     RepDashboard rep, CancellationToken ct) =>
                 {
                     var export = TableExport.FormatOf(format);
-                    if (await rep.GetAsync(repId, asOf, cycleId, RiskRules.Of(noActivityDays, stalledDays), ct) is not { } view)
+                    if (await rep.GetAsync(repId, asOf, cycleId, new RiskOverrides(noActivityDays, stalledDays), ct) is not { } view)
                     {
                         return Results.NotFound();
                     }
@@ -64,7 +64,7 @@ public static class DashboardEndpoints
                     string? format, RepDashboard rep, TeamDashboard team, CancellationToken ct) =>
                 {
                     var export = TableExport.FormatOf(format);
-                    var rules = RiskRules.Of(noActivityDays, stalledDays);
+                    var rules = new RiskOverrides(noActivityDays, stalledDays);
                     IReadOnlyList<DealAtRisk>? deals;
                     DateOnly? day;
                     if (managerId is not null)
@@ -89,6 +89,6 @@ public static class DashboardEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("listDealsAtRisk")
             .WithSummary("Open deals at risk of a rep (repId, default the caller) or of a manager's team (managerId): close date passed, no activity held on " +
-                         "the account in noActivityDays (default 21), or no stage change in stalledDays (default 30) by the imports' history." + Formats);
+                         "the account in noActivityDays, or no stage change in stalledDays by the imports' history; both default to the leader's metric settings (idleDays, stalledDays)." + Formats);
     }
 }

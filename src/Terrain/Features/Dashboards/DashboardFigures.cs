@@ -138,6 +138,9 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
                 .Select(t => new { t.GoalId, t.Quarter, t.Amount }).ToListAsync(ct))
             .ToLookup(t => t.GoalId);
 
+        // Reps who joined or moved mid-cycle: each quarter's target prorated by the days in the seat (ADR 0023).
+        var seats = await db.RepSeats.AsNoTracking().Where(s => s.CycleId == frame.Cycle.Id && reps.Contains(s.RepId))
+            .Select(s => new { s.RepId, s.From, s.To }).ToDictionaryAsync(s => s.RepId, ct);
         var segments = frame.Strategy?.Segments ?? [];
         var sums = new Dictionary<(GoalMeasure, string?), RepDays>();
         var result = new List<GoalFigures>();
@@ -160,7 +163,8 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
 
             result.Add(new GoalFigures(goal.OwnerId, goal.PlanId, goal.GoalKey, goal.Name, goal.Metric, measure, goal.ProductId, goal.SegmentId,
                 goal.UnlinkedProduct, goal.UnlinkedSegment, goal.ObjectiveId, goal.Total,
-                targets[goal.Id].GroupBy(t => t.Quarter).ToDictionary(t => t.Key, t => t.Sum(x => x.Amount)), actuals));
+                Proration.Targets(targets[goal.Id].GroupBy(t => t.Quarter).ToDictionary(t => t.Key, t => t.Sum(x => x.Amount)), frame.Cycle.Quarters,
+                    seats.GetValueOrDefault(goal.OwnerId)?.From, seats.GetValueOrDefault(goal.OwnerId)?.To), actuals));
         }
 
         return result;

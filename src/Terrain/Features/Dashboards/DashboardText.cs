@@ -42,6 +42,15 @@ public static class DashboardText
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, null),
     };
 
+    /// <summary>Needed per remaining week in words: an amount (money for revenue), "met", or "period over".</summary>
+    public static string NeededText(PeriodPace pace, bool money) =>
+        pace.NeededMet ? "met" : pace.NeededPerWeek is { } n ? (money ? Money(n) : n.ToString("#,0.##", CultureInfo.InvariantCulture)) : "period over";
+
+    /// <summary>A share (1 = 100%) to one decimal; "–" when there is nothing to share.</summary>
+    public static string Share(decimal? ratio) => ratio is { } r ? (r * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "–";
+
+    public static string Count(decimal value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Raw(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
@@ -71,12 +80,37 @@ public static class DashboardTables
 
     public static IReadOnlyList<ExportTable> Of(RepDashboardView v) =>
     [
-        new("goals", ["Goal", "Metric", "Product", "Segment", .. TableExport.FigureHeaders(v.QuarterLabel), .. TableExport.FigureHeaders("Cycle")],
-            v.Goals.Select(g => (object?[])[g.Name, g.Metric, g.Product, g.Segment, .. TableExport.FigureCells(g.Quarter), .. TableExport.FigureCells(g.Cycle)]).ToList()),
+        new("goals", ["Goal", "Metric", "Product", "Segment", .. TableExport.FigureHeaders(v.QuarterLabel), $"{v.QuarterLabel} weeks left",
+                $"{v.QuarterLabel} needed per week", .. TableExport.FigureHeaders("Cycle")],
+            v.Goals.Select(g => (object?[])[g.Name, g.Metric, g.Product, g.Segment, .. TableExport.FigureCells(g.Quarter), g.QuarterPace.WeeksLeft,
+                Needed(g.QuarterPace), .. TableExport.FigureCells(g.Cycle)]).ToList()),
         new("chart", ["Day", "Expected (cumulative)", "Won (cumulative)", "Forecast (cumulative)"],
             v.Chart.Select(p => new object?[] { p.Day, p.Expected, p.Won, p.Forecast }).ToList()),
+        new("adherence", ["Period", "Activities on A accounts", "Activities on B accounts", "Activities on named prospects", "Activities elsewhere",
+                "Activities on the plan (share)", "New pipeline on A accounts", "New pipeline on B accounts", "New pipeline on named prospects",
+                "New pipeline elsewhere", "New pipeline on the plan (share)"],
+            (v.Adherence?.Periods ?? []).Select(p => new object?[]
+            {
+                p.Label, p.Activities.OnA, p.Activities.OnB, p.Activities.OnProspects, p.Activities.Elsewhere, p.Activities.OnPlanShare,
+                p.NewPipeline.OnA, p.NewPipeline.OnB, p.NewPipeline.OnProspects, p.NewPipeline.Elsewhere, p.NewPipeline.OnPlanShare,
+            }).ToList()),
+        new("plan-gaps", ["Kind", "Name", "Date", "Detail"],
+            [
+                .. (v.Adherence?.UntouchedA ?? []).Select(u => new object?[] { "A account untouched", u.Name, u.LastActivity, u.LastActivity is null ? "no activity held" : "last activity" }),
+                .. (v.Adherence?.LateProspects ?? []).Select(p => new object?[] { "Prospect past its contact date", p.Company, p.ContactBy, "planned contact by" }),
+            ]),
+        new("stages", ["Period", "Stage", "Entered", "Moved on", "Won", "Lost", "Removed", "Still in", "Conversion", "Median days in stage", "Average days in stage"],
+            v.Stages.SelectMany(p => p.Stages.Select(s => new object?[]
+            {
+                p.Label, s.Stage, s.Entered, s.MovedOn, s.Won, s.Lost, s.Removed, s.StillIn, s.Conversion, s.MedianDays, s.AverageDays,
+            })).ToList()),
+        new("overdue-actions", ["Action", "Due", "Status", "Goal"],
+            v.OverdueActions.Select(a => new object?[] { a.Title, a.Due, a.Status, a.GoalKey }).ToList()),
         Deals(v.DealsAtRisk),
     ];
+
+    /// <summary>Needed per remaining week as exported: the amount, "met" when nothing remains, "period over" when no week is left.</summary>
+    public static object Needed(PeriodPace pace) => pace.NeededMet ? "met" : pace.NeededPerWeek is { } n ? n : "period over";
 
     public static ExportTable Deals(IReadOnlyList<DealAtRisk> deals) =>
         new("deals-at-risk", ["Deal", "External id", "Account", "Owner", "Stage", "Forecast category", "Amount", "Close date", "Last activity", "In stage since", "Reasons", "Why"],

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Actuals;
+using Terrain.Domain.Performance;
 using Terrain.Domain.Planning;
 
 namespace Terrain.Features.Dashboards;
@@ -19,24 +20,32 @@ public enum DealRisk
     StalledInStage,
 }
 
-/// <summary>The thresholds of the rules: days without an activity on the account, days in one stage.</summary>
+/// <summary>Days without an activity on the account, or in one stage, that a request asks for instead of the leader's settings.</summary>
+public sealed record RiskOverrides(int? NoActivityDays, int? StalledDays)
+{
+    public static readonly RiskOverrides None = new(null, null);
+}
+
+/// <summary>
+/// The thresholds of the rules: days without an activity on the account, days in one stage. They come from the
+/// leader's metric settings (<see cref="MetricSettings.IdleDays"/>, <see cref="MetricSettings.StalledDays"/>); a
+/// request may override either.
+/// </summary>
 public sealed record RiskRules(int NoActivityDays, int StalledDays)
 {
-    public static readonly RiskRules Default = new(21, 30);
-
-    public static RiskRules Of(int? noActivityDays, int? stalledDays)
+    public static RiskRules Of(MetricSettings settings, RiskOverrides overrides)
     {
-        if (noActivityDays is < 1 or > 366)
+        if (overrides.NoActivityDays is < 1 or > 366)
         {
             throw new DomainException("The days without activity run from 1 to 366.", "noActivityDays");
         }
 
-        if (stalledDays is < 1 or > 366)
+        if (overrides.StalledDays is < 1 or > 366)
         {
             throw new DomainException("The days in one stage run from 1 to 366.", "stalledDays");
         }
 
-        return new(noActivityDays ?? Default.NoActivityDays, stalledDays ?? Default.StalledDays);
+        return new(overrides.NoActivityDays ?? settings.IdleDays, overrides.StalledDays ?? settings.StalledDays);
     }
 }
 

@@ -19,7 +19,7 @@ public sealed class RepModel(RepDashboard dashboard) : PageModel
             ModelState.Clear();
         }
 
-        if (await dashboard.GetAsync(repId, AsOf, null, RiskRules.Default, ct) is not { } view)
+        if (await dashboard.GetAsync(repId, AsOf, null, RiskOverrides.None, ct) is not { } view)
         {
             return NotFound();
         }
@@ -33,7 +33,7 @@ public sealed class RepModel(RepDashboard dashboard) : PageModel
     {
         // Links the page made; anything else gets the first table as CSV rather than a refusal in place of the page.
         var export = format == "xlsx" ? "xlsx" : "csv";
-        if (await dashboard.GetAsync(repId, AsOf, null, RiskRules.Default, ct) is not { } view)
+        if (await dashboard.GetAsync(repId, AsOf, null, RiskOverrides.None, ct) is not { } view)
         {
             return NotFound();
         }

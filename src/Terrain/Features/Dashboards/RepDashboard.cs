@@ -1,12 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain.Performance;
+using Terrain.Features.Performance;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Dashboards;
 
-/// <summary>One goal of the rep's plan in force in the current quarter and the cycle to date.</summary>
-public sealed record RepGoalRow(string GoalKey, string Name, string? Metric, string? Product, string? Segment, Figures Quarter, Figures Cycle);
+/// <summary>
+/// One goal of the rep's plan in force in the current quarter and the cycle to date, with the quarter's pace (weeks
+/// left and what is needed per remaining week, docs/metrics.md).
+/// </summary>
+public sealed record RepGoalRow(string GoalKey, string Name, string? Metric, string? Product, string? Segment, Figures Quarter, Figures Cycle, PeriodPace QuarterPace);
 
 /// <summary>
 /// One day of the current quarter's line chart: the target expected by then (linear over the quarter), the revenue won
@@ -15,8 +19,9 @@ public sealed record RepGoalRow(string GoalKey, string Name, string? Metric, str
 public sealed record ChartPoint(DateOnly Day, decimal Expected, decimal? Won, decimal? Forecast);
 
 /// <summary>
-/// A rep's dashboard: revenue against the plan in force (the sum of its revenue goals), every goal's attainment, the
-/// cumulative chart of the current quarter and the rep's deals at risk.
+/// A rep's dashboard: revenue against the plan in force (its revenue goals counted once, <see cref="RevenueTotals"/>), every goal's attainment and
+/// needed per week, the cumulative chart of the current quarter, plan execution (action items, overdue ones, plan
+/// adherence) and the rep's deals at risk.
 /// </summary>
 public sealed record RepDashboardView(
     DateOnly AsOf,
@@ -29,12 +34,32 @@ public sealed record RepDashboardView(
     Figures? CycleToDate,
     IReadOnlyList<RepGoalRow> Goals,
     IReadOnlyList<ChartPoint> Chart,
-    IReadOnlyList<DealAtRisk> DealsAtRisk);
+    IReadOnlyList<DealAtRisk> DealsAtRisk)
+{
+    /// <summary>The quarter's pace of the revenue headline: weeks left and needed per week; null without a revenue goal.</summary>
+    public PeriodPace? QuarterPace { get; init; }
+
+    /// <summary>The plan's action items: done, open, overdue as of the day.</summary>
+    public ActionCompletion Actions { get; init; } = new(0, 0, 0, 0);
+
+    /// <summary>The open action items due before the day, earliest first.</summary>
+    public IReadOnlyList<ActionRow> OverdueActions { get; init; } = [];
+
+    /// <summary>Plan adherence of the plan in force (the performance page's figures); null without one.</summary>
+    public PlanAdherence? Adherence { get; init; }
+
+    /// <summary>The thresholds the deals at risk were found with: the leader's settings unless the request overrode them.</summary>
+    public RiskRules Rules { get; init; } = new(0, 0);
+
+    /// <summary>Stage conversion and days in stage of the rep's deals, from the imports' snapshots: the quarter, then the cycle to date.</summary>
+    public IReadOnlyList<StagePeriod> Stages { get; init; } = [];
+}
 
 /// <summary>Anyone reads their own dashboard; managers their reps', leaders and admins anyone's (others do not exist: 404).</summary>
-public sealed class RepDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks)
+public sealed class RepDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks, GoalPerformance performance,
+    StageConversion stages)
 {
-    public async Task<RepDashboardView?> GetAsync(Guid? repId, DateOnly? asOf, Guid? cycleId, RiskRules rules, CancellationToken ct)
+    public async Task<RepDashboardView?> GetAsync(Guid? repId, DateOnly? asOf, Guid? cycleId, RiskOverrides overrides, CancellationToken ct)
     {
         var id = repId ?? access.Actor.Id;
         var rep = await access.VisibleUsers().Where(u => u.Id == id).Select(u => new { u.Id, u.DisplayName }).SingleOrDefaultAsync(ct);
@@ -43,10 +68,14 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
             return null;
         }
 
+        var rules = RiskRules.Of(await MetricSettingsStore.LoadAsync(db, ct), overrides);
         var frame = await figures.FrameAsync(cycleId, asOf, ct);
         if (frame is null)
         {
-            return new RepDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, rep.Id, rep.DisplayName, null, "", null, null, [], [], []);
+            return new RepDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, rep.Id, rep.DisplayName, null, "", null, null, [], [], [])
+            {
+                Rules = rules,
+            };
         }
 
         var one = db.Users.Where(u => u.Id == rep.Id).Select(u => u.Id);
@@ -58,13 +87,31 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
         var rows = goals.Select(g => new RepGoalRow(g.GoalKey, g.Name, g.Metric,
             g.ProductId is { } p ? offerings.GetValueOrDefault(p, p) : g.UnlinkedProduct,
             g.SegmentId is { } s ? segments.GetValueOrDefault(s, s) : g.UnlinkedSegment,
-            DashboardFigures.Add(frame.Quarter, frame.Day, [g]), DashboardFigures.Add(frame.CycleToDate, frame.Day, [g]))).ToList();
-        var revenue = goals.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+            DashboardFigures.Add(frame.Quarter, frame.Day, [g]), DashboardFigures.Add(frame.CycleToDate, frame.Day, [g]),
+            Pace(frame, [g]))).ToList();
+        var revenue = RevenueTotals.CountedOnce(goals);
+        var (actions, adherence) = await performance.ExecutionAsync(frame.Cycle, rep.Id, frame.Day, ct);
         return new RepDashboardView(frame.Day, frame.Info, rep.Id, rep.DisplayName, goals.Select(g => (Guid?)g.PlanId).FirstOrDefault(),
             frame.Quarter.Label,
             revenue.Count > 0 ? DashboardFigures.Add(frame.Quarter, frame.Day, revenue) : null,
             revenue.Count > 0 ? DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue) : null,
-            rows, Chart(frame, revenue), deals);
+            rows, Chart(frame, revenue), deals)
+        {
+            QuarterPace = revenue.Count > 0 ? Pace(frame, revenue) : null,
+            Actions = ActionCompletion.Of(actions.Select(a => (a.Status, a.Due)), frame.Day),
+            OverdueActions = actions.Where(a => a.Overdue).OrderBy(a => a.Due).ThenBy(a => a.Title, StringComparer.OrdinalIgnoreCase).ToList(),
+            Adherence = adherence,
+            Rules = rules,
+            Stages = await stages.ForRepAsync(rep.Id, frame.Cycle, [frame.Quarter, frame.CycleToDate], frame.Day, ct),
+        };
+    }
+
+    /// <summary>The current quarter's pace of goals added up (their targets per quarter and actuals summed), linear: the performance page's rule.</summary>
+    public static PeriodPace Pace(DashboardFrame frame, IReadOnlyList<GoalFigures> goals)
+    {
+        var targets = goals.SelectMany(g => g.Targets).GroupBy(t => t.Key).ToDictionary(t => t.Key, t => t.Sum(x => x.Value));
+        var actual = goals.Sum(g => DashboardFigures.Measure(g, frame.Quarter, frame.Day).Actual);
+        return PaceMetrics.Pace(frame.Quarter, frame.Day, frame.Cycle.Quarters, targets, actual, null);
     }
 
     /// <summary>Weekly points over the current quarter (and its last day), cumulative from the quarter's start.</summary>

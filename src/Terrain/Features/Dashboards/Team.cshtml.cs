@@ -26,7 +26,7 @@ public sealed class TeamModel(TeamDashboard team) : PageModel
             ModelState.Clear();
         }
 
-        View = await team.GetAsync(ManagerId, AsOf, null, RiskRules.Default, ct);
+        View = await team.GetAsync(ManagerId, AsOf, null, RiskOverrides.None, ct);
         return View is null ? NotFound() : Page();
     }
 
@@ -35,7 +35,7 @@ public sealed class TeamModel(TeamDashboard team) : PageModel
     {
         // Links the page made; anything else gets the first table as CSV rather than a refusal in place of the page.
         var export = format == "xlsx" ? "xlsx" : "csv";
-        if (await team.GetAsync(ManagerId, AsOf, null, RiskRules.Default, ct) is not { } view)
+        if (await team.GetAsync(ManagerId, AsOf, null, RiskOverrides.None, ct) is not { } view)
         {
             return NotFound();
         }

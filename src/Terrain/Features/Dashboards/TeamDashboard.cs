@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Performance;
+using Terrain.Features.Performance;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Dashboards;
@@ -16,7 +17,7 @@ public enum TeamTargetSource
 public sealed record TeamRef(Guid ManagerId, string Manager);
 
 /// <summary>
-/// A rep's revenue against their plan in force (the sum of its revenue goals, each measured as on the performance
+/// A rep's revenue against their plan in force (its revenue goals counted once, <see cref="RevenueTotals"/>, each measured as on the performance
 /// page), for the current quarter and the cycle to date. <see cref="Rank"/> is by forecast attainment of the quarter,
 /// <see cref="CycleRank"/> of the cycle to date; reps without a plan in force come last. <see cref="Behind"/> when
 /// either period is at risk or off track.
@@ -51,13 +52,17 @@ public sealed record TeamDashboardView(
     string QuarterLabel,
     TeamTotals? Totals,
     IReadOnlyList<RepStanding> Reps,
-    IReadOnlyList<DealAtRisk> DealsAtRisk);
+    IReadOnlyList<DealAtRisk> DealsAtRisk)
+{
+    /// <summary>The thresholds the deals at risk were found with: the leader's settings unless the request overrode them.</summary>
+    public RiskRules Rules { get; init; } = new(0, 0);
+}
 
 /// <summary>The manager dashboard; reps are refused (403), a manager sees only their own team, leaders and admins any.</summary>
 public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks)
 {
     /// <summary>Null when the manager does not exist (404).</summary>
-    public async Task<TeamDashboardView?> GetAsync(Guid? managerId, DateOnly? asOf, Guid? cycleId, RiskRules rules, CancellationToken ct)
+    public async Task<TeamDashboardView?> GetAsync(Guid? managerId, DateOnly? asOf, Guid? cycleId, RiskOverrides overrides, CancellationToken ct)
     {
         access.Ensure(Act.FollowTeam);
         var teams = await TeamsAsync(ct);
@@ -77,11 +82,15 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
             return null;
         }
 
+        var rules = RiskRules.Of(await MetricSettingsStore.LoadAsync(db, ct), overrides);
         var frame = await figures.FrameAsync(cycleId, asOf, ct);
         var reps = db.Users.AsNoTracking().Where(u => u.ManagerId == manager.ManagerId && u.Role == Role.Rep && u.IsActive).Select(u => u.Id);
         if (frame is null)
         {
-            return new TeamDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, manager, teams, "", null, [], []);
+            return new TeamDashboardView(asOf ?? DateOnly.FromDateTime(DateTime.UtcNow), null, manager, teams, "", null, [], [])
+            {
+                Rules = rules,
+            };
         }
 
         var people = await db.Users.AsNoTracking().Where(u => reps.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
@@ -90,7 +99,10 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
         var standings = Rank(frame, people.Select(p => (p.Id, p.DisplayName)), goals, deals);
         var quota = await QuotaAsync(frame, [manager.ManagerId], ct);
         return new TeamDashboardView(frame.Day, frame.Info, manager, teams, frame.Quarter.Label,
-            Totals(frame, goals, quota.GetValueOrDefault(manager.ManagerId)), standings, deals);
+            Totals(frame, goals, quota.GetValueOrDefault(manager.ManagerId)), standings, deals)
+        {
+            Rules = rules,
+        };
     }
 
     /// <summary>The teams the reader may open: managers with active reps (every one for leaders and admins, their own for a manager).</summary>
@@ -114,7 +126,7 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
         var rows = people.Select(p =>
         {
             var mine = byRep[p.Id].ToList();
-            var revenue = mine.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+            var revenue = RevenueTotals.CountedOnce(mine);
             var quarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue);
             var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue);
             return new
@@ -138,10 +150,13 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
 
     public static bool IsBehind(GoalStatus status) => status is GoalStatus.AtRisk or GoalStatus.OffTrack;
 
-    /// <summary>The team's revenue against the manager's quota where one is set in the cycle, else against the sum of the reps' targets.</summary>
+    /// <summary>
+    /// The team's revenue (each rep's counted once, <see cref="RevenueTotals"/>) against the manager's quota where one
+    /// is set in the cycle, else against the sum of the reps' targets.
+    /// </summary>
     public static TeamTotals Totals(DashboardFrame frame, IReadOnlyList<GoalFigures> goals, IReadOnlyDictionary<int, decimal>? managerQuota)
     {
-        var revenue = goals.Where(g => g.Measure == GoalMeasure.Revenue).ToList();
+        var revenue = RevenueTotals.CountedOnce(goals);
         var sumQuarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue).Target;
         var sumCycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue).Target;
         decimal? QuotaOf(PerformancePeriod p) => managerQuota is null ? null : GoalMetrics.TargetOf(p, managerQuota);

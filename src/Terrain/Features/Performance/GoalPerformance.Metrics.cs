@@ -174,6 +174,23 @@ public sealed partial class GoalPerformance
                 $"Historical: the share of the team's won revenue closed by each week, averaged over {curve.PeriodsUsed} of its last {HistoryQuarters} quarters."));
     }
 
+    /// <summary>
+    /// The action items and plan adherence of the rep's plan in force at the end of the business day, as the
+    /// performance page shows them (no actions and null adherence without a plan in force): for the rep dashboard.
+    /// </summary>
+    public async Task<(IReadOnlyList<ActionRow> Actions, PlanAdherence? Adherence)> ExecutionAsync(PlanningCycle cycle, Guid rep, DateOnly day, CancellationToken ct)
+    {
+        var version = db.InForce(cycle.Id, rep, Deadlines.EndOfDay(day, cycle.TimeZone).AddTicks(-10));
+        var snapshot = await version.Select(v => (Guid?)v.SnapshotId).SingleOrDefaultAsync(ct);
+        if (snapshot is not { } id)
+        {
+            return ([], null);
+        }
+
+        var quarters = cycle.Quarters;
+        return (await ActionsAsync(version, day, ct), await AdherenceAsync(rep, id, quarters, PerformancePeriod.Of(quarters, day), day, ct));
+    }
+
     /// <summary>The action items of the version in force, with their status as kept now; overdue when open and due before the as-of date.</summary>
     private async Task<IReadOnlyList<ActionRow>> ActionsAsync(IQueryable<ApprovedPlanVersion> version, DateOnly asOf, CancellationToken ct) =>
         (await db.Actions(version).OrderBy(a => a.Position).ToListAsync(ct))

@@ -112,6 +112,9 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
 
         var quarters = cycle.Quarters;
         var periods = PerformancePeriod.Of(quarters, day);
+        // A rep who joined or moved mid-cycle: each quarter's target is prorated by the days in the seat (ADR 0023).
+        var seat = await db.RepSeats.AsNoTracking().Where(s => s.CycleId == cycle.Id && s.RepId == plan.OwnerId)
+            .Select(s => new { s.From, s.To }).SingleOrDefaultAsync(ct);
         var settings = await MetricSettingsStore.LoadAsync(db, ct);
         var thresholds = settings.Thresholds;
         var early = settings.EarlyStageList.Select(s => s.ToLowerInvariant()).ToList();
@@ -119,8 +122,14 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
         var rows = new List<GoalPerformanceRow>();
         foreach (var goal in goals)
         {
-            var byQuarter = targets[goal.Id].ToDictionary(t => t.Quarter, t => t.Amount);
+            var byQuarter = Proration.Targets(targets[goal.Id].ToDictionary(t => t.Quarter, t => t.Amount), quarters, seat?.From, seat?.To);
             var notes = new List<string>();
+            if (seat is not null && (seat.From is not null || seat.To is not null))
+            {
+                notes.Add($"Targets are prorated to the days in the seat: from {seat.From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the cycle's start"} " +
+                          $"to {seat.To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the cycle's end"}.");
+            }
+
             var segment = goal.SegmentId is { } segId ? segments.FirstOrDefault(s => s.Id == segId) : null;
             if (goal.SegmentId is not null && segment is null)
             {

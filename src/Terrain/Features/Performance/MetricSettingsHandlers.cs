@@ -16,14 +16,16 @@ public sealed record MetricSettingsView(
     IReadOnlyList<string> EarlyStages,
     int IdleDays,
     string Version,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt,
+    int StalledDays)
 {
     public static MetricSettingsView Of(MetricSettings s) => new(s.OnTrackPercent, s.AtRiskPercent, s.HealthyCoveragePercent, s.EarlyStageList, s.IdleDays,
-        s.Version.ToString("N"), s.UpdatedAt);
+        s.Version.ToString("N"), s.UpdatedAt, s.StalledDays);
 }
 
-/// <summary>A leader's new thresholds: every field is required.</summary>
-public sealed record MetricSettingsInput(int? OnTrackPercent, int? AtRiskPercent, int? HealthyCoveragePercent, IReadOnlyList<string>? EarlyStages, int? IdleDays);
+/// <summary>A leader's new thresholds: every field is required but <see cref="StalledDays"/>, which stays as it is when left out.</summary>
+public sealed record MetricSettingsInput(int? OnTrackPercent, int? AtRiskPercent, int? HealthyCoveragePercent, IReadOnlyList<string>? EarlyStages, int? IdleDays,
+    int? StalledDays = null);
 
 public enum SettingsOutcome
 {
@@ -58,7 +60,7 @@ public sealed class MetricSettingsHandlers(AppDbContext db, AccessPolicy policy,
         var now = clock.GetUtcNow();
         settings.Change(Required(input.OnTrackPercent, "onTrackPercent"), Required(input.AtRiskPercent, "atRiskPercent"),
             Required(input.HealthyCoveragePercent, "healthyCoveragePercent"), input.EarlyStages ?? [], Required(input.IdleDays, "idleDays"),
-            policy.Actor.Id, now);
+            policy.Actor.Id, now, input.StalledDays);
         if (row is null)
         {
             db.MetricSettings.Add(settings);

@@ -29,6 +29,9 @@ public sealed class SettingsModel(MetricSettingsHandlers handlers) : PageModel, 
     public int? IdleDays { get; set; }
 
     [BindProperty]
+    public int? StalledDays { get; set; }
+
+    [BindProperty]
     public string? Version { get; set; }
 
     [TempData]
@@ -39,14 +42,15 @@ public sealed class SettingsModel(MetricSettingsHandlers handlers) : PageModel, 
     public async Task OnGetAsync(CancellationToken ct)
     {
         Current = await handlers.GetAsync(ct);
-        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, Version) =
-            (Current.OnTrackPercent, Current.AtRiskPercent, Current.HealthyCoveragePercent, string.Join('\n', Current.EarlyStages), Current.IdleDays, Current.Version);
+        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, StalledDays, Version) =
+            (Current.OnTrackPercent, Current.AtRiskPercent, Current.HealthyCoveragePercent, string.Join('\n', Current.EarlyStages), Current.IdleDays,
+                Current.StalledDays, Current.Version);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var stages = (EarlyStages ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var result = await handlers.UpdateAsync(new MetricSettingsInput(OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, stages, IdleDays), Version ?? "", ct);
+        var result = await handlers.UpdateAsync(new MetricSettingsInput(OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, stages, IdleDays, StalledDays ?? 0), Version ?? "", ct);
         Current = result.Current;
         if (result.Outcome != SettingsOutcome.Saved)
         {

@@ -8,15 +8,28 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Quotas;
 
-/// <summary>A rep's quota per quarter in a cycle (null where none is set) and the total.</summary>
-public sealed record QuotaRow(Guid CycleId, Guid RepId, string RepName, Guid? ManagerId, string? ManagerName, IReadOnlyList<decimal?> Quarters, decimal? Total);
+/// <summary>
+/// A rep's quota per quarter in a cycle (null where none is set) and the total; <see cref="IsTeam"/> when the row is a
+/// manager's own quota for their team (the team's target on the dashboards, where set). <see cref="InSeatFrom"/> and
+/// <see cref="InSeatTo"/> are the days the rep holds the seat when they join or move mid-cycle (null: the cycle's
+/// start or end; ADR 0023): the plan's targets are prorated by them.
+/// </summary>
+public sealed record QuotaRow(Guid CycleId, Guid RepId, string RepName, Guid? ManagerId, string? ManagerName, IReadOnlyList<decimal?> Quarters, decimal? Total,
+    bool IsTeam = false, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null);
 
-public sealed record QuotaInput(Guid CycleId, Guid RepId, List<decimal?>? Quarters);
+/// <summary>A rep's (or a manager's team) quotas, one per quarter; the seat dates are cleared when left out.</summary>
+public sealed record QuotaInput(Guid CycleId, Guid RepId, List<decimal?>? Quarters, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null);
 
-/// <summary>Top-down quotas: leaders set anyone's, managers their own reps'; everyone reads within their scope.</summary>
+/// <summary>
+/// Top-down quotas: leaders set anyone's, managers their own reps'; everyone reads within their scope. A manager's own
+/// quota is their team's target (leaders set it).
+/// </summary>
 public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
 {
-    /// <summary>The quotas of the reps with a plan in the cycle whom the caller may see; null when the cycle does not exist.</summary>
+    /// <summary>
+    /// The quotas of the reps with a plan in the cycle whom the caller may see, then the team quotas of the managers of
+    /// those reps whom the caller may see; null when the cycle does not exist.
+    /// </summary>
     public async Task<IReadOnlyList<QuotaRow>?> ListAsync(Guid cycleId, Guid? repId, CancellationToken ct)
     {
         var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
@@ -38,17 +51,35 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
                           orderby rep.DisplayName
                           select new { rep.Id, rep.DisplayName, rep.ManagerId, ManagerName = manager == null ? null : manager.DisplayName })
             .ToListAsync(ct);
-        var ids = reps.Select(x => x.Id).ToList();
+        var withPlans = db.Plans.Where(p => p.CycleId == cycleId).Select(p => p.OwnerId);
+        var teams = access.VisibleUsers().Where(m => m.Role == Role.Manager && db.Users.Any(r => r.ManagerId == m.Id && withPlans.Contains(r.Id)));
+        if (repId is { } t)
+        {
+            teams = teams.Where(m => m.Id == t);
+        }
+
+        var leads = await (from m in teams
+                           join boss in db.Users on m.ManagerId equals boss.Id into bosses
+                           from boss in bosses.DefaultIfEmpty()
+                           orderby m.DisplayName
+                           select new { m.Id, m.DisplayName, m.ManagerId, ManagerName = boss == null ? null : boss.DisplayName }).ToListAsync(ct);
+        var ids = reps.Select(x => x.Id).Concat(leads.Select(m => m.Id)).ToList();
         var quotas = (await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && ids.Contains(q.RepId))
                 .Select(q => new { q.RepId, q.Quarter, q.Amount }).ToListAsync(ct))
             .ToLookup(q => q.RepId);
+        var seats = await db.RepSeats.AsNoTracking().Where(x => x.CycleId == cycleId && ids.Contains(x.RepId))
+            .ToDictionaryAsync(x => x.RepId, ct);
         var count = cycle.Quarters.Count;
-        return reps.Select(x =>
+        QuotaRow Row(Guid id, string name, Guid? managerId, string? managerName, bool team)
         {
-            var quarters = Enumerable.Range(1, count).Select(n => quotas[x.Id].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
+            var quarters = Enumerable.Range(1, count).Select(n => quotas[id].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
             var total = quarters.Any(q => q is not null) ? quarters.Sum(q => q ?? 0) : (decimal?)null;
-            return new QuotaRow(cycleId, x.Id, x.DisplayName, x.ManagerId, x.ManagerName, quarters, total);
-        }).ToList();
+            var seat = seats.GetValueOrDefault(id);
+            return new QuotaRow(cycleId, id, name, managerId, managerName, quarters, total, team, seat?.From, seat?.To);
+        }
+
+        return reps.Select(x => Row(x.Id, x.DisplayName, x.ManagerId, x.ManagerName, false))
+            .Concat(leads.Select(m => Row(m.Id, m.DisplayName, m.ManagerId, m.ManagerName, true))).ToList();
     }
 
     /// <summary>Sets all of a rep's quarterly quotas at once; every change is audited with the old and new values.</summary>
@@ -64,9 +95,14 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
         var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CycleId, ct)
                     ?? throw new DomainException("There is no such cycle.", "cycleId");
         cycle.EnsureOpen();
-        if (!await db.Plans.AnyAsync(p => p.CycleId == cycle.Id && p.OwnerId == rep.Id, ct))
+        if (rep.Role == Role.Rep && !await db.Plans.AnyAsync(p => p.CycleId == cycle.Id && p.OwnerId == rep.Id, ct))
         {
             throw new DomainException($"{rep.DisplayName} has no plan in {cycle.Name}.", "repId");
+        }
+
+        if (rep.Role == Role.Manager && (input.InSeatFrom is not null || input.InSeatTo is not null))
+        {
+            throw new DomainException("A team quota has no seat dates: they prorate a rep's targets.", "inSeatFrom");
         }
 
         var count = cycle.Quarters.Count;
@@ -106,8 +142,30 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
             }
         }
 
+        var seat = await db.RepSeats.SingleOrDefaultAsync(x => x.CycleId == cycle.Id && x.RepId == rep.Id, ct);
+        var seatBefore = new { from = seat?.From, to = seat?.To };
+        if (seat is not null)
+        {
+            if (seat.From != input.InSeatFrom || seat.To != input.InSeatTo)
+            {
+                seat.Change(input.InSeatFrom, input.InSeatTo, actor.Id, now);
+            }
+        }
+        else if (input.InSeatFrom is not null || input.InSeatTo is not null)
+        {
+            db.RepSeats.Add(RepSeat.Set(cycle.Id, rep.Id, input.InSeatFrom, input.InSeatTo, actor.Id, now));
+        }
+
         db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, "quota.set", "Quota", rep.Id.ToString(),
-            JsonSerializer.Serialize(new { cycle = cycle.Id, rep = rep.Id, before, after = amounts })));
+            JsonSerializer.Serialize(new
+            {
+                cycle = cycle.Id,
+                rep = rep.Id,
+                before,
+                after = amounts,
+                seatBefore,
+                seatAfter = new { from = input.InSeatFrom, to = input.InSeatTo },
+            })));
         try
         {
             await db.SaveChangesAsync(ct);

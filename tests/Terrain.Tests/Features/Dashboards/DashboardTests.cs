@@ -25,7 +25,7 @@ public sealed class DashboardTests
 
     private static DateTimeOffset At(int month, int day) => new(2027, month, day, 12, 0, 0, TimeSpan.Zero);
 
-    private static async Task ApproveAsync(TestApp app, string rep, Guid plan, params object[] goals)
+    internal static async Task ApproveAsync(TestApp app, string rep, Guid plan, params object[] goals)
     {
         var client = await app.ApiAsAsync(rep);
         var url = $"/api/v1/plans/{plan}/sections/targets";
@@ -38,7 +38,7 @@ public sealed class DashboardTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
     }
 
-    private static async Task ApproveAllAsync(TestApp app, params (string Manager, Guid Plan)[] plans)
+    internal static async Task ApproveAllAsync(TestApp app, params (string Manager, Guid Plan)[] plans)
     {
         app.Clock.Advance(TimeSpan.FromDays(1));
         foreach (var (manager, plan) in plans)
@@ -57,7 +57,7 @@ public sealed class DashboardTests
     /// rep3: 60k a quarter of Terrain Cloud in mid-market manufacturers, toward the revenue objective; won W5 70k on
     /// Alpha (in the segment) and W6 30k on Eta (not in it).
     /// </summary>
-    private static async Task FixtureAsync(TestApp app)
+    internal static async Task FixtureAsync(TestApp app)
     {
         var o = app.Org;
         await ApproveAsync(app, "rep1@test.terrain", o.PlanOf[o.Rep1.Id].Id, Revenue([100_000m, 100_000m, 100_000m, 100_000m]));

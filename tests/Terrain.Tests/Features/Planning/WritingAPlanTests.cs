@@ -235,7 +235,8 @@ public sealed class WritingAPlanTests
         var negative = await leader.PutAsJsonAsync("/api/v1/quotas", Body(app.Org.Rep3.Id, 100, -1, 100, 100), Ct);
         var tooFew = await leader.PutAsJsonAsync("/api/v1/quotas", Body(app.Org.Rep3.Id, 100, 100), Ct);
         var gap = await leader.PutAsJsonAsync("/api/v1/quotas", Body(app.Org.Rep3.Id, 100, null, 100, 100), Ct);
-        var notARep = await leader.PutAsJsonAsync("/api/v1/quotas", Body(app.Org.Manager1.Id, 1, 1, 1, 1), Ct);
+        // Quotas are for reps and for managers' teams: not for an admin.
+        var notARep = await leader.PutAsJsonAsync("/api/v1/quotas", Body(app.Org.Admin.Id, 1, 1, 1, 1), Ct);
         var byLeader = await leader.PutAsJsonAsync("/api/v1/quotas", Body(app.Org.Rep3.Id, 50, 50, 50, 50), Ct);
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
@@ -251,7 +252,8 @@ public sealed class WritingAPlanTests
         Assert.Equal(1, mine.GetArrayLength());
         Assert.Equal(400m, mine[0].GetProperty("quarters")[3].GetDecimal());
         var team = await manager.GetFromJsonAsync<JsonElement>($"/api/v1/quotas?cycle={cycle}", Ct);
-        Assert.Equal(2, team.GetArrayLength());
+        // The team's two reps, then the manager's own team quota row (read-only for them).
+        Assert.Equal([false, false, true], team.EnumerateArray().Select(r => r.GetProperty("isTeam").GetBoolean()));
         Assert.Equal(2, await app.WithDbAsync(d => d.AuditEntries.CountAsync(e => e.Action == "quota.set", Ct)));
     }
 
