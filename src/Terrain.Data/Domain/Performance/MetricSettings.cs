@@ -15,6 +15,11 @@ public sealed class MetricSettings
 
     public const int MaxStageLength = 60;
 
+    public const int DefaultDataAgeLimitHours = 48;
+
+    /// <summary>A limit beyond a month would never warn in time to matter.</summary>
+    public const int MaxDataAgeLimitHours = 24 * 31;
+
     private MetricSettings()
     {
     }
@@ -36,6 +41,9 @@ public sealed class MetricSettings
     /// <summary>Days without a held activity on its account after which an open deal is at risk.</summary>
     public int IdleDays { get; private set; }
 
+    /// <summary>Hours after the latest CRM import at which every page warns that the data is old; 0 turns the warning off.</summary>
+    public int DataAgeLimitHours { get; private set; }
+
     public Guid Version { get; private set; }
 
     public DateTimeOffset? UpdatedAt { get; private set; }
@@ -55,13 +63,20 @@ public sealed class MetricSettings
         HealthyCoveragePercent = 300,
         EarlyStages = "",
         IdleDays = 14,
+        DataAgeLimitHours = DefaultDataAgeLimitHours,
         Version = Guid.Empty,
     };
 
     /// <summary>Checks and applies a leader's values; a refusal names the field at fault and changes nothing.</summary>
     public void Change(int onTrackPercent, int atRiskPercent, int healthyCoveragePercent, IEnumerable<string>? earlyStages, int idleDays,
-        Guid by, DateTimeOffset at)
+        Guid by, DateTimeOffset at, int? dataAgeLimitHours = null)
     {
+        var dataAge = dataAgeLimitHours ?? DataAgeLimitHours;
+        if (dataAge is < 0 or > MaxDataAgeLimitHours)
+        {
+            throw new DomainException($"The data age limit is a number of hours from 1 to {MaxDataAgeLimitHours}, or 0 for no warning.", "dataAgeLimitHours");
+        }
+
         if (onTrackPercent is < 1 or > 500)
         {
             throw new DomainException("The on-track threshold is a percentage of the target from 1 to 500.", "onTrackPercent");
@@ -94,8 +109,8 @@ public sealed class MetricSettings
             throw new DomainException($"The early stage '{(bad.Length > 40 ? bad[..40] + "…" : bad)}' is longer than {MaxStageLength} characters or holds a line break.", "earlyStages");
         }
 
-        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays) =
-            (onTrackPercent, atRiskPercent, healthyCoveragePercent, string.Join('\n', stages), idleDays);
+        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, DataAgeLimitHours) =
+            (onTrackPercent, atRiskPercent, healthyCoveragePercent, string.Join('\n', stages), idleDays, dataAge);
         (Version, UpdatedAt, UpdatedById) = (Guid.NewGuid(), at, by);
     }
 

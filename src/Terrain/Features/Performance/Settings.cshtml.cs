@@ -29,6 +29,9 @@ public sealed class SettingsModel(MetricSettingsHandlers handlers) : PageModel, 
     public int? IdleDays { get; set; }
 
     [BindProperty]
+    public int? DataAgeLimitHours { get; set; }
+
+    [BindProperty]
     public string? Version { get; set; }
 
     [TempData]
@@ -41,12 +44,16 @@ public sealed class SettingsModel(MetricSettingsHandlers handlers) : PageModel, 
         Current = await handlers.GetAsync(ct);
         (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, Version) =
             (Current.OnTrackPercent, Current.AtRiskPercent, Current.HealthyCoveragePercent, string.Join('\n', Current.EarlyStages), Current.IdleDays, Current.Version);
+        DataAgeLimitHours = Current.DataAgeLimitHours;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var stages = (EarlyStages ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var result = await handlers.UpdateAsync(new MetricSettingsInput(OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, stages, IdleDays), Version ?? "", ct);
+        var result = await handlers.UpdateAsync(new MetricSettingsInput(OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, stages, IdleDays)
+        {
+            DataAgeLimitHours = DataAgeLimitHours,
+        }, Version ?? "", ct);
         Current = result.Current;
         if (result.Outcome != SettingsOutcome.Saved)
         {
