@@ -105,7 +105,7 @@ internal static class ActualsSource
         {
             // Sep reads ahead, so some rows may have been read already; none of them can be trusted.
             read.Issues.Clear();
-            Fail(rows, read, e.Line, CsvTable.NotUtf8Reason(e.Line));
+            Fail(rows, read, e.Line, CsvTable.NotUtf8Reason(e.Line, e.Binary));
         }
     }
 
