@@ -117,6 +117,33 @@ public sealed class ImportMappingsTests
         Assert.Equal(4, await app.WithDbAsync(d => d.Opportunities.CountAsync(Ct)));
     }
 
+    [Fact]
+    public async Task The_command_line_imports_by_the_saved_mapping_it_names_and_refuses_one_that_does_not_exist()
+    {
+        var app = await TestApp.StartAsync(Db.Sqlite);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(admin, HttpMethod.Post, "/api/v1/import-mappings", NordicMapping())).Status);
+        var file = Path.Combine(Path.GetTempPath(), $"nordic-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, $"{NordicHeader}\nN-1,rep1@test.terrain,Verbal yes,\"12.500,50\",14.03.2027,R1-1,Platform deal,\n", Ct);
+        string[] On(params string[] args) => [.. args, $"--Terrain:DataDirectory={Path.GetDirectoryName(app.SqliteFile)}", "--Terrain:DatabaseProvider=Sqlite"];
+        try
+        {
+            var unknown = await Terrain.Infrastructure.Cli.TerrainCli.RunAsync(On("import", "opportunities", file, "--mapping", "Nowhere"), Ct);
+            var imported = await Terrain.Infrastructure.Cli.TerrainCli.RunAsync(On("import", "opportunities", file, "--mapping", "Nordic CRM"), Ct);
+
+            Assert.Equal((2, 0), (unknown, imported));
+            var deal = await app.WithDbAsync(d => d.Opportunities.SingleAsync(Ct));
+            Assert.Equal((12_500.50m, ForecastCategory.Commit, new DateOnly(2027, 3, 14)), (deal.Amount, deal.Forecast, deal.CloseDate));
+            var job = await app.WithDbAsync(d => d.ImportJobs.SingleAsync(Ct));
+            Assert.NotNull(job.MappingId);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+    }
+
     [Theory, BothDatabases]
     public async Task Activities_and_bookings_are_imported_through_their_own_mappings_and_a_wrong_or_unknown_mapping_is_refused(Db db)
     {
