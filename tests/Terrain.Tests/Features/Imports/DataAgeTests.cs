@@ -18,7 +18,7 @@ public sealed class DataAgeTests
     private static async Task<AngleSharp.Dom.IElement?> DataAgeLineAsync(HttpClient browser)
     {
         var page = await new HtmlParser().ParseDocumentAsync(await browser.GetStringAsync("/Cycles", Ct), Ct);
-        return page.QuerySelector(".data-age");
+        return page.QuerySelector("aside.data-age > div");
     }
 
     private static async Task<HttpResponseMessage> PutSettingsAsync(HttpClient leader, int? dataAgeLimitHours)
@@ -66,7 +66,7 @@ public sealed class DataAgeTests
         Assert.Equal(HttpStatusCode.OK, (await PutSettingsAsync(leader, 2)).StatusCode);
         var stale = await DataAgeLineAsync(rep);
         Assert.Equal("status", stale!.GetAttribute("role"));
-        Assert.Contains("stale", stale.ClassList);
+        Assert.Contains("stale", stale.ParentElement!.ClassList);
         Assert.Contains("(3 h ago). Older than the 2 h limit", Text(stale), StringComparison.Ordinal);
         var me = await (await app.ApiAsAsync("rep1@test.terrain")).GetFromJsonAsync<JsonElement>("/api/v1/me", Ct);
         Assert.True(me.GetProperty("dataAge").GetProperty("stale").GetBoolean(), me.ToString());
