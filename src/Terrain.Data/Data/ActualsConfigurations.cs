@@ -132,6 +132,26 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         // One running job per kind across every instance on the database: a second claim fails in the database itself.
         builder.HasIndex(j => j.Kind).IsUnique().HasFilter(RunningFilter).HasDatabaseName("IX_ImportJobs_OneRunningPerKind");
         builder.HasIndex(j => new { j.State, j.CreatedAt });
+        // Not a foreign key: the history keeps the id of a mapping deleted since; a queued job whose mapping is gone fails saying so.
+        builder.Property(j => j.MappingId);
         builder.HasIndex(j => j.CreatedAt);
+    }
+}
+
+internal sealed class ImportMappingConfiguration : IEntityTypeConfiguration<ImportMapping>
+{
+    public void Configure(EntityTypeBuilder<ImportMapping> builder)
+    {
+        builder.Property(m => m.Name).HasMaxLength(ImportMapping.MaxName);
+        builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(m => m.ColumnsJson).HasMaxLength(20_000);
+        builder.Property(m => m.StagesJson).HasMaxLength(100_000);
+        builder.Property(m => m.DateFormats).HasMaxLength((ImportMapping.MaxDateFormats * (ImportMapping.MaxDateFormat + 1)) + 1);
+        builder.Property(m => m.ThousandsSeparator).HasMaxLength(1);
+        builder.Property(m => m.Version).IsConcurrencyToken();
+        builder.Ignore(m => m.Columns);
+        builder.Ignore(m => m.Stages);
+        builder.Ignore(m => m.DateFormatList);
+        builder.HasIndex(m => m.Name).IsUnique();
     }
 }

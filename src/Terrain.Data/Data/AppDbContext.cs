@@ -61,6 +61,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
 
+    public DbSet<ImportMapping> ImportMappings => Set<ImportMapping>();
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<Strategy> Strategies => Set<Strategy>();

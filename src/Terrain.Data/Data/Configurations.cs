@@ -48,6 +48,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.EntityId).HasMaxLength(64).IsRequired();
         builder.HasIndex(e => new { e.EntityType, e.EntityId });
         builder.HasIndex(e => e.At);
+        // How old the CRM data is, on every page: the latest import of each kind is one seek.
+        builder.HasIndex(e => new { e.Action, e.At });
     }
 }
 

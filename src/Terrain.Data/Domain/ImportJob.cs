@@ -100,11 +100,15 @@ public sealed class ImportJob
 
     public string? FailureReason { get; private set; }
 
+    /// <summary>The saved mapping (<see cref="Actuals.ImportMapping"/>) the file is read by; null to recognise its layout from the header.</summary>
+    public Guid? MappingId { get; private set; }
+
     public bool IsFinished => State is ImportJobState.Done or ImportJobState.Failed;
 
     public static ImportJob Queue(ImportKind kind, bool partial, bool full, string fileName, string storedPath, bool ownsFile,
-        long sizeBytes, Guid? requestedById, DateTimeOffset now, string? heldFor = null) => new()
+        long sizeBytes, Guid? requestedById, DateTimeOffset now, string? heldFor = null, Guid? mappingId = null) => new()
         {
+            MappingId = mappingId,
             Id = Guid.CreateVersion7(now),
             Kind = kind,
             State = ImportJobState.Queued,

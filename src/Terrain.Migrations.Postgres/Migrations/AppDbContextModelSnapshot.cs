@@ -364,6 +364,66 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("IdempotencyKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Actuals.ImportMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ColumnsJson")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DateFormats")
+                        .IsRequired()
+                        .HasMaxLength(206)
+                        .HasColumnType("character varying(206)");
+
+                    b.Property<char>("DecimalSeparator")
+                        .HasColumnType("character(1)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("StagesJson")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)");
+
+                    b.Property<string>("ThousandsSeparator")
+                        .IsRequired()
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ImportMappings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Actuals.Opportunity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -690,6 +750,8 @@ namespace Terrain.Migrations.Postgres.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Action", "At");
+
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
@@ -766,6 +828,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("MappingId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("OwnsFile")
                         .HasColumnType("boolean");
@@ -888,6 +953,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<int>("AtRiskPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DataAgeLimitHours")
                         .HasColumnType("integer");
 
                     b.Property<string>("EarlyStages")

@@ -353,6 +353,66 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("IdempotencyKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Actuals.ImportMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ColumnsJson")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DateFormats")
+                        .IsRequired()
+                        .HasMaxLength(206)
+                        .HasColumnType("TEXT");
+
+                    b.Property<char>("DecimalSeparator")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StagesJson")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThousandsSeparator")
+                        .IsRequired()
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ImportMappings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Actuals.Opportunity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -677,6 +737,8 @@ namespace Terrain.Migrations.Sqlite.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Action", "At");
+
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
@@ -752,6 +814,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MappingId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("OwnsFile")
@@ -873,6 +938,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("AtRiskPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DataAgeLimitHours")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("EarlyStages")

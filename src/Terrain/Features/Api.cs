@@ -57,7 +57,9 @@ public static class Api
         services.AddScoped<Actuals.ActualsBatches>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<ImportJobs>();
+        services.AddScoped<ImportMappings.ImportMappingHandlers>();
         services.AddSingleton<ImportSignals>();
+        services.AddSingleton<DataAge>();
         services.AddSingleton<ImportWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ImportWorker>());
         services.AddScoped<Demo.DemoSeeder>();
@@ -68,7 +70,8 @@ public static class Api
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         MapAuth(api.MapGroup("/auth").WithTags("Sign-in"));
-        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user.")
+        api.MapGet("/me", Me).WithTags("Users").WithSummary("The signed-in user, and how old the CRM data is: the latest import of opportunities, activities or bookings, "
+            + "and whether it is older than the limit a leader sets (dataAgeLimitHours in /settings/metrics).")
             .WithName("getMe");
         api.MapGet("/sign-ins", SignIns).WithTags("Sign-in").RequireAuthorization(Policies.For(Act.ManageUsers))
             .WithSummary("The sign-in audit trail, newest first (admins only): sign-ins, failures, throttling, sign-outs, refreshes, password changes.")
@@ -84,6 +87,7 @@ public static class Api
         Dashboards.DashboardEndpoints.Map(api.MapGroup("/dashboards").WithTags("Dashboards"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
+        ImportMappings.ImportMappingEndpoints.Map(api.MapGroup("/import-mappings").WithTags("Imports"));
         Actuals.ActualsEndpoint.Map(api.MapGroup("/actuals").WithTags("Actuals"), app.ServiceProvider.GetRequiredService<IConfiguration>());
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.For(Act.Import))
@@ -119,7 +123,8 @@ public static class Api
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Import users, accounts, opportunities, activities or bookings from CSV, as a background job: 202 with the job and its Location. "
                 + "With 'Prefer: wait=N' (seconds, at most 300) the answer waits for the job: 200 with the report, or 422 when the file was rejected. "
-                + "All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted.")
+                + "All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted. "
+                + "mapping=NAME (or its id) reads opportunities, activities or bookings by a saved mapping instead of recognising the layout.")
             .WithName("importCsv");
         api.MapGet("/imports/jobs", ImportEndpoint.ListJobsAsync).WithTags("Imports")
             .RequireAuthorization(Policies.For(Act.Import))
@@ -194,7 +199,8 @@ public static class Api
     /// <summary>The shape the bearer token handler writes; declared for the OpenAPI document.</summary>
     public sealed record AccessTokenDocument(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
 
-    public sealed record MeResponse(Guid Id, string Email, string DisplayName, Role Role);
+    /// <summary>The signed-in user, and how old the CRM data is (<see cref="DataAgeView"/>), which every page shows too.</summary>
+    public sealed record MeResponse(Guid Id, string Email, string DisplayName, Role Role, DataAgeView DataAge);
 
     private static async Task<Results<Ok<Admin.SignIns.SignInPage>, ValidationProblem>> SignIns(
         [FromQuery(Name = "email")] string? email, [FromQuery(Name = "page")] int? page, [FromQuery(Name = "pageSize")] int? pageSize,
@@ -206,8 +212,8 @@ public static class Api
             : TypedResults.Ok(await log.ListAsync(email, p, size, ct));
     }
 
-    private static Ok<MeResponse> Me(CurrentUser me) =>
-        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role));
+    private static async Task<Ok<MeResponse>> Me(CurrentUser me, DataAge dataAge, CancellationToken ct) =>
+        TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role, await dataAge.GetAsync(ct)));
 
     /// <summary>The answer to POST /users: who was created.</summary>
     public sealed record CreatedUser(Guid Id, string Email, string DisplayName, Role Role);

@@ -78,6 +78,11 @@ public sealed class PageHandlerAuthorizationTests
         new("Performance/Performance", "Action", o => $"{Plan3(o)}/Performance?handler=Action", "404", "404", "403", "403"),
         // Leaders and admins set the thresholds; an empty form is stale (no version), so it is answered with the current values.
         new("Performance/Settings", "", _ => "/Settings/Metrics", "denied", "denied", "409", "409"),
+        // Import mappings are kept by those who import: an empty form names no mapping (422) or none to delete (404).
+        new("Admin/ImportMappings/Edit", "", _ => "/Admin/ImportMappings/Edit", "denied", "denied", "denied", "422"),
+        new("Admin/ImportMappings/Edit", "Columns", _ => "/Admin/ImportMappings/Edit?handler=Columns", "denied", "denied", "denied", "422"),
+        new("Admin/ImportMappings/Edit", "AddStages", _ => "/Admin/ImportMappings/Edit?handler=AddStages", "denied", "denied", "denied", "200"),
+        new("Admin/ImportMappings/Edit", "Delete", _ => "/Admin/ImportMappings/Edit?handler=Delete", "denied", "denied", "denied", "404"),
         new("Auth/Logout", "", _ => "/Auth/Logout", "login", "login", "login", "login"),
     ];
 

@@ -15,6 +15,9 @@ public sealed record ActualsLayout<TField>(
     char DecimalSeparator = '.')
     where TField : struct, Enum
 {
+    /// <summary>The thousands separator when the layout names one; else the other of point and comma.</summary>
+    public char? ThousandsSeparator { get; init; }
+
     /// <summary>The required fields none of whose names the header has.</summary>
     public IReadOnlyList<TField> Missing(IReadOnlyList<string> header)
     {
@@ -38,12 +41,15 @@ public static class ActualsLayout
     /// Names what the closest of <paramref name="layouts"/> lacks, and the likely cause when the header is one field
     /// holding semicolons or tabs.
     /// </summary>
-    public static string Unrecognised<TField>(IReadOnlyList<ActualsLayout<TField>> layouts, IReadOnlyList<string> header, string what)
+    public static string Unrecognised<TField>(IReadOnlyList<ActualsLayout<TField>> layouts, IReadOnlyList<string> header, string what, bool chosen = false)
         where TField : struct, Enum
     {
         var closest = layouts.Select(l => (Layout: l, Missing: l.Missing(header))).MinBy(l => l.Missing.Count);
-        var reason = $"The header matches no known {what} layout ({string.Join(", ", layouts.Select(l => l.Name))}). "
-            + $"The closest, {closest.Layout.Name}, lacks the required column(s) {string.Join(", ", closest.Missing.Select(f => $"'{closest.Layout.NameOf(f)}'"))}.";
+        var missing = string.Join(", ", closest.Missing.Select(f => $"'{closest.Layout.NameOf(f)}'"));
+        var reason = chosen
+            ? $"The header lacks the required column(s) {missing} of the mapping '{closest.Layout.Name}'."
+            : $"The header matches no known {what} layout ({string.Join(", ", layouts.Select(l => l.Name))}). "
+                + $"The closest, {closest.Layout.Name}, lacks the required column(s) {missing}.";
         return reason + DelimiterHint(header);
     }
 
@@ -111,7 +117,7 @@ public sealed class ActualsColumns<TField>
     public DateOnly Date(Func<int, string> cell, TField field) => ActualsValues.Date(Required(cell, field), Column(field), Layout.DateFormats);
 
     public (decimal Amount, string? Currency) Amount(Func<int, string> cell, TField field) =>
-        ActualsValues.Amount(Text(cell, field), Column(field), Layout.DecimalSeparator);
+        ActualsValues.Amount(Text(cell, field), Column(field), Layout.DecimalSeparator, Layout.ThousandsSeparator);
 }
 
 /// <summary>Values as exports write them, read the same way for every kind of actuals.</summary>
@@ -139,7 +145,7 @@ public static class ActualsValues
     /// An amount as exports write it: "12500", "12,500.00", "USD 12,500.00", "$12,500.00", "-1,200" or "(1,200.00)",
     /// with the layout's decimal separator; the currency of a prefix when there is one.
     /// </summary>
-    public static (decimal Amount, string? Currency) Amount(string text, string column, char decimalSeparator)
+    public static (decimal Amount, string? Currency) Amount(string text, string column, char decimalSeparator, char? thousandsSeparator = null)
     {
         var value = text.Trim();
         if (value.Length == 0)
@@ -176,7 +182,7 @@ public static class ActualsValues
             }
         }
 
-        var thousands = decimalSeparator == '.' ? ',' : '.';
+        var thousands = thousandsSeparator ?? (decimalSeparator == '.' ? ',' : '.');
         var plain = value.Replace(thousands.ToString(), "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal)
             .Replace('\u00A0'.ToString(), "", StringComparison.Ordinal);
         if (decimalSeparator == ',')

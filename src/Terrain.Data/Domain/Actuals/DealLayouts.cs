@@ -38,6 +38,12 @@ public sealed record DealLayout(
     char DecimalSeparator,
     IReadOnlyDictionary<string, StageMeaning> Stages)
 {
+    /// <summary>A saved mapping that lists its stages refuses any other stage instead of taking it as open.</summary>
+    public bool KnownStagesOnly { get; init; }
+
+    /// <summary>The thousands separator when the layout names one; else the other of point and comma.</summary>
+    public char? ThousandsSeparator { get; init; }
+
     /// <summary>Without these a row cannot be placed: whose deal, which one, how much, when, and where it stands.</summary>
     public static readonly IReadOnlyList<DealField> Required =
         [DealField.ExternalId, DealField.Owner, DealField.Stage, DealField.Amount, DealField.CloseDate];
@@ -194,6 +200,12 @@ public sealed class DealReader
         string? Optional(DealField field) => Text(field) is { Length: > 0 } value ? value : null;
 
         var stage = Text(DealField.Stage);
+        if (_layout.KnownStagesOnly && stage.Length > 0 && !_layout.Stages.ContainsKey(stage))
+        {
+            throw new DealRowException(Column(DealField.Stage),
+                $"The stage '{stage}' is not in the mapping '{_layout.Name}'. Add it to the mapping with its outcome and forecast category, or fix the row.");
+        }
+
         var meaning = _layout.MeaningOf(stage);
         var (amount, symbolCurrency) = Amount(Text(DealField.Amount), Column(DealField.Amount));
         var forecast = Optional(DealField.Forecast) is { } category
@@ -226,7 +238,7 @@ public sealed class DealReader
         value.Length > 0 ? value : throw new DealRowException(Column(field), $"'{Column(field)}' is empty.");
 
     /// <summary>An amount as exports write it, with the layout's decimal separator (<see cref="ActualsValues.Amount"/>).</summary>
-    public (decimal Amount, string? Currency) Amount(string text, string column) => ActualsValues.Amount(text, column, _layout.DecimalSeparator);
+    public (decimal Amount, string? Currency) Amount(string text, string column) => ActualsValues.Amount(text, column, _layout.DecimalSeparator, _layout.ThousandsSeparator);
 
     /// <summary>A date in one of the layout's formats only; a time of day, where the export adds one, is dropped.</summary>
     public DateOnly Date(string text, string column) => ActualsValues.Date(text, column, _layout.DateFormats);

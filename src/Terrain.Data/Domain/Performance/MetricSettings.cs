@@ -15,6 +15,11 @@ public sealed class MetricSettings
 
     public const int MaxStageLength = 60;
 
+    public const int DefaultDataAgeLimitHours = 48;
+
+    /// <summary>A limit beyond a month would never warn in time to matter.</summary>
+    public const int MaxDataAgeLimitHours = 24 * 31;
+
     private MetricSettings()
     {
     }
@@ -38,6 +43,8 @@ public sealed class MetricSettings
 
     /// <summary>Days in one stage (by the imports' history) after which an open deal is at risk.</summary>
     public int StalledDays { get; private set; }
+    /// <summary>Hours after the latest CRM import at which every page warns that the data is old; 0 turns the warning off.</summary>
+    public int DataAgeLimitHours { get; private set; }
 
     public Guid Version { get; private set; }
 
@@ -59,6 +66,7 @@ public sealed class MetricSettings
         EarlyStages = "",
         IdleDays = 14,
         StalledDays = 30,
+        DataAgeLimitHours = DefaultDataAgeLimitHours,
         Version = Guid.Empty,
     };
 
@@ -67,8 +75,14 @@ public sealed class MetricSettings
     /// stay as they are when not given.
     /// </summary>
     public void Change(int onTrackPercent, int atRiskPercent, int healthyCoveragePercent, IEnumerable<string>? earlyStages, int idleDays,
-        Guid by, DateTimeOffset at, int? stalledDays = null)
+        Guid by, DateTimeOffset at, int? stalledDays = null, int? dataAgeLimitHours = null)
     {
+        var dataAge = dataAgeLimitHours ?? DataAgeLimitHours;
+        if (dataAge is < 0 or > MaxDataAgeLimitHours)
+        {
+            throw new DomainException($"The data age limit is a number of hours from 1 to {MaxDataAgeLimitHours}, or 0 for no warning.", "dataAgeLimitHours");
+        }
+
         if (onTrackPercent is < 1 or > 500)
         {
             throw new DomainException("The on-track threshold is a percentage of the target from 1 to 500.", "onTrackPercent");
@@ -106,8 +120,8 @@ public sealed class MetricSettings
             throw new DomainException($"The early stage '{(bad.Length > 40 ? bad[..40] + "…" : bad)}' is longer than {MaxStageLength} characters or holds a line break.", "earlyStages");
         }
 
-        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, StalledDays) =
-            (onTrackPercent, atRiskPercent, healthyCoveragePercent, string.Join('\n', stages), idleDays, stalledDays ?? StalledDays);
+        (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, StalledDays, DataAgeLimitHours) =
+            (onTrackPercent, atRiskPercent, healthyCoveragePercent, string.Join('\n', stages), idleDays, stalledDays ?? StalledDays, dataAge);
         (Version, UpdatedAt, UpdatedById) = (Guid.NewGuid(), at, by);
     }
 

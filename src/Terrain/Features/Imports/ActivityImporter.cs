@@ -21,10 +21,17 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
 
     private sealed record Pending(int Line, string ExternalId, Guid OwnerId, string Type, DateOnly Date, Guid? AccountId, bool Held);
 
-    public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId, IProgress<ImportProgress>? progress = null,
+        Guid? mappingId = null, CancellationToken ct = default)
     {
         progress?.Report(new ImportProgress("Reading", 0, 0));
-        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today());
+        var layouts = await MappedLayouts.OfAsync(db, ImportKind.Activities, ActivityLayouts.BuiltIn, mappingId, ct);
+        if (layouts.Refusal is { } refused)
+        {
+            return MappedLayouts.Refused(ImportKind.Activities, refused, partial);
+        }
+
+        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), layouts);
         var read = new ActualsRead();
         ActualsSource.ReadCsv(csv, rows, read, "a Terrain, Salesforce or HubSpot activities export", progress);
         return await FinishAsync(rows, read, partial, actorId, progress, ct);
@@ -33,7 +40,7 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members.</summary>
     public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
     {
-        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today());
+        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), new(ActivityLayouts.BuiltIn, false, null));
         var read = new ActualsRead();
         ActualsSource.ReadJson(records, Fields, rows, read);
         return await FinishAsync(rows, read, partial, actorId, null, ct);
@@ -46,7 +53,7 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
         ?? await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, read, partial, actorId, progress, token), ct, inTransaction: true);
 
     /// <summary>The row checks of one import, fed by a CSV file or a JSON batch alike.</summary>
-    private sealed class Rows(ActualsLookups lookups, DateOnly today) : LayoutRows<ActivityField>(ActivityLayouts.BuiltIn, "activities")
+    private sealed class Rows(ActualsLookups lookups, DateOnly today, MappedLayouts<ActualsLayout<ActivityField>> layouts) : LayoutRows<ActivityField>(layouts, "activities")
     {
         private readonly Dictionary<string, int> _firstLine = new(StringComparer.Ordinal);
 

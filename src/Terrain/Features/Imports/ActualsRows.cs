@@ -105,7 +105,7 @@ internal static class ActualsSource
         {
             // Sep reads ahead, so some rows may have been read already; none of them can be trusted.
             read.Issues.Clear();
-            Fail(rows, read, e.Line, CsvTable.NotUtf8Reason(e.Line));
+            Fail(rows, read, e.Line, CsvTable.NotUtf8Reason(e.Line, e.Binary));
         }
     }
 
@@ -298,7 +298,7 @@ internal static class ActualsSource
 /// Row checks of a kind read by <see cref="ActualsLayout{TField}"/> layouts: settles the layout from the header, and
 /// turns a row that fails <see cref="Keep"/> into an issue naming the file's column.
 /// </summary>
-internal abstract class LayoutRows<TField>(IReadOnlyList<ActualsLayout<TField>> layouts, string what) : IActualsRows
+internal abstract class LayoutRows<TField>(MappedLayouts<ActualsLayout<TField>> layouts, string what) : IActualsRows
     where TField : struct, Enum
 {
     private ActualsColumns<TField>? _columns;
@@ -310,9 +310,9 @@ internal abstract class LayoutRows<TField>(IReadOnlyList<ActualsLayout<TField>> 
 
     public string? Begin(IReadOnlyList<string> header, ActualsRead read)
     {
-        if (ActualsLayout.Detect(layouts, header) is not { } layout)
+        if (ActualsLayout.Detect(layouts.Layouts, header) is not { } layout)
         {
-            return ActualsLayout.Unrecognised(layouts, header, what);
+            return ActualsLayout.Unrecognised(layouts.Layouts, header, what, layouts.Chosen);
         }
 
         _columns = new ActualsColumns<TField>(layout, header);

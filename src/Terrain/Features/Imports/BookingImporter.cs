@@ -22,10 +22,17 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
     private sealed record Pending(int Line, string ExternalId, string LineId, Guid OwnerId, Guid? AccountId, DateOnly Date, decimal Amount,
         string Currency, decimal OriginalAmount, string? ProductId, string? Opportunity);
 
-    public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    public async Task<ImportReport> ImportAsync(Stream csv, bool partial, Guid? actorId, IProgress<ImportProgress>? progress = null,
+        Guid? mappingId = null, CancellationToken ct = default)
     {
         progress?.Report(new ImportProgress("Reading", 0, 0));
-        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today());
+        var layouts = await MappedLayouts.OfAsync(db, ImportKind.Bookings, BookingLayouts.BuiltIn, mappingId, ct);
+        if (layouts.Refusal is { } refused)
+        {
+            return MappedLayouts.Refused(ImportKind.Bookings, refused, partial);
+        }
+
+        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), layouts);
         var read = new ActualsRead();
         ActualsSource.ReadCsv(csv, rows, read, "a bookings file (externalId, owner, date, amount, ...)", progress);
         return await FinishAsync(rows, read, partial, actorId, progress, ct);
@@ -34,7 +41,7 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members.</summary>
     public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
     {
-        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today());
+        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), new(BookingLayouts.BuiltIn, false, null));
         var read = new ActualsRead();
         ActualsSource.ReadJson(records, Fields, rows, read);
         return await FinishAsync(rows, read, partial, actorId, null, ct);
@@ -47,7 +54,7 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
         ?? await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, read, partial, actorId, progress, token), ct, inTransaction: true);
 
     /// <summary>The row checks of one import, fed by a CSV file or a JSON batch alike.</summary>
-    private sealed class Rows(ActualsLookups lookups, DateOnly today) : LayoutRows<BookingField>(BookingLayouts.BuiltIn, "bookings")
+    private sealed class Rows(ActualsLookups lookups, DateOnly today, MappedLayouts<ActualsLayout<BookingField>> layouts) : LayoutRows<BookingField>(layouts, "bookings")
     {
         private readonly Dictionary<(string, string), int> _firstLine = [];
 

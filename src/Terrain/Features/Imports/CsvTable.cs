@@ -32,9 +32,11 @@ public static class CsvTable
         "This line starts an unclosed quote or a row longer than 16 MB, so the file could not be read from here on. "
         + "Close the quote (a quote inside a quoted field is written twice: \"\") or shorten the row.";
 
-    public static string NotUtf8Reason(int line) =>
-        $"The file is not UTF-8 (line {line} has the first byte that is not). Save it as CSV UTF-8 and import it again; "
-        + "in Excel choose File > Save As > CSV UTF-8 (Comma delimited).";
+    public static string NotUtf8Reason(int line, bool binary = false) => binary
+        ? $"The file is not a CSV text file: it holds binary data (line {line}), as a spreadsheet, an archive, an image or a PDF does. "
+            + "Export the data as CSV UTF-8 and import that file; in Excel choose File > Save As > CSV UTF-8 (Comma delimited)."
+        : $"The file is not UTF-8 (line {line} has the first byte that is not), for example Windows-1252 or Latin-1 as older Excel versions save CSV. "
+            + "Save it as CSV UTF-8 and import it again; in Excel choose File > Save As > CSV UTF-8 (Comma delimited).";
 
     /// <summary>
     /// Reads the file, reporting problems as issues rather than exceptions. A file that is not UTF-8 yields no rows
@@ -53,7 +55,7 @@ public static class CsvTable
             // Sep reads ahead, so some rows may have been read already; none of them can be trusted.
             rows.Clear();
             issues.Clear();
-            issues.Add(new ImportIssue(e.Line, null, NotUtf8Reason(e.Line)));
+            issues.Add(new ImportIssue(e.Line, null, NotUtf8Reason(e.Line, e.Binary)));
         }
 
         return (rows, issues);

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Features.ImportMappings;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
@@ -16,14 +18,17 @@ public static class ImportEndpoint
     /// </summary>
     public static readonly string[] CsvContentTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
-    public static async Task<IResult> HandleAsync(string kind, bool? partial, bool? full, HttpRequest request, ImportJobs jobs,
-        CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(string kind, bool? partial, bool? full, string? mapping, HttpRequest request, ImportJobs jobs,
+        AppDbContext db, CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
     {
         if (!ImportRunner.TryParseKind(kind, out var importKind))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown import",
                 detail: $"There is no '{kind}' import. Use users, accounts, opportunities, activities or bookings.");
         }
+
+        // Settled before the file is read: an unknown mapping is refused without storing hundreds of megabytes first.
+        var chosen = await ImportMappingHandlers.ResolveAsync(db, mapping, importKind, ct);
 
         var limit = options.Value.MaxImportBytes;
         if (request.ContentLength > limit)
@@ -74,7 +79,8 @@ public static class ImportEndpoint
             return TooLarge(limit);
         }
 
-        var job = await jobs.QueueAsync(importKind, partial ?? false, full ?? false, fileName, file.Path, ownsFile: true, file.Size, me.Id, null, ct);
+        var job = await jobs.QueueAsync(importKind, partial ?? false, full ?? false, fileName, file.Path, ownsFile: true, file.Size, me.Id, null,
+            chosen?.Id, ct);
         var view = (await jobs.GetAsync(job.Id, ct))!;
         if (PreferredWait(request) is { } wait)
         {

@@ -31,6 +31,9 @@ public sealed record ImportJobView(
     string? FailureReason,
     ImportJobLinks Links)
 {
+    /// <summary>The saved mapping the file is read by; null when its layout is recognised from the header.</summary>
+    public Guid? MappingId { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     [JsonIgnore]
@@ -56,10 +59,10 @@ public sealed class ImportJobs(AppDbContext db, TimeProvider clock, ImportWorker
     public const int MaxWaitSeconds = 300;
 
     public async Task<ImportJob> QueueAsync(ImportKind kind, bool partial, bool full, string fileName, string storedPath, bool ownsFile,
-        long size, Guid? actorId, string? heldFor, CancellationToken ct)
+        long size, Guid? actorId, string? heldFor, Guid? mappingId, CancellationToken ct)
     {
         var job = ImportJob.Queue(kind, partial, full && kind == ImportKind.Opportunities, fileName, storedPath, ownsFile, size, actorId,
-            clock.GetUtcNow(), heldFor);
+            clock.GetUtcNow(), heldFor, mappingId);
         db.ImportJobs.Add(job);
         await db.SaveChangesAsync(ct);
         if (heldFor is null)
@@ -162,5 +165,8 @@ public sealed class ImportJobs(AppDbContext db, TimeProvider clock, ImportWorker
                 ? new ImportJobCounts(j.RowsRead, j.Created, j.Updated, j.Unchanged, j.Deleted, j.Rejected)
                 : null,
             j.Applied, null, j.FailureReason,
-            new ImportJobLinks(ImportJobView.Location(j.Id)));
+            new ImportJobLinks(ImportJobView.Location(j.Id)))
+        {
+            MappingId = j.MappingId,
+        };
 }

@@ -13,14 +13,14 @@ public sealed class ImportRunner(UserImporter users, AccountImporter accounts, O
         Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(text, out _);
 
     public async Task<ImportReport> RunAsync(ImportKind kind, Stream csv, bool partial, Guid? actorId,
-        IProgress<ImportProgress>? progress = null, bool full = false, CancellationToken ct = default)
+        IProgress<ImportProgress>? progress = null, bool full = false, Guid? mappingId = null, CancellationToken ct = default)
     {
         return kind switch
         {
             ImportKind.Users => await users.ImportAsync(csv, partial, actorId, progress, ct),
-            ImportKind.Opportunities => await opportunities.ImportAsync(csv, partial, full, actorId, progress, ct),
-            ImportKind.Activities => await activities.ImportAsync(csv, partial, actorId, progress, ct),
-            ImportKind.Bookings => await bookings.ImportAsync(csv, partial, actorId, progress, ct),
+            ImportKind.Opportunities => await opportunities.ImportAsync(csv, partial, full, actorId, progress, mappingId, ct),
+            ImportKind.Activities => await activities.ImportAsync(csv, partial, actorId, progress, mappingId, ct),
+            ImportKind.Bookings => await bookings.ImportAsync(csv, partial, actorId, progress, mappingId, ct),
             _ => await accounts.ImportAsync(csv, partial, actorId, progress, ct),
         };
     }

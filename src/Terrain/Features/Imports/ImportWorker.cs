@@ -16,7 +16,7 @@ namespace Terrain.Features.Imports;
 /// <see cref="ImportJob.MaxAttempts"/> attempts, failed. The command line uses the same claim and run.
 /// </summary>
 public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOptions> options, TimeProvider clock,
-    ImportSignals signals, ILogger<ImportWorker> logger) : BackgroundService
+    ImportSignals signals, DataAge dataAge, ILogger<ImportWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(500);
 
@@ -270,7 +270,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
             await using (var counted = new CountingStream(file, progress))
             {
                 var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
-                report = await runner.RunAsync(job.Kind, counted, job.Partial, job.RequestedById, progress, job.Full, run.Token);
+                report = await runner.RunAsync(job.Kind, counted, job.Partial, job.RequestedById, progress, job.Full, job.MappingId, run.Token);
             }
 
             await run.CancelAsync();
@@ -377,6 +377,11 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         }
 
         await DeleteFinishedFilesAsync(db, ct, id);
+        if (report?.Applied == true)
+        {
+            dataAge.Invalidate();
+        }
+
         signals.Finished(id);
     }
 

@@ -25,10 +25,16 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
     private sealed record Pending(int Line, DealFacts Facts, bool CreatedKnown);
 
     public async Task<ImportReport> ImportAsync(Stream csv, bool partial, bool full, Guid? actorId,
-        IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+        IProgress<ImportProgress>? progress = null, Guid? mappingId = null, CancellationToken ct = default)
     {
         progress?.Report(new ImportProgress("Reading", 0, 0));
-        var rows = new Rows(await LoadAsync(ct), clock);
+        var layouts = await MappedLayouts.DealsAsync(db, mappingId, ct);
+        if (layouts.Refusal is { } refused)
+        {
+            return MappedLayouts.Refused(ImportKind.Opportunities, refused, partial);
+        }
+
+        var rows = new Rows(await LoadAsync(ct), clock, layouts);
         var read = new ActualsRead();
         ActualsSource.ReadCsv(csv, rows, read, "a Terrain, Salesforce or HubSpot opportunities export", progress);
         return await FinishAsync(rows, read, partial, full, actorId, progress, ct);
@@ -37,7 +43,7 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members; always an increment.</summary>
     public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
     {
-        var rows = new Rows(await LoadAsync(ct), clock);
+        var rows = new Rows(await LoadAsync(ct), clock, new MappedLayouts<DealLayout>(DealLayout.BuiltIn, false, null));
         var read = new ActualsRead();
         ActualsSource.ReadJson(records, Fields, rows, read);
         return await FinishAsync(rows, read, partial, full: false, actorId, null, ct);
@@ -58,7 +64,7 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
     }
 
     /// <summary>The row checks of one import, fed by a CSV file or a JSON batch alike.</summary>
-    private sealed class Rows(ActualsLookups lookups, TimeProvider clock) : IActualsRows
+    private sealed class Rows(ActualsLookups lookups, TimeProvider clock, MappedLayouts<DealLayout> layouts) : IActualsRows
     {
         private readonly Dictionary<(string, string), int> _firstLine = [];
         private readonly DateOnly _today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -73,10 +79,10 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
 
         public string? Begin(IReadOnlyList<string> header, ActualsRead read)
         {
-            var layout = DealLayout.Detect(header);
+            var layout = layouts.Layouts.FirstOrDefault(l => l.Missing(header).Count == 0);
             if (layout is null)
             {
-                return Unrecognised(header);
+                return Unrecognised(header, layouts);
             }
 
             _header = header;
@@ -146,13 +152,15 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
         }
     }
 
-    /// <summary>Names what the closest layout lacks, and the likely cause when the header is one field.</summary>
-    private static string Unrecognised(IReadOnlyList<string> header)
+    /// <summary>Names what the closest layout (or the chosen mapping) lacks, and the likely cause when the header is one field.</summary>
+    private static string Unrecognised(IReadOnlyList<string> header, MappedLayouts<DealLayout> layouts)
     {
-        var closest = DealLayout.BuiltIn.Select(l => (Layout: l, Missing: l.Missing(header))).MinBy(l => l.Missing.Count);
+        var closest = layouts.Layouts.Select(l => (Layout: l, Missing: l.Missing(header))).MinBy(l => l.Missing.Count);
         var missing = string.Join(", ", closest.Missing.Select(f => $"'{closest.Layout.Columns[f]}'"));
-        return $"The header matches no known opportunities layout (Terrain, Salesforce, HubSpot). "
-            + $"The closest, {closest.Layout.Name}, lacks the required column(s) {missing}." + ActualsLayout.DelimiterHint(header);
+        return (layouts.Chosen
+            ? $"The header lacks the required column(s) {missing} of the mapping '{closest.Layout.Name}'."
+            : $"The header matches no known opportunities layout ({string.Join(", ", layouts.Names(l => l.Name))}). "
+                + $"The closest, {closest.Layout.Name}, lacks the required column(s) {missing}.") + ActualsLayout.DelimiterHint(header);
     }
 
     /// <summary>The file's own heading of each field the layout reads, for naming the column at fault.</summary>

@@ -4,10 +4,16 @@ using System.Text.Unicode;
 
 namespace Terrain.Features.Imports;
 
-/// <summary>A file that is not UTF-8, with the line of its first invalid byte (line 1 is the header).</summary>
-public sealed class NotUtf8Exception(int line) : Exception($"The file is not UTF-8: line {line} has a byte that is not valid UTF-8.")
+/// <summary>
+/// A file that is not UTF-8 text, with the line of its first invalid byte (line 1 is the header); <see cref="Binary"/>
+/// when it is no text at all (a NUL byte, or the signature of an image, an archive, a workbook or a PDF).
+/// </summary>
+public sealed class NotUtf8Exception(int line, bool binary = false)
+    : Exception(binary ? $"The file is binary: line {line} holds a byte no text file has." : $"The file is not UTF-8: line {line} has a byte that is not valid UTF-8.")
 {
     public int Line { get; } = line;
+
+    public bool Binary { get; } = binary;
 }
 
 /// <summary>
@@ -67,8 +73,33 @@ internal sealed class Utf8CheckingStream(Stream inner) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    /// <summary>PNG, JPEG, GIF, PDF, ZIP (and so .xlsx and .docx) and the old binary Office files, by their first bytes.</summary>
+    private static readonly byte[][] Signatures =
+    [
+        [0x89, (byte)'P', (byte)'N', (byte)'G'],
+        [0xFF, 0xD8, 0xFF],
+        [(byte)'G', (byte)'I', (byte)'F', (byte)'8'],
+        [(byte)'%', (byte)'P', (byte)'D', (byte)'F'],
+        [(byte)'P', (byte)'K', 0x03, 0x04],
+        [0xD0, 0xCF, 0x11, 0xE0],
+    ];
+
+    private bool _started;
+
     private void Check(ReadOnlySpan<byte> bytes, bool isFinal)
     {
+        if (!_started && !bytes.IsEmpty)
+        {
+            _started = true;
+            foreach (var signature in Signatures)
+            {
+                if (bytes.StartsWith(signature))
+                {
+                    throw new NotUtf8Exception(1, binary: true);
+                }
+            }
+        }
+
         // First finish a sequence left incomplete at the end of the previous read.
         while (_pendingCount > 0)
         {
@@ -100,6 +131,14 @@ internal sealed class Utf8CheckingStream(Stream inner) : Stream
         while (true)
         {
             var status = Utf8.ToUtf16(bytes, _scratch, out var consumed, out _, replaceInvalidSequences: false, isFinalBlock: isFinal);
+            // NUL is valid UTF-8 but no CSV holds one: the file is binary (or UTF-16 without its byte-order mark).
+            var nul = bytes[..consumed].IndexOf((byte)0);
+            if (nul >= 0)
+            {
+                CountLines(bytes[..nul]);
+                throw new NotUtf8Exception(_line, binary: true);
+            }
+
             CountLines(bytes[..consumed]);
             bytes = bytes[consumed..];
             switch (status)

@@ -19,13 +19,23 @@ public sealed record MetricSettingsView(
     DateTimeOffset? UpdatedAt,
     int StalledDays)
 {
+    /// <summary>Hours after the latest CRM import at which every page warns that the data is old; 0: no warning.</summary>
+    public int DataAgeLimitHours { get; init; }
+
     public static MetricSettingsView Of(MetricSettings s) => new(s.OnTrackPercent, s.AtRiskPercent, s.HealthyCoveragePercent, s.EarlyStageList, s.IdleDays,
-        s.Version.ToString("N"), s.UpdatedAt, s.StalledDays);
+        s.Version.ToString("N"), s.UpdatedAt, s.StalledDays)
+    {
+        DataAgeLimitHours = s.DataAgeLimitHours,
+    };
 }
 
-/// <summary>A leader's new thresholds: every field is required but <see cref="StalledDays"/>, which stays as it is when left out.</summary>
+/// <summary>A leader's new thresholds: every field is required but <see cref="StalledDays"/> and the data age limit, which stay as they are when left out.</summary>
 public sealed record MetricSettingsInput(int? OnTrackPercent, int? AtRiskPercent, int? HealthyCoveragePercent, IReadOnlyList<string>? EarlyStages, int? IdleDays,
-    int? StalledDays = null);
+    int? StalledDays = null)
+{
+    /// <summary>Hours after the latest CRM import at which every page warns (1 to 744), 0 for no warning; null keeps it.</summary>
+    public int? DataAgeLimitHours { get; init; }
+}
 
 public enum SettingsOutcome
 {
@@ -37,7 +47,7 @@ public enum SettingsOutcome
 public sealed record SettingsResult(SettingsOutcome Outcome, MetricSettingsView Current);
 
 /// <summary>Reads and changes the organisation's performance thresholds (leaders and admins change them), audited.</summary>
-public sealed class MetricSettingsHandlers(AppDbContext db, AccessPolicy policy, TimeProvider clock)
+public sealed class MetricSettingsHandlers(AppDbContext db, AccessPolicy policy, TimeProvider clock, Imports.DataAge dataAge)
 {
     public async Task<MetricSettingsView> GetAsync(CancellationToken ct) => MetricSettingsView.Of(await MetricSettingsStore.LoadAsync(db, ct));
 
@@ -60,7 +70,7 @@ public sealed class MetricSettingsHandlers(AppDbContext db, AccessPolicy policy,
         var now = clock.GetUtcNow();
         settings.Change(Required(input.OnTrackPercent, "onTrackPercent"), Required(input.AtRiskPercent, "atRiskPercent"),
             Required(input.HealthyCoveragePercent, "healthyCoveragePercent"), input.EarlyStages ?? [], Required(input.IdleDays, "idleDays"),
-            policy.Actor.Id, now, input.StalledDays);
+            policy.Actor.Id, now, input.StalledDays, input.DataAgeLimitHours);
         if (row is null)
         {
             db.MetricSettings.Add(settings);
@@ -79,6 +89,7 @@ public sealed class MetricSettingsHandlers(AppDbContext db, AccessPolicy policy,
             return new(SettingsOutcome.Conflict, MetricSettingsView.Of(await MetricSettingsStore.LoadAsync(db, ct)));
         }
 
+        dataAge.Invalidate();
         return new(SettingsOutcome.Saved, after);
     }
 

@@ -32,6 +32,9 @@ public sealed class SettingsModel(MetricSettingsHandlers handlers) : PageModel, 
     public int? StalledDays { get; set; }
 
     [BindProperty]
+    public int? DataAgeLimitHours { get; set; }
+
+    [BindProperty]
     public string? Version { get; set; }
 
     [TempData]
@@ -45,12 +48,16 @@ public sealed class SettingsModel(MetricSettingsHandlers handlers) : PageModel, 
         (OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, EarlyStages, IdleDays, StalledDays, Version) =
             (Current.OnTrackPercent, Current.AtRiskPercent, Current.HealthyCoveragePercent, string.Join('\n', Current.EarlyStages), Current.IdleDays,
                 Current.StalledDays, Current.Version);
+        DataAgeLimitHours = Current.DataAgeLimitHours;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var stages = (EarlyStages ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var result = await handlers.UpdateAsync(new MetricSettingsInput(OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, stages, IdleDays, StalledDays ?? 0), Version ?? "", ct);
+        var result = await handlers.UpdateAsync(new MetricSettingsInput(OnTrackPercent, AtRiskPercent, HealthyCoveragePercent, stages, IdleDays, StalledDays ?? 0)
+        {
+            DataAgeLimitHours = DataAgeLimitHours,
+        }, Version ?? "", ct);
         Current = result.Current;
         if (result.Outcome != SettingsOutcome.Saved)
         {

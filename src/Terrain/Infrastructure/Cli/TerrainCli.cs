@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Actuals;
 using Terrain.Features.Demo;
+using Terrain.Features.ImportMappings;
 using Terrain.Features.Imports;
 using Terrain.Features.Users;
 
@@ -224,22 +226,29 @@ public static class TerrainCli
             var file = new Argument<FileInfo>("file") { Description = "The CSV file." };
             var partial = new Option<bool>("--partial") { Description = "Import the good rows even when some are rejected." };
             var full = new Option<bool>("--full") { Description = "The file is a full extract: opportunities missing from it are marked deleted." };
+            var mapping = new Option<string?>("--mapping") { Description = "Read the file by this saved mapping (its name or id) instead of recognising its layout." };
             var command = new Command(kind.ToString().ToLowerInvariant(), $"Import {kind.ToString().ToLowerInvariant()} from CSV.") { file, partial };
             if (kind == ImportKind.Opportunities)
             {
                 command.Add(full);
             }
 
+            if (ImportMapping.Mappable(kind))
+            {
+                command.Add(mapping);
+            }
+
             command.TreatUnmatchedTokensAsErrors = false;
             command.SetAction((result, ct) => ImportAsync(kind, result.GetRequiredValue(file), result.GetValue(partial),
-                kind == ImportKind.Opportunities && result.GetValue(full), result.UnmatchedTokens.ToArray(), ct));
+                kind == ImportKind.Opportunities && result.GetValue(full), ImportMapping.Mappable(kind) ? result.GetValue(mapping) : null,
+                result.UnmatchedTokens.ToArray(), ct));
             import.Add(command);
         }
 
         return import;
     }
 
-    private static async Task<int> ImportAsync(ImportKind kind, FileInfo file, bool partial, bool full, string[] args, CancellationToken ct)
+    private static async Task<int> ImportAsync(ImportKind kind, FileInfo file, bool partial, bool full, string? mappingName, string[] args, CancellationToken ct)
     {
         if (!file.Exists)
         {
@@ -255,7 +264,19 @@ public static class TerrainCli
         // same claim (one running import per kind across all instances), heartbeat and history.
         var worker = app.Services.GetRequiredService<ImportWorker>();
         var jobs = scope.ServiceProvider.GetRequiredService<ImportJobs>();
-        var job = await jobs.QueueAsync(kind, partial, full, file.Name, file.FullName, ownsFile: false, file.Length, null, worker.Instance, ct);
+        Guid? mappingId;
+        try
+        {
+            // The command line acts as an admin would; the mapping is looked up here so that a typo is told before any work.
+            mappingId = (await ImportMappingHandlers.ResolveAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), mappingName, kind, ct))?.Id;
+        }
+        catch (DomainException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        var job = await jobs.QueueAsync(kind, partial, full, file.Name, file.FullName, ownsFile: false, file.Length, null, worker.Instance, mappingId, ct);
         var waiting = (string message) => Console.WriteLine(message);
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
@@ -297,10 +318,15 @@ public static class TerrainCli
         if (kind == ImportKind.Opportunities)
         {
             Console.WriteLine($"Layout: {report.Layout ?? "not recognised"}; {report.Deleted} marked deleted; {report.UnmatchedAccounts} account name(s) matched no account.");
-            if (report.IgnoredColumns.Count > 0)
-            {
-                Console.WriteLine($"Ignored columns: {string.Join(", ", report.IgnoredColumns)}.");
-            }
+        }
+        else if (report.Layout is { } layout)
+        {
+            Console.WriteLine($"Layout: {layout}.");
+        }
+
+        if (ImportMapping.Mappable(kind) && report.IgnoredColumns.Count > 0)
+        {
+            Console.WriteLine($"Ignored columns: {string.Join(", ", report.IgnoredColumns)}.");
         }
 
         foreach (var issue in report.Rejected)

@@ -196,7 +196,7 @@ public sealed class PlanContentTests
     }
 
     [Fact]
-    public void Quotas_are_set_by_leaders_or_the_reps_own_manager_and_never_negative()
+    public void Quotas_are_set_by_leaders_or_the_reps_own_manager_for_reps_and_teams_and_never_negative()
     {
         var now = DateTimeOffset.UnixEpoch;
         var manager = AppUser.Create("m@x.test", "M", Role.Manager, null, now);
@@ -207,7 +207,11 @@ public sealed class PlanContentTests
         Assert.Throws<NotAllowedException>(() => Quota.EnsureMaySet(new Actor(Guid.NewGuid(), Role.Manager), rep));
         Assert.Throws<NotAllowedException>(() => Quota.EnsureMaySet(new Actor(rep.Id, Role.Rep), rep));
         Assert.Throws<NotAllowedException>(() => Quota.EnsureMaySet(new Actor(Guid.NewGuid(), Role.Admin), rep));
-        Assert.Equal("repId", Assert.Throws<DomainException>(() => Quota.EnsureMaySet(new Actor(Guid.NewGuid(), Role.Leader), manager)).Field);
+        // A team's own quota is the manager's (ADR 0023); a manager does not set their own.
+        Quota.EnsureMaySet(new Actor(Guid.NewGuid(), Role.Leader), manager);
+        Assert.Throws<NotAllowedException>(() => Quota.EnsureMaySet(new Actor(manager.Id, Role.Manager), manager));
+        var leader = AppUser.Create("l@x.test", "L", Role.Leader, null, now);
+        Assert.Equal("repId", Assert.Throws<DomainException>(() => Quota.EnsureMaySet(new Actor(Guid.NewGuid(), Role.Leader), leader)).Field);
         Assert.Equal("quarters[2]", Assert.Throws<DomainException>(() => Quota.Set(Guid.NewGuid(), rep.Id, 3, -1, manager.Id, now)).Field);
     }
     [Fact]

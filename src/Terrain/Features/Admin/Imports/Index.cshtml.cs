@@ -2,14 +2,18 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Features.ImportMappings;
 using Terrain.Features.Imports;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Admin.Imports;
 
-public sealed class IndexModel(ImportJobs jobs, CurrentUser me, IOptions<TerrainOptions> options) : PageModel
+public sealed class IndexModel(ImportJobs jobs, ImportMappingHandlers mappings, AppDbContext db, CurrentUser me, IOptions<TerrainOptions> options)
+    : PageModel, IReloadsOnRefusal
 {
     /// <summary>A small file is usually imported within this: the page then shows the report at once, not a bar.</summary>
     private static readonly TimeSpan ReportWithin = TimeSpan.FromSeconds(5);
@@ -22,6 +26,12 @@ public sealed class IndexModel(ImportJobs jobs, CurrentUser me, IOptions<Terrain
 
     [BindProperty]
     public bool FullExtract { get; set; }
+
+    /// <summary>The saved mapping to read the file by (its id), or empty to recognise the layout from the header.</summary>
+    [BindProperty]
+    public string? Mapping { get; set; }
+
+    public IReadOnlyList<ImportMappingView> Mappings { get; private set; } = [];
 
     [BindProperty]
     [Display(Name = "CSV file")]
@@ -49,8 +59,20 @@ public sealed class IndexModel(ImportJobs jobs, CurrentUser me, IOptions<Terrain
             }
         }
 
-        History = await jobs.ListAsync(50, ct);
+        await LoadAsync(ct);
         return Page();
+    }
+
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        return null;
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        History = await jobs.ListAsync(50, ct);
+        Mappings = await mappings.ListAsync(null, ct);
     }
 
     /// <summary>The job's progress for the page's script to draw, without its report.</summary>
@@ -74,13 +96,14 @@ public sealed class IndexModel(ImportJobs jobs, CurrentUser me, IOptions<Terrain
             ModelState.AddModelError(nameof(Upload), $"'{Upload.FileName}' is not a CSV file (it is {Upload.ContentType}).");
         }
 
+        var chosen = await ImportMappingHandlers.ResolveAsync(db, Mapping, Kind, ct);
         if (ModelState.IsValid && Upload is not null)
         {
             await using var stream = Upload.OpenReadStream();
             if (await jobs.StoreAsync(stream, ct) is { } stored)
             {
                 var queued = await jobs.QueueAsync(Kind, ImportGoodRows, Kind == ImportKind.Opportunities && FullExtract, Upload.FileName,
-                    stored.Path, ownsFile: true, stored.Size, me.Id, null, ct);
+                    stored.Path, ownsFile: true, stored.Size, me.Id, null, chosen?.Id, ct);
                 Job = await jobs.WaitAsync(queued.Id, ReportWithin, ct);
             }
             else
@@ -94,7 +117,7 @@ public sealed class IndexModel(ImportJobs jobs, CurrentUser me, IOptions<Terrain
             return Partial("_Report", this);
         }
 
-        History = await jobs.ListAsync(50, ct);
+        await LoadAsync(ct);
         return Page();
     }
 }
