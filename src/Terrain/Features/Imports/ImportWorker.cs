@@ -376,8 +376,26 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
             logger.LogWarning("Import job {Id} finished here but was no longer held by this instance; its result was not recorded.", id);
         }
 
+        if (report is { Applied: true } && finished > 0)
+        {
+            await CheckClaimsAsync(scope.ServiceProvider, ct);
+        }
+
         await DeleteFinishedFilesAsync(db, ct, id);
         signals.Finished(id);
+    }
+
+    /// <summary>New actuals may decide the claims of corrective actions (ADR 0023); a failure here never fails the import.</summary>
+    private async Task CheckClaimsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        try
+        {
+            await services.GetRequiredService<Reviews.ClaimChecks>().RunAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Checking the claims of corrective actions after an import failed; they are checked again after the next import.");
+        }
     }
 
     private async Task RequeueAsync(Guid id)
