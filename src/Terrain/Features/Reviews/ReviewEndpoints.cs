@@ -17,6 +17,7 @@ public static class ReviewEndpoints
         services.AddScoped<ReviewCadences>();
         services.AddScoped<CorrectiveActions>();
         services.AddScoped<ClaimChecks>();
+        services.AddScoped<ReviewHome>();
     }
 
     public static void Map(RouteGroupBuilder api)
