@@ -9,6 +9,7 @@ public sealed partial class AuthorizationTableTests
         // Rows act on rep3's review, held by manager2: rep1 and manager1 do not see it (404), the leader reads it but holds
         // no review and takes part in none (403), the admin reads it and acts in no reporting line (403).
         new("GET", "api/v1/reviews/", _ => "/api/v1/reviews", "401", "200", "200", "200", "200"),
+        new("GET", "api/v1/reviews/calendar.ics", _ => "/api/v1/reviews/calendar.ics", "401", "200", "200", "200", "200"),
         new("GET", "api/v1/reviews/{id:guid}", o => $"/api/v1/reviews/{o.Review3.Id}", "401", "404", "404", "200", "200"),
         new("PATCH", "api/v1/reviews/{id:guid}", o => $"/api/v1/reviews/{o.Review3.Id}", "401", "404", "404", "403", "403",
             _ => JsonContent.Create(new { sharedNotes = "Notes" })),

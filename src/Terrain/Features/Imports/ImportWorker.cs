@@ -355,6 +355,12 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         bool? applied = report?.Applied;
         int created = report?.Created ?? 0, updated = report?.Updated ?? 0, unchanged = report?.Unchanged ?? 0;
         int deleted = report?.Deleted ?? 0, rejected = report?.Rejected.Count ?? 0;
+        if (report is { Applied: true })
+        {
+            // Before the job shows as done, so that whoever waits for it sees the claims it decided.
+            await CheckClaimsAsync(scope.ServiceProvider, ct);
+        }
+
         var finished = await db.ImportJobs
             .Where(j => j.Id == id && j.State == ImportJobState.Running && j.Instance == me)
             .ExecuteUpdateAsync(s => s
@@ -374,11 +380,6 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         if (finished == 0)
         {
             logger.LogWarning("Import job {Id} finished here but was no longer held by this instance; its result was not recorded.", id);
-        }
-
-        if (report is { Applied: true } && finished > 0)
-        {
-            await CheckClaimsAsync(scope.ServiceProvider, ct);
         }
 
         await DeleteFinishedFilesAsync(db, ct, id);

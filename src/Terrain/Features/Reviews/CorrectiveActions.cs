@@ -79,12 +79,14 @@ public sealed class CorrectiveActions(AppDbContext db, AccessPolicy policy, Time
 
     public async Task<CorrectiveActionResult> FollowAsync(Guid id, CorrectiveActionPatch patch, string? expectedVersion, CancellationToken ct)
     {
+        // The scope's queries are not tracked, and AsNoTracking anywhere untracks the whole query: look first, then load.
         var visible = policy.VisibleReviews().Select(r => r.Id);
-        var action = await db.CorrectiveActions.Where(a => a.Id == id && visible.Contains(a.ReviewId)).SingleOrDefaultAsync(ct);
-        if (action is null)
+        if (!await db.CorrectiveActions.AnyAsync(a => a.Id == id && visible.Contains(a.ReviewId), ct))
         {
             return new(ReviewOutcome.NotFound, null);
         }
+
+        var action = await db.CorrectiveActions.SingleAsync(a => a.Id == id, ct);
 
         var review = await db.Reviews.AsNoTracking().SingleAsync(r => r.Id == action.ReviewId, ct);
         ReviewLoading.SideOf(policy, review);

@@ -43,6 +43,12 @@ public static class ReviewEndpoints
             .WithName("listReviews")
             .WithSummary("The reviews the caller may read (a rep their own, a manager those they hold, leaders all), by date; filter by rep, manager, status " +
                          "(Upcoming, Open, Held, Late, Missed, Ended) and cycle.");
+        reviews.MapGet("/calendar.ics", async (Guid? rep, ReviewQueries queries, TimeProvider clock, IConfiguration configuration, CancellationToken ct) =>
+                TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ReviewCalendar.Write(await queries.ListAsync(rep, null, null, null, ct), clock.GetUtcNow(),
+                    Strategies.WorkshopEndpoints.BaseUrl(configuration))), Strategies.Ics.ContentType, "reviews.ics"))
+            .WithName("getReviewCalendar")
+            .WithSummary("The caller's reviews to come (open and upcoming; optionally one rep's) as an iCalendar file: an all-day event on each review's day.")
+            .Produces<Stream>(StatusCodes.Status200OK, "text/calendar");
         reviews.MapGet("/{id:guid}", async Task<Results<Ok<ReviewDetail>, NotFound>> (Guid id, ReviewQueries queries, HttpResponse response, CancellationToken ct) =>
             {
                 if (await queries.GetAsync(id, ct) is not { } review)

@@ -95,6 +95,7 @@ public sealed class ReviewMeetingTests
         var user = await admin.GetAsync($"/api/v1/users/{rep1}", Ct);
         await JsonAsync(await SendAsync(admin, HttpMethod.Patch, $"/api/v1/users/{rep1}", new { managerEmail = "manager2@test.terrain" }, user.Headers.ETag!.ToString()), HttpStatusCode.OK);
 
+        manager1 = await app.ApiAsAsync("manager1@test.terrain");
         var kept = await ReviewsAsync(manager1, $"?rep={rep1}");
         Assert.Equal(["2027-01-01", "2027-01-15"], kept.Select(r => r.GetProperty("windowStart").GetString()!).ToArray());
         Assert.All(kept, r => Assert.Equal("Missed", r.GetProperty("status").GetString()));
@@ -150,6 +151,7 @@ public sealed class ReviewMeetingTests
             return await d.SaveChangesAsync(Ct);
         });
         app.Clock.Advance(TimeSpan.FromDays(30));
+        manager = await app.ApiAsAsync("manager1@test.terrain");
         var later = await JsonAsync(await manager.GetAsync($"/api/v1/reviews/{id}", Ct), HttpStatusCode.OK);
         Assert.Equal(20_000m, later.GetProperty("figures").GetProperty("goals")[0].GetProperty("actual").GetDecimal());
         Assert.Equal("2027-05-10", later.GetProperty("figures").GetProperty("asOf").GetString());
@@ -245,6 +247,8 @@ public sealed class ReviewMeetingTests
         Assert.True(confirmed.GetProperty("agreed").GetBoolean());
         Assert.Equal(rep1, confirmed.GetProperty("repConfirmed").GetProperty("byId").GetGuid());
         Assert.Equal("Pending", confirmed.GetProperty("claimOutcome").GetString());
+        var stored = await app.WithDbAsync(d => d.CorrectiveActions.AsNoTracking().SingleAsync(a => a.Id == actionId, Ct));
+        Assert.Equal((rep1, app.Org.Manager1.Id), (stored.RepConfirmedById, stored.ManagerConfirmedById));
 
         // With a variance reason per goal off track and an agreed action, the review completes.
         var review = await JsonAsync(await manager.GetAsync($"/api/v1/reviews/{id}", Ct), HttpStatusCode.OK);
@@ -260,7 +264,7 @@ public sealed class ReviewMeetingTests
         var home = await (await app.BrowserAsAsync("rep1@test.terrain")).GetStringAsync("/", Ct);
         Assert.Contains("Run a discovery blitz on the A accounts", home, StringComparison.Ordinal);
 
-        // An import brings 40,000 of new mid-market pipeline created on 12 May (Alpha is mid-market), and a deal created after the date: the claim is achieved.
+        // An import brings 40,000 of new mid-market pipeline created on 12 May (Alpha is mid-market): the claim is achieved.
         app.Clock.SetUtcNow(new DateTimeOffset(2027, 5, 14, 9, 0, 0, TimeSpan.Zero));
         var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
         var csv = "externalId,owner,account,stage,amount,currency,closeDate,createdDate,forecastCategory,name\n" +
@@ -269,7 +273,8 @@ public sealed class ReviewMeetingTests
         await JsonAsync(import, HttpStatusCode.OK);
         var checkedAction = await app.WithDbAsync(d => d.CorrectiveActions.AsNoTracking().SingleAsync(a => a.Id == actionId, Ct));
         Assert.Equal(Terrain.Domain.Reviews.ClaimOutcome.Achieved, checkedAction.ClaimOutcome);
-        Assert.Equal(40_000m, checkedAction.ClaimActual);
+        // With P1 (10,000, created 10 May) and F1 (8,000, 20 May) of the fixture, both on Alpha.
+        Assert.Equal(58_000m, checkedAction.ClaimActual);
     }
 
     [Theory, BothDatabases]
@@ -318,5 +323,23 @@ public sealed class ReviewMeetingTests
         // The meeting on 12 May and the call on 16 May count; the meeting on 9 May was before the action was agreed.
         Assert.Equal((Terrain.Domain.Reviews.ClaimOutcome.PartlyAchieved, 2m), (actions[meetings].ClaimOutcome, actions[meetings].ClaimActual));
         Assert.Equal((Terrain.Domain.Reviews.ClaimOutcome.Missed, 0m), (actions[logos].ClaimOutcome, actions[logos].ClaimActual));
+    }
+
+    [Theory, BothDatabases]
+    public async Task The_reviews_to_come_download_as_a_calendar(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var id = await MayReviewAsync(app);
+        var rep = await app.ApiAsAsync("rep1@test.terrain");
+
+        var response = await rep.GetAsync("/api/v1/reviews/calendar.ics", Ct);
+        var ics = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("BEGIN:VCALENDAR", ics, StringComparison.Ordinal);
+        // May (open) to December (upcoming): eight reviews; January to April have passed.
+        Assert.Equal(8, ics.Split("BEGIN:VEVENT").Length - 1);
+        Assert.Contains($"UID:review-{id:N}@terrain", ics, StringComparison.Ordinal);
+        Assert.Contains("DTSTART;VALUE=DATE:20270531", ics, StringComparison.Ordinal);
     }
 }
