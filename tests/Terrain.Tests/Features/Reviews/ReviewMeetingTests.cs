@@ -342,4 +342,24 @@ public sealed class ReviewMeetingTests
         Assert.Contains($"UID:review-{id:N}@terrain", ics, StringComparison.Ordinal);
         Assert.Contains("DTSTART;VALUE=DATE:20270531", ics, StringComparison.Ordinal);
     }
+
+    [Theory, BothDatabases]
+    public async Task The_manager_and_the_rep_are_reminded_before_a_window_closes(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var id = await MayReviewAsync(app);
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 5, 29, 6, 0, 0, TimeSpan.Zero));
+
+        int Run()
+        {
+            using var scope = app.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<Terrain.Features.Reminders.DeadlineReminders>().RunOnceAsync(Ct).GetAwaiter().GetResult();
+        }
+
+        // The other reps' overdue drafts are reminded too; a second run sends nothing new.
+        Assert.True(Run() >= 2);
+        Assert.Equal(0, Run());
+        var sent = await app.WithDbAsync(d => d.Notifications.AsNoTracking().Where(n => n.Key == $"review-due:{id}:20270531").Select(n => n.UserId).ToListAsync(Ct));
+        Assert.Equal(new[] { app.Org.Rep1.Id, app.Org.Manager1.Id }.Order(), sent.Order());
+    }
 }
