@@ -65,6 +65,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
+    public DbSet<Domain.Reviews.Review> Reviews => Set<Domain.Reviews.Review>();
+
+    public DbSet<Domain.Reviews.ReviewCadenceChoice> ReviewCadences => Set<Domain.Reviews.ReviewCadenceChoice>();
+
+    public DbSet<Domain.Reviews.CorrectiveAction> CorrectiveActions => Set<Domain.Reviews.CorrectiveAction>();
+
     public DbSet<Strategy> Strategies => Set<Strategy>();
 
     public DbSet<StrategyAcknowledgement> Acknowledgements => Set<StrategyAcknowledgement>();

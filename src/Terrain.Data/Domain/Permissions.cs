@@ -46,6 +46,15 @@ public enum Act
 
     /// <summary>Set the performance thresholds of the organisation: status ratios, healthy coverage, early stages.</summary>
     SetMetrics,
+
+    /// <summary>Hold a performance review with a rep: the review's manager (about the review's rep and manager).</summary>
+    HoldReview,
+
+    /// <summary>Take part in one's own review: self-assessment, forecast call, shared notes, confirming actions (about the review's rep).</summary>
+    JoinReview,
+
+    /// <summary>Choose how often a rep is reviewed: the rep's manager or a leader (about the rep).</summary>
+    SetReviewCadence,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -71,6 +80,9 @@ public static class Permissions
         Act.CommentOnPlan => actor.Role is Role.Rep or Role.Manager or Role.Leader,
         Act.TrackActions => actor.Role is Role.Rep or Role.Manager,
         Act.SetMetrics => actor.Role is Role.Leader or Role.Admin,
+        Act.HoldReview => actor.Role == Role.Manager,
+        Act.JoinReview => actor.Role == Role.Rep,
+        Act.SetReviewCadence => actor.Role is Role.Manager or Role.Leader,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -81,6 +93,10 @@ public static class Permissions
         Act.SetQuota or Act.ReviewPlan or Act.AnswerQuestion => actor.Id != about.RepId && LeadsOrManages(actor, about),
         Act.CommentOnPlan => actor.Id == about.RepId || LeadsOrManages(actor, about),
         Act.TrackActions => actor.Id == about.RepId || (actor.Role == Role.Manager && about.ManagerId == actor.Id),
+        // The review's own manager: a review to come follows the rep to a new manager, a past one stays with the old one.
+        Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
+        Act.JoinReview => actor.Id == about.RepId,
+        Act.SetReviewCadence => actor.Id != about.RepId && LeadsOrManages(actor, about),
         Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
@@ -118,6 +134,9 @@ public static class Permissions
         Act.AnswerQuestion => "A leader or the rep's own manager answers a rep's question.",
         Act.TrackActions => "Only the rep who owns the plan and the rep's manager update its actions.",
         Act.SetMetrics => "Only sales leaders and admins set the performance thresholds.",
+        Act.HoldReview => "Only the manager the review is with holds it; leaders read it.",
+        Act.JoinReview => "Only the rep the review is about takes part in it as the rep.",
+        Act.SetReviewCadence => "Only the rep's manager or a sales leader chooses how often the rep is reviewed.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

@@ -1539,6 +1539,281 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("TemplateSections");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Reviews.CorrectiveAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimActual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ClaimAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("ClaimBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimFilter")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimFilterId")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ClaimFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimMetric")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimOutcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DropReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Due")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GoalKey")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ManagerConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ManagerConfirmedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RepConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RepConfirmedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewId");
+
+                    b.HasIndex("ClaimOutcome", "ClaimBy");
+
+                    b.HasIndex("OwnerId", "Status");
+
+                    b.HasIndex("RepId", "Status");
+
+                    b.ToTable("CorrectiveActions");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.Review", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Agenda")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cadence")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CoachingNotes")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CompletedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("CompletedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ManagerBestCase")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ManagerCallNote")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ManagerCommit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Moved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NoActionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NoActionSignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("NoActionSignedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RepBestCase")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepCallNote")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RepCommit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ScheduledOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SelfAssessment")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharedNotes")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Variances")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.HasIndex("ManagerId", "ScheduledOn");
+
+                    b.HasIndex("RepId", "ScheduledOn");
+
+                    b.HasIndex("CycleId", "RepId", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("Reviews");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.ReviewCadenceChoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cadence")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SetAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SetById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("CycleId", "RepId");
+
+                    b.ToTable("ReviewCadences", (string)null);
+                });
+
             modelBuilder.Entity("Terrain.Domain.SignInCounter", b =>
                 {
                     b.Property<string>("Key")
@@ -2229,6 +2504,61 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasForeignKey("CycleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.CorrectiveAction", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Reviews.Review", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.Review", b =>
+                {
+                    b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Terrain.Domain.Planning.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.ReviewCadenceChoice", b =>
+                {
+                    b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Terrain.Domain.Strategies.CheckAttempt", b =>

@@ -48,6 +48,7 @@ public static class Api
         services.AddScoped<Quotas.QuotaHandlers>();
         services.AddScoped<ExchangeRates.ExchangeRateHandlers>();
         Dashboards.DashboardEndpoints.AddDashboards(services);
+        Reviews.ReviewEndpoints.AddReviews(services);
         services.AddStrategies();
         services.AddScoped<AccountImporter>();
         services.AddScoped<UserImporter>();
@@ -88,6 +89,7 @@ public static class Api
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));
         Reminders.NotificationEndpoints.Map(api.MapGroup("/notifications").WithTags("Notifications"));
         ImportMappings.ImportMappingEndpoints.Map(api.MapGroup("/import-mappings").WithTags("Imports"));
+        Reviews.ReviewEndpoints.Map(api);
         Actuals.ActualsEndpoint.Map(api.MapGroup("/actuals").WithTags("Actuals"), app.ServiceProvider.GetRequiredService<IConfiguration>());
         api.MapPost("/imports/{kind}", ImportEndpoint.HandleAsync).WithTags("Imports")
             .RequireAuthorization(Policies.For(Act.Import))

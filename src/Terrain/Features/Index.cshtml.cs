@@ -8,7 +8,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features;
 
 public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board board, Reminders.MyNotifications notifications,
-    AppDbContext db, TimeProvider clock, Strategies.BuyInHandlers buyIn) : PageModel
+    AppDbContext db, TimeProvider clock, Strategies.BuyInHandlers buyIn, Reviews.ReviewHome reviews) : PageModel
 {
     /// <summary>
     /// The strategy in force (the latest published revision): for a rep, whether they have acknowledged it; for a
@@ -38,10 +38,13 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
 
     public Reminders.NotificationList Notifications { get; private set; } = new(0, []);
 
+    public Reviews.ReviewCard Reviews { get; private set; } = new([], []);
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Notifications = await notifications.ListAsync(5, ct);
         Strategy = await StrategyCardAsync(ct);
+        Reviews = await reviews.GetAsync(ct);
         if (me.Role == Role.Rep)
         {
             var cycleIds = await access.VisiblePlans().Where(p => p.OwnerId == me.Id).Select(p => p.CycleId).ToListAsync(ct);

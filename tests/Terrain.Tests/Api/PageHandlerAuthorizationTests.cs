@@ -75,6 +75,11 @@ public sealed class PageHandlerAuthorizationTests
         new("Strategies/Check", "Save", o => $"/Strategies/{o.Strategy.Id}/Check?handler=Save", "403", "403", "redirect", "redirect"),
         new("Strategies/Check", "Take", o => $"/Strategies/{o.Strategy.Id}/Check?handler=Take", "422", "403", "403", "403"),
         // rep3's action statuses: only rep3 and manager2 keep them; the leader and the admin see the plan and are refused.
+        // Rep3's review, held by manager2: rep1 and manager1 do not see it; the leader and the admin read it but act in it not.
+        new("Reviews/Review", "Save", o => $"/Reviews/{o.Review3.Id}?handler=Save", "404", "404", "403", "403"),
+        new("Reviews/Review", "Complete", o => $"/Reviews/{o.Review3.Id}?handler=Complete", "404", "404", "403", "403"),
+        new("Reviews/Review", "Action", o => $"/Reviews/{o.Review3.Id}?handler=Action", "404", "404", "403", "403"),
+        new("Reviews/Review", "Confirm", o => $"/Reviews/{o.Review3.Id}?handler=Confirm", "404", "404", "404", "404"),
         new("Performance/Performance", "Action", o => $"{Plan3(o)}/Performance?handler=Action", "404", "404", "403", "403"),
         // Leaders and admins set the thresholds; an empty form is stale (no version), so it is answered with the current values.
         new("Performance/Settings", "", _ => "/Settings/Metrics", "denied", "denied", "409", "409"),

@@ -27,6 +27,9 @@ public sealed class PermissionsTests
         [Act.AnswerQuestion] = "- y y -",
         [Act.TrackActions] = "y y - -",
         [Act.SetMetrics] = "- - y y",
+        [Act.HoldReview] = "- y - -",
+        [Act.JoinReview] = "y - - -",
+        [Act.SetReviewCadence] = "- y y -",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];
@@ -100,6 +103,16 @@ public sealed class PermissionsTests
         Assert.False(Permissions.May(otherRep, Act.TrackActions, aboutRep));
         Assert.False(Permissions.May(otherManager, Act.TrackActions, aboutRep));
         Assert.False(Permissions.May(leader, Act.TrackActions, aboutRep));
+
+        // A review is held by its own manager only; the rep takes part in their own; leaders choose cadences but hold no review.
+        Assert.True(Permissions.May(manager, Act.HoldReview, aboutRep));
+        Assert.False(Permissions.May(otherManager, Act.HoldReview, aboutRep));
+        Assert.False(Permissions.May(leader, Act.HoldReview, aboutRep));
+        Assert.True(Permissions.May(rep, Act.JoinReview, aboutRep));
+        Assert.False(Permissions.May(otherRep, Act.JoinReview, aboutRep));
+        Assert.True(Permissions.May(manager, Act.SetReviewCadence, aboutRep));
+        Assert.True(Permissions.May(leader, Act.SetReviewCadence, aboutRep));
+        Assert.False(Permissions.May(otherManager, Act.SetReviewCadence, aboutRep));
         Assert.False(Permissions.May(admin, Act.TrackActions, aboutRep));
     }
 

@@ -50,6 +50,9 @@ public sealed class TestOrg
     /// <summary>The published FY2027 strategy (<see cref="StrategyBuilder"/>) that <see cref="Cycle"/> executes, without the acknowledgement gate.</summary>
     public required Strategy Strategy { get; init; }
 
+    /// <summary>Rep3's first FY2027 review, held by manager2 (scheduled directly: the plan is still a draft).</summary>
+    public required Terrain.Domain.Reviews.Review Review3 { get; init; }
+
     public IEnumerable<AppUser> Everyone => [Admin, Leader, Manager1, Manager2, Rep1, Rep2, Rep3];
 
     public static async Task<TestOrg> SeedAsync(AppDbContext db, DateTimeOffset now)
@@ -90,6 +93,8 @@ public sealed class TestOrg
             Cycle = cycle,
             PlanOf = plans,
             Strategy = strategy,
+            Review3 = Terrain.Domain.Reviews.Review.Schedule(cycle.Id, plans[rep3.Id].Id, rep3.Id, manager2.Id, Terrain.Domain.Reviews.ReviewCadence.Monthly,
+                new Terrain.Domain.Reviews.ReviewWindow(1, new(2027, 1, 1), new(2027, 1, 31)), now),
         };
         db.Users.AddRange(org.Everyone);
         db.Accounts.AddRange(accounts);
@@ -98,6 +103,7 @@ public sealed class TestOrg
         var template = DefaultTemplate.Sections.Select((spec, i) => TemplateSection.Create(cycle.Id, i + 1, spec, now)).ToList();
         db.TemplateSections.AddRange(template);
         db.Plans.AddRange(plans.Values);
+        db.Reviews.Add(org.Review3);
         foreach (var plan in plans.Values)
         {
             db.PlanSections.AddRange(PlanContentBuilder.Complete(plan, cycle, template, accounts.Where(a => a.OwnerId == plan.OwnerId).ToList(), now));
@@ -133,6 +139,7 @@ public sealed class TestOrg
             Cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == template.Cycle.Id),
             PlanOf = plans,
             Strategy = await db.Strategies.AsNoTracking().SingleAsync(s => s.Id == template.Strategy.Id),
+            Review3 = await db.Reviews.AsNoTracking().SingleAsync(r => r.Id == template.Review3.Id),
         };
     }
 

@@ -355,6 +355,12 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         bool? applied = report?.Applied;
         int created = report?.Created ?? 0, updated = report?.Updated ?? 0, unchanged = report?.Unchanged ?? 0;
         int deleted = report?.Deleted ?? 0, rejected = report?.Rejected.Count ?? 0;
+        if (report is { Applied: true })
+        {
+            // Before the job shows as done, so that whoever waits for it sees the claims it decided.
+            await CheckClaimsAsync(scope.ServiceProvider, ct);
+        }
+
         var finished = await db.ImportJobs
             .Where(j => j.Id == id && j.State == ImportJobState.Running && j.Instance == me)
             .ExecuteUpdateAsync(s => s
@@ -383,6 +389,19 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         }
 
         signals.Finished(id);
+    }
+
+    /// <summary>New actuals may decide the claims of corrective actions (ADR 0023); a failure here never fails the import.</summary>
+    private async Task CheckClaimsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        try
+        {
+            await services.GetRequiredService<Reviews.ClaimChecks>().RunAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Checking the claims of corrective actions after an import failed; they are checked again after the next import.");
+        }
     }
 
     private async Task RequeueAsync(Guid id)

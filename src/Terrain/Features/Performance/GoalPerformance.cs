@@ -286,7 +286,7 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
     /// The accounts a target segment's criteria match, as SQL (the same rule as <see cref="TargetSegment.Matches"/>:
     /// every criterion set must match, ignoring case; a segment without criteria matches nothing).
     /// </summary>
-    private IQueryable<Guid> SegmentAccounts(TargetSegment? segment)
+    internal IQueryable<Guid> SegmentAccounts(TargetSegment? segment)
     {
         var accounts = db.Accounts.AsNoTracking();
         if (segment is null || !segment.HasCriteria)

@@ -20,7 +20,8 @@ public enum PlanAction
 /// stores a snapshot of the plan; a request for changes also opens a comment thread; the other party hears of each
 /// move in the app. Every move is in the audit trail.
 /// </summary>
-public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvider clock, PlanHandlers plans, PlanDocuments documents)
+public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvider clock, PlanHandlers plans, PlanDocuments documents,
+    Reviews.ReviewSchedule reviews)
 {
     /// <summary>Null when the plan does not exist or the caller may not see it.</summary>
     public async Task<PlanRow?> ActAsync(Guid id, PlanAction action, string? comment, CancellationToken ct)
@@ -68,6 +69,12 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
         catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
         {
             throw new InvalidStateException("The plan changed while you acted on it. Reload it and try again.", "version");
+        }
+
+        if (action == PlanAction.Approve)
+        {
+            // Reviews against the plan start with its first approval (ADR 0023).
+            await reviews.SyncAsync(plan.CycleId, plan.OwnerId, actor.Id, ct);
         }
 
         return await plans.GetAsync(id, ct);

@@ -32,9 +32,36 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
             {
                 due.AddRange(For(cycle, row.Plan, row.DisplayName, row.ManagerId, now));
             }
+
+            due.AddRange(await ReviewsClosingAsync(cycle, now, ct));
         }
 
         return await SaveNewAsync(due, ct);
+    }
+
+    /// <summary>A review whose window closes within <see cref="DaysBefore"/> days and is not completed: its manager and its rep hear of it (ADR 0023).</summary>
+    private async Task<List<Notification>> ReviewsClosingAsync(PlanningCycle cycle, DateTimeOffset now, CancellationToken ct)
+    {
+        var today = Deadlines.LocalDate(now, cycle.TimeZone);
+        var reviews = await (from r in db.Reviews.AsNoTracking()
+                             where r.CycleId == cycle.Id && r.CompletedAt == null && (r.WindowEnd >= today || r.ScheduledOn >= today)
+                             join rep in db.Users on r.RepId equals rep.Id
+                             where rep.IsActive
+                             select new { Review = r, rep.DisplayName }).ToListAsync(ct);
+        var due = new List<Notification>();
+        foreach (var row in reviews.Where(x => x.Review.DueBy.DayNumber - today.DayNumber is >= 0 and <= DaysBefore))
+        {
+            var r = row.Review;
+            var key = $"review-due:{r.Id}:{r.DueBy:yyyyMMdd}";
+            var by = r.DueBy.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+            due.Add(Notification.Create(r.RepId, key, "Your performance review is due", $"Your {cycle.Name} review {r.Number} is due by {by}: add your self-assessment and forecast call before it.", $"/Reviews/{r.Id}", now));
+            if (r.ManagerId is { } manager)
+            {
+                due.Add(Notification.Create(manager, key, $"Review {row.DisplayName} by {by}", $"{row.DisplayName}'s {cycle.Name} review {r.Number} counts as held only if completed by {by}.", $"/Reviews/{r.Id}", now));
+            }
+        }
+
+        return due;
     }
 
     private static IEnumerable<Notification> For(PlanningCycle cycle, Plan plan, string repName, Guid? managerId, DateTimeOffset now)

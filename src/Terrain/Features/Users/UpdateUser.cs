@@ -20,7 +20,8 @@ public enum UpdateOutcome
 /// An admin edits a user: name, role, manager, active flag, and optionally a new password. The caller states which
 /// version it edited (<see cref="Input.Version"/>); a stale version is a conflict, never a silent overwrite.
 /// </summary>
-public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHttpContextAccessor http, TimeProvider clock)
+public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHttpContextAccessor http, TimeProvider clock,
+    Reviews.ReviewSchedule reviews)
 {
     public sealed record Input
     {
@@ -146,6 +147,12 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
         {
             errors["version"] = ["Someone else changed this user while you were saving. Reload and apply your changes again."];
             return (UpdateOutcome.Conflict, user, errors);
+        }
+
+        if (before.ManagerEmail != after.ManagerEmail)
+        {
+            // The rep's reviews to come move to the new manager; the past ones stay with the old (ADR 0023).
+            await reviews.FollowRepAsync(user.Id, actorId, ct);
         }
 
         return (UpdateOutcome.Updated, user, errors);

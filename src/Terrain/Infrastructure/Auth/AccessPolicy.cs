@@ -82,6 +82,25 @@ public sealed class AccessPolicy(CurrentUser user, AppDbContext db)
         };
     }
 
+    /// <summary>
+    /// The reviews the current user may read: a rep their own, a manager those they hold (a review follows its rep to
+    /// a new manager until it is past), leaders and admins all.
+    /// </summary>
+    public IQueryable<Domain.Reviews.Review> VisibleReviews()
+    {
+        var reviews = db.Reviews.AsNoTracking();
+        var me = user.Id;
+        return user.Role switch
+        {
+            Role.Admin or Role.Leader => reviews,
+            Role.Manager => reviews.Where(r => r.ManagerId == me),
+            _ => reviews.Where(r => r.RepId == me),
+        };
+    }
+
+    /// <summary>Coaching notes are for the manager holding the review and for leaders; never for the rep, nor for admins.</summary>
+    public bool ReadsCoachingNotes(Guid? reviewManagerId) => user.Role == Role.Leader || (user.Role == Role.Manager && reviewManagerId == user.Id);
+
     /// <summary>Strategies the current user may read: leaders and admins see drafts too; everyone else what was published.</summary>
     public IQueryable<Strategy> VisibleStrategies()
     {
