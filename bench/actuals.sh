@@ -100,7 +100,7 @@ setup_database() {
         pg -c "\\copy \"Accounts\"($(head -1 "$WORK/accounts.csv" | sed 's/[^,]*/"&"/g')) FROM '$WORK/accounts.csv' WITH (FORMAT csv, HEADER true)"
         pg -At -F, -c "SELECT 'user', \"Id\", \"Email\" FROM \"AspNetUsers\" UNION ALL SELECT 'account', \"Id\", \"ExternalId\" FROM \"Accounts\"" >"$WORK/ids.csv"
         python3 bench/actuals-data.py csv "$WORK/ids.csv" "$WORK" "$DEALS" "$CHANGES" "$ACTIVITIES"
-        pg -c "\\copy \"Opportunities\" FROM '$WORK/opp.csv' WITH (FORMAT csv)"
+        pg -c "\\copy \"Opportunities\" FROM '$WORK/opp.csv' WITH (FORMAT csv, FORCE_NOT_NULL (\"LineId\"))"
         pg -c "\\copy \"OpportunityChanges\" FROM '$WORK/change.csv' WITH (FORMAT csv)"
         pg -c "\\copy \"Activities\" FROM '$WORK/activity.csv' WITH (FORMAT csv)"
         rm -f "$WORK/opp.csv" "$WORK/change.csv" "$WORK/activity.csv"
