@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,8 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         await stage.CompleteAsync(ct);
+        logger.LogInformation("Opportunities import: {Rows} rows read, checked and staged in {Elapsed} ms.", read.RowsRead,
+            (int)Stopwatch.GetElapsedTime(rows.Started).TotalMilliseconds);
         if (read.Refusal(ImportKind.Opportunities, partial) is { } failed)
         {
             return failed;
@@ -76,6 +79,9 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
     {
         private readonly DealKeys _firstLine = new();
         private readonly DateTimeOffset _now = clock.GetUtcNow();
+
+        /// <summary>When reading began, for the log of where an import's time goes.</summary>
+        public long Started { get; } = Stopwatch.GetTimestamp();
         private readonly DateOnly _today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         private IReadOnlyList<string> _header = [];
         private DealReader? _deals;
@@ -209,7 +215,9 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
         var now = clock.GetUtcNow();
         var importId = Guid.CreateVersion7(now);
         progress?.Report(new ImportProgress("Saving", 0, stage.Count));
+        var merging = Stopwatch.GetTimestamp();
         var merged = await stage.MergeAsync(partial, full, read.RejectedIds, importId, now, ColumnOf("closeDate", rows.Columns)!, ct);
+        logger.LogInformation("Opportunities import: {Staged} staged rows merged in {Elapsed} ms.", stage.Count, (int)Stopwatch.GetElapsedTime(merging).TotalMilliseconds);
         List<ImportIssue> issues = [.. read.Issues.Concat(merged.Issues).OrderBy(i => i.Line)];
         if (issues.Count > 0 && !partial)
         {
