@@ -391,7 +391,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
         signals.Finished(id);
     }
 
-    /// <summary>New actuals may decide the claims of corrective actions (ADR 0023); a failure here never fails the import.</summary>
+    /// <summary>New actuals may decide the claims of corrective actions (ADR 0025); a failure here never fails the import.</summary>
     private async Task CheckClaimsAsync(IServiceProvider services, CancellationToken ct)
     {
         try

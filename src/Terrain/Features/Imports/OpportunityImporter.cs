@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,8 +24,6 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
     /// <summary>Terrain's own columns, which a JSON batch's records use as members.</summary>
     public static IReadOnlyList<string> Fields => [.. DealLayout.Terrain.Columns.Values];
 
-    private sealed record Pending(int Line, DealFacts Facts, bool CreatedKnown);
-
     public async Task<ImportReport> ImportAsync(Stream csv, bool partial, bool full, Guid? actorId,
         IProgress<ImportProgress>? progress = null, Guid? mappingId = null, CancellationToken ct = default)
     {
@@ -34,44 +34,63 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
             return MappedLayouts.Refused(ImportKind.Opportunities, refused, partial);
         }
 
-        var rows = new Rows(await LoadAsync(ct), clock, layouts);
+        var lookups = await LoadAsync(ct);
+        await using var stage = await DealStage.OpenAsync(db, ct);
+        var rows = new Rows(lookups, clock, layouts, stage);
         var read = new ActualsRead();
         ActualsSource.ReadCsv(csv, rows, read, "a Terrain, Salesforce or HubSpot opportunities export", progress);
-        return await FinishAsync(rows, read, partial, full, actorId, progress, ct);
+        return await FinishAsync(rows, stage, read, partial, full, actorId, progress, ct);
     }
 
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members; always an increment.</summary>
     public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
     {
-        var rows = new Rows(await LoadAsync(ct), clock, new MappedLayouts<DealLayout>(DealLayout.BuiltIn, false, null));
+        var lookups = await LoadAsync(ct);
+        await using var stage = await DealStage.OpenAsync(db, ct);
+        var rows = new Rows(lookups, clock, new MappedLayouts<DealLayout>(DealLayout.BuiltIn, false, null), stage);
         var read = new ActualsRead();
         ActualsSource.ReadJson(records, Fields, rows, read);
-        return await FinishAsync(rows, read, partial, full: false, actorId, null, ct);
+        return await FinishAsync(rows, stage, read, partial, full: false, actorId, null, ct);
     }
 
     private Task<ActualsLookups> LoadAsync(CancellationToken ct) => ActualsLookups.LoadAsync(db, options.Value.Currency, ct);
 
-    private async Task<ImportReport> FinishAsync(Rows rows, ActualsRead read, bool partial, bool full, Guid? actorId,
+    private async Task<ImportReport> FinishAsync(Rows rows, DealStage stage, ActualsRead read, bool partial, bool full, Guid? actorId,
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        await stage.CompleteAsync(ct);
+        logger.LogInformation("Opportunities import: {Rows} rows read, checked and staged in {Elapsed} ms.", read.RowsRead,
+            (int)Stopwatch.GetElapsedTime(rows.Started).TotalMilliseconds);
         if (read.Refusal(ImportKind.Opportunities, partial) is { } failed)
         {
             return failed;
         }
 
-        // Checked against the database afresh when a transient failure runs it again, so the report says what was saved.
-        return await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, read, partial, full, actorId, progress, token), ct, inTransaction: true);
+        try
+        {
+            // Checked against the database afresh when a transient failure runs it again, so the report says what was saved.
+            return await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, stage, read, partial, full, actorId, progress, token), ct, inTransaction: true);
+        }
+        catch (DbException e) when (DbConflicts.IsConflict(e))
+        {
+            // The set-based save writes with SQL, not SaveChanges: a lost race surfaces here, after the transaction rolled back.
+            db.ChangeTracker.Clear();
+            logger.LogWarning(e, "The opportunities import of {Rows} rows lost a race with another change; nothing was imported.", read.RowsRead);
+            return read.Describe(ImportReport.Failed(ImportKind.Opportunities, read.RowsRead, [new ImportIssue(1, null, ImportFile.ConflictReason)], partial));
+        }
     }
 
     /// <summary>The row checks of one import, fed by a CSV file or a JSON batch alike.</summary>
-    private sealed class Rows(ActualsLookups lookups, TimeProvider clock, MappedLayouts<DealLayout> layouts) : IActualsRows
+    private sealed class Rows(ActualsLookups lookups, TimeProvider clock, MappedLayouts<DealLayout> layouts, DealStage stage) : IActualsRows
     {
-        private readonly Dictionary<(string, string), int> _firstLine = [];
+        private readonly DealKeys _firstLine = new();
+        private readonly DateTimeOffset _now = clock.GetUtcNow();
+
+        /// <summary>When reading began, for the log of where an import's time goes.</summary>
+        public long Started { get; } = Stopwatch.GetTimestamp();
         private readonly DateOnly _today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         private IReadOnlyList<string> _header = [];
         private DealReader? _deals;
-
-        public List<Pending> Kept { get; } = [];
 
         public Dictionary<DealField, string> Columns { get; private set; } = [];
 
@@ -94,7 +113,10 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
             return null;
         }
 
-        public void Discard() => Kept.Clear();
+        /// <summary>Nothing to forget: an unreadable input is refused before the staged rows are merged.</summary>
+        public void Discard()
+        {
+        }
 
         private int IndexOf(string column) => _header.ToList().FindIndex(h => DealLayout.Normalize(h) == DealLayout.Normalize(column));
 
@@ -103,14 +125,12 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
             try
             {
                 var row = _deals!.Read(i => cells[i]);
-                var key = (row.ExternalId, row.LineId);
-                if (_firstLine.TryGetValue(key, out var first))
+                if (!_firstLine.TryAdd(row.ExternalId, row.LineId, line, out var first))
                 {
                     var which = row.LineId.Length > 0 ? $"'{row.ExternalId}' (line id '{row.LineId}')" : $"'{row.ExternalId}'";
                     throw new DealRowException(Columns[DealField.ExternalId], $"The opportunity {which} appears on both line {first} and line {line}.");
                 }
 
-                _firstLine[key] = line;
                 var owner = lookups.Owner(row.Owner, Columns[DealField.Owner]);
                 var accountId = lookups.Account(row.Account, read);
                 if (row.CloseDate > _today.AddYears(MaxYearsAhead))
@@ -133,7 +153,7 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
                 var facts = new DealFacts(row.ExternalId, row.LineId, row.Name, accountId, row.Account, owner, row.Stage, row.Outcome, row.Forecast,
                     converted.Value, currency, row.Amount, row.Probability, row.CloseDate, created, row.Type, lookups.Product(row.Product), row.Product, row.LossReason)
                     .Validated();
-                Kept.Add(new Pending(line, facts, row.CreatedDate is not null));
+                stage.Add(line, facts, row.CreatedDate is not null, Guid.CreateVersion7(_now), Guid.CreateVersion7(_now));
                 return;
             }
             catch (DealRowException e)
@@ -197,89 +217,30 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
         return dealField is { } f && columns.TryGetValue(f, out var column) ? column : field;
     }
 
-    private async Task<ImportReport> ApplyAsync(Rows rows, ActualsRead read, bool partial, bool full, Guid? actorId,
+    private async Task<ImportReport> ApplyAsync(Rows rows, DealStage stage, ActualsRead read, bool partial, bool full, Guid? actorId,
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var importId = Guid.CreateVersion7(now);
-        progress?.Report(new ImportProgress("Checking", 0, rows.Kept.Count));
-        var existing = await db.Opportunities.ToDictionaryAsync(o => (o.ExternalId, o.LineId), ct);
-        var inFile = new HashSet<(string, string)>();
-        var changes = new List<OpportunityChange>();
-        int created = 0, updated = 0, unchanged = 0, deleted = 0;
-        var issues = new List<ImportIssue>(read.Issues);
-        foreach (var row in rows.Kept)
-        {
-            var key = (row.Facts.ExternalId, row.Facts.LineId);
-            inFile.Add(key);
-            if (existing.TryGetValue(key, out var deal))
-            {
-                var facts = row.Facts;
-                if (!row.CreatedKnown)
-                {
-                    // A file without created dates keeps the date the deal was first seen.
-                    facts = facts with { CreatedDate = deal.CreatedDate };
-                    try
-                    {
-                        facts.Validated();
-                    }
-                    catch (DomainException e)
-                    {
-                        issues.Add(new ImportIssue(row.Line, ColumnOf(e.Field, rows.Columns), e.Message));
-                        continue;
-                    }
-                }
-
-                if (deal.Apply(facts, importId, now) is { } change)
-                {
-                    changes.Add(change);
-                    updated++;
-                }
-                else
-                {
-                    unchanged++;
-                }
-            }
-            else
-            {
-                var (fresh, change) = Opportunity.Create(row.Facts, importId, now);
-                db.Opportunities.Add(fresh);
-                db.OpportunityChanges.Add(change);
-                created++;
-            }
-        }
-
-        if (full)
-        {
-            // A deal whose row was rejected is still in the CRM: only deals missing from the file are deleted.
-            foreach (var (key, deal) in existing)
-            {
-                if (!inFile.Contains(key) && !read.RejectedIds.Contains(key.ExternalId) && deal.MarkDeleted(importId, now) is { } change)
-                {
-                    changes.Add(change);
-                    deleted++;
-                }
-            }
-        }
-
-        issues = [.. issues.OrderBy(i => i.Line)];
+        progress?.Report(new ImportProgress("Saving", 0, stage.Count));
+        var merging = Stopwatch.GetTimestamp();
+        var merged = await stage.MergeAsync(partial, full, read.RejectedIds, importId, now, ColumnOf("closeDate", rows.Columns)!, ct);
+        logger.LogInformation("Opportunities import: {Staged} staged rows merged in {Elapsed} ms.", stage.Count, (int)Stopwatch.GetElapsedTime(merging).TotalMilliseconds);
+        List<ImportIssue> issues = [.. read.Issues.Concat(merged.Issues).OrderBy(i => i.Line)];
         if (issues.Count > 0 && !partial)
         {
-            db.ChangeTracker.Clear();
             return read.Describe(ImportReport.Failed(ImportKind.Opportunities, read.RowsRead, issues, partial));
         }
 
-        await EndPreviousAsync(changes, now, ct);
-        db.OpportunityChanges.AddRange(changes);
-        progress?.Report(new ImportProgress("Saving", 0, 0));
-        var report = read.Describe(new ImportReport(ImportKind.Opportunities, read.RowsRead, created, updated, unchanged, issues, partial, Applied: true)
+        var report = read.Describe(new ImportReport(ImportKind.Opportunities, read.RowsRead, merged.Created, merged.Updated, merged.Unchanged, issues, partial,
+            Applied: true)
         {
-            Deleted = deleted,
+            Deleted = merged.Deleted,
         });
         report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
         if (report.Applied)
         {
-            progress?.Report(new ImportProgress("Saving", 1, 1));
+            progress?.Report(new ImportProgress("Saving", stage.Count, stage.Count));
         }
         else
         {
@@ -287,18 +248,5 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
         }
 
         return report;
-    }
-
-    /// <summary>Ends the current change of each deal that changed, loading only those, a chunk at a time.</summary>
-    private async Task EndPreviousAsync(List<OpportunityChange> changes, DateTimeOffset at, CancellationToken ct)
-    {
-        foreach (var chunk in changes.Select(c => c.OpportunityId).Chunk(500))
-        {
-            var current = await db.OpportunityChanges.Where(c => chunk.Contains(c.OpportunityId) && c.ValidTo == null).ToListAsync(ct);
-            foreach (var change in current)
-            {
-                change.End(at);
-            }
-        }
     }
 }

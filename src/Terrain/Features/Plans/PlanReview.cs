@@ -73,7 +73,7 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
 
         if (action == PlanAction.Approve)
         {
-            // Reviews against the plan start with its first approval (ADR 0023).
+            // Reviews against the plan start with its first approval (ADR 0025).
             await reviews.SyncAsync(plan.CycleId, plan.OwnerId, actor.Id, ct);
         }
 

@@ -39,7 +39,7 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
         return await SaveNewAsync(due, ct);
     }
 
-    /// <summary>A review whose window closes within <see cref="DaysBefore"/> days and is not completed: its manager and its rep hear of it (ADR 0023).</summary>
+    /// <summary>A review whose window closes within <see cref="DaysBefore"/> days and is not completed: its manager and its rep hear of it (ADR 0025).</summary>
     private async Task<List<Notification>> ReviewsClosingAsync(PlanningCycle cycle, DateTimeOffset now, CancellationToken ct)
     {
         var today = Deadlines.LocalDate(now, cycle.TimeZone);

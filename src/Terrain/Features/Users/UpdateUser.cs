@@ -151,7 +151,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
 
         if (before.ManagerEmail != after.ManagerEmail)
         {
-            // The rep's reviews to come move to the new manager; the past ones stay with the old (ADR 0023).
+            // The rep's reviews to come move to the new manager; the past ones stay with the old (ADR 0025).
             await reviews.FollowRepAsync(user.Id, actorId, ct);
         }
 
