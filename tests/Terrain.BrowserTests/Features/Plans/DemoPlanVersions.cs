@@ -32,8 +32,10 @@ public static class DemoPlanVersions
 
     private static async Task<Guid> FindOrStoreAsync(Terrain.Data.AppDbContext db)
     {
-        // Only Marcus Webb's team: the pages are opened as him, and other tests add versions to other teams' plans.
-        var team = db.Plans.Where(p => db.Users.Any(u => u.Id == p.OwnerId && u.Manager!.Email == DemoPeople.Manager1)).Select(p => p.Id);
+        // Only Marcus Webb's team: the pages are opened as him, and other tests add versions to other teams' plans. Only the
+        // current cycle: a plan of last year's executed cycle may hold two versions that compare equal.
+        var current = await db.Cycles.OrderByDescending(c => c.PeriodStart).Select(c => c.Id).FirstAsync();
+        var team = db.Plans.Where(p => p.CycleId == current && db.Users.Any(u => u.Id == p.OwnerId && u.Manager!.Email == DemoPeople.Manager1)).Select(p => p.Id);
         var existing = await db.PlanSnapshots.Where(s => team.Contains(s.PlanId)).GroupBy(s => s.PlanId).Where(g => g.Count() >= 2)
             .Select(g => g.Key).FirstOrDefaultAsync();
         if (existing != Guid.Empty)
@@ -42,7 +44,6 @@ public static class DemoPlanVersions
         }
 
         var rep = await db.Users.SingleAsync(u => u.Email == DemoPeople.Rep(3));
-        var current = await db.Cycles.OrderByDescending(c => c.PeriodStart).Select(c => c.Id).FirstAsync();
         var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.OwnerId == rep.Id && p.CycleId == current);
         var cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == plan.CycleId);
         var template = await db.TemplateSections.AsNoTracking().Where(t => t.CycleId == cycle.Id).OrderBy(t => t.Order).ToListAsync();
