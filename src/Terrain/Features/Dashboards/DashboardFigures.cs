@@ -5,6 +5,7 @@ using Terrain.Domain.Actuals;
 using Terrain.Domain.Performance;
 using Terrain.Domain.Planning;
 using Terrain.Domain.Strategies;
+using Terrain.Features.Performance;
 
 namespace Terrain.Features.Dashboards;
 
@@ -52,6 +53,9 @@ public sealed record GoalFigures(
 /// <summary>The cycle a dashboard reads, the business day, its periods, and the strategy the cycle executes.</summary>
 public sealed record DashboardFrame(PlanningCycle Cycle, DateOnly Day, IReadOnlyList<PerformancePeriod> Periods, StrategyContent? Strategy)
 {
+    /// <summary>The on-track and at-risk thresholds the leader set, which every status of the dashboard is rated with.</summary>
+    public StatusThresholds Thresholds { get; init; } = StatusThresholds.Default;
+
     public DashboardCycle Info => new(Cycle.Id, Cycle.Name, Cycle.TimeZone, Cycle.PeriodStart, Cycle.PeriodEnd);
 
     /// <summary>The quarter that holds the day (the first before the cycle starts, the last once it is over).</summary>
@@ -103,7 +107,11 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
         var content = cycle.StrategyId is { } sid
             ? await db.Strategies.AsNoTracking().Where(s => s.Id == sid).Select(s => s.Content).SingleOrDefaultAsync(ct)
             : null;
-        return new DashboardFrame(cycle, day, PerformancePeriod.Of(cycle.Quarters, day), content is null ? null : StrategyContent.Read(content));
+        var thresholds = (await MetricSettingsStore.LoadAsync(db, ct)).Thresholds;
+        return new DashboardFrame(cycle, day, PerformancePeriod.Of(cycle.Quarters, day), content is null ? null : StrategyContent.Read(content))
+        {
+            Thresholds = thresholds,
+        };
     }
 
     /// <summary>Every goal of the plans in force on the day for the given reps, with its sums.</summary>
@@ -171,24 +179,24 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>One goal's figures in one period, as the performance page computes them.</summary>
-    public static PeriodFigures Measure(GoalFigures goal, PerformancePeriod period, DateOnly day) =>
-        GoalMetrics.Figures(goal.Measure ?? GoalMeasure.Activity, period, day, goal.Targets, goal.Sums, StatusThresholds.Default);
+    public static PeriodFigures Measure(GoalFigures goal, PerformancePeriod period, DateOnly day, StatusThresholds thresholds) =>
+        GoalMetrics.Figures(goal.Measure ?? GoalMeasure.Activity, period, day, goal.Targets, goal.Sums, thresholds);
 
     /// <summary>
     /// Adds up goals of one measure in one period into a row: targets, actuals, forecasts and open pipeline are sums;
     /// attainment, coverage and status follow from the sums. <paramref name="target"/> replaces the summed target
     /// (a team measured against its manager's quota).
     /// </summary>
-    public static Figures Add(PerformancePeriod period, DateOnly day, IEnumerable<GoalFigures> goals, decimal? target = null)
+    public static Figures Add(PerformancePeriod period, DateOnly day, StatusThresholds thresholds, IEnumerable<GoalFigures> goals, decimal? target = null)
     {
-        var measured = goals.Select(g => (Goal: g, Figures: Measure(g, period, day))).ToList();
+        var measured = goals.Select(g => (Goal: g, Figures: Measure(g, period, day, thresholds))).ToList();
         var revenue = measured.Count > 0 && measured.All(m => m.Goal.Measure == GoalMeasure.Revenue);
         var sumTarget = target ?? measured.Sum(m => m.Figures.Target);
         var actual = measured.Sum(m => m.Figures.Actual);
         if (!revenue)
         {
             var status = measured.Count == 0 || sumTarget == 0 ? GoalStatus.NoTarget
-                : period.End <= day ? GoalMetrics.StatusOf(actual, sumTarget, StatusThresholds.Default)
+                : period.End <= day ? GoalMetrics.StatusOf(actual, sumTarget, thresholds)
                 : GoalStatus.NotRated;
             return new Figures(period.Key, period.Label, period.Start, period.End, sumTarget, actual, GoalMetrics.Attainment(actual, sumTarget),
                 sumTarget - actual, null, null, null, null, null, null, status);
@@ -200,7 +208,7 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
         var (coverage, met) = GoalMetrics.Coverage(open, sumTarget, actual);
         return new Figures(period.Key, period.Label, period.Start, period.End, sumTarget, actual, GoalMetrics.Attainment(actual, sumTarget),
             sumTarget - actual, forecast, best, GoalMetrics.Attainment(forecast, sumTarget), open, coverage, met,
-            GoalMetrics.StatusOf(forecast, sumTarget, StatusThresholds.Default));
+            GoalMetrics.StatusOf(forecast, sumTarget, thresholds));
     }
 
     /// <summary>Daily sums for every rep in scope, by owner and product, for one measure and one segment filter.</summary>

@@ -83,7 +83,7 @@ public sealed class OrganisationDashboard(AccessPolicy access, DashboardFigures 
             foreach (var o in strategy.Objectives.Where(o => o.Id is not null && o.Metric is not null).DistinctBy(o => o.Id))
             {
                 var linked = counted[o.Id!].ToList();
-                var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, linked);
+                var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, linked);
                 var target = o.Target ?? 0;
                 objectives.Add(new ObjectiveRow(o.Id!, o.Title, o.Metric!, target, linked.Sum(g => g.Total), linked.Count, cycle,
                     GoalMetrics.Attainment(cycle.Forecast ?? cycle.Actual, target)));
@@ -97,7 +97,7 @@ public sealed class OrganisationDashboard(AccessPolicy access, DashboardFigures 
         Func<string, string> name, string any) =>
         goals.GroupBy(key)
             .Select(g => new BreakdownRow(g.Key, g.Key is null ? any : name(g.Key), g.Count(), g.Select(x => x.RepId).Distinct().Count(),
-                DashboardFigures.Add(frame.Quarter, frame.Day, g), DashboardFigures.Add(frame.CycleToDate, frame.Day, g)))
+                DashboardFigures.Add(frame.Quarter, frame.Day, frame.Thresholds, g), DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, g)))
             .OrderBy(r => r.Id is null).ThenByDescending(r => r.Cycle.ForecastAttainment ?? decimal.MinValue).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
 }

@@ -87,14 +87,14 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
         var rows = goals.Select(g => new RepGoalRow(g.GoalKey, g.Name, g.Metric,
             g.ProductId is { } p ? offerings.GetValueOrDefault(p, p) : g.UnlinkedProduct,
             g.SegmentId is { } s ? segments.GetValueOrDefault(s, s) : g.UnlinkedSegment,
-            DashboardFigures.Add(frame.Quarter, frame.Day, [g]), DashboardFigures.Add(frame.CycleToDate, frame.Day, [g]),
+            DashboardFigures.Add(frame.Quarter, frame.Day, frame.Thresholds, [g]), DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, [g]),
             Pace(frame, [g]))).ToList();
         var revenue = RevenueTotals.CountedOnce(goals);
         var (actions, adherence) = await performance.ExecutionAsync(frame.Cycle, rep.Id, frame.Day, ct);
         return new RepDashboardView(frame.Day, frame.Info, rep.Id, rep.DisplayName, goals.Select(g => (Guid?)g.PlanId).FirstOrDefault(),
             frame.Quarter.Label,
-            revenue.Count > 0 ? DashboardFigures.Add(frame.Quarter, frame.Day, revenue) : null,
-            revenue.Count > 0 ? DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue) : null,
+            revenue.Count > 0 ? DashboardFigures.Add(frame.Quarter, frame.Day, frame.Thresholds, revenue) : null,
+            revenue.Count > 0 ? DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, revenue) : null,
             rows, Chart(frame, revenue), deals)
         {
             QuarterPace = revenue.Count > 0 ? Pace(frame, revenue) : null,
@@ -110,7 +110,7 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
     public static PeriodPace Pace(DashboardFrame frame, IReadOnlyList<GoalFigures> goals)
     {
         var targets = goals.SelectMany(g => g.Targets).GroupBy(t => t.Key).ToDictionary(t => t.Key, t => t.Sum(x => x.Value));
-        var actual = goals.Sum(g => DashboardFigures.Measure(g, frame.Quarter, frame.Day).Actual);
+        var actual = goals.Sum(g => DashboardFigures.Measure(g, frame.Quarter, frame.Day, frame.Thresholds).Actual);
         return PaceMetrics.Pace(frame.Quarter, frame.Day, frame.Cycle.Quarters, targets, actual, null);
     }
 
@@ -123,7 +123,7 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
         }
 
         var q = frame.Quarter;
-        var target = DashboardFigures.Add(q, frame.Day, revenue);
+        var target = DashboardFigures.Add(q, frame.Day, frame.Thresholds, revenue);
         var won = revenue.SelectMany(g => g.Sums.Actual).Where(d => q.Contains(d.Key)).ToList();
         var commit = revenue.SelectMany(g => g.Sums.OpenCommit).Where(d => q.Contains(d.Key)).ToList();
         var length = q.End.DayNumber - q.Start.DayNumber + 1;

@@ -127,8 +127,8 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
         {
             var mine = byRep[p.Id].ToList();
             var revenue = RevenueTotals.CountedOnce(mine);
-            var quarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue);
-            var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue);
+            var quarter = DashboardFigures.Add(frame.Quarter, frame.Day, frame.Thresholds, revenue);
+            var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, revenue);
             return new
             {
                 p.Id,
@@ -157,16 +157,16 @@ public sealed class TeamDashboard(AppDbContext db, AccessPolicy access, Dashboar
     public static TeamTotals Totals(DashboardFrame frame, IReadOnlyList<GoalFigures> goals, IReadOnlyDictionary<int, decimal>? managerQuota)
     {
         var revenue = RevenueTotals.CountedOnce(goals);
-        var sumQuarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue).Target;
-        var sumCycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue).Target;
+        var sumQuarter = DashboardFigures.Add(frame.Quarter, frame.Day, frame.Thresholds, revenue).Target;
+        var sumCycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, revenue).Target;
         decimal? QuotaOf(PerformancePeriod p) => managerQuota is null ? null : GoalMetrics.TargetOf(p, managerQuota);
-        var quarter = DashboardFigures.Add(frame.Quarter, frame.Day, revenue, QuotaOf(frame.Quarter));
-        var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, revenue, QuotaOf(frame.CycleToDate));
+        var quarter = DashboardFigures.Add(frame.Quarter, frame.Day, frame.Thresholds, revenue, QuotaOf(frame.Quarter));
+        var cycle = DashboardFigures.Add(frame.CycleToDate, frame.Day, frame.Thresholds, revenue, QuotaOf(frame.CycleToDate));
         if (revenue.Count == 0 && managerQuota is not null)
         {
             // No rep has a revenue goal yet: the team is still measured against the quota, with nothing won.
-            quarter = quarter with { Status = GoalMetrics.StatusOf(0, quarter.Target, StatusThresholds.Default) };
-            cycle = cycle with { Status = GoalMetrics.StatusOf(0, cycle.Target, StatusThresholds.Default) };
+            quarter = quarter with { Status = GoalMetrics.StatusOf(0, quarter.Target, frame.Thresholds) };
+            cycle = cycle with { Status = GoalMetrics.StatusOf(0, cycle.Target, frame.Thresholds) };
         }
 
         return new TeamTotals(managerQuota is null ? TeamTargetSource.SumOfReps : TeamTargetSource.ManagerQuota, sumQuarter, sumCycle, quarter, cycle);

@@ -165,6 +165,29 @@ public sealed class DashboardTests
     }
 
     [Theory, BothDatabases]
+    public async Task Statuses_follow_the_thresholds_the_leader_set(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        await FixtureAsync(app);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var manager = await app.ApiAsAsync("manager1@test.terrain");
+        var get = await leader.GetAsync("/api/v1/settings/metrics", Ct);
+        var put = new HttpRequestMessage(HttpMethod.Put, "/api/v1/settings/metrics")
+        {
+            Content = JsonContent.Create(new { onTrackPercent = 100, atRiskPercent = 80, healthyCoveragePercent = 300, earlyStages = Array.Empty<string>(), idleDays = 14 }),
+        };
+        put.Headers.TryAddWithoutValidation("If-Match", get.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await leader.SendAsync(put, Ct)).StatusCode);
+
+        var view = await manager.GetFromJsonAsync<JsonElement>($"/api/v1/dashboards/team?asOf={AsOf}", Ct);
+
+        // 115k forecast of 140k is 82%: off track by the default 85%, at risk by the leader's 80%. Rep One's 70% stays off track.
+        Assert.Equal("AtRisk", view.GetProperty("totals").GetProperty("quarter").GetProperty("status").GetString());
+        var reps = view.GetProperty("reps").EnumerateArray().ToList();
+        Assert.Equal("OffTrack", reps.Single(r => r.GetProperty("name").GetString() == "Rep One").GetProperty("quarter").GetProperty("status").GetString());
+    }
+
+    [Theory, BothDatabases]
     public async Task A_manager_quota_replaces_the_sum_of_the_reps_targets_as_the_team_target(Db db)
     {
         var app = await TestApp.StartAsync(db);
