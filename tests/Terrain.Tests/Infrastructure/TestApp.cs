@@ -90,6 +90,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         await TestAppPool.RestoreAsync(this);
         _ = Server;
         (Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+        // The age of the CRM data is kept per instance; the database under it was just replaced.
+        Services.GetRequiredService<Terrain.Features.Imports.DataAge>().Invalidate();
         _clock.Current = new FakeTimeProvider(Start);
         Org = await WithDbAsync(db => TestOrg.LoadAsync(db, template));
     }

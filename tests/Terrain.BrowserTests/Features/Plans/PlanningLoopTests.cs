@@ -48,6 +48,9 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
         await rep.GetByLabel($"Action {n}: due date").FillAsync(await DateInPeriodAsync(planId));
         await rep.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).First.ClickAsync();
         await Expect(rep.Locator("#save-status")).ToContainTextAsync("Saved at");
+        // "Saved at" may still be the added row's; the save of the new action (which waits for any autosave in flight)
+        // must finish before the page is left, or the action is kept without its due date.
+        await rep.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Screenshots.SaveAsync(rep, "loop-2-rep-actions");
 
         await rep.GotoAsync($"/Plans/{planId}");
