@@ -64,6 +64,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasOne<AppUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(n => new { n.UserId, n.Key }).IsUnique();
         builder.HasIndex(n => new { n.UserId, n.CreatedAt });
+        // The sweep that resolves notifications whose cause is gone reads only the open ones.
+        builder.HasIndex(n => new { n.ResolvedAt, n.DismissedAt });
     }
 }
 

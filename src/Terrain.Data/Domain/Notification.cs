@@ -26,6 +26,15 @@ public sealed class Notification
 
     public DateTimeOffset? ReadAt { get; private set; }
 
+    /// <summary>When its person put it away: a dismissed notification leaves their list but stays in the database.</summary>
+    public DateTimeOffset? DismissedAt { get; private set; }
+
+    /// <summary>
+    /// When its cause went away (the draft was submitted, the workshop took place): it leaves the list by itself and is
+    /// never emailed. Set by <c>NotificationCauses</c>, never by the person.
+    /// </summary>
+    public DateTimeOffset? ResolvedAt { get; private set; }
+
     /// <summary>
     /// When an instance claimed this notification for email: set before sending, cleared again if sending failed, so
     /// it stays null for one that was never emailed or that used up its attempts. Email delivery updates it in the
@@ -46,5 +55,14 @@ public sealed class Notification
         CreatedAt = now,
     };
 
+    /// <summary>Neither dismissed nor resolved: it is on its person's list.</summary>
+    public bool IsOpen => DismissedAt is null && ResolvedAt is null;
+
     public void MarkRead(DateTimeOffset now) => ReadAt ??= now;
+
+    public void Dismiss(DateTimeOffset now)
+    {
+        ReadAt ??= now;
+        DismissedAt ??= now;
+    }
 }

@@ -911,6 +911,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("EmailAttempts")
                         .HasColumnType("integer");
 
@@ -929,6 +932,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("ReadAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -938,6 +944,8 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ResolvedAt", "DismissedAt");
 
                     b.HasIndex("UserId", "CreatedAt");
 

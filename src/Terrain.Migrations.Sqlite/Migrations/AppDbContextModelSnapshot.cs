@@ -896,6 +896,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DismissedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("EmailAttempts")
                         .HasColumnType("INTEGER");
 
@@ -914,6 +917,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<long?>("ReadAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -923,6 +929,8 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ResolvedAt", "DismissedAt");
 
                     b.HasIndex("UserId", "CreatedAt");
 

@@ -33,6 +33,7 @@ public static class Api
         services.AddScoped<Cycles.CycleTemplate>();
         services.AddScoped<Reminders.DeadlineReminders>();
         services.AddScoped<Reminders.MyNotifications>();
+        services.AddScoped<Reminders.NotificationCauses>();
         services.AddScoped<Reminders.NotificationMailer>();
         services.AddMail();
         services.AddHostedService<Reminders.ReminderService>();

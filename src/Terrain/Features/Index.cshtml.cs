@@ -36,7 +36,7 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
     /// <summary>For a rep: their plan in each open cycle, with its deadlines.</summary>
     public IReadOnlyList<(string Cycle, Cycles.BoardRow Plan)> MyPlans { get; private set; } = [];
 
-    public Reminders.NotificationList Notifications { get; private set; } = new(0, []);
+    public Reminders.NotificationList Notifications { get; private set; } = new(0, 0, []);
 
     public Reviews.ReviewCard Reviews { get; private set; } = new([], []);
 

@@ -36,6 +36,10 @@ public sealed class PageHandlerAuthorizationTests
     // not-allowed page, never the state or the input.
     private static readonly Row[] Table =
     [
+        // Everyone acts on their own notifications only: another person's (or no) notification is 404.
+        new("Reminders/Notifications", "Read", _ => "/Notifications?handler=Read&id=999999", "404", "404", "404", "404"),
+        new("Reminders/Notifications", "Dismiss", _ => "/Notifications?handler=Dismiss&id=999999", "404", "404", "404", "404"),
+        new("Reminders/Notifications", "ReadAll", _ => "/Notifications?handler=ReadAll", "redirect", "redirect", "redirect", "redirect"),
         new("Plans/Plan", "Submit", o => $"{Plan3(o)}?handler=Submit", "404", "404", "403", "403"),
         new("Plans/Plan", "Approve", o => $"{Plan3(o)}?handler=Approve", "404", "404", "409", "403"),
         new("Plans/Plan", "RequestChanges", o => $"{Plan3(o)}?handler=RequestChanges", "404", "404", "409", "403"),

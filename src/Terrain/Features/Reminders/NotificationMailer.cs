@@ -13,7 +13,7 @@ namespace Terrain.Features.Reminders;
 /// times. Notifications older than <see cref="MaxAge"/> are never emailed. See docs/decisions/0007-email-reminders.md.
 /// </summary>
 public sealed class NotificationMailer(
-    AppDbContext db, MailSender mail, TimeProvider clock, IConfiguration configuration, ILogger<NotificationMailer> logger)
+    AppDbContext db, MailSender mail, NotificationCauses causes, TimeProvider clock, IConfiguration configuration, ILogger<NotificationMailer> logger)
 {
     public const int MaxAttempts = 3;
 
@@ -31,9 +31,12 @@ public sealed class NotificationMailer(
         }
 
         var since = clock.GetUtcNow() - MaxAge;
+        // A reminder whose cause went away before it was emailed (the draft was submitted) is not sent.
+        await causes.ResolveStaleAsync(db.Notifications.Where(n => n.EmailedAt == null && n.CreatedAt >= since), ct);
         var pending = await (from n in db.Notifications.AsNoTracking()
                              join u in db.Users on n.UserId equals u.Id
                              where n.EmailedAt == null && n.EmailAttempts < MaxAttempts && n.CreatedAt >= since
+                                   && n.ResolvedAt == null && n.DismissedAt == null
                                    && u.IsActive && u.Email != null && u.Email != ""
                              orderby n.Id
                              select new Pending(n.Id, n.Title, n.Body, n.Link, u.Email!, u.DisplayName))
