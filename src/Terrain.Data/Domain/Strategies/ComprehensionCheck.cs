@@ -92,6 +92,27 @@ public sealed class ComprehensionCheck
         }
     }
 
+    /// <summary>
+    /// The order in which a rep sees a question's options on a given attempt: a permutation of 0..options-1 that
+    /// changes from one attempt to the next and differs between reps, so that the right answer is not "always the
+    /// second". The same (rep, question, attempt) always gives the same order, so a page reloaded mid-attempt does not
+    /// move the options under the rep. Answers are still given as the option's own index, whatever its place.
+    /// </summary>
+    public static int[] OptionOrder(Guid repId, string questionId, int attempt, int options)
+    {
+        var order = Enumerable.Range(0, options).ToArray();
+        // FNV-1a over the three: stable across processes, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var c in $"{repId:N}:{questionId}:{attempt}")
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        var random = new Random((int)hash);
+        random.Shuffle(order);
+        return order;
+    }
+
     /// <summary>Grades a complete set of answers (question id → option index); an unanswered or unknown question is refused.</summary>
     public CheckGrade Grade(IReadOnlyDictionary<string, int> answers)
     {

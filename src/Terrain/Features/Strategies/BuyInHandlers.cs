@@ -100,6 +100,9 @@ public sealed record BuyInStrategy(Guid Id, Guid LineageId, int Revision, string
 /// <see cref="StrategyQuestion"/>, <see cref="Strategy.SetCheck"/>); this class loads, scopes, audits and notifies.
 /// Every method returns null when the strategy (or question) does not exist or is not visible to the caller.
 /// </summary>
+/// <summary>Where a rep goes after buying in: their plan in the newest open cycle, while it is not yet approved.</summary>
+public sealed record NextPlan(Guid PlanId, string CycleName, PlanStatus Status, DateOnly DraftDue, bool Overdue);
+
 public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
 {
     public Actor Actor => access.Actor;
@@ -247,12 +250,14 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
             JsonSerializer.Serialize(new { attempt = attempt.Id, grade.Correct, grade.Total, grade.Passed })));
         await db.SaveChangesAsync(ct);
         var check = strategy.ReadCheck();
-        return new CheckResult(grade.Correct, grade.Total, grade.Percent, check.PassPercent, grade.Passed, grade.WrongQuestionIds,
+        // Until the check is passed the rep learns the score, not which answers were wrong: otherwise the check is
+        // passed by elimination rather than by reading the strategy.
+        return new CheckResult(grade.Correct, grade.Total, grade.Percent, check.PassPercent, grade.Passed, grade.Passed ? grade.WrongQuestionIds : [],
             grade.Passed ? check.Questions.ToDictionary(q => q.Id!, q => q.Correct!.Value) : null);
     }
 
-    /// <summary>The rep's last attempt graded again, to show which questions it got wrong; null without an attempt.</summary>
-    public async Task<(CheckAttemptRow Attempt, IReadOnlyDictionary<string, int> Answers, IReadOnlyList<string> Wrong)?> LastAttemptAsync(
+    /// <summary>The rep's last attempt and its answers (not which were wrong: the score is all a rep learns before passing); null without one.</summary>
+    public async Task<(CheckAttemptRow Attempt, IReadOnlyDictionary<string, int> Answers)?> LastAttemptAsync(
         BuyInStrategy strategy, CancellationToken ct)
     {
         var me = access.Actor.Id;
@@ -263,9 +268,7 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
             return null;
         }
 
-        var answers = ReadAnswers(last.Answers);
-        var wrong = strategy.Check.Questions.Where(q => !answers.TryGetValue(q.Id!, out var a) || a != q.Correct).Select(q => q.Id!).ToList();
-        return (new CheckAttemptRow(last.At, last.Correct, last.Total, last.Passed), answers, wrong);
+        return (new CheckAttemptRow(last.At, last.Correct, last.Total, last.Passed), ReadAnswers(last.Answers));
     }
 
     public async Task<IReadOnlyList<QuestionRow>?> ListQuestionsAsync(Guid id, bool? open, CancellationToken ct)
@@ -356,6 +359,24 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
     }
 
     /// <summary>Null for a revision that is not published (or not visible): the panel shows nothing then.</summary>
+    /// <summary>The signed-in rep's plan still to write or finish in the newest open cycle; null for others or when there is none.</summary>
+    public async Task<NextPlan?> NextPlanAsync(CancellationToken ct)
+    {
+        if (!access.May(Act.BuyIn))
+        {
+            return null;
+        }
+
+        var me = access.Actor.Id;
+        var row = await (from p in access.VisiblePlans().AsNoTracking()
+                         join c in db.Cycles on p.CycleId equals c.Id
+                         where p.OwnerId == me && c.Status == CycleStatus.Open && p.Status != PlanStatus.Approved
+                         orderby c.PeriodStart descending
+                         select new { p.Id, c.Name, p.Status, c.DraftDue, c.TimeZone, p.FirstSubmittedAt }).FirstOrDefaultAsync(ct);
+        return row is null ? null : new NextPlan(row.Id, row.Name, row.Status, row.DraftDue,
+            row.FirstSubmittedAt is null && Deadlines.LocalDate(clock.GetUtcNow(), row.TimeZone) > row.DraftDue);
+    }
+
     public async Task<BuyInPanelView?> PanelAsync(Guid id, CancellationToken ct)
     {
         if (await FindAsync(id, ct) is not { Status: StrategyStatus.Published } strategy)

@@ -9,8 +9,8 @@ using Terrain.Infrastructure.Web;
 namespace Terrain.Features.Strategies;
 
 /// <summary>
-/// The comprehension check. A rep takes it (one fieldset of options per question), sees the score and which questions
-/// were wrong, tries again until they pass, then acknowledges the strategy right here. A leader writes the check until
+/// The comprehension check. A rep takes it (one fieldset of options per question, in a new order each attempt), sees
+/// the score, not which answers were wrong, tries again until they pass, then acknowledges the strategy right here. A leader writes the check until
 /// reps have taken it; managers and admins read it. The acknowledge button of the strategy page posts here too.
 /// </summary>
 public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel, IReloadsOnRefusal
@@ -30,8 +30,15 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel, IReload
 
     public CheckView View { get; private set; } = null!;
 
-    /// <summary>The rep's last attempt, graded again to mark the wrong questions.</summary>
-    public (CheckAttemptRow Attempt, IReadOnlyDictionary<string, int> Answers, IReadOnlyList<string> Wrong)? Last { get; private set; }
+    /// <summary>The rep's last attempt: its score, and its answers to start the next one from.</summary>
+    public (CheckAttemptRow Attempt, IReadOnlyDictionary<string, int> Answers)? Last { get; private set; }
+
+    /// <summary>Once acknowledged, the rep's plan to go on to.</summary>
+    public NextPlan? NextPlan { get; private set; }
+
+    /// <summary>The order of a question's options in this attempt (<see cref="ComprehensionCheck.OptionOrder"/>).</summary>
+    public int[] OptionOrder(string questionId, int options) =>
+        ComprehensionCheck.OptionOrder(buyIn.Actor.Id, questionId, View.Attempts?.Count ?? 0, options);
 
     /// <summary>Errors by field: "questions[2].correct", "passPercent", "answers[1]"; "" for the form as a whole.</summary>
     public Dictionary<string, string> Errors { get; } = [];
@@ -235,6 +242,7 @@ public sealed partial class CheckModel(BuyInHandlers buyIn) : PageModel, IReload
         if (IsRep)
         {
             Last = await buyIn.LastAttemptAsync(strategy, ct);
+            NextPlan = view.AcknowledgedAt is null ? null : await buyIn.NextPlanAsync(ct);
         }
 
         return true;
