@@ -99,6 +99,11 @@ public sealed class GapBreakdownTests
         Assert.Equal(-4_175.82m, Goal(frozen, "rev").GetProperty("breakdown").GetProperty("gap").GetDecimal());
         var stored = await app.WithDbAsync(d => d.Reviews.AsNoTracking().Where(r => r.Id == id).Select(r => r.Snapshot).SingleAsync(Ct));
         Assert.Contains("\"proposedCategory\":\"PipelineShortfall\"", stored, StringComparison.Ordinal);
+
+        // The OpenAPI document describes it.
+        var schemas = (await JsonAsync(await manager.GetAsync("/openapi/v1.json", Ct), HttpStatusCode.OK)).GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("ReviewGoal").GetProperty("properties").TryGetProperty("breakdown", out _));
+        Assert.True(schemas.GetProperty("GapBreakdown").GetProperty("properties").TryGetProperty("proposedCategory", out _));
     }
 
     [Theory, BothDatabases]
