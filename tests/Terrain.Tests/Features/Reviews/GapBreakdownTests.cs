@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
+using Terrain.Domain.Actuals;
 using Terrain.Domain.Planning;
 using Terrain.Tests.Infrastructure;
 using Xunit;
@@ -152,9 +153,28 @@ public sealed class GapBreakdownTests
         var pipeline = saved.GetProperty("content").GetProperty("goals")[0].GetProperty("pipeline");
         Assert.Equal((40m, 60), (pipeline.GetProperty("newShare").GetDecimal(), pipeline.GetProperty("cycleDays").GetInt32()));
 
+        // The rep's deals decided in the year before the cycle suggest values: won 30,000 of 40,000 decided in two deals, 60 days.
+        await app.WithDbAsync(async d =>
+        {
+            var start = app.Org.Cycle.PeriodStart;
+            foreach (var (id, outcome, amount, close) in new[] { ("H1", DealOutcome.Won, 30_000m, start.AddMonths(-6)), ("H2", DealOutcome.Lost, 10_000m, start.AddMonths(-5)) })
+            {
+                var (deal, change) = Opportunity.Create(new DealFacts(id, "", id, null, "Old account", app.Org.Rep2.Id, outcome.ToString(), outcome, ForecastCategory.Closed,
+                    amount, "USD", amount, null, close, close.AddDays(-60), DealType.NewBusiness, null, null, null), Guid.NewGuid(), app.Clock.GetUtcNow());
+                d.Opportunities.Add(deal);
+                d.OpportunityChanges.Add(change);
+            }
+
+            return await d.SaveChangesAsync(Ct);
+        });
+
         // The editor shows the fields and what they call for: 400,000 of pipeline, 13 opportunities per quarter of 100,000.
         var editor = new HtmlParser().ParseDocument(await (await app.BrowserAsAsync("rep2@test.terrain")).GetStringAsync($"/Plans/{plan}/Edit/targets", Ct));
         Assert.Equal("20", editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.WinRate']")!.GetAttribute("value"));
+        Assert.Equal(("75", "20000", "100", "60"), (editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.WinRate']")!.GetAttribute("placeholder"),
+            editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.DealSize']")!.GetAttribute("placeholder"),
+            editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewShare']")!.GetAttribute("placeholder"),
+            editor.QuerySelector("input[name='c.Goals[0].Pipeline.CycleDays']")!.GetAttribute("placeholder")));
         Assert.Equal("400,000", editor.QuerySelector("table.pipeline-needed td[data-needed]")!.TextContent.Trim());
         // The plan view reads it too.
         var view = await (await app.BrowserAsAsync("rep2@test.terrain")).GetStringAsync($"/Plans/{plan}", Ct);
