@@ -44,6 +44,7 @@ public static class Api
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Performance.GoalPerformance>();
         services.AddScoped<Performance.StageConversion>();
+        services.AddScoped<Performance.PipelineFacts>();
         services.AddScoped<Performance.ActionStatusUpdate>();
         services.AddScoped<Performance.MetricSettingsHandlers>();
         services.AddScoped<Quotas.QuotaHandlers>();

@@ -273,6 +273,9 @@ public sealed class Goal
     /// <summary>One target per quarter of the period, in order.</summary>
     public List<decimal?> Targets { get; set; } = [];
 
+    /// <summary>The "pipeline needed" worksheet of a revenue goal (ADR 0027); null when none is stated.</summary>
+    public PipelineAssumptions? Pipeline { get; set; }
+
     [JsonIgnore]
     public decimal Total => Targets.Sum(t => t ?? 0);
 
@@ -337,6 +340,8 @@ public sealed class GoalsContent : SectionContent
             }
 
             goal.ObjectiveId = LinkedObjective(goal, facts, i);
+            // Only revenue converts from pipeline: the worksheet of a goal that no longer counts revenue is dropped.
+            goal.Pipeline = goal.Metric is null or "Revenue" ? goal.Pipeline?.Normalized($"{f}.pipeline") : null;
         }
 
         Goals = Goals.Where(g => g.Metric is not null || g.Name is not null || g.Targets.Any(t => t is not null)).ToList();
@@ -402,7 +407,7 @@ public sealed class GoalsContent : SectionContent
         (g.SegmentId is null ? "" : $", segment {facts.SegmentName(g.SegmentId)}") + (g.Segment is null ? "" : $", segment {g.Segment} (unlinked)") +
         (g.ObjectiveId is null ? "" : $", objective {facts.ObjectiveName(g.ObjectiveId)}") + "): " +
         string.Join(", ", facts.Quarters.Select((q, i) => $"{q.Label} {Money(i < g.Targets.Count ? g.Targets[i] : null)}")) +
-        $", total {Money(g.Total)}");
+        $", total {Money(g.Total)}" + (g.Pipeline is { } p ? $"; {p.Describe()}" : ""));
 }
 
 public sealed class KeyAccountPlan

@@ -243,8 +243,10 @@ public static class DemoPlans
         {
             Goals =
             [
-                new() { Id = "rev-existing", Metric = "Revenue", Name = "Revenue from existing customers", ProductId = DemoStrategy.Platform, ObjectiveId = DemoStrategy.ExistingRevenue, Targets = existing },
-                new() { Id = "rev-new", Metric = "Revenue", Name = "New business revenue", SegmentId = DemoStrategy.Industrials, ObjectiveId = DemoStrategy.NewBusiness, Targets = newBusiness },
+                new() { Id = "rev-existing", Metric = "Revenue", Name = "Revenue from existing customers", ProductId = DemoStrategy.Platform, ObjectiveId = DemoStrategy.ExistingRevenue, Targets = existing,
+                    Pipeline = new() { NewShare = 0, Existing = new() { WinRate = 45, DealSize = 30_000 }, CycleDays = 60, Slippage = 15 } },
+                new() { Id = "rev-new", Metric = "Revenue", Name = "New business revenue", SegmentId = DemoStrategy.Industrials, ObjectiveId = DemoStrategy.NewBusiness, Targets = newBusiness,
+                    Pipeline = new() { NewShare = 100, NewBusiness = new() { WinRate = 25, DealSize = 45_000 }, CycleDays = 90, Slippage = 20 } },
                 new() { Id = "logos", Metric = "NewLogos", Name = "New logos", SegmentId = DemoStrategy.Industrials, ObjectiveId = DemoStrategy.NewLogos, Targets = Enumerable.Range(0, quarters).Select(q => (decimal?)(q == 0 ? 1 : 2)).ToList() },
                 new() { Id = "pipeline", Metric = "Pipeline", Name = "Pipeline created", ObjectiveId = DemoStrategy.Pipeline, Targets = Enumerable.Range(0, quarters).Select(_ => (decimal?)Round(quota * 1.2m)).ToList() },
                 new() { Id = "meetings", Metric = "Activity", Name = "Discovery meetings", Targets = Enumerable.Range(0, quarters).Select(_ => (decimal?)24).ToList() },

@@ -184,6 +184,10 @@ public sealed class ReviewModel(ReviewQueries queries, ReviewEdits edits, Review
         _ => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–",
     };
 
+    /// <summary>The reason the gap split proposes for a goal behind; null without one.</summary>
+    public static VarianceReason? Proposed(ReviewGoal goal) =>
+        goal.Breakdown is { ProposedCategory: { } category, ProposedExplanation: { } why } ? new VarianceReason(goal.GoalKey, category, why) : null;
+
     public static string Raw(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 
     public static string Date(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Performance;
 using Terrain.Domain.Planning;
 using Terrain.Domain.Reviews;
 using Terrain.Features.Performance;
@@ -111,6 +112,8 @@ public sealed class ReviewQueries(AppDbContext db, AccessPolicy policy, TimeProv
             return new ReviewGoal(g.GoalKey, g.Name, g.Metric, q.Target, q.Actual, q.Attainment, q.Gap, q.Forecast, q.ForecastBestCase, q.Coverage, q.CoverageMet, q.Status,
                 whole?.Target ?? 0, whole?.Actual ?? 0);
         }).ToList();
+        var gaps = await performance.GapsAsync(plan, quarter, goals.Where(g => g.Status == GoalStatus.OffTrack).Select(g => g.GoalKey).ToList(), ct);
+        goals = goals.Select(g => g with { Breakdown = gaps.GetValueOrDefault(g.GoalKey) }).ToList();
         // Action-plan items overdue or due within the next review window.
         var horizon = asOf.AddDays(ReviewWindows.BiweeklyDays);
         var items = plan.Actions.Where(a => a.Status != "Done" && a.Due is { } due && due <= horizon)

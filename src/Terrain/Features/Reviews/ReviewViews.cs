@@ -81,7 +81,10 @@ public sealed record ReviewFigures(
     IReadOnlyList<ReviewActionItem> ActionItems,
     IReadOnlyList<CorrectiveActionRow> EarlierActions);
 
-/// <summary>One goal in the quarter under review (docs/metrics.md); attainment and coverage are ratios, null when not defined.</summary>
+/// <summary>
+/// One goal in the quarter under review (docs/metrics.md); attainment and coverage are ratios, null when not defined.
+/// <see cref="Breakdown"/> splits the gap of a revenue goal off track by the plan's pipeline assumptions (ADR 0027).
+/// </summary>
 public sealed record ReviewGoal(
     string GoalKey,
     string Name,
@@ -96,7 +99,8 @@ public sealed record ReviewGoal(
     bool? CoverageMet,
     GoalStatus Status,
     decimal CycleTarget,
-    decimal CycleActual);
+    decimal CycleActual,
+    GapBreakdown? Breakdown = null);
 
 public sealed record ReviewActionItem(Guid Id, string Title, DateOnly? Due, string Status, string? GoalKey, bool Overdue);
 
