@@ -4,7 +4,7 @@ using Terrain.Domain.Reviews;
 
 namespace Terrain.Domain.Performance;
 
-/// <summary>The five factors a revenue gap is split into (ADR 0027), in the order ties are broken.</summary>
+/// <summary>The five factors a revenue gap is split into (ADR 0028), in the order ties are broken.</summary>
 public enum GapFactor
 {
     /// <summary>Fewer (or more) opportunities due to close in the period than planned.</summary>
@@ -90,7 +90,7 @@ public sealed record GapBreakdown(
 
 /// <summary>
 /// Splits actual − planned revenue exactly into volume, slippage, win rate, deal size and mix, by Shapley values over
-/// the five factors (ADR 0027): each factor's part is its marginal effect on revenue, switched from planned to actual,
+/// the five factors (ADR 0028): each factor's part is its marginal effect on revenue, switched from planned to actual,
 /// averaged over all 120 orders of switching. The parts add up to the gap with nothing left over, a factor that did
 /// not change carries nothing, and one that alone changed carries all of it. Rounding to the cent leaves at most a few
 /// cents, put on the largest part (the first in factor order on a tie).
@@ -140,7 +140,7 @@ public static class GapDecomposition
             worst is null ? null : CategoryOf(worst.Factor), worst is null ? null : Explain(worst.Factor, plannedRevenue, actualRevenue, gap, list, planned, actual));
     }
 
-    /// <summary>The variance category a factor suggests (ADR 0027).</summary>
+    /// <summary>The variance category a factor suggests (ADR 0028).</summary>
     public static VarianceCategory CategoryOf(GapFactor factor) => factor switch
     {
         GapFactor.Volume => VarianceCategory.PipelineShortfall,

@@ -20,7 +20,7 @@ public sealed class ConversionAssumption
 }
 
 /// <summary>
-/// The "pipeline needed" worksheet of one revenue goal (ADR 0027): the win rate, deal size, cycle length, new-business
+/// The "pipeline needed" worksheet of one revenue goal (ADR 0028): the win rate, deal size, cycle length, new-business
 /// share and expected slippage the plan counts on. From them the plan derives the pipeline and the number of
 /// opportunities it needs and by when they must be created; a review splits a goal's gap by the same factors
 /// (<see cref="Performance.GapDecomposition"/>).

@@ -273,7 +273,7 @@ public sealed class Goal
     /// <summary>One target per quarter of the period, in order.</summary>
     public List<decimal?> Targets { get; set; } = [];
 
-    /// <summary>The "pipeline needed" worksheet of a revenue goal (ADR 0027); null when none is stated.</summary>
+    /// <summary>The "pipeline needed" worksheet of a revenue goal (ADR 0028); null when none is stated.</summary>
     public PipelineAssumptions? Pipeline { get; set; }
 
     [JsonIgnore]

@@ -8,7 +8,7 @@ using Terrain.Domain.Strategies;
 
 namespace Terrain.Features.Performance;
 
-/// <summary>Why a revenue goal is behind, from the plan's own numbers (ADR 0027).</summary>
+/// <summary>Why a revenue goal is behind, from the plan's own numbers (ADR 0028).</summary>
 public sealed partial class GoalPerformance
 {
     /// <summary>

@@ -6,7 +6,7 @@ using Terrain.Domain.Planning;
 namespace Terrain.Features.Performance;
 
 /// <summary>
-/// What the rep's deals decided in the year before the cycle say about the "pipeline needed" assumptions (ADR 0027),
+/// What the rep's deals decided in the year before the cycle say about the "pipeline needed" assumptions (ADR 0028),
 /// as suggestions; null figures where there is nothing to measure them by. Win rates are by value, in percent.
 /// </summary>
 public sealed record PipelineHistory(

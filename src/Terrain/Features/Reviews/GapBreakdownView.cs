@@ -4,7 +4,7 @@ using Terrain.Domain.Reviews;
 
 namespace Terrain.Features.Reviews;
 
-/// <summary>How the gap split of a goal (ADR 0027) reads on the review page: a row per factor, planned beside actual.</summary>
+/// <summary>How the gap split of a goal (ADR 0028) reads on the review page: a row per factor, planned beside actual.</summary>
 public static class GapBreakdownView
 {
     public sealed record Line(GapFactor Factor, string Label, string Planned, string Actual, decimal Amount);

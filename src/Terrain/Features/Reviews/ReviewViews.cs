@@ -83,7 +83,7 @@ public sealed record ReviewFigures(
 
 /// <summary>
 /// One goal in the quarter under review (docs/metrics.md); attainment and coverage are ratios, null when not defined.
-/// <see cref="Breakdown"/> splits the gap of a revenue goal off track by the plan's pipeline assumptions (ADR 0027).
+/// <see cref="Breakdown"/> splits the gap of a revenue goal off track by the plan's pipeline assumptions (ADR 0028).
 /// </summary>
 public sealed record ReviewGoal(
     string GoalKey,

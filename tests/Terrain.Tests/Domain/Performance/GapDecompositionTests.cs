@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Terrain.Tests.Domain.Performance;
 
-/// <summary>The gap split of ADR 0027: exact, and all of it on the one factor that changed.</summary>
+/// <summary>The gap split of ADR 0028: exact, and all of it on the one factor that changed.</summary>
 public sealed class GapDecompositionTests
 {
     private static readonly RevenueFactors Plan = new(40m, 0.10m, 0.5m, new PartRate(0.25m, 50_000m), new PartRate(0.40m, 20_000m));

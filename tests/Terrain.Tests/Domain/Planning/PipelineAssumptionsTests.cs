@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Terrain.Tests.Domain.Planning;
 
-/// <summary>The "pipeline needed" worksheet on a revenue goal (ADR 0027): what it checks, what it derives, and old plans.</summary>
+/// <summary>The "pipeline needed" worksheet on a revenue goal (ADR 0028): what it checks, what it derives, and old plans.</summary>
 public sealed class PipelineAssumptionsTests
 {
     private static readonly PlanFacts Facts = new(

@@ -11,7 +11,7 @@ using static Terrain.Tests.Features.Reviews.ReviewMeetingTests;
 namespace Terrain.Tests.Features.Reviews;
 
 /// <summary>
-/// Knowing why a goal is behind, from the plan's own numbers (ADR 0027), on both databases. The May review of the
+/// Knowing why a goal is behind, from the plan's own numbers (ADR 0028), on both databases. The May review of the
 /// metrics fixture (as of 10 May 2027) with the revenue goal's assumptions: all new business, a 25% win rate and
 /// 10,000 deals, no slippage. Q2 to date plans 55,000 × 40 ÷ 91 = 24,175.82 (linear: too little team history), so
 /// 9.67 opportunities due; two were due (W2 won 20,000 on 1 April, L1 lost 12,000 on 10 April): 62.5% by value, 16,000
