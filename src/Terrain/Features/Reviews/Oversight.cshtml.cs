@@ -19,7 +19,8 @@ public sealed class OversightModel(ReviewOversight oversight) : PageModel
     [BindProperty(SupportsGet = true)]
     public Guid? Manager { get; set; }
 
-    public OversightView View { get; private set; } = null!;
+    /// <summary>Null when the reader was refused (the page then shows why).</summary>
+    public OversightView? View { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -29,11 +30,11 @@ public sealed class OversightModel(ReviewOversight oversight) : PageModel
             ModelState.Clear();
         }
 
-        View = (await oversight.GetAsync(Cycle, Manager, ct))!;
+        View = await oversight.GetAsync(Cycle, Manager, ct);
         return View is null ? NotFound() : Page();
     }
 
-    public string Timeline(Guid repId) => $"/Reviews/Timeline/{repId}" + (View.Cycle is { } c ? $"?cycle={c.Id}" : "");
+    public string Timeline(Guid repId) => $"/Reviews/Timeline/{repId}" + (View?.Cycle is { } c ? $"?cycle={c.Id}" : "");
 
     public static string Category(VarianceCategory category) => category switch
     {

@@ -13,7 +13,8 @@ public sealed class TimelineModel(ReviewTimeline timeline, TimeProvider clock) :
     [BindProperty(SupportsGet = true)]
     public Guid? Cycle { get; set; }
 
-    public TimelineView View { get; private set; } = null!;
+    /// <summary>Null when the request was refused (an unknown cycle): the page then shows why.</summary>
+    public TimelineView? View { get; private set; }
 
     public DateTimeOffset PrintedAt { get; private set; }
 
@@ -38,7 +39,7 @@ public sealed class TimelineModel(ReviewTimeline timeline, TimeProvider clock) :
     /// <summary>A time in the cycle's time zone.</summary>
     public string Local(DateTimeOffset at)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(View.TimeZone);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(View?.TimeZone ?? "UTC");
         return TimeZoneInfo.ConvertTime(at, zone).ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
     }
 }
