@@ -160,7 +160,7 @@ def main():
         for table, cols, rows in generate(users, Values(False)):
             with open(os.path.join(out, f"{table}.csv"), "w", newline="") as f:
                 f.write(",".join(f'"{c}"' for c in cols) + "\n")
-                w = csv.writer(f)
+                w = csv.writer(f, lineterminator="\n")
                 w.writerows([["\\N" if x is None else x for x in r] for r in rows])
             print(f"{table}: {len(rows)} rows", file=sys.stderr)
     else:
