@@ -51,8 +51,9 @@ class Values:
         u = uuid.UUID(int=rng.getrandbits(128), version=4)
         return str(u).upper() if self.sqlite else str(u)
 
-    def same(self, known):
-        return known.upper() if self.sqlite else known.lower()
+    @staticmethod
+    def token(rng):
+        return uuid.UUID(int=rng.getrandbits(128), version=4).hex
 
     def at(self, day):
         t = dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.timezone.utc)
@@ -84,7 +85,7 @@ def generate(users, v):
     reps = sorted((u for u in users if u[3] == "Rep" and u[2]), key=lambda u: u[1])
     cycle = v.id(rng)
     yield "Cycles", CYCLE_COLS, [[cycle, 14, None, v.at(dt.date(year - 1, 11, 1)), leader, f"{year - 1}-12-15", f"{year - 1}-11-20",
-                                  f"Reviews bench FY{year}", f"{year}-12-31", f"{year}-01-01", v.flag(False), "Open", None, "UTC", v.id(rng), "Months"]]
+                                  f"Reviews bench FY{year}", f"{year}-12-31", f"{year}-01-01", v.flag(False), "Open", None, "UTC", v.token(rng), "Months"]]
     plans, reviews, actions, opps = [], [], [], []
     spans = windows(year)
     quarters = [(dt.date(year, m, 1), (dt.date(year, m + 3, 1) if m < 10 else dt.date(year + 1, 1, 1)) - dt.timedelta(days=1)) for m in (1, 4, 7, 10)]
@@ -92,7 +93,7 @@ def generate(users, v):
     for n, (rep, email, manager, _) in enumerate(reps, 1):
         plan = v.id(rng)
         plans.append([plan, cycle, rep, "Approved", 1, 1, v.at(dt.date(year - 1, 12, 1)), v.at(dt.date(year - 1, 12, 1)),
-                      v.at(dt.date(year - 1, 12, 10)), manager, v.at(dt.date(year - 1, 11, 20)), v.at(dt.date(year - 1, 12, 10)), v.id(rng)])
+                      v.at(dt.date(year - 1, 12, 10)), manager, v.at(dt.date(year - 1, 11, 20)), v.at(dt.date(year - 1, 12, 10)), v.token(rng)])
         quota = rng.randint(50, 150) * 1_000_00  # cents per quarter
         for q, (qs, qe) in enumerate(quarters):
             for k in range(3):
