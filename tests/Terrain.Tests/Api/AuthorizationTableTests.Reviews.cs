@@ -29,6 +29,12 @@ public sealed partial class AuthorizationTableTests
         new("GET", "api/v1/cycles/{id:guid}/review-cadence", o => $"/api/v1/cycles/{o.Cycle.Id}/review-cadence", "401", "200", "200", "200", "200"),
         new("PUT", "api/v1/cycles/{id:guid}/review-cadence", o => $"/api/v1/cycles/{o.Cycle.Id}/review-cadence", "401", "403", "404", "200", "403",
             o => JsonContent.Create(new { reps = new[] { new { repId = o.Rep3.Id, cadence = "Biweekly" } } })),
+        // Oversight: never reps; a manager their own team only (manager1 asks for manager2's); leaders and admins any team.
+        new("GET", "api/v1/reviews/oversight", o => $"/api/v1/reviews/oversight?manager={o.Manager2.Id}", "401", "403", "403", "200", "200"),
+        new("GET", "Reviews/Oversight", o => $"/Reviews/Oversight?manager={o.Manager2.Id}", "login", "denied", "403", "200", "200"),
+        // A rep's timeline: another team's rep does not exist for a rep or a manager.
+        new("GET", "api/v1/reviews/timeline/{repId:guid}", o => $"/api/v1/reviews/timeline/{o.Rep3.Id}", "401", "404", "404", "200", "200"),
+        new("GET", "Reviews/Timeline/{repId:guid}", o => $"/Reviews/Timeline/{o.Rep3.Id}", "login", "404", "404", "200", "200"),
         Page("Reviews", "/Reviews", "200", "200", "200", "200"),
         Page("Reviews/Index", "/Reviews/Index", "200", "200", "200", "200"),
         new("GET", "Reviews/{id:guid}", o => $"/Reviews/{o.Review3.Id}", "login", "404", "404", "200", "200"),

@@ -69,7 +69,8 @@ public sealed class PrintModel(PlanDocuments documents, PlanHandlers plans, Plan
         return TimeZoneInfo.ConvertTime(at, zone).ToString(format, CultureInfo.InvariantCulture);
     }
 
-    private static (int? Version, string? Comment) Details(string? json)
+    /// <summary>The version and the reviewer's comment of a move, from its audit details.</summary>
+    internal static (int? Version, string? Comment) Details(string? json)
     {
         if (string.IsNullOrEmpty(json))
         {

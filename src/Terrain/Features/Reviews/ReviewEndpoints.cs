@@ -18,6 +18,8 @@ public static class ReviewEndpoints
         services.AddScoped<CorrectiveActions>();
         services.AddScoped<ClaimChecks>();
         services.AddScoped<ReviewHome>();
+        services.AddScoped<ReviewOversight>();
+        services.AddScoped<ReviewTimeline>();
     }
 
     public static void Map(RouteGroupBuilder api)
@@ -43,6 +45,23 @@ public static class ReviewEndpoints
             .WithName("listReviews")
             .WithSummary("The reviews the caller may read (a rep their own, a manager those they hold, leaders all), by date; filter by rep, manager, status " +
                          "(Upcoming, Open, Held, Late, Missed, Ended) and cycle.");
+        reviews.MapGet("/oversight", async Task<Results<Ok<OversightView>, NotFound>> (Guid? cycle, Guid? manager, ReviewOversight oversight, CancellationToken ct) =>
+                await oversight.GetAsync(cycle, manager, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.FollowTeam))
+            .WithName("getReviewOversight")
+            .WithSummary("Are the reviews happening and working, for a cycle (default: the current one): compliance (held, late, missed, open, upcoming, ended; " +
+                         "per manager, or per rep for one manager's team), open and overdue corrective actions, reps behind in two or more completed reviews in a row, " +
+                         "forecast accuracy of the rep's and the manager's calls, variance reasons by category, and which kinds of action achieved their claims " +
+                         "for which reasons. Leaders and admins see the organisation or any manager's team (manager=); a manager their own team; reps are refused.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        reviews.MapGet("/timeline/{repId:guid}", async Task<Results<Ok<TimelineView>, NotFound>> (Guid repId, Guid? cycle, ReviewTimeline timeline, CancellationToken ct) =>
+                await timeline.GetAsync(repId, cycle, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithName("getReviewTimeline")
+            .WithSummary("A rep's history in a cycle (default: the current one), oldest first: plan submissions and approvals, each review with its status, " +
+                         "frozen goal figures, forecast calls, variance reasons and corrective actions. The rep their own, a manager their team's, leaders and admins " +
+                         "anyone's; coaching notes only for the review's manager and leaders.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         reviews.MapGet("/calendar.ics", async (Guid? rep, ReviewQueries queries, TimeProvider clock, IConfiguration configuration, CancellationToken ct) =>
                 TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ReviewCalendar.Write(await queries.ListAsync(rep, null, null, null, ct), clock.GetUtcNow(),
                     Strategies.WorkshopEndpoints.BaseUrl(configuration))), Strategies.Ics.ContentType, "reviews.ics"))

@@ -33,7 +33,20 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         { DemoPeople.Rep1, "/Dashboards/Rep" },
         { DemoPeople.Manager1, "/Dashboards/Team" },
         { "leader@" + DemoSeeder.Domain, "/Dashboards/Organisation" },
+        { DemoPeople.Manager1, "/Reviews/Oversight" },
+        { "leader@" + DemoSeeder.Domain, "/Reviews/Oversight" },
     };
+
+    [Fact]
+    public async Task A_reps_review_history_has_no_serious_accessibility_violations()
+    {
+        var page = await SignInAsync(DemoPeople.Rep1, bypassCsp: true);
+        await page.GotoAsync("/Reviews");
+        await page.Locator("#timeline-link").ClickAsync();
+        await Expect(page.Locator("main.sheet h1")).ToBeVisibleAsync();
+
+        await CheckAsync(page);
+    }
 
     [Theory]
     [MemberData(nameof(Pages))]
