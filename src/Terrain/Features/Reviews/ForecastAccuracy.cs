@@ -7,7 +7,7 @@ using Terrain.Domain.Reviews;
 namespace Terrain.Features.Reviews;
 
 /// <summary>
-/// Forecast calls against what was won (ADR 0027). For each completed quarter: the last completed review of each rep
+/// Forecast calls against what was won (ADR 0029). For each completed quarter: the last completed review of each rep
 /// whose figures were of that quarter (as of its completion day, or its due day when completed late) and carries a call;
 /// its rep and manager commits against the rep's revenue won that quarter (closed-won deals by close date).
 /// </summary>

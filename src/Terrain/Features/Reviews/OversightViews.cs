@@ -6,7 +6,7 @@ namespace Terrain.Features.Reviews;
 /// <summary>
 /// Are reviews happening and working (issue 11 §4–§5): for the whole organisation (<see cref="Team"/> null; leaders and
 /// admins) or one manager's team (the manager themselves, or a leader preparing their review with that manager). Counts
-/// are of the cycle's reviews; per manager for the organisation, per rep for a team (ADR 0027 defines each figure).
+/// are of the cycle's reviews; per manager for the organisation, per rep for a team (ADR 0029 defines each figure).
 /// </summary>
 public sealed record OversightView(
     DateOnly Today,

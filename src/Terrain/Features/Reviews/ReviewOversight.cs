@@ -10,7 +10,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.Reviews;
 
 /// <summary>
-/// The oversight of reviews for leaders and managers (issue 11 §4–§5, ADR 0027): compliance, corrective actions to
+/// The oversight of reviews for leaders and managers (issue 11 §4–§5, ADR 0029): compliance, corrective actions to
 /// follow, reps behind in a row, forecast accuracy, variance reasons and which actions fixed them. Every count is a
 /// GROUP BY in the database; only grouped rows (a row per manager, rep or category) are read.
 /// </summary>

@@ -23,7 +23,7 @@ public sealed class VarianceRow
 
 /// <summary>
 /// The variance reasons of every review as rows, so that counting them by category, and joining them to the
-/// corrective actions of the same goal, happens in the database (ADR 0027). Each provider unnests JSON its own way;
+/// corrective actions of the same goal, happens in the database (ADR 0029). Each provider unnests JSON its own way;
 /// the query composes like any other (filters and grouping are added in LINQ).
 /// </summary>
 public static class VarianceRows
