@@ -33,10 +33,10 @@ public sealed class LateJoinersTests
         return await admin.SendAsync(request, Ct);
     }
 
-    private static async Task<Guid> CreateUserAsync(HttpClient admin, string email, string role)
+    private static async Task<Guid> CreateUserAsync(HttpClient admin, string email, string role, string managerEmail = "manager1@test.terrain")
     {
         var response = await admin.PostAsJsonAsync("/api/v1/users",
-            new { email, displayName = "Late " + role, role, managerEmail = "manager1@test.terrain", password = "Another-password-9" }, Ct);
+            new { email, displayName = "Late " + role, role, managerEmail, password = "Another-password-9" }, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
     }
@@ -48,7 +48,7 @@ public sealed class LateJoinersTests
         var admin = await app.ApiAsAsync("admin@test.terrain");
 
         await CreateUserAsync(admin, "late.rep@test.terrain", "Rep");
-        await CreateUserAsync(admin, "late.manager@test.terrain", "Manager");
+        await CreateUserAsync(admin, "late.manager@test.terrain", "Manager", "leader@test.terrain");
 
         var rows = await BoardAsync(app);
         Assert.Equal(4, rows.Count);
@@ -84,17 +84,17 @@ public sealed class LateJoinersTests
     {
         var app = await TestApp.StartAsync(db);
         var admin = await app.ApiAsAsync("admin@test.terrain");
-        var id = await CreateUserAsync(admin, "switcher@test.terrain", "Leader");
+        var id = await CreateUserAsync(admin, "switcher@test.terrain", "Manager", "leader@test.terrain");
         Assert.False((await BoardAsync(app)).ContainsKey("switcher@test.terrain"));
 
         app.Clock.Advance(TimeSpan.FromDays(2));
         admin = await app.ApiAsAsync("admin@test.terrain");
-        Assert.Equal(HttpStatusCode.OK, (await PatchUserAsync(admin, id, new { role = "Rep" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchUserAsync(admin, id, new { role = "Rep", managerEmail = "manager1@test.terrain" })).StatusCode);
         var joined = (await BoardAsync(app))["switcher@test.terrain"];
         Assert.Equal("2026-12-12", joined.GetProperty("draftOutcome").GetProperty("due").GetString());
         Assert.False(joined.GetProperty("left").GetBoolean());
 
-        Assert.Equal(HttpStatusCode.OK, (await PatchUserAsync(admin, id, new { role = "Leader" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchUserAsync(admin, id, new { role = "Manager", managerEmail = "leader@test.terrain" })).StatusCode);
         var left = (await BoardAsync(app))["switcher@test.terrain"];
         Assert.True(left.GetProperty("left").GetBoolean());
         Assert.False(left.GetProperty("draftOverdue").GetBoolean());
