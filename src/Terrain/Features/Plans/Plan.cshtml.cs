@@ -63,8 +63,13 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     public string? PlanVersion { get; set; }
 
     /// <summary>The rep's manager or a leader may give this plan more time while the cycle is open and the rep is still here.</summary>
-    public bool CanExtend => CycleOpen && Document.Deadlines.LeftAt is null
+    public bool CanExtend => CycleOpen && Document.Deadlines.LeftAt is null && (DraftExtendable || ApprovalExtendable)
         && access.May(Domain.Act.ExtendDeadline, new Domain.About(Document.Plan.OwnerId, Document.OwnerManagerId));
+
+    /// <summary>The draft is still owed: its deadline can move. Once submitted, only the approval window can.</summary>
+    public bool DraftExtendable => Document.Deadlines.DraftSubmittedAt is null;
+
+    public bool ApprovalExtendable => Status != nameof(PlanStatus.Approved);
 
     public bool IsOwner => Document.Plan.OwnerId == me.Id;
 
