@@ -25,6 +25,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Plan> Plans => Set<Plan>();
 
+    public DbSet<PlanExtension> PlanExtensions => Set<PlanExtension>();
+
     public DbSet<TemplateSection> TemplateSections => Set<TemplateSection>();
 
     public DbSet<PlanSection> PlanSections => Set<PlanSection>();

@@ -33,11 +33,25 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         builder.Ignore(p => p.IsAmendment);
         builder.Ignore(p => p.IsEditable);
         builder.Ignore(p => p.OwesFirstDraft);
+        builder.Ignore(p => p.HasLeft);
+        builder.Ignore(p => p.FollowsCycle);
         builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(p => p.CycleId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.ApprovedById).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => new { p.CycleId, p.OwnerId }).IsUnique();
         builder.HasIndex(p => new { p.CycleId, p.Status });
+    }
+}
+
+internal sealed class PlanExtensionConfiguration : IEntityTypeConfiguration<PlanExtension>
+{
+    public void Configure(EntityTypeBuilder<PlanExtension> builder)
+    {
+        builder.Property(e => e.Deadline).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.Reason).HasMaxLength(PlanExtension.MaxReasonLength).IsRequired();
+        builder.HasOne<Plan>().WithMany().HasForeignKey(e => e.PlanId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(e => e.ById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => e.PlanId);
     }
 }
 

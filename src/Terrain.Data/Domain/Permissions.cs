@@ -55,6 +55,9 @@ public enum Act
 
     /// <summary>Choose how often a rep is reviewed: the rep's manager or a leader (about the rep).</summary>
     SetReviewCadence,
+
+    /// <summary>Give one plan more time for its draft or its approval (a bounded, audited exception): the rep's manager or a leader (about the plan's owner).</summary>
+    ExtendDeadline,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -82,7 +85,7 @@ public static class Permissions
         Act.SetMetrics => actor.Role is Role.Leader or Role.Admin,
         Act.HoldReview => actor.Role == Role.Manager,
         Act.JoinReview => actor.Role == Role.Rep,
-        Act.SetReviewCadence => actor.Role is Role.Manager or Role.Leader,
+        Act.SetReviewCadence or Act.ExtendDeadline => actor.Role is Role.Manager or Role.Leader,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -96,7 +99,7 @@ public static class Permissions
         // The review's own manager: a review to come follows the rep to a new manager, a past one stays with the old one.
         Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
         Act.JoinReview => actor.Id == about.RepId,
-        Act.SetReviewCadence => actor.Id != about.RepId && LeadsOrManages(actor, about),
+        Act.SetReviewCadence or Act.ExtendDeadline => actor.Id != about.RepId && LeadsOrManages(actor, about),
         Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
@@ -137,6 +140,7 @@ public static class Permissions
         Act.HoldReview => "Only the manager the review is with holds it; leaders read it.",
         Act.JoinReview => "Only the rep the review is about takes part in it as the rep.",
         Act.SetReviewCadence => "Only the rep's manager or a sales leader chooses how often the rep is reviewed.",
+        Act.ExtendDeadline => "Only the rep's manager or a sales leader extends a plan's deadline.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

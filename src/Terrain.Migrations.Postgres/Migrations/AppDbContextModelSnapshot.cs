@@ -1047,6 +1047,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("ApprovalExtensionDays")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1068,11 +1071,29 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<Guid>("CycleId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("DraftExtensionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DraftSubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("FirstSubmittedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateOnly?>("JoinedOn")
+                        .HasColumnType("date");
+
                     b.Property<DateTimeOffset?>("LastSubmittedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LeftAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("OwnApprovalWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("OwnDraftDue")
+                        .HasColumnType("date");
 
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid");
@@ -1203,6 +1224,43 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.HasIndex("PlanId", "At");
 
                     b.ToTable("PlanComments");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.PlanExtension", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ById")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Deadline")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PlanExtensions");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Planning.PlanGoal", b =>
@@ -2408,6 +2466,21 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Planning.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.PlanExtension", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 

@@ -1032,6 +1032,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ApprovalExtensionDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ApprovedAt")
                         .HasColumnType("INTEGER");
 
@@ -1053,11 +1056,29 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<Guid>("CycleId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DraftExtensionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DraftSubmittedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FirstSubmittedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("JoinedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastSubmittedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeftAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OwnApprovalWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("OwnDraftDue")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
@@ -1188,6 +1209,43 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasIndex("PlanId", "At");
 
                     b.ToTable("PlanComments");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.PlanExtension", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Deadline")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PlanExtensions");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Planning.PlanGoal", b =>
@@ -2391,6 +2449,21 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Planning.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.PlanExtension", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 

@@ -40,6 +40,7 @@ public static class Api
         services.AddScoped<Plans.PlanHandlers>();
         services.AddScoped<Plans.PlanDocuments>();
         services.AddScoped<Plans.PlanReview>();
+        services.AddScoped<Plans.ExtendDeadline>();
         services.AddScoped<Plans.PlanComments>();
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Performance.GoalPerformance>();

@@ -112,6 +112,9 @@ public sealed partial class AuthorizationTableTests
             _ => JsonContent.Create(new { comment = "More detail" })),
         new("POST", "api/v1/plans/{id:guid}/approve", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/approve", "401", "404", "404", "409", "403"),
         new("POST", "api/v1/plans/{id:guid}/amend", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/amend", "401", "404", "404", "403", "403"),
+        // Reps and admins never extend; another team's manager does not see the plan; the leader may, but needs If-Match.
+        new("POST", "api/v1/plans/{id:guid}/extensions", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/extensions", "401", "403", "404", "428", "403",
+            _ => JsonContent.Create(new { deadline = "Draft", days = 1, reason = "Leave" })),
         new("GET", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "200", "200"),
         new("PUT", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "403", "403",
             _ => JsonContent.Create(new { text = "Edited" })),

@@ -43,6 +43,8 @@ public sealed class PageHandlerAuthorizationTests
         new("Plans/Plan", "Submit", o => $"{Plan3(o)}?handler=Submit", "404", "404", "403", "403"),
         new("Plans/Plan", "Approve", o => $"{Plan3(o)}?handler=Approve", "404", "404", "409", "403"),
         new("Plans/Plan", "RequestChanges", o => $"{Plan3(o)}?handler=RequestChanges", "404", "404", "409", "403"),
+        // Extending needs the plan's version: the leader, who may, hears of its absence; the admin, who sees the plan, may not extend.
+        new("Plans/Plan", "Extend", o => $"{Plan3(o)}?handler=Extend", "404", "404", "409", "403"),
         new("Plans/Plan", "Amend", o => $"{Plan3(o)}?handler=Amend", "404", "404", "403", "403"),
         new("Plans/Plan", "Comment", o => $"{Plan3(o)}?handler=Comment", "404", "404", "redirect", "403",
             _ => new() { ["body"] = "Which competitor?" }),

@@ -30,6 +30,7 @@ public sealed class PermissionsTests
         [Act.HoldReview] = "- y - -",
         [Act.JoinReview] = "y - - -",
         [Act.SetReviewCadence] = "- y y -",
+        [Act.ExtendDeadline] = "- y y -",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];

@@ -20,7 +20,7 @@ public sealed record PlanTransition(PlanStatus From, PlanStatus To, Guid ById, D
 /// An approved plan is read-only: amending starts a new working version while the approved one stays in force.
 /// Every illegal move throws; none is silently ignored. Who may move it is checked before the plan's or the cycle's state.
 /// </summary>
-public sealed class Plan
+public sealed partial class Plan
 {
     private Plan()
     {
@@ -70,7 +70,7 @@ public sealed class Plan
 
     /// <summary>When the approval window of the version under review closes; null when nothing awaits approval.</summary>
     public DateTimeOffset? ApprovalDeadline(PlanningCycle cycle) =>
-        FirstSubmittedAt is { } first && Status != PlanStatus.Approved ? cycle.ApprovalDeadline(first) : null;
+        FirstSubmittedAt is not null && Status != PlanStatus.Approved && ApprovalDueIn(cycle) is { } due ? Deadlines.EndOfDay(due, cycle.TimeZone) : null;
 
     public static Plan StartDraft(Guid cycleId, Guid ownerId, DateTimeOffset now) => new()
     {
@@ -91,6 +91,7 @@ public sealed class Plan
         }
 
         cycle.EnsureOpen();
+        EnsureNotClosed();
 
         EnsureIn("submit", PlanStatus.Draft, PlanStatus.ChangesRequested);
         if (blockingProblems.Count > 0)
@@ -99,6 +100,7 @@ public sealed class Plan
         }
 
         FirstSubmittedAt ??= now;
+        DraftSubmittedAt ??= now;
         LastSubmittedAt = now;
         return Move(PlanStatus.Submitted, actor, now, null);
     }
@@ -107,6 +109,7 @@ public sealed class Plan
     {
         EnsureReviewer(actor, ownerManagerId, "request changes to");
         cycle.EnsureOpen();
+        EnsureNotClosed();
         EnsureIn("request changes to", PlanStatus.Submitted);
         if (string.IsNullOrWhiteSpace(comment))
         {
@@ -121,6 +124,7 @@ public sealed class Plan
     {
         EnsureReviewer(actor, ownerManagerId, "approve");
         cycle.EnsureOpen();
+        EnsureNotClosed();
         EnsureIn("approve", PlanStatus.Submitted);
         EnsureComment(comment);
         ApprovedVersion = WorkingVersion;
@@ -138,6 +142,7 @@ public sealed class Plan
         }
 
         cycle.EnsureOpen();
+        EnsureNotClosed();
 
         EnsureIn("amend", PlanStatus.Approved);
         WorkingVersion++;
@@ -155,6 +160,7 @@ public sealed class Plan
         }
 
         cycle.EnsureOpen();
+        EnsureNotClosed();
 
         if (!IsEditable)
         {

@@ -129,6 +129,9 @@ public sealed class PlanningCycle
     /// <summary>The fiscal months of the period, three to a quarter.</summary>
     public IReadOnlyList<FiscalMonth> Months => FiscalCalendars.Months(PeriodStart, PeriodEnd, Calendar);
 
+    /// <summary>Days from kickoff to the draft due day: the time a rep who joins late gets from the day they join.</summary>
+    public int DraftWindowDays => DraftDue.DayNumber - Kickoff.DayNumber;
+
     public bool Contains(DateOnly date) => date >= PeriodStart && date <= PeriodEnd;
 
     /// <summary>The instant the draft deadline passes: the end of the due day in the cycle's time zone.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
+using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Infrastructure.Auth;
 
@@ -20,23 +21,38 @@ public sealed record BoardRow(
     bool DraftOverdue,
     DateTimeOffset? ApprovalDeadline,
     int? ApprovalDaysLeft,
-    bool ApprovalOverdue);
+    bool ApprovalOverdue,
+    DeadlineOutcome DraftOutcome,
+    DeadlineOutcome? ApprovalOutcome,
+    DateTimeOffset? SubmittedAt,
+    bool IsAmendment,
+    bool Left,
+    DateOnly? JoinedOn,
+    int DraftExtensionDays,
+    int ApprovalExtensionDays,
+    decimal Goals,
+    decimal? Quota,
+    int Warnings);
 
-public sealed record BoardSummary(int Plans, int Draft, int Submitted, int ChangesRequested, int Approved, int Overdue);
+public sealed record BoardSummary(int Plans, int Draft, int Submitted, int ChangesRequested, int Approved, int Overdue, int Amending, int Left);
 
 public sealed record BoardManager(Guid Id, string Name);
 
+/// <summary>An account whose owner is no longer an active rep: to give to someone who is.</summary>
+public sealed record AccountToReassign(Guid AccountId, string AccountName, Guid OwnerId, string OwnerName, string Why);
+
 public sealed record BoardView(Guid CycleId, string CycleName, string CycleStatus, DateTimeOffset AsOf, BoardSummary Summary,
-    IReadOnlyList<BoardManager> Managers, IReadOnlyList<BoardRow> Rows);
+    IReadOnlyList<BoardManager> Managers, IReadOnlyList<BoardRow> Rows, IReadOnlyList<AccountToReassign> AccountsToReassign);
 
 public sealed record BoardFilter(string? Status = null, Guid? Manager = null, bool OverdueOnly = false, string? Sort = null)
 {
-    public static readonly IReadOnlyList<string> SortKeys = ["rep", "manager", "status", "draft", "approval"];
+    public static readonly IReadOnlyList<string> SortKeys = ["rep", "manager", "status", "draft", "approval", "submitted"];
 }
 
 /// <summary>
-/// The deadline board of a cycle: every plan in the caller's scope (a manager's team, everyone for leaders) with
-/// its status, the days left to the draft deadline and in the approval window, and overdue flags.
+/// The deadline board of a cycle: every plan in the caller's scope (a manager's team, everyone for leaders) with its
+/// status, how each deadline turned out (<see cref="DeadlineOutcome"/>: met on time, met late, missed, due), its goals
+/// against quota and its quality warnings; for leaders, the accounts of reps who left.
 /// </summary>
 public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clock)
 {
@@ -61,27 +77,36 @@ public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clo
                                rep.ManagerId,
                                ManagerName = manager == null ? null : manager.DisplayName,
                            }).ToListAsync(ct);
+        var checks = await BoardChecks.EvaluateAsync(db, cycle, plans.Select(p => (p.Plan.Id, p.Plan.OwnerId)).ToList(), ct);
 
-        var draftDeadline = cycle.DraftDeadline;
         var rows = plans.Select(r =>
         {
             var plan = r.Plan;
+            var left = plan.HasLeft;
+            var draft = plan.DraftOutcome(cycle, now);
+            var approval = plan.ApprovalOutcome(cycle, now);
             var approvalDeadline = plan.ApprovalDeadline(cycle);
+            var check = checks[plan.Id];
             return new BoardRow(plan.Id, plan.OwnerId, r.RepName, r.RepEmail, r.ManagerId, r.ManagerName, plan.Status.ToString(),
-                plan.WorkingVersion, plan.ApprovedVersion, draftDeadline,
-                plan.OwesFirstDraft ? Deadlines.DaysLeft(now, draftDeadline, cycle.TimeZone) : null,
-                DraftOverdue: plan.OwesFirstDraft && now >= draftDeadline,
+                plan.WorkingVersion, plan.ApprovedVersion, plan.DraftDeadline(cycle),
+                plan.OwesFirstDraft && !left ? Deadlines.DaysLeft(now, plan.DraftDeadline(cycle), cycle.TimeZone) : null,
+                DraftOverdue: !left && draft.IsOverdue,
                 approvalDeadline,
-                approvalDeadline is { } d ? Deadlines.DaysLeft(now, d, cycle.TimeZone) : null,
-                ApprovalOverdue: approvalDeadline is { } a && now >= a);
+                approvalDeadline is { } d && !left ? Deadlines.DaysLeft(now, d, cycle.TimeZone) : null,
+                ApprovalOverdue: !left && approval is { IsOverdue: true },
+                draft, approval, plan.LastSubmittedAt, plan.IsAmendment, left, plan.JoinedOn, plan.DraftExtensionDays, plan.ApprovalExtensionDays,
+                check.Goals, check.Quota, check.Warnings);
         }).ToList();
 
+        var current = rows.Where(r => !r.Left).ToList();
         var summary = new BoardSummary(rows.Count,
-            rows.Count(r => r.Status == nameof(PlanStatus.Draft)),
-            rows.Count(r => r.Status == nameof(PlanStatus.Submitted)),
-            rows.Count(r => r.Status == nameof(PlanStatus.ChangesRequested)),
-            rows.Count(r => r.Status == nameof(PlanStatus.Approved)),
-            rows.Count(r => r.DraftOverdue || r.ApprovalOverdue));
+            current.Count(r => r.Status == nameof(PlanStatus.Draft) && !r.IsAmendment),
+            current.Count(r => r.Status == nameof(PlanStatus.Submitted)),
+            current.Count(r => r.Status == nameof(PlanStatus.ChangesRequested) && !r.IsAmendment),
+            current.Count(r => r.Status == nameof(PlanStatus.Approved)),
+            current.Count(r => r.DraftOverdue || r.ApprovalOverdue),
+            current.Count(r => r.IsAmendment && r.Status != nameof(PlanStatus.Submitted)),
+            rows.Count(r => r.Left));
 
         IEnumerable<BoardRow> shown = rows;
         if (!string.IsNullOrWhiteSpace(filter.Status))
@@ -104,15 +129,27 @@ public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clo
         {
             "manager" => r => r.ManagerName,
             "status" => r => r.Status,
-            "draft" => r => r.DraftDaysLeft ?? int.MaxValue,
-            "approval" => r => r.ApprovalDaysLeft ?? int.MaxValue,
+            "draft" => r => r.DraftOutcome.Due,
+            "approval" => r => r.ApprovalOutcome?.Due ?? DateOnly.MaxValue,
+            "submitted" => r => r.SubmittedAt ?? DateTimeOffset.MaxValue,
             _ => r => r.RepName,
         };
         var ordered = descending ? shown.OrderByDescending(key).ThenBy(r => r.RepName) : shown.OrderBy(key).ThenBy(r => r.RepName);
         var managersShown = rows.Where(r => r.ManagerId is not null).Select(r => new BoardManager(r.ManagerId!.Value, r.ManagerName ?? ""))
             .Distinct().OrderBy(m => m.Name).ToList();
-        return new BoardView(cycle.Id, cycle.Name, cycle.Status.ToString(), now, summary, managersShown, ordered.ToList());
+        return new BoardView(cycle.Id, cycle.Name, cycle.Status.ToString(), now, summary, managersShown, ordered.ToList(),
+            await AccountsToReassignAsync(ct));
     }
+
+    /// <summary>For leaders and admins: accounts owned by someone deactivated or no longer a rep.</summary>
+    private async Task<IReadOnlyList<AccountToReassign>> AccountsToReassignAsync(CancellationToken ct) => access.SeesEveryone
+        ? await (from a in db.Accounts.AsNoTracking()
+                 join u in db.Users on a.OwnerId equals u.Id
+                 where !u.IsActive || u.Role != Role.Rep
+                 orderby u.DisplayName, a.Name
+                 select new AccountToReassign(a.Id, a.Name, u.Id, u.DisplayName, u.IsActive ? "no longer a rep" : "deactivated"))
+            .Take(200).ToListAsync(ct)
+        : [];
 
     public static (string Field, string Message)? Validate(BoardFilter filter)
     {

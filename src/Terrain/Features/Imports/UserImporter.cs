@@ -64,6 +64,7 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
             && (!candidates.TryGetValue(u.Email!, out var c) || c.Role == Role.Admin)).ToHashSet();
 
         int created = 0, updated = 0, unchanged = 0;
+        var changed = new List<AppUser>();
         var pending = candidates.Values.ToList();
         var done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var failed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -109,6 +110,7 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
         }
 
         var report = new ImportReport(ImportKind.Users, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
+        await Features.Cycles.RepPlans.FollowAsync(db, [.. changed], actorId, now, ct);
         report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
         if (!report.Applied)
         {
@@ -148,6 +150,7 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
                     OrgRules.EnsureRoleChangeAllowed(user, c.Role, reportsAfter.GetValueOrDefault(c.Email), owned.GetValueOrDefault(user.Id));
                     OrgRules.EnsureAdministrationRemains(user, c.Role, user.IsActive, adminsAfter.Count(a => a != user), now);
                     user.Update(c.DisplayName, c.Role, manager);
+                    changed.Add(user);
                     updated++;
                 }
                 else
@@ -155,6 +158,7 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
                     user = AppUser.Create(c.Email, c.DisplayName, c.Role, manager, now);
                     db.Users.Add(user);
                     users[c.Email] = user;
+                    changed.Add(user);
                     created++;
                 }
             }

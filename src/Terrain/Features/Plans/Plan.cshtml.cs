@@ -10,7 +10,8 @@ namespace Terrain.Features.Plans;
 /// The plan page: the whole plan read-only, section by section with its comment threads, the checklist, the quality
 /// warnings and the quota gap beside it, and the review moves open to the reader.
 /// </summary>
-public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, CurrentUser me, TimeProvider clock) : PageModel, IReloadsOnRefusal
+public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, ExtendDeadline extend, AccessPolicy access, CurrentUser me,
+    TimeProvider clock) : PageModel, IReloadsOnRefusal
 {
     /// <summary>The thread key of comments on the plan as a whole (the notifications link to it).</summary>
     public const string PlanThread = "plan";
@@ -47,6 +48,29 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     [TempData]
     public string? Flash { get; set; }
 
+    /// <summary>The extension form's inputs, shown again when it is refused.</summary>
+    [BindProperty(Name = "deadline")]
+    public string? ExtensionDeadline { get; set; }
+
+    [BindProperty(Name = "days")]
+    public int? ExtensionDays { get; set; }
+
+    [BindProperty(Name = "reason")]
+    public string? ExtensionReason { get; set; }
+
+    /// <summary>The plan's version the extension form was filled in against.</summary>
+    [BindProperty(Name = "version")]
+    public string? PlanVersion { get; set; }
+
+    /// <summary>The rep's manager or a leader may give this plan more time while the cycle is open and the rep is still here.</summary>
+    public bool CanExtend => CycleOpen && Document.Deadlines.LeftAt is null && (DraftExtendable || ApprovalExtendable)
+        && access.May(Domain.Act.ExtendDeadline, new Domain.About(Document.Plan.OwnerId, Document.OwnerManagerId));
+
+    /// <summary>The draft is still owed: its deadline can move. Once submitted, only the approval window can.</summary>
+    public bool DraftExtendable => Document.Deadlines.DraftSubmittedAt is null;
+
+    public bool ApprovalExtendable => Status != nameof(PlanStatus.Approved);
+
     public bool IsOwner => Document.Plan.OwnerId == me.Id;
 
     public bool CycleOpen => Document.Cycle.Status == CycleStatus.Open;
@@ -60,17 +84,6 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     public bool CanAmend => IsOwner && CycleOpen && Status == nameof(PlanStatus.Approved);
 
     public bool CanDecide => Document.CanReview && Status == nameof(PlanStatus.Submitted);
-
-    public bool OwesFirstDraft => Document.Plan.FirstSubmittedAt is null && Document.Plan.ApprovedVersion is null;
-
-    public DateTimeOffset? ApprovalDeadline => Document.Plan.FirstSubmittedAt is { } first && Status != nameof(PlanStatus.Approved)
-        ? Document.Cycle.ApprovalDeadline(first)
-        : null;
-
-    public int DaysLeft(DateTimeOffset deadline) => Deadlines.DaysLeft(Now, deadline, Document.Cycle.TimeZone);
-
-    /// <summary>The last day of a deadline that lasts until the end of that day.</summary>
-    public DateOnly LastDay(DateTimeOffset deadline) => Deadlines.LocalDate(deadline.AddTicks(-1), Document.Cycle.TimeZone);
 
     public string LocalTime(DateTimeOffset at, string format) =>
         TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(Document.Cycle.TimeZone))
@@ -92,6 +105,22 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
 
     public Task<IActionResult> OnPostAmendAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, PlanAction.Amend, "A new working version is open. The approved version stays in force until this one is approved.", ct);
+
+    public async Task<IActionResult> OnPostExtendAsync(Guid id, CancellationToken ct)
+    {
+        var (outcome, deadlines, _) = await extend.HandleAsync(id, new ExtensionInput(ExtensionDeadline, ExtensionDays, ExtensionReason), PlanVersion, ct);
+        switch (outcome)
+        {
+            case ExtensionOutcome.NotFound:
+                return NotFound();
+            case ExtensionOutcome.PreconditionRequired:
+                throw new Domain.InvalidStateException("The form did not say which version of the plan it extends. Reload the plan and try again.", "version");
+        }
+
+        var extension = deadlines!.Extensions[^1];
+        Flash = $"{(extension.Deadline == nameof(DeadlineKind.Draft) ? "Draft deadline" : "Approval window")} extended by {extension.Days} {(extension.Days == 1 ? "day" : "days")}.";
+        return Redirect($"/Plans/{id}");
+    }
 
     public async Task<IActionResult> OnPostCommentAsync(Guid id, CancellationToken ct)
     {

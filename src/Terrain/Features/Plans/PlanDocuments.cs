@@ -63,6 +63,9 @@ public sealed record PlanDocument(
     /// <summary>The strategy the cycle executes; null when it executes none.</summary>
     public CycleStrategy? Strategy { get; init; }
 
+    /// <summary>The plan's own deadlines and how they turned out.</summary>
+    public PlanDeadlines Deadlines { get; init; } = null!;
+
     public SectionView? Section(string key) => Sections.FirstOrDefault(s => s.Key == key);
 }
 
@@ -99,17 +102,16 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
             .Select(a => new AccountRef(a.Id, a.Name, a.Industry, a.Segment, a.Region, a.AnnualPotential)).ToListAsync(ct);
         var quota = await QuotaOfAsync(row.CycleId, row.OwnerId, cycle.Quarters.Count, ct);
 
-        var sections = template.Select(t => saved.TryGetValue(t.Key, out var s)
-            ? new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, s.Version, s.UpdatedAt, SectionContents.Read(t.Kind, s.Content))
-            : new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, PlanSection.NewVersion, null, SectionContents.Empty(t.Kind)))
-            .ToList();
+        var sections = SectionsOf(template, saved);
         var strategy = await StrategyOfAsync(cycle, row.OwnerId, accounts, ct);
         var facts = FactsOf(cycle, accounts, sections, strategy?.Content);
         var checks = PlanChecks.Evaluate(Filled(sections), facts, quota, strategy?.Gate);
         var actor = access.Actor;
-        var canEdit = cycle.Status == CycleStatus.Open && actor.Id == row.OwnerId && Plan.IsEditableIn(Enum.Parse<PlanStatus>(row.Status));
+        var entity = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == id, ct);
+        var canEdit = cycle.Status == CycleStatus.Open && !entity.HasLeft && actor.Id == row.OwnerId && Plan.IsEditableIn(Enum.Parse<PlanStatus>(row.Status));
         var canReview = cycle.Status == CycleStatus.Open && Plan.MayReview(actor, row.OwnerId, managerId);
-        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview) { Strategy = strategy };
+        var deadlines = PlanDeadlines.Of(entity, cycle, clock.GetUtcNow(), await PlanDeadlines.ExtensionsOfAsync(db, id, ct));
+        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview) { Strategy = strategy, Deadlines = deadlines };
     }
 
     private async Task<CycleStrategy?> StrategyOfAsync(PlanningCycle cycle, Guid ownerId, IReadOnlyList<AccountRef> accounts, CancellationToken ct)
@@ -243,14 +245,20 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
                 .Where(g => g.Id is not null).DistinctBy(g => g.Id).ToDictionary(g => g.Id!, g => g.Title),
             strategy?.ObjectiveFacts(), strategy?.OfferingNames(), strategy?.SegmentNames());
 
-    private async Task<IReadOnlyList<decimal?>?> QuotaOfAsync(Guid cycleId, Guid repId, int quarters, CancellationToken ct)
-    {
-        var rows = await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && q.RepId == repId)
-            .Select(q => new { q.Quarter, q.Amount }).ToListAsync(ct);
-        return rows.Count == 0
-            ? null
-            : Enumerable.Range(1, quarters).Select(n => rows.FirstOrDefault(r => r.Quarter == n)?.Amount).ToList();
-    }
+    private async Task<IReadOnlyList<decimal?>?> QuotaOfAsync(Guid cycleId, Guid repId, int quarters, CancellationToken ct) =>
+        QuotaOf(await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && q.RepId == repId).ToListAsync(ct), quarters);
+
+    /// <summary>A rep's quota per quarter of the cycle; null when none is set.</summary>
+    public static IReadOnlyList<decimal?>? QuotaOf(IReadOnlyCollection<Quota> rows, int quarters) => rows.Count == 0
+        ? null
+        : Enumerable.Range(1, quarters).Select(n => rows.FirstOrDefault(r => r.Quarter == n)?.Amount).ToList();
+
+    /// <summary>The template's sections with what the rep saved in each (empty content where nothing is saved yet).</summary>
+    public static List<SectionView> SectionsOf(IEnumerable<TemplateSection> template, IReadOnlyDictionary<string, PlanSection> saved) =>
+        template.Select(t => saved.TryGetValue(t.Key, out var s)
+            ? new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, s.Version, s.UpdatedAt, SectionContents.Read(t.Kind, s.Content))
+            : new SectionView(t.Order, t.Key, t.Title, t.Instructions, t.Kind, t.Required, PlanSection.NewVersion, null, SectionContents.Empty(t.Kind)))
+            .ToList();
 
     private static JsonNode? MergePatch(JsonNode? target, JsonElement patch)
     {

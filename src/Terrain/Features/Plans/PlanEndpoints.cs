@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Plans;
@@ -80,6 +82,33 @@ public static class PlanEndpoints
             .WithSummary("Every transition of the plan: who, when, from and to.")
             .WithName("getPlanHistory");
 
+        plans.MapPost("/{id:guid}/extensions", async Task<IResult> (Guid id, ExtensionInput input, HttpRequest request, HttpResponse response,
+                ExtendDeadline extend, CancellationToken ct) =>
+            {
+                var (outcome, deadlines, version) = await extend.HandleAsync(id, input,
+                    ETags.TryParse(request.Headers.IfMatch, out var ifMatch) ? ifMatch : null, ct);
+                switch (outcome)
+                {
+                    case ExtensionOutcome.NotFound:
+                        return TypedResults.NotFound();
+                    case ExtensionOutcome.PreconditionRequired:
+                        return ETags.Required("plan");
+                }
+
+                response.Headers.ETag = ETags.Format(version!);
+                return TypedResults.Ok(deadlines);
+            })
+            .RequireAuthorization(Policies.For(Act.ExtendDeadline))
+            .WithSummary("Extend one plan's draft deadline or approval window (the rep's manager or a leader): {\"deadline\": \"Draft\" or \"Approval\", " +
+                $"\"days\": 1 to {Plan.MaxExtensionDays} in all per deadline, \"reason\": required}}. A documented exception to the two-week rule, audited and " +
+                "shown on the board. Requires If-Match with the plan's ETag; answers the plan's deadlines and its new ETag.")
+            .WithName("extendDeadline")
+            .Produces<PlanDeadlines>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         MapAction(plans, "submit", PlanAction.Submit, "submitPlan", "Submit the plan for review (the rep).");
         MapAction(plans, "request-changes", PlanAction.RequestChanges, "requestChanges", "Send the plan back with a comment (the rep's manager or a leader).");
         MapAction(plans, "approve", PlanAction.Approve, "approvePlan", "Approve the plan (the rep's manager or a leader; never the rep).");
@@ -143,14 +172,15 @@ public sealed record PlanDetail(
     bool CanEdit,
     bool CanReview,
     IReadOnlyList<SectionDetail> Sections,
-    PlanCheckResult Checks)
+    PlanCheckResult Checks,
+    PlanDeadlines Deadlines)
 {
     public static PlanDetail Of(PlanDocument d)
     {
         var p = d.Plan;
         return new PlanDetail(p.Id, p.CycleId, p.CycleName, p.OwnerId, p.OwnerName, p.Status, p.WorkingVersion, p.ApprovedVersion,
             p.FirstSubmittedAt, p.LastSubmittedAt, p.ApprovedAt, p.Version, d.CanEdit, d.CanReview,
-            d.Sections.Select(SectionDetail.Of).ToList(), d.Checks);
+            d.Sections.Select(SectionDetail.Of).ToList(), d.Checks, d.Deadlines);
     }
 }
 

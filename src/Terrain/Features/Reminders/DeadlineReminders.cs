@@ -67,11 +67,16 @@ public sealed class DeadlineReminders(AppDbContext db, TimeProvider clock, ILogg
     private static IEnumerable<Notification> For(PlanningCycle cycle, Plan plan, string repName, Guid? managerId, DateTimeOffset now)
     {
         var link = $"/Cycles/Board/{cycle.Id}";
-        var draftDue = cycle.DraftDue.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        var dueKey = cycle.DraftDue.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        if (plan.HasLeft)
+        {
+            yield break;
+        }
+
+        var draftDue = plan.DraftDueIn(cycle).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+        var dueKey = plan.DraftDueIn(cycle).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         if (plan.OwesFirstDraft)
         {
-            var daysLeft = Deadlines.DaysLeft(now, cycle.DraftDeadline, cycle.TimeZone);
+            var daysLeft = Deadlines.DaysLeft(now, plan.DraftDeadline(cycle), cycle.TimeZone);
             if (daysLeft is >= 0 and <= DaysBefore)
             {
                 yield return Notification.Create(plan.OwnerId, $"draft-due:{plan.Id}:{dueKey}",

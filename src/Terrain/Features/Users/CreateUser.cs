@@ -79,6 +79,7 @@ public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, Time
 
         user.PasswordHash = users.PasswordHasher.HashPassword(user, input.Password!);
         db.Users.Add(user);
+        await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);
         db.AuditEntries.Add(AuditEntry.Record(clock.GetUtcNow(), actorId, "user.created", "User", user.Id.ToString(),
             JsonSerializer.Serialize(new { user.Email, Role = user.Role.ToString(), ManagerEmail = manager?.Email })));
         try

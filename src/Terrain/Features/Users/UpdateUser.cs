@@ -136,6 +136,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
             db.SignInEvents.Add(Sessions.Event(http.HttpContext, SignInEventKind.PasswordChanged, user.Id, user.Email, clock.GetUtcNow()));
         }
 
+        await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);
         var after = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, PasswordChanged = !string.IsNullOrEmpty(input.Password) };
         db.AuditEntries.Add(AuditEntry.Record(clock.GetUtcNow(), actorId, "user.updated", "User", id.ToString(),
             JsonSerializer.Serialize(new { before, after })));

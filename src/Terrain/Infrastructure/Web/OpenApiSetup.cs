@@ -356,6 +356,8 @@ public static class OpenApiSetup
         (nameof(PlanRow), "status", nameof(PlanStatus)),
         (nameof(PlanDetail), "status", nameof(PlanStatus)),
         (nameof(BoardRow), "status", nameof(PlanStatus)),
+        (nameof(ExtensionRow), "deadline", nameof(DeadlineKind)),
+        (nameof(ExtensionInput), "deadline", nameof(DeadlineKind)),
         (nameof(CycleRow), "status", nameof(CycleStatus)),
         (nameof(CyclePatch), "status", nameof(CycleStatus)),
         (nameof(CycleRow), "calendar", nameof(FiscalCalendar)),
@@ -412,6 +414,7 @@ public static class OpenApiSetup
     private static readonly Dictionary<string, IReadOnlyList<string>> Lists = new()
     {
         [nameof(PlanStatus)] = Enum.GetNames<PlanStatus>(),
+        [nameof(DeadlineKind)] = Enum.GetNames<DeadlineKind>(),
         [nameof(CycleStatus)] = Enum.GetNames<CycleStatus>(),
         [nameof(FiscalCalendar)] = Enum.GetNames<FiscalCalendar>(),
         [nameof(StrategyStatus)] = Enum.GetNames<StrategyStatus>(),

@@ -168,7 +168,7 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         }
     }
 
-    private static async Task CheckAsync(IPage page)
+    internal static async Task CheckAsync(IPage page)
     {
         await page.AddScriptTagAsync(new() { Content = Axe.Value });
         var result = await page.EvaluateAsync<JsonElement>("""

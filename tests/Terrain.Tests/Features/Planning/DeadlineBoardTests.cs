@@ -78,7 +78,7 @@ public sealed class DeadlineBoardTests
 
         Assert.Equal(2, rows.Count);
         Assert.Contains("Rep Two", rows[0], StringComparison.Ordinal);
-        Assert.Contains("Draft overdue", rows[0], StringComparison.Ordinal);
+        Assert.Contains("missed (2 days overdue)", rows[0], StringComparison.Ordinal);
         Assert.DoesNotContain("Rep Three", html, StringComparison.Ordinal);
     }
 

@@ -51,7 +51,7 @@ public sealed class PlanPageTests
         Assert.Contains("Rep One", facts, StringComparison.Ordinal);
         Assert.Contains("FY2027", facts, StringComparison.Ordinal);
         Assert.Contains("7 Dec 2026", facts, StringComparison.Ordinal);
-        Assert.Contains("11 days left", facts, StringComparison.Ordinal);
+        Assert.Contains("due in 11 days", facts, StringComparison.Ordinal);
         Assert.Contains("v1", facts, StringComparison.Ordinal);
         Assert.Equal("Draft", PlanPageClient.Text(page.QuerySelector(".plan-title .badge")).Trim());
         var sections = page.QuerySelectorAll("section.plan-section[id^='section-']").Select(s => s.Id).Where(i => i != "section-plan").ToList();
