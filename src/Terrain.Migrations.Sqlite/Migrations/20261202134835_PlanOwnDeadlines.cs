@@ -94,7 +94,7 @@ namespace Terrain.Migrations.Sqlite.Migrations
                 table: "PlanExtensions",
                 column: "PlanId");
 
-            // The draft deadline is measured against the first submission ever, which snapshots keep (ADR 0027).
+            // The draft deadline is measured against the first submission ever, which snapshots keep (ADR 0030).
             migrationBuilder.Sql("UPDATE Plans SET DraftSubmittedAt = (SELECT MIN(s.SubmittedAt) FROM PlanSnapshots s WHERE s.PlanId = Plans.Id);");
         }
 

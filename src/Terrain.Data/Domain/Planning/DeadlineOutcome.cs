@@ -15,7 +15,7 @@ public enum DeadlineState
 
 /// <summary>
 /// How a deadline turned out, from dates alone: the due day (a deadline lasts that whole day in the cycle's zone,
-/// ADR 0005), when it was met if it was, and now. The one place that says "met late by 6 days" (ADR 0027).
+/// ADR 0005), when it was met if it was, and now. The one place that says "met late by 6 days" (ADR 0030).
 /// </summary>
 public sealed record DeadlineOutcome(DateOnly Due, DeadlineState State, int Days)
 {

@@ -8,7 +8,7 @@ public enum DeadlineKind
 }
 
 /// <summary>
-/// A plan's own deadlines (ADR 0027). A plan follows its cycle's draft due day and approval window until it is given
+/// A plan's own deadlines (ADR 0030). A plan follows its cycle's draft due day and approval window until it is given
 /// its own: a rep who joins after kickoff gets the cycle's draft window counted from the day they joined, and a leader
 /// or the rep's manager may extend either deadline of one plan by at most <see cref="MaxExtensionDays"/> days in all.
 /// A plan whose rep left (deactivated, or no longer a rep) is closed: read-only, off the overdue counts.

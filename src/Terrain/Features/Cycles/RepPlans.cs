@@ -7,7 +7,7 @@ using Terrain.Domain.Planning;
 namespace Terrain.Features.Cycles;
 
 /// <summary>
-/// Keeps "every active rep has a plan in every open cycle" true when people change (ADR 0027): the one place that
+/// Keeps "every active rep has a plan in every open cycle" true when people change (ADR 0030): the one place that
 /// starts the plan of a rep who joins late (created, imported, made a rep, reactivated) and closes the plan of a rep
 /// who leaves (deactivated, or no longer a rep). Every path that changes a user's role or activity calls it before
 /// saving, in the same unit of work. It looks at each user as they now are, so calling it twice changes nothing.

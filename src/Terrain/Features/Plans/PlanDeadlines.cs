@@ -11,7 +11,7 @@ namespace Terrain.Features.Plans;
 public sealed record ExtensionRow(string Deadline, int Days, string Reason, string ByName, DateTimeOffset At);
 
 /// <summary>
-/// A plan's deadlines as its readers see them (ADR 0027): each with its due day and outcome (met on time, met late,
+/// A plan's deadlines as its readers see them (ADR 0030): each with its due day and outcome (met on time, met late,
 /// missed, due), how far it was extended and why, whether the rep joined late or left.
 /// </summary>
 public sealed record PlanDeadlines(

@@ -5,7 +5,7 @@ using Xunit;
 namespace Terrain.Tests.Domain.Planning;
 
 /// <summary>
-/// A plan's own deadlines (ADR 0027). The cycle kicks off on Monday 4 Jan 2027 and drafts are due on the 18th (14
+/// A plan's own deadlines (ADR 0030). The cycle kicks off on Monday 4 Jan 2027 and drafts are due on the 18th (14
 /// days); the approval window is 10 days; the cycle's zone is Berlin, so days end at 23:00 UTC in winter.
 /// </summary>
 public sealed class PlanDeadlineRulesTests

@@ -9,7 +9,7 @@ namespace Terrain.Tests.Features.Planning;
 
 /// <summary>
 /// A leader or the rep's manager gives one plan more time, with a reason, 14 days at most per deadline; and every
-/// deadline says how it turned out (ADR 0027). FY2027's draft is due 7 Dec 2026; the fake clock starts on 26 Nov.
+/// deadline says how it turned out (ADR 0030). FY2027's draft is due 7 Dec 2026; the fake clock starts on 26 Nov.
 /// </summary>
 public sealed class DeadlineExtensionsTests
 {

@@ -12,7 +12,7 @@ namespace Terrain.Tests.Features.Planning;
 
 /// <summary>
 /// Whoever becomes an active rep while FY2027 is open gets a plan with deadlines of their own; whoever leaves has it
-/// closed (ADR 0027). FY2027's kickoff was 23 Nov 2026, its draft due 7 Dec; the fake clock starts on 26 Nov.
+/// closed (ADR 0030). FY2027's kickoff was 23 Nov 2026, its draft due 7 Dec; the fake clock starts on 26 Nov.
 /// </summary>
 public sealed class LateJoinersTests
 {
