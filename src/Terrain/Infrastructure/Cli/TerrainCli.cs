@@ -161,6 +161,7 @@ public static class TerrainCli
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         await DatabaseSchema.UpdateAsync(db, ct);
+        await Features.Reviews.ReviewBackfill.RunAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
         Console.WriteLine(pending.Count == 0
             ? "The database is already up to date."
             : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
