@@ -12,6 +12,7 @@ public static class ReviewEndpoints
     {
         services.AddScoped<ReviewSchedule>();
         services.AddScoped<ReviewQueries>();
+        services.AddScoped<ReviewDealChanges>();
         services.AddScoped<ReviewEdits>();
         services.AddScoped<ReviewCompletion>();
         services.AddScoped<ReviewCadences>();
@@ -88,7 +89,8 @@ public static class ReviewEndpoints
             })
             .WithName("getReview")
             .WithSummary("One review, prepared from the plan's performance as of its date (frozen once completed): each goal in the quarter under review, " +
-                         "action-plan items due or overdue, earlier corrective actions still open; notes, forecast calls, variance reasons. " +
+                         "action-plan items due or overdue, earlier corrective actions still open, the deals changed since the last review or at risk " +
+                         "(dealChanges), the accuracy of earlier calls (calls); notes, forecast calls, variance reasons. " +
                          "Coaching notes only for its manager and leaders. Its version is the ETag.");
         reviews.MapPatch("/{id:guid}", async (Guid id, ReviewPatch patch, HttpRequest request, HttpResponse response, ReviewEdits edits, CancellationToken ct) =>
             {
