@@ -217,6 +217,11 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await DatabaseSchema.UpdateAsync(db, cancellationToken);
+        if (await Features.Reviews.ReviewBackfill.RunAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), cancellationToken) is > 0 and var reviews)
+        {
+            logger.LogInformation("Scheduled {Reviews} reviews of plans approved before reviews existed.", reviews);
+        }
+
         logger.LogInformation("Database is up to date ({Provider}).", db.Database.ProviderName);
     }
 

@@ -25,9 +25,10 @@ public sealed partial class AuthorizationTableTests
         new("GET", "api/v1/corrective-actions/", _ => "/api/v1/corrective-actions", "401", "200", "200", "200", "200"),
         new("PATCH", "api/v1/corrective-actions/{id:guid}", _ => $"/api/v1/corrective-actions/{Guid.Empty}", "401", "404", "404", "404", "404",
             _ => JsonContent.Create(new { confirm = true })),
-        // Everyone reads the cadences (of the reps they see); a leader sets any, a manager their own reps' only, an admin none.
+        // Everyone reads the cadences (of the reps they see); a leader sets any (If-Match required, which the table does not
+        // send), a manager their own reps' only, an admin none.
         new("GET", "api/v1/cycles/{id:guid}/review-cadence", o => $"/api/v1/cycles/{o.Cycle.Id}/review-cadence", "401", "200", "200", "200", "200"),
-        new("PUT", "api/v1/cycles/{id:guid}/review-cadence", o => $"/api/v1/cycles/{o.Cycle.Id}/review-cadence", "401", "403", "404", "200", "403",
+        new("PUT", "api/v1/cycles/{id:guid}/review-cadence", o => $"/api/v1/cycles/{o.Cycle.Id}/review-cadence", "401", "403", "404", "428", "403",
             o => JsonContent.Create(new { reps = new[] { new { repId = o.Rep3.Id, cadence = "Biweekly" } } })),
         // Oversight: never reps; a manager their own team only (manager1 asks for manager2's); leaders and admins any team.
         new("GET", "api/v1/reviews/oversight", o => $"/api/v1/reviews/oversight?manager={o.Manager2.Id}", "401", "403", "403", "200", "200"),

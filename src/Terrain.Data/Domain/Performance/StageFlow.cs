@@ -106,7 +106,7 @@ public static class StageFlow
     }
 
     /// <summary>Each stage's average index in the deals' paths of distinct stages: the funnel order the data shows.</summary>
-    private static Dictionary<string, double> Order(IReadOnlyList<StageVisit> visits) =>
+    public static Dictionary<string, double> Order(IReadOnlyList<StageVisit> visits) =>
         visits.GroupBy(v => v.Deal)
             .SelectMany(d => d.OrderBy(v => v.Entered).Select(v => v.Stage.ToUpperInvariant()).Distinct().Select((stage, i) => (stage, i)))
             .GroupBy(x => x.stage).ToDictionary(g => g.Key, g => g.Average(x => x.i));

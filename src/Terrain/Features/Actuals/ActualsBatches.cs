@@ -28,6 +28,7 @@ public sealed class ActualsBatches(
     TimeProvider clock,
     IOptions<TerrainOptions> options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    Reviews.ClaimChecks claims,
     ILogger<ActualsBatches> logger)
 {
     public const string ProblemJson = "application/problem+json";
@@ -88,7 +89,26 @@ public sealed class ActualsBatches(
             .SetProperty(r => r.ContentType, answer.ContentType)
             .SetProperty(r => r.Response, answer.Body)
             .SetProperty(r => r.CompletedAt, completed), CancellationToken.None);
+        if (answer.StatusCode == StatusCodes.Status200OK)
+        {
+            await CheckClaimsAsync();
+        }
+
         return answer;
+    }
+
+    /// <summary>New actuals may decide the claims of corrective actions, as after a file import (ADR 0025); a failure here never fails the batch.</summary>
+    private async Task CheckClaimsAsync()
+    {
+        try
+        {
+            await claims.RunAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            db.ChangeTracker.Clear();
+            logger.LogError(e, "Checking the claims of corrective actions after a batch failed; they are checked again after the next import.");
+        }
     }
 
     /// <summary>Null when this request now holds the key; else the answer to give instead of importing.</summary>

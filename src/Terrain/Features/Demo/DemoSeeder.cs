@@ -61,6 +61,9 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
     /// <summary>How long last year's cycle and actuals took to generate and save, for the demo's start-up line.</summary>
     public TimeSpan LastYearTime { get; private set; }
 
+    /// <summary>How long last year's reviews took to hold, for the demo's start-up line.</summary>
+    public TimeSpan ReviewsTime { get; private set; }
+
     /// <summary>
     /// The standard demo, then (for more than <see cref="StandardReps"/> reps) the same organisation grown to
     /// <paramref name="reps"/> reps: see <see cref="GrowAsync"/>.
@@ -81,6 +84,11 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
 
             // The demo's history is written as it happened (submissions, approvals); its plan of record follows from it.
             await PlanOfRecord.RecordHistoryAsync(db, token);
+
+            // Then the reviews of last year's plans, held month by month, and the schedule of this year's.
+            var timer = System.Diagnostics.Stopwatch.StartNew();
+            await DemoReviews.SeedAsync(db, clock, options, token);
+            ReviewsTime = timer.Elapsed;
         }, ct, inTransaction: true);
     }
 

@@ -9,8 +9,10 @@ namespace Terrain.Features.Reviews;
 
 public sealed record RepCadence(Guid RepId, string RepName, ReviewCadence Cadence, bool OwnChoice);
 
-/// <summary>The cycle's default cadence and each rep's (those the caller follows, or the rep themself).</summary>
-public sealed record CadenceView(Guid CycleId, ReviewCadence Default, IReadOnlyList<RepCadence> Reps);
+/// <summary>The cycle's default cadence and each rep's (those the caller follows, or the rep themself); its version is the ETag.</summary>
+public sealed record CadenceView(Guid CycleId, ReviewCadence Default, IReadOnlyList<RepCadence> Reps, string Version);
+
+public sealed record CadenceResult(ReviewOutcome Outcome, CadenceView? Current);
 
 public sealed record RepCadenceInput(Guid RepId, ReviewCadence? Cadence);
 
@@ -36,16 +38,26 @@ public sealed class ReviewCadences(AppDbContext db, AccessPolicy policy, TimePro
         {
             var own = choices.FirstOrDefault(c => c.RepId == r.Id);
             return new RepCadence(r.Id, r.DisplayName, own?.Cadence ?? byDefault, own is not null);
-        }).ToList());
+        }).ToList(), VersionOf(choices));
     }
 
-    /// <summary>Null when the cycle does not exist, or names a rep the caller cannot see.</summary>
-    public async Task<CadenceView?> SetAsync(Guid cycleId, CadenceInput input, CancellationToken ct)
+    /// <summary>
+    /// The version of a cycle's cadences: a hash of every choice in it (not only those the caller sees), so that a change
+    /// by anyone since the caller read them is a conflict.
+    /// </summary>
+    public static string VersionOf(IEnumerable<ReviewCadenceChoice> choices)
+    {
+        var text = string.Join("|", choices.OrderBy(c => c.Id).Select(c => $"{c.Id:N}:{c.Cadence}:{c.SetAt.UtcTicks}"));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32];
+    }
+
+    /// <summary>NotFound when the cycle does not exist or names a rep the caller cannot see; against the version read (If-Match).</summary>
+    public async Task<CadenceResult> SetAsync(Guid cycleId, CadenceInput input, string? expectedVersion, CancellationToken ct)
     {
         var cycle = await db.Cycles.AsNoTracking().SingleOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null)
         {
-            return null;
+            return new(ReviewOutcome.NotFound, null);
         }
 
         // The person before the input: every act is checked before anything is validated or changed.
@@ -61,14 +73,26 @@ public sealed class ReviewCadences(AppDbContext db, AccessPolicy policy, TimePro
         {
             if (!users.TryGetValue(rep.RepId, out var user))
             {
-                return null;
+                return new(ReviewOutcome.NotFound, null);
             }
 
             policy.Ensure(Act.SetReviewCadence, new About(user.Id, user.ManagerId));
-            if (user.Role != Role.Rep)
-            {
-                throw new DomainException($"{user.DisplayName} is not a rep: only reps are reviewed.", "reps");
-            }
+        }
+
+        if (expectedVersion is null)
+        {
+            return new(ReviewOutcome.PreconditionRequired, null);
+        }
+
+        var choices = await db.ReviewCadences.Where(c => c.CycleId == cycleId).ToListAsync(ct);
+        if (expectedVersion != VersionOf(choices))
+        {
+            return new(ReviewOutcome.Conflict, await GetAsync(cycleId, ct));
+        }
+
+        if (users.Values.FirstOrDefault(u => u.Role != Role.Rep) is { } notRep)
+        {
+            throw new DomainException($"{notRep.DisplayName} is not a rep: only reps are reviewed.", "reps");
         }
 
         cycle.EnsureOpen();
@@ -78,7 +102,6 @@ public sealed class ReviewCadences(AppDbContext db, AccessPolicy policy, TimePro
         }
 
         var now = clock.GetUtcNow();
-        var choices = await db.ReviewCadences.Where(c => c.CycleId == cycleId).ToListAsync(ct);
         void Choose(Guid? rep, ReviewCadence? cadence)
         {
             var own = choices.FirstOrDefault(c => c.RepId == rep);
@@ -113,6 +136,6 @@ public sealed class ReviewCadences(AppDbContext db, AccessPolicy policy, TimePro
             JsonSerializer.Serialize(input, ReviewQueries.SnapshotJson)));
         await db.SaveChangesAsync(ct);
         await schedule.SyncAsync(cycleId, null, policy.Actor.Id, ct);
-        return await GetAsync(cycleId, ct);
+        return new(ReviewOutcome.Saved, await GetAsync(cycleId, ct));
     }
 }

@@ -12,6 +12,7 @@ public static class ReviewEndpoints
     {
         services.AddScoped<ReviewSchedule>();
         services.AddScoped<ReviewQueries>();
+        services.AddScoped<ReviewDealChanges>();
         services.AddScoped<ReviewEdits>();
         services.AddScoped<ReviewCompletion>();
         services.AddScoped<ReviewCadences>();
@@ -25,18 +26,45 @@ public static class ReviewEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var cycles = api.MapGroup("/cycles").WithTags("Reviews");
-        cycles.MapGet("/{id:guid}/review-cadence", async Task<Results<Ok<CadenceView>, NotFound>> (Guid id, ReviewCadences cadences, CancellationToken ct) =>
-                await cadences.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+        cycles.MapGet("/{id:guid}/review-cadence", async Task<Results<Ok<CadenceView>, NotFound>> (Guid id, ReviewCadences cadences, HttpResponse response, CancellationToken ct) =>
+            {
+                if (await cadences.GetAsync(id, ct) is not { } view)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                response.Headers.ETag = ETags.Format(view.Version);
+                return TypedResults.Ok(view);
+            })
             .WithName("getReviewCadence")
-            .WithSummary("The cycle's default review cadence (Biweekly or Monthly; Monthly unless a leader set it) and each rep's, for the reps the caller can see.");
-        cycles.MapPut("/{id:guid}/review-cadence", async Task<Results<Ok<CadenceView>, NotFound>> (Guid id, CadenceInput input, ReviewCadences cadences, CancellationToken ct) =>
-                await cadences.SetAsync(id, input, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithSummary("The cycle's default review cadence (Biweekly or Monthly; Monthly unless a leader set it) and each rep's, for the reps the caller can see. " +
+                         "Its version (over every cadence of the cycle) is the ETag.");
+        cycles.MapPut("/{id:guid}/review-cadence", async (Guid id, CadenceInput input, HttpRequest request, HttpResponse response, ReviewCadences cadences, CancellationToken ct) =>
+            {
+                var result = await cadences.SetAsync(id, input, ETags.TryParse(request.Headers.IfMatch, out var version) ? version : null, ct);
+                switch (result.Outcome)
+                {
+                    case ReviewOutcome.NotFound:
+                        return TypedResults.NotFound();
+                    case ReviewOutcome.PreconditionRequired:
+                        return ETags.Required("review cadence");
+                    case ReviewOutcome.Conflict:
+                        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The cadences have changed",
+                            detail: "Someone changed a review cadence of this cycle after you loaded them, so your change was not saved. Reload them and try again with their version.");
+                    default:
+                        response.Headers.ETag = ETags.Format(result.Current!.Version);
+                        return TypedResults.Ok(result.Current);
+                }
+            })
             .RequireAuthorization(Policies.For(Act.SetReviewCadence))
             .WithName("setReviewCadence")
             .WithSummary("Set the default cadence (leaders) and reps' own (their manager or a leader; null returns a rep to the default). " +
-                         "Reviews not yet open are rescheduled; open, past and completed ones stay. Audited.")
+                         "Reviews not yet open are rescheduled; open, past and completed ones stay. Requires If-Match with the version read. Audited.")
+            .Produces<CadenceView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         var reviews = api.MapGroup("/reviews").WithTags("Reviews");
@@ -80,7 +108,8 @@ public static class ReviewEndpoints
             })
             .WithName("getReview")
             .WithSummary("One review, prepared from the plan's performance as of its date (frozen once completed): each goal in the quarter under review, " +
-                         "action-plan items due or overdue, earlier corrective actions still open; notes, forecast calls, variance reasons. " +
+                         "action-plan items due or overdue, earlier corrective actions still open, the deals changed since the last review or at risk " +
+                         "(dealChanges), the accuracy of earlier calls (calls); notes, forecast calls, variance reasons. " +
                          "Coaching notes only for its manager and leaders. Its version is the ETag.");
         reviews.MapPatch("/{id:guid}", async (Guid id, ReviewPatch patch, HttpRequest request, HttpResponse response, ReviewEdits edits, CancellationToken ct) =>
             {

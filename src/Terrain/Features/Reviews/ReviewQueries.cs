@@ -11,7 +11,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.Reviews;
 
 /// <summary>Reads reviews within the caller's scope, and prepares an open one from the plan's performance.</summary>
-public sealed class ReviewQueries(AppDbContext db, AccessPolicy policy, TimeProvider clock, GoalPerformance performance)
+public sealed class ReviewQueries(AppDbContext db, AccessPolicy policy, TimeProvider clock, GoalPerformance performance, ReviewDealChanges deals)
 {
     internal static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web)
     {
@@ -121,7 +121,8 @@ public sealed class ReviewQueries(AppDbContext db, AccessPolicy policy, TimeProv
         var earlier = await CorrectiveActionsAsync(
             db.CorrectiveActions.Where(a => a.RepId == review.RepId && a.CycleId == review.CycleId && a.ReviewId != review.Id && a.Status == CorrectiveStatus.Open),
             cycle.TimeZone, ct);
-        return new ReviewFigures(asOf, $"{quarter.Label} ({quarter.Start:yyyy-MM-dd} to {quarter.End:yyyy-MM-dd})", plan.Edition, goals, items, earlier);
+        return new ReviewFigures(asOf, $"{quarter.Label} ({quarter.Start:yyyy-MM-dd} to {quarter.End:yyyy-MM-dd})", plan.Edition, goals, items, earlier,
+            await deals.ForAsync(review, cycle, asOf, ct), await deals.CallsAsync(review, cycle, asOf, ct));
     }
 
     public async Task<IReadOnlyList<CorrectiveActionRow>> CorrectiveActionsAsync(IQueryable<CorrectiveAction> actions, string? timeZone, CancellationToken ct)

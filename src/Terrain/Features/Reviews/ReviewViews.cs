@@ -71,7 +71,9 @@ public sealed record ReviewDetail(
 
 /// <summary>
 /// What a review is prepared with, as of its date: each goal of the plan in force in the quarter under review, the
-/// action-plan items due or overdue, and the corrective actions still open from earlier reviews. Frozen at completion.
+/// action-plan items due or overdue, the corrective actions still open from earlier reviews, the rep's deals that
+/// changed since the last review or are at risk, and the accuracy of the calls made at earlier reviews. Frozen at
+/// completion; snapshots frozen before deal changes and calls were prepared have neither (null).
 /// </summary>
 public sealed record ReviewFigures(
     DateOnly AsOf,
@@ -79,7 +81,24 @@ public sealed record ReviewFigures(
     int? Edition,
     IReadOnlyList<ReviewGoal> Goals,
     IReadOnlyList<ReviewActionItem> ActionItems,
-    IReadOnlyList<CorrectiveActionRow> EarlierActions);
+    IReadOnlyList<CorrectiveActionRow> EarlierActions,
+    DealChanges? DealChanges = null,
+    IReadOnlyList<CallAccuracy>? Calls = null);
+
+/// <summary>
+/// A forecast call made at an earlier review beside what was won in the quarter it was made in, and its accuracy (the
+/// call ÷ that actual, null while nothing is won); <see cref="Final"/> once the quarter has ended.
+/// </summary>
+public sealed record CallAccuracy(
+    int Number,
+    DateOnly HeldOn,
+    string Period,
+    decimal? RepCommit,
+    decimal? ManagerCommit,
+    decimal Actual,
+    bool Final,
+    decimal? RepAccuracy,
+    decimal? ManagerAccuracy);
 
 /// <summary>
 /// One goal in the quarter under review (docs/metrics.md); attainment and coverage are ratios, null when not defined.

@@ -118,7 +118,7 @@ public static class TerrainCli
             else if (seeder.Actuals is { } year)
             {
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"Seeded the demo organisation in {seeding.Elapsed.TotalSeconds:0.0} s, {seeder.LastYearTime.TotalSeconds:0.0} s of it last year's cycle and CRM data: {year.Opportunities:N0} opportunities over {year.Imports} weekly syncs, {year.Activities:N0} activities."));
+                    $"Seeded the demo organisation in {seeding.Elapsed.TotalSeconds:0.0} s, {seeder.LastYearTime.TotalSeconds:0.0} s of it last year's cycle and CRM data: {year.Opportunities:N0} opportunities over {year.Imports} weekly syncs, {year.Activities:N0} activities; {seeder.ReviewsTime.TotalSeconds:0.0} s its reviews."));
             }
         }
 
@@ -161,6 +161,7 @@ public static class TerrainCli
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         await DatabaseSchema.UpdateAsync(db, ct);
+        await Features.Reviews.ReviewBackfill.RunAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
         Console.WriteLine(pending.Count == 0
             ? "The database is already up to date."
             : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");

@@ -400,7 +400,7 @@ public static class OpenApiSetup
         "getPlan", "getSection", "replaceSection", "patchSection", "getUser", "updateUser", "openCycle", "getCycle", "updateCycle",
         "createStrategy", "getStrategy", "updateActionStatus", "getMetricSettings", "updateMetricSettings",
         "getImportMapping", "createImportMapping", "updateImportMapping",
-        "getReview", "updateReview", "completeReview", "updateCorrectiveAction",
+        "getReview", "updateReview", "completeReview", "updateCorrectiveAction", "getReviewCadence", "setReviewCadence",
     };
 
     /// <summary>Query parameters that filter by a name from a closed list (matched ignoring case).</summary>

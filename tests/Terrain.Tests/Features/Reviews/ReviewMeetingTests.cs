@@ -76,8 +76,10 @@ public sealed class ReviewMeetingTests
         Assert.Equal(["2027-01-31", "2027-02-28", "2027-03-31"], monthly.Take(3).Select(r => r.GetProperty("windowEnd").GetString()!).ToArray());
 
         // The manager switches the rep to bi-weekly: the reviews not yet open are rescheduled.
-        var cadence = await JsonAsync(await SendAsync(manager1, HttpMethod.Put, $"/api/v1/cycles/{app.Org.Cycle.Id}/review-cadence",
-            new { reps = new[] { new { repId = rep1, cadence = "Biweekly" } } }), HttpStatusCode.OK);
+        var cadenceUrl = $"/api/v1/cycles/{app.Org.Cycle.Id}/review-cadence";
+        var read = await manager1.GetAsync(cadenceUrl, Ct);
+        var cadence = await JsonAsync(await SendAsync(manager1, HttpMethod.Put, cadenceUrl,
+            new { reps = new[] { new { repId = rep1, cadence = "Biweekly" } } }, read.Headers.ETag!.ToString()), HttpStatusCode.OK);
         Assert.Equal("Monthly", cadence.GetProperty("default").GetString());
         Assert.Contains(cadence.GetProperty("reps").EnumerateArray(), r => r.GetProperty("repId").GetGuid() == rep1 && r.GetProperty("cadence").GetString() == "Biweekly");
         var biweekly = await ReviewsAsync(manager1, $"?rep={rep1}");
@@ -85,7 +87,7 @@ public sealed class ReviewMeetingTests
         Assert.Equal("2027-01-14", biweekly[0].GetProperty("windowEnd").GetString());
 
         // A manager may not set the default, nor another team's rep.
-        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(manager1, HttpMethod.Put, $"/api/v1/cycles/{app.Org.Cycle.Id}/review-cadence", new { @default = "Biweekly" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(manager1, HttpMethod.Put, cadenceUrl, new { @default = "Biweekly" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(manager1, HttpMethod.Put, $"/api/v1/cycles/{app.Org.Cycle.Id}/review-cadence",
             new { reps = new[] { new { repId = app.Org.Rep3.Id, cadence = "Biweekly" } } })).StatusCode);
 
