@@ -34,7 +34,7 @@ public sealed class ReviewMeetingTests(TerrainBrowser terrain) : BrowserTest(ter
         var manager = await SignInAsync(DemoPeople.Manager1);
         await manager.GotoAsync("/Reviews");
         var row = manager.GetByRole(AriaRole.Row).Filter(new() { HasText = repName }).Filter(new() { HasText = "Open" });
-        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await row.GetByRole(AriaRole.Link, new() { Name = $"{repName}, review" }).ClickAsync();
         await manager.WaitForURLAsync(url => PathOf(url) == $"/Reviews/{reviewId}");
         await Expect(manager.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Review with {repName}");
         await Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Deal by deal since the last review" })).ToBeVisibleAsync();
