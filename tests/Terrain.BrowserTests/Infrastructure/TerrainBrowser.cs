@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -44,7 +45,12 @@ public sealed class TerrainBrowser : IAsyncLifetime
             $"--Terrain:DataDirectory={_dataDirectory}",
             "--Terrain:SqliteFileName=browser.db",
             "--Logging:LogLevel:Default=Warning",
+            // Every test signs in from 127.0.0.1, several at once: the per-address flood guard on the login form
+            // (30 a minute) would answer some of them 429 and leave the test waiting for a home page.
+            "--Terrain:LoginAttemptsPerMinute=10000",
         ]);
+        System.IO.Directory.CreateDirectory(Screenshots.Directory);
+        builder.Logging.AddProvider(new FileLoggerProvider(Path.Combine(Screenshots.Directory, "server.log")));
         _app = TerrainHost.Build(builder);
         await using (var scope = _app.Services.CreateAsyncScope())
         {
