@@ -372,9 +372,16 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
                          join c in db.Cycles on p.CycleId equals c.Id
                          where p.OwnerId == me && c.Status == CycleStatus.Open && p.Status != PlanStatus.Approved
                          orderby c.PeriodStart descending
-                         select new { p.Id, c.Name, p.Status, c.DraftDue, c.TimeZone, p.FirstSubmittedAt }).FirstOrDefaultAsync(ct);
-        return row is null ? null : new NextPlan(row.Id, row.Name, row.Status, row.DraftDue,
-            row.FirstSubmittedAt is null && Deadlines.LocalDate(clock.GetUtcNow(), row.TimeZone) > row.DraftDue);
+                         select new { Plan = p, Cycle = c }).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        // The plan's own draft deadline (a rep who joined late or was given more time), not the cycle's.
+        var due = row.Plan.DraftDueIn(row.Cycle);
+        return new NextPlan(row.Plan.Id, row.Cycle.Name, row.Plan.Status, due,
+            row.Plan.OwesFirstDraft && Deadlines.LocalDate(clock.GetUtcNow(), row.Cycle.TimeZone) > due);
     }
 
     public async Task<BuyInPanelView?> PanelAsync(Guid id, CancellationToken ct)
