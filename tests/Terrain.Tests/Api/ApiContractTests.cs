@@ -103,4 +103,21 @@ public sealed class ApiContractTests
         var seconds = int.Parse(last.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(seconds, 1, 60);
     }
+
+    [Fact]
+    public async Task A_flood_of_sign_in_forms_is_told_to_wait_not_that_something_went_wrong()
+    {
+        var app = await TestApp.StartAsync(Db.Sqlite);
+        await using var limited = app.WithWebHostBuilder(b => b.UseSetting("Terrain:LoginAttemptsPerMinute", "1"));
+        var client = limited.CreateClient();
+
+        await client.PostAsync("/Auth/Login", new FormUrlEncodedContent([]), Ct);
+        var refused = await client.PostAsync("/Auth/Login", new FormUrlEncodedContent([]), Ct);
+        var html = await refused.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        Assert.Equal("Too many attempts", page.QuerySelector("h1")?.TextContent);
+        Assert.Matches(@"Wait \d+ seconds? and try again", page.QuerySelector("main")?.TextContent ?? html);
+    }
 }
