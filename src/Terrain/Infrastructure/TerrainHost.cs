@@ -161,10 +161,13 @@ public static class TerrainHost
             app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
         }
 
-        app.UseRequestLocalization(new RequestLocalizationOptions()
-            .SetDefaultCulture(app.Configuration["Terrain:Culture"] ?? "en-US")
-            .AddSupportedCultures(app.Configuration["Terrain:Culture"] ?? "en-US")
-            .AddSupportedUICultures(app.Configuration["Terrain:Culture"] ?? "en-US"));
+        var culture = Show.CultureFor(app.Configuration["Terrain:Culture"] ?? "en-US", app.Configuration["Terrain:Currency"] ?? "USD");
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new Microsoft.AspNetCore.Localization.RequestCulture(culture),
+            SupportedCultures = [culture],
+            SupportedUICultures = [culture],
+        });
         // API answers are personal and change with every write: no cache, shared or private, may keep them.
         app.UseWhen(c => AuthenticationSetup.IsApi(c.Request), api => api.Use((context, next) =>
         {

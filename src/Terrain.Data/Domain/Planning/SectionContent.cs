@@ -76,7 +76,7 @@ public abstract class SectionContent
         if (date is { } d && !facts.InPeriod(d))
         {
             throw new DomainException(
-                $"{Label(field)} {d:yyyy-MM-dd} is outside the plan period {facts.PeriodStart:yyyy-MM-dd} to {facts.PeriodEnd:yyyy-MM-dd}.", field);
+                $"{Label(field)} {Date(d)} is outside the plan period {Date(facts.PeriodStart)} to {Date(facts.PeriodEnd)}.", field);
         }
 
         return date;
@@ -90,7 +90,8 @@ public abstract class SectionContent
 
     protected static string Money(decimal? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
 
-    protected static string Date(DateOnly? value) => value is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "no date";
+    /// <summary>As pages write dates (ADR 0032): "27 Jan 2027".</summary>
+    protected static string Date(DateOnly? value) => value is { } d ? d.ToString("d MMM yyyy", CultureInfo.InvariantCulture) : "no date";
 
     protected static string Label(string field) => Fields.Label(field);
 }

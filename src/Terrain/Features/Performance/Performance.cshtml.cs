@@ -88,11 +88,7 @@ public sealed class PerformanceModel(GoalPerformance performance, ActionStatusUp
         await db.Users.Where(u => u.Id == rep).Select(u => u.ManagerId)
             .FirstOrDefaultAsync(ct);
 
-    public static string Amount(GoalPerformanceRow goal, decimal? value) => GoalMetrics.MeasureOf(goal.Metric) switch
-    {
-        GoalMeasure.Revenue or GoalMeasure.Pipeline => PlanFormat.Money(value),
-        _ => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–",
-    };
+    public static string Amount(GoalPerformanceRow goal, decimal? value) => PlanFormat.Target(goal.Metric, value);
 
     public static string Percent(decimal? ratio) =>
         ratio is { } r ? (r * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "no target";

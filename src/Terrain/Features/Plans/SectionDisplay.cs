@@ -1,5 +1,6 @@
-using System.Globalization;
+using Terrain.Domain.Performance;
 using Terrain.Domain.Planning;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Plans;
 
@@ -13,11 +14,18 @@ public sealed record SectionDisplay(SectionView Section, PlanFacts Facts, bool C
 /// <summary>How plan pages write numbers, dates and labels, so that the plan, the editor and the print read alike.</summary>
 public static class PlanFormat
 {
-    public static string Money(decimal? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
+    public static string Money(decimal? value) => Show.Money(value);
 
-    public static string Date(DateOnly? value) => value is { } d ? d.ToString("d MMM yyyy", CultureInfo.InvariantCulture) : "–";
+    /// <summary>A goal's figure: money for revenue and pipeline goals, a plain number for counts (new logos, meetings).</summary>
+    public static string Target(string? metric, decimal? value) => GoalMetrics.MeasureOf(metric) switch
+    {
+        GoalMeasure.Revenue or GoalMeasure.Pipeline => Show.Money(value),
+        _ => Show.Number(value),
+    };
 
-    public static string Date(DateTimeOffset value) => value.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+    public static string Date(DateOnly? value) => Show.Date(value);
+
+    public static string Date(DateTimeOffset value) => Show.Date(value);
 
     public static string Status(string status) => status == nameof(PlanStatus.ChangesRequested) ? "Changes requested" : status;
 

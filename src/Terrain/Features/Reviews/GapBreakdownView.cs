@@ -22,7 +22,7 @@ public static class GapBreakdownView
         return name[0] + string.Concat(name[1..].Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
     }
 
-    public static string Money(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+    public static string Money(decimal value) => Infrastructure.Web.Show.Money(value);
 
     public static string Raw(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -178,11 +178,11 @@ public sealed class ReviewModel(ReviewQueries queries, ReviewEdits edits, Review
     public IEnumerable<ReviewGoal> GoalsNeedingReasons() =>
         View.Figures?.Goals.Where(g => g.Status == GoalStatus.OffTrack || View.VarianceReasons.Any(r => r.GoalKey == g.GoalKey)) ?? [];
 
-    public static string Amount(ReviewGoal goal, decimal? value) => GoalMetrics.MeasureOf(goal.Metric) switch
-    {
-        GoalMeasure.Revenue or GoalMeasure.Pipeline => Plans.PlanFormat.Money(value),
-        _ => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–",
-    };
+    public static string Amount(ReviewGoal goal, decimal? value) => Plans.PlanFormat.Target(goal.Metric, value);
+
+    /// <summary>What a corrective action claims: money for revenue and pipeline, a count otherwise.</summary>
+    public static string ClaimAmount(ClaimMetric metric, decimal value) =>
+        metric is ClaimMetric.RevenueWon or ClaimMetric.PipelineCreated ? Show.Money(value) : Show.Number(value);
 
     /// <summary>The reason the gap split proposes for a goal behind; null without one.</summary>
     public static VarianceReason? Proposed(ReviewGoal goal) =>

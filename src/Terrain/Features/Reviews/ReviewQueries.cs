@@ -7,6 +7,7 @@ using Terrain.Domain.Planning;
 using Terrain.Domain.Reviews;
 using Terrain.Features.Performance;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Reviews;
 
@@ -121,7 +122,7 @@ public sealed class ReviewQueries(AppDbContext db, AccessPolicy policy, TimeProv
         var earlier = await CorrectiveActionsAsync(
             db.CorrectiveActions.Where(a => a.RepId == review.RepId && a.CycleId == review.CycleId && a.ReviewId != review.Id && a.Status == CorrectiveStatus.Open),
             cycle.TimeZone, ct);
-        return new ReviewFigures(asOf, $"{quarter.Label} ({quarter.Start:yyyy-MM-dd} to {quarter.End:yyyy-MM-dd})", plan.Edition, goals, items, earlier,
+        return new ReviewFigures(asOf, Show.Period(quarter.Label, quarter.Start, quarter.End), plan.Edition, goals, items, earlier,
             await deals.ForAsync(review, cycle, asOf, ct), await deals.CallsAsync(review, cycle, asOf, ct));
     }
 

@@ -80,14 +80,20 @@
 
     // Goal totals, revenue per quarter and the gap to quota follow the targets as the rep types.
     function goalTotals(form) {
-        const number = (v) => v.toLocaleString("en", { maximumFractionDigits: 2 });
+        // Written as the server writes them (Show.Money): the page's language and the company's currency, cents only when there are some.
+        const lang = document.documentElement.lang || "en";
+        const currency = document.documentElement.dataset.currency || "USD";
+        const number = (v) => v.toLocaleString(lang, { maximumFractionDigits: 2 });
+        const money = (v) => v.toLocaleString(lang, { style: "currency", currency, minimumFractionDigits: Number.isInteger(v) ? 0 : 2, maximumFractionDigits: Number.isInteger(v) ? 0 : 2 });
+        const isMoney = (metric) => metric && (metric.value === "Revenue" || metric.value === "Pipeline");
         const recompute = () => {
             const revenue = [];
             form.querySelectorAll("tr[data-goal]").forEach((row) => {
                 const targets = Array.from(row.querySelectorAll(".q-target")).map((i) => parseFloat(i.value) || 0);
                 const out = row.querySelector("[data-goal-total]");
+                const sum = targets.reduce((a, b) => a + b, 0);
                 if (out) {
-                    out.textContent = number(targets.reduce((a, b) => a + b, 0));
+                    out.textContent = isMoney(row.querySelector("select.goal-metric")) ? money(sum) : number(sum);
                 }
                 const metric = row.querySelector("select.goal-metric");
                 if (metric && metric.value === "Revenue") {
@@ -98,11 +104,11 @@
             form.querySelectorAll("[data-revenue-q]").forEach((out) => {
                 const value = revenue[Number(out.dataset.revenueQ)] || 0;
                 total += value;
-                out.textContent = number(value);
+                out.textContent = money(value);
             });
             const totalOut = form.querySelector("[data-revenue-total]");
             if (totalOut) {
-                totalOut.textContent = number(total);
+                totalOut.textContent = money(total);
             }
             form.querySelectorAll("[data-gap-q], [data-gap-total]").forEach((out) => {
                 if (out.dataset.quota === undefined || out.dataset.quota === "") {
@@ -110,7 +116,7 @@
                 }
                 const goal = out.dataset.gapTotal !== undefined ? total : (revenue[Number(out.dataset.gapQ)] || 0);
                 const gap = goal - parseFloat(out.dataset.quota);
-                out.textContent = (gap > 0 ? "+" : "") + number(gap);
+                out.textContent = (gap > 0 ? "+" : "") + money(gap);
                 out.parentElement.classList.toggle("short", gap < 0);
             });
         };

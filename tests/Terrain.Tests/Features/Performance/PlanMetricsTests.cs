@@ -258,7 +258,7 @@ public sealed class PlanMetricsTests
         var refused = WebUtility.HtmlDecode(await post.Content.ReadAsStringAsync(Ct));
 
         Assert.Contains("<caption>Pace: what is needed, and where it would end at this pace</caption>", html, StringComparison.Ordinal);
-        Assert.Contains(">4,285.71<", html, StringComparison.Ordinal);
+        Assert.Contains(">$4,285.71<", html, StringComparison.Ordinal);
         Assert.Contains("67.6%", html, StringComparison.Ordinal);
         Assert.Contains("1 done, 2 open, of which 1 overdue", html, StringComparison.Ordinal);
         Assert.Contains("<select id=\"status-", html, StringComparison.Ordinal);

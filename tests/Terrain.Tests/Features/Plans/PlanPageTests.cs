@@ -146,7 +146,7 @@ public sealed class PlanPageTests
         Assert.Contains("Q1: revenue goals of 50,000 are 30,000 below the quota of 80,000.", warnings);
         Assert.Contains(warnings, w => w.StartsWith("1 goal linked to no strategic objective: Revenue.", StringComparison.Ordinal));
         var total = page.QuerySelector(".gap-table tfoot tr")!;
-        Assert.Contains("-120,000", PlanPageClient.Text(total), StringComparison.Ordinal);
+        Assert.Contains("-$120,000", PlanPageClient.Text(total), StringComparison.Ordinal);
         Assert.Contains("30,000 below the quota", PlanPageClient.Text(page.QuerySelector("#section-targets .section-warning")), StringComparison.Ordinal);
         Assert.Equal("[80000,80000,80000,80000]", page.QuerySelector("#gap-chart")!.GetAttribute("data-quota"));
         Assert.Null(page.QuerySelector($"a[href$='/Edit/targets']"));

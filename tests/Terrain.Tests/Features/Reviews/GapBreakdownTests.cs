@@ -119,7 +119,7 @@ public sealed class GapBreakdownTests
 
         var split = page.QuerySelector("section.gap-breakdown[data-gap-goal=rev]");
         Assert.NotNull(split);
-        Assert.Equal("-4,175.82", split!.QuerySelector("td[data-gap]")!.TextContent.Trim());
+        Assert.Equal("-$4,175.82", split!.QuerySelector("td[data-gap]")!.TextContent.Trim());
         Assert.Equal(5, split.QuerySelectorAll("table.gap-table tbody tr").Length);
         Assert.NotNull(split.QuerySelector("canvas[role=img]"));
         Assert.Contains("Proposed reason: Pipeline shortfall.", split.TextContent, StringComparison.Ordinal);
@@ -175,9 +175,9 @@ public sealed class GapBreakdownTests
             editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.DealSize']")!.GetAttribute("placeholder"),
             editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewShare']")!.GetAttribute("placeholder"),
             editor.QuerySelector("input[name='c.Goals[0].Pipeline.CycleDays']")!.GetAttribute("placeholder")));
-        Assert.Equal("400,000", editor.QuerySelector("table.pipeline-needed td[data-needed]")!.TextContent.Trim());
+        Assert.Equal("$400,000", editor.QuerySelector("table.pipeline-needed td[data-needed]")!.TextContent.Trim());
         // The plan view reads it too.
         var view = await (await app.BrowserAsAsync("rep2@test.terrain")).GetStringAsync($"/Plans/{plan}", Ct);
-        Assert.Contains("400,000 (13 opp.)", view, StringComparison.Ordinal);
+        Assert.Contains("$400,000 (13 opp.)", view, StringComparison.Ordinal);
     }
 }

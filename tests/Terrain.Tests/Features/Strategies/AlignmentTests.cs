@@ -228,22 +228,22 @@ public sealed class AlignmentTests
         Assert.Equal("200000", revenue.GetAttribute("data-planned"));
         var cells = revenue.QuerySelectorAll(":scope > td").Select(PlanPageClient.Text).ToList();
         Assert.Equal("Revenue", cells[0]);
-        Assert.Equal("1,000,000", cells[1]);
-        Assert.Equal("200,000 (20%)", cells[2]);
-        Assert.Equal("800,000 short", cells[3]);
-        Assert.Equal("400,000 Rep One 400,000", cells[5]);
+        Assert.Equal("$1,000,000", cells[1]);
+        Assert.Equal("$200,000 (20%)", cells[2]);
+        Assert.Equal("$800,000 short", cells[3]);
+        Assert.Equal("$400,000 Rep One $400,000", cells[5]);
         Assert.NotNull(revenue.QuerySelector(".gap-short"));
-        Assert.Equal(["Rep Two 200,000", "Rep One 400,000"], revenue.QuerySelectorAll(".contributors li").Select(PlanPageClient.Text));
+        Assert.Equal(["Rep Two $200,000", "Rep One $400,000"], revenue.QuerySelectorAll(".contributors li").Select(PlanPageClient.Text));
         Assert.NotNull(revenue.QuerySelector($".contributors a[href='/Plans/{app.Org.PlanOf[app.Org.Rep2.Id].Id}']"));
         Assert.Equal(
             [
-                "Rep One anywhere Revenue 120,000 Submitted, not yet approved Is for any segment; the objective counts Mid-market manufacturers only.",
-                "Rep Two banks Revenue 40,000 Approved Is for Enterprise banks; the objective counts Mid-market manufacturers only.",
+                "Rep One anywhere Revenue $120,000 Submitted, not yet approved Is for any segment; the objective counts Mid-market manufacturers only.",
+                "Rep Two banks Revenue $40,000 Approved Is for Enterprise banks; the objective counts Mid-market manufacturers only.",
                 "Rep Two meetings Activity 80 Approved Linked to no objective.",
-                "Rep Two typed Revenue 20,000 Approved Its segment 'Mid-Market' is not one of the strategy's target segments; the objective counts Mid-market manufacturers only.",
+                "Rep Two typed Revenue $20,000 Approved Its segment 'Mid-Market' is not one of the strategy's target segments; the objective counts Mid-market manufacturers only.",
             ],
             page.QuerySelectorAll("#uncounted-table tbody tr").Select(PlanPageClient.Text));
-        Assert.Equal(["1 of 3 plans approved and counted", "1 submitted, not yet approved", "2 of 2 objectives not covered by the plans", "4 goals that count toward no objective"],
+        Assert.Equal(["1 of 3 plans approved and counted", "1 submitted, not yet approved", "2 of 2 objectives the plans fall short of", "4 goals that count toward no objective"],
             page.QuerySelectorAll(".stats .stat").Select(e => $"{PlanPageClient.Text(e.QuerySelector(".stat-value"))} {PlanPageClient.Text(e.QuerySelector(".stat-label"))}"));
         var cycle = page.QuerySelector<IHtmlSelectElement>("form[method='get'] select[name='cycle']")!;
         Assert.Equal(app.Org.Cycle.Id.ToString(), cycle.Value);
