@@ -153,6 +153,8 @@ public sealed class PlanProposals(AppDbContext db, AccessPolicy access, TimeProv
             return null;
         }
 
+        // The person before the input: only the plan's owner decides on the edits proposed to it.
+        access.Ensure(Act.WritePlan, new About(document.Plan.OwnerId, document.OwnerManagerId));
         var proposal = await db.PlanProposals.SingleOrDefaultAsync(p => p.Id == proposalId && p.PlanId == planId, ct);
         if (proposal is null)
         {
