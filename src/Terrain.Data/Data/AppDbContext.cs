@@ -35,6 +35,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<PlanComment> PlanComments => Set<PlanComment>();
 
+    public DbSet<PlanProposal> PlanProposals => Set<PlanProposal>();
+
     public DbSet<ApprovedPlanVersion> ApprovedPlanVersions => Set<ApprovedPlanVersion>();
 
     public DbSet<PlanGoal> PlanGoals => Set<PlanGoal>();

@@ -179,3 +179,20 @@ internal sealed class QuotaConfiguration : IEntityTypeConfiguration<Quota>
         builder.HasIndex(q => new { q.CycleId, q.RepId, q.Quarter }).IsUnique();
     }
 }
+
+internal sealed class PlanProposalConfiguration : IEntityTypeConfiguration<PlanProposal>
+{
+    public void Configure(EntityTypeBuilder<PlanProposal> builder)
+    {
+        builder.Property(p => p.SectionKey).HasMaxLength(40).IsRequired();
+        builder.Property(p => p.Content).IsRequired();
+        builder.Property(p => p.BaseVersion).HasMaxLength(32).IsRequired();
+        builder.Property(p => p.Note).HasMaxLength(PlanProposal.MaxNoteLength);
+        builder.Property(p => p.Reason).HasMaxLength(PlanProposal.MaxNoteLength);
+        builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
+        builder.HasOne<Plan>().WithMany().HasForeignKey(p => p.PlanId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.ProposedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.DecidedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(p => new { p.PlanId, p.Status });
+    }
+}

@@ -42,6 +42,7 @@ public static class Api
         services.AddScoped<Plans.PlanReview>();
         services.AddScoped<Plans.ExtendDeadline>();
         services.AddScoped<Plans.PlanComments>();
+        services.AddScoped<Plans.PlanProposals>();
         services.AddScoped<Plans.PlanVersions>();
         services.AddScoped<Performance.GoalPerformance>();
         services.AddScoped<Performance.StageConversion>();

@@ -40,6 +40,12 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
 
     public Reviews.ReviewCard Reviews { get; private set; } = new([], []);
 
+    /// <summary>For a manager: their reps' plans waiting for approval in open cycles, the soonest due (longest waiting) first.</summary>
+    public IReadOnlyList<(string Cycle, Cycles.BoardRow Plan)> ReviewQueue { get; private set; } = [];
+
+    /// <summary>For a leader: each open cycle's progress, from its board.</summary>
+    public IReadOnlyList<Cycles.BoardView> OpenCycles { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Notifications = await notifications.ListAsync(5, ct);
@@ -58,6 +64,31 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
             }
 
             MyPlans = plans;
+        }
+
+        if (me.Role is Role.Manager or Role.Leader)
+        {
+            var open = await db.Cycles.AsNoTracking().Where(c => c.Status == Domain.Planning.CycleStatus.Open).OrderBy(c => c.PeriodStart)
+                .Select(c => c.Id).ToListAsync(ct);
+            var boards = new List<Cycles.BoardView>();
+            foreach (var cycleId in open)
+            {
+                var filter = me.Role == Role.Manager ? new Cycles.BoardFilter(Status: nameof(Domain.Planning.PlanStatus.Submitted)) : new Cycles.BoardFilter();
+                if (await board.GetAsync(cycleId, filter, ct) is { } view)
+                {
+                    boards.Add(view);
+                }
+            }
+
+            if (me.Role == Role.Manager)
+            {
+                ReviewQueue = boards.SelectMany(b => b.Rows.Where(r => r.ManagerId == me.Id && !r.Left).Select(r => (b.CycleName, r)))
+                    .OrderBy(q => q.r.ApprovalDeadline ?? DateTimeOffset.MaxValue).ThenBy(q => q.r.SubmittedAt).ThenBy(q => q.r.RepName).ToList();
+            }
+            else
+            {
+                OpenCycles = boards;
+            }
         }
 
         var accounts = access.VisibleAccounts();

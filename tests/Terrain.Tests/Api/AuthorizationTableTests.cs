@@ -116,10 +116,20 @@ public sealed partial class AuthorizationTableTests
         new("POST", "api/v1/plans/{id:guid}/extensions", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/extensions", "401", "403", "404", "428", "403",
             _ => JsonContent.Create(new { deadline = "Draft", days = 1, reason = "Leave" })),
         new("GET", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "200", "200"),
-        new("PUT", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "403", "403",
+        // The leader reviews rep3's plan and so may refine it, but only once it is submitted (ADR 0099): a draft is 409.
+        new("PUT", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "409", "403",
             _ => JsonContent.Create(new { text = "Edited" })),
-        new("PATCH", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "403", "403",
+        new("PATCH", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "409", "403",
             _ => JsonContent.Create(new { text = "Edited" })),
+        new("GET", "api/v1/plans/{id:guid}/proposals", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/proposals", "401", "404", "404", "200", "200"),
+        // Reviewers propose (reps and admins never); another team's manager does not see the plan; the leader meets its draft state.
+        new("POST", "api/v1/plans/{id:guid}/sections/{key}/proposals", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary/proposals",
+            "401", "403", "404", "409", "403", _ => JsonContent.Create(new { content = new { text = "Proposed" } })),
+        // Only the plan's owner decides on a proposal: another rep does not see the plan, everyone else may not decide.
+        new("POST", "api/v1/plans/{id:guid}/proposals/{proposalId:guid}/accept", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/proposals/{Guid.Empty}/accept",
+            "401", "404", "403", "403", "403"),
+        new("POST", "api/v1/plans/{id:guid}/proposals/{proposalId:guid}/reject", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/proposals/{Guid.Empty}/reject",
+            "401", "404", "403", "403", "403", _ => JsonContent.Create(new { reason = "No" })),
         new("GET", "api/v1/plans/{id:guid}/comments", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/comments", "401", "404", "404", "200", "200"),
         new("POST", "api/v1/plans/{id:guid}/comments", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/comments", "401", "404", "404", "201", "403",
             _ => JsonContent.Create(new { sectionKey = "summary", body = "Which competitor?" })),

@@ -48,10 +48,16 @@ public sealed class PageHandlerAuthorizationTests
         new("Plans/Plan", "Amend", o => $"{Plan3(o)}?handler=Amend", "404", "404", "403", "403"),
         new("Plans/Plan", "Comment", o => $"{Plan3(o)}?handler=Comment", "404", "404", "redirect", "403",
             _ => new() { ["body"] = "Which competitor?" }),
-        new("Plans/Edit", "", o => $"{Plan3(o)}/Edit/summary", "404", "404", "403", "403"),
-        new("Plans/Edit", "Autosave", o => $"{Plan3(o)}/Edit/summary?handler=Autosave", "404", "404", "403", "403"),
-        new("Plans/Edit", "AddRow", o => $"{Plan3(o)}/Edit/action-plan?handler=AddRow", "404", "404", "403", "403"),
-        new("Plans/Edit", "RemoveRow", o => $"{Plan3(o)}/Edit/action-plan?handler=RemoveRow", "404", "404", "403", "403"),
+        // The leader may refine rep3's plan once it is submitted (ADR 0099): its draft is the plan's state (409; autosave
+        // answers its status line with 200, as it does the rep); the admin may not (403).
+        new("Plans/Edit", "", o => $"{Plan3(o)}/Edit/summary", "404", "404", "409", "403"),
+        new("Plans/Edit", "Autosave", o => $"{Plan3(o)}/Edit/summary?handler=Autosave", "404", "404", "200", "403"),
+        new("Plans/Edit", "AddRow", o => $"{Plan3(o)}/Edit/action-plan?handler=AddRow", "404", "404", "409", "403"),
+        new("Plans/Edit", "RemoveRow", o => $"{Plan3(o)}/Edit/action-plan?handler=RemoveRow", "404", "404", "409", "403"),
+        new("Plans/Edit", "Propose", o => $"{Plan3(o)}/Edit/summary?handler=Propose", "404", "404", "409", "403"),
+        // Only the plan's owner accepts or rejects an edit proposed to it.
+        new("Plans/Plan", "AcceptProposal", o => $"{Plan3(o)}?handler=AcceptProposal", "404", "404", "403", "403"),
+        new("Plans/Plan", "RejectProposal", o => $"{Plan3(o)}?handler=RejectProposal", "404", "404", "403", "403"),
         new("Admin/Imports/Index", "", _ => "/Admin/Imports", "denied", "denied", "denied", "200"),
         new("Admin/ExchangeRates/Index", "Set", _ => "/Admin/ExchangeRates?handler=Set", "denied", "denied", "denied", "422"),
         new("Admin/ExchangeRates/Index", "Delete", _ => "/Admin/ExchangeRates?handler=Delete", "denied", "denied", "denied", "redirect"),

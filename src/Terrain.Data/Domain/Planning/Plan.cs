@@ -83,7 +83,12 @@ public sealed partial class Plan
         ConcurrencyToken = Guid.NewGuid().ToString("N"),
     };
 
-    public PlanTransition Submit(Actor actor, PlanningCycle cycle, IReadOnlyCollection<string> blockingProblems, DateTimeOffset now)
+    /// <summary>
+    /// The rep sends the plan for review once nothing blocks it; after changes were requested, also once every review
+    /// comment on a section is answered (<paramref name="unansweredComments"/>, see <see cref="ReviewAnswers"/>).
+    /// </summary>
+    public PlanTransition Submit(Actor actor, PlanningCycle cycle, IReadOnlyCollection<string> blockingProblems, DateTimeOffset now,
+        IReadOnlyCollection<string>? unansweredComments = null)
     {
         if (actor.Id != OwnerId)
         {
@@ -97,6 +102,11 @@ public sealed partial class Plan
         if (blockingProblems.Count > 0)
         {
             throw new DomainException("The plan is not complete", [.. blockingProblems], "sections");
+        }
+
+        if (Status == PlanStatus.ChangesRequested && unansweredComments is { Count: > 0 })
+        {
+            throw new DomainException("Answer every comment from the review first: change its section or reply to it", [.. unansweredComments], "comments");
         }
 
         FirstSubmittedAt ??= now;
@@ -151,16 +161,32 @@ public sealed partial class Plan
         return Move(PlanStatus.Draft, actor, now, null);
     }
 
-    /// <summary>Guards every content edit.</summary>
-    public void EnsureEditable(Actor actor, PlanningCycle cycle)
+    /// <summary>
+    /// Guards every content edit. The rep edits while the plan is a draft or sent back; the rep's reviewer (their manager
+    /// or a leader) refines it while it is submitted, which is when they review it (ADR 0099).
+    /// </summary>
+    public void EnsureEditable(Actor actor, PlanningCycle cycle, Guid? ownerManagerId = null)
     {
-        if (actor.Id != OwnerId)
+        var refining = actor.Id != OwnerId && MayReview(actor, OwnerId, ownerManagerId);
+        if (actor.Id != OwnerId && !refining)
         {
-            throw new NotAllowedException("Only the rep who owns the plan edits it; reviewers comment.");
+            throw new NotAllowedException("Only the rep who owns the plan edits it; while it is submitted, its reviewer may refine it.");
         }
 
         cycle.EnsureOpen();
         EnsureNotClosed();
+
+        if (refining)
+        {
+            if (Status != PlanStatus.Submitted)
+            {
+                throw new InvalidStateException(Status == PlanStatus.Approved
+                    ? "The plan is approved and read-only."
+                    : "The rep is revising this plan: a reviewer edits it only while it is submitted for review. Comment on it instead.");
+            }
+
+            return;
+        }
 
         if (!IsEditable)
         {
@@ -169,6 +195,11 @@ public sealed partial class Plan
                 : "The plan is waiting for review and cannot be edited until changes are requested.");
         }
     }
+
+    /// <summary>Whether this person may edit the plan's content now (see <see cref="EnsureEditable"/>), without throwing.</summary>
+    public bool MayEdit(Actor actor, PlanningCycle cycle, Guid? ownerManagerId) =>
+        cycle.Status == CycleStatus.Open && !HasLeft
+        && (actor.Id == OwnerId ? IsEditable : Status == PlanStatus.Submitted && MayReview(actor, OwnerId, ownerManagerId));
 
     public void Touch(DateTimeOffset now)
     {

@@ -22,6 +22,9 @@ public sealed class CompareModel(PlanHandlers plans, PlanVersions versions) : Pa
 
     public Comparison Comparison { get; private set; } = null!;
 
+    /// <summary>Who changed each section between the two versions (ADR 0099): "changed by Rep One and Manager One".</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Editors { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (await plans.GetAsync(id, ct) is not { } plan || await versions.ListAsync(id, ct) is not { } list)
@@ -51,6 +54,7 @@ public sealed class CompareModel(PlanHandlers plans, PlanVersions versions) : Pa
         }
 
         (Plan, Comparison) = (plan, comparison);
+        Editors = await versions.EditorsAsync(id, A, B, ct);
         return Page();
     }
 

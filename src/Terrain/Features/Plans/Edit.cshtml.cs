@@ -20,7 +20,8 @@ namespace Terrain.Features.Plans;
 // A rep can own a few hundred accounts, seven values each on the segmentation worksheet.
 [RequestFormLimits(ValueCountLimit = 30_000)]
 [FormPrefix(Prefix)]
-public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, TimeProvider clock) : PageModel, IReloadsOnRefusal
+public sealed partial class EditModel(PlanDocuments documents, PlanProposals proposals, PlanComments comments, AccessPolicy access, CurrentUser me,
+    TimeProvider clock) : PageModel, IReloadsOnRefusal
 {
     public const string Prefix = "c";
 
@@ -52,6 +53,19 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
     public string? Flash { get; set; }
 
     public bool Autosave { get; private set; }
+
+    /// <summary>The reviewer's note with a proposed edit, shown again when the proposal is refused.</summary>
+    [BindProperty(Name = "note")]
+    public string? Note { get; set; }
+
+    /// <summary>The comment threads on this section, shown beside the form.</summary>
+    public IReadOnlyList<CommentThread> Threads { get; private set; } = [];
+
+    /// <summary>A reviewer refining a submitted plan: no autosave; they save a change or propose it to the rep (ADR 0099).</summary>
+    public bool Refining => Document.Plan.OwnerId != me.Id;
+
+    /// <summary>Whether this thread still waits for the rep's answer before the plan can go back.</summary>
+    public bool Unanswered(CommentThread thread) => Document.Unanswered.Any(u => u.ThreadId == thread.Id);
 
     public SectionKind Kind => Section.Kind;
 
@@ -110,6 +124,33 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
         }
 
         return Redisplay();
+    }
+
+    /// <summary>A reviewer proposes the form's content to the rep instead of saving it.</summary>
+    public async Task<IActionResult> OnPostProposeAsync(Guid id, string key, string? version, CancellationToken ct)
+    {
+        if (await BindAsync(id, key, version, ct) is { } early)
+        {
+            return early;
+        }
+
+        GiveIds(Form);
+        var payload = JsonSerializer.SerializeToElement(Form, Form.GetType(), SectionContents.Json);
+        var result = await proposals.ProposeAsync(id, Section.Key, new ProposalInput(payload, Note), Version, ct);
+        switch (result.Outcome)
+        {
+            case ProposalOutcome.NotFound:
+                return NotFound();
+            case ProposalOutcome.Conflict:
+                Theirs = result.Current;
+                Version = result.Current?.Version ?? Version;
+                return Redisplay();
+            case ProposalOutcome.PreconditionRequired:
+                throw new Domain.InvalidStateException("The form did not say which version of the section it starts from. Reload the section and try again.", "version");
+        }
+
+        Flash = $"Your proposed edit of {Section.Title} is sent to {Document.Plan.OwnerName}, who accepts or rejects it.";
+        return Redirect($"/Plans/{id}#section-{key}");
     }
 
     /// <summary>Adds a blank row to a list, saving what was typed on the way.</summary>
@@ -227,7 +268,7 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
             // Someone who may never edit this plan is refused as the API refuses them (403); the owner meets the
             // plan's state (409).
             Prepare();
-            Response.StatusCode = Document.Plan.OwnerId == me.Id ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden;
+            Response.StatusCode = Document.Plan.OwnerId == me.Id || MayReview ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden;
             return Page();
         }
 
@@ -299,6 +340,7 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
 
         (Document, Section) = (document, section);
         ReadOnlyReason = document.CanEdit ? null : WhyReadOnly(document);
+        Threads = await comments.ListAsync(id, key, ct) ?? [];
         return true;
     }
 
@@ -311,13 +353,20 @@ public sealed partial class EditModel(PlanDocuments documents, CurrentUser me, T
 
         if (d.Plan.OwnerId != me.Id)
         {
-            return $"Only {d.Plan.OwnerName} edits this plan. Reviewers comment on the plan page.";
+            return MayReview
+                ? d.Plan.Status == nameof(PlanStatus.Approved)
+                    ? "The plan is approved and read-only."
+                    : $"{d.Plan.OwnerName} is writing this plan: as its reviewer you edit it only while it is submitted for review. Comment on it on the plan page."
+                : $"Only {d.Plan.OwnerName} edits this plan. Reviewers comment on the plan page.";
         }
 
         return d.Plan.Status == nameof(PlanStatus.Approved)
             ? "The plan is approved and read-only. Amend it from the plan page to start a new version."
             : "The plan is submitted and waiting for review: it cannot be edited until your manager asks for changes.";
     }
+
+    /// <summary>Whether the reader is this plan's reviewer (the rep's manager or a leader), whatever the plan's state.</summary>
+    private bool MayReview => access.May(Domain.Act.ReviewPlan, new Domain.About(Document.Plan.OwnerId, Document.OwnerManagerId));
 
     /// <summary>The form shows every account on the segmentation worksheet, and a row to type in for empty lists.</summary>
     private void Prepare()

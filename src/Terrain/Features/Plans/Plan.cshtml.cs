@@ -10,8 +10,8 @@ namespace Terrain.Features.Plans;
 /// The plan page: the whole plan read-only, section by section with its comment threads, the checklist, the quality
 /// warnings and the quota gap beside it, and the review moves open to the reader.
 /// </summary>
-public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, ExtendDeadline extend, AccessPolicy access, CurrentUser me,
-    TimeProvider clock) : PageModel, IReloadsOnRefusal
+public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, ExtendDeadline extend, PlanProposals proposals,
+    PlanHandlers plans, AccessPolicy access, CurrentUser me, TimeProvider clock) : PageModel, IReloadsOnRefusal
 {
     /// <summary>The thread key of comments on the plan as a whole (the notifications link to it).</summary>
     public const string PlanThread = "plan";
@@ -21,6 +21,26 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     public IReadOnlyList<CommentThread> Threads { get; private set; } = [];
 
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The review's last move with its comment: the request for changes while it stands, the approval once approved.</summary>
+    public ReviewMove? LastMove { get; private set; }
+
+    /// <summary>The reviewer pressed Approve: the page asks them to confirm, with their closing comment (ADR 0099).</summary>
+    public bool ConfirmingApproval { get; private set; }
+
+    /// <summary>The rejection form's reason, shown again when refused.</summary>
+    [BindProperty(Name = "reason")]
+    public string? RejectionReason { get; set; }
+
+    [BindProperty(Name = "proposal")]
+    public Guid? ProposalId { get; set; }
+
+    public IEnumerable<ProposalView> ProposalsOf(string sectionKey) => Document.Proposals.Where(p => p.SectionKey == sectionKey);
+
+    /// <summary>What a proposal changes, line by line, against the section as it is now.</summary>
+    public IReadOnlyList<DiffLine> ChangesOf(ProposalView proposal) =>
+        TextDiff.Lines(Document.Section(proposal.SectionKey)!.Content.Describe(Document.Facts).ToList(), proposal.Content.Describe(Document.Facts).ToList())
+            .Where(l => l.Kind != DiffKind.Same).ToList();
 
     /// <summary>What the last review move was refused for, shown above the actions.</summary>
     public IReadOnlyList<string> ActionErrors { get; private set; } = [];
@@ -100,8 +120,42 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     public Task<IActionResult> OnPostRequestChangesAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, PlanAction.RequestChanges, "Changes requested. The rep has been told.", ct);
 
-    public Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken ct) =>
-        ActAsync(id, PlanAction.Approve, "The plan is approved.", ct);
+    /// <summary>
+    /// Approving takes two steps: the first shows what is about to happen and the closing comment; the second
+    /// (<c>confirm=yes</c>) approves. A reader who may not approve now is refused at once, by the same rule as the API.
+    /// </summary>
+    public async Task<IActionResult> OnPostApproveAsync(Guid id, string? confirm, CancellationToken ct)
+    {
+        if (confirm != "yes" && await LoadAsync(id, ct) && CanDecide)
+        {
+            ConfirmingApproval = true;
+            return Page();
+        }
+
+        return await ActAsync(id, PlanAction.Approve, "The plan is approved.", ct);
+    }
+
+    public async Task<IActionResult> OnPostAcceptProposalAsync(Guid id, CancellationToken ct)
+    {
+        if (await proposals.AcceptAsync(id, ProposalId ?? Guid.Empty, ct) is not { Proposal: { } accepted })
+        {
+            return NotFound();
+        }
+
+        Flash = "The proposed edit is accepted: it is now part of the plan, shown as the reviewer's change in its versions.";
+        return Redirect($"/Plans/{id}#section-{accepted.SectionKey}");
+    }
+
+    public async Task<IActionResult> OnPostRejectProposalAsync(Guid id, CancellationToken ct)
+    {
+        if (await proposals.RejectAsync(id, ProposalId ?? Guid.Empty, new RejectionInput(RejectionReason), ct) is not { Proposal: { } rejected })
+        {
+            return NotFound();
+        }
+
+        Flash = "The proposed edit is rejected. The reviewer has been told.";
+        return Redirect($"/Plans/{id}#section-{rejected.SectionKey}");
+    }
 
     public Task<IActionResult> OnPostAmendAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, PlanAction.Amend, "A new working version is open. The approved version stays in force until this one is approved.", ct);
@@ -191,9 +245,30 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
         Document = document;
         Threads = await comments.ListAsync(id, null, ct) ?? [];
         Now = clock.GetUtcNow();
+        LastMove = await LastMoveAsync(id, document.Plan.Status, ct);
         return true;
     }
+
+    private async Task<ReviewMove?> LastMoveAsync(Guid id, string status, CancellationToken ct)
+    {
+        var action = status switch
+        {
+            nameof(PlanStatus.ChangesRequested) => "plan.changes-requested",
+            nameof(PlanStatus.Approved) => "plan.approved",
+            _ => null,
+        };
+        if (action is null || (await plans.HistoryAsync(id, ct))?.LastOrDefault(e => e.Action == action) is not { } move)
+        {
+            return null;
+        }
+
+        var by = move.ById is { } byId ? await plans.NameOfAsync(byId, ct) : null;
+        return new ReviewMove(move.At, by ?? "Terrain", PrintModel.Details(move.Details).Comment);
+    }
 }
+
+/// <summary>A review move as the plan page shows it: when, by whom, and the reviewer's comment.</summary>
+public sealed record ReviewMove(DateTimeOffset At, string ByName, string? Comment);
 
 /// <summary>A comment that was refused, kept to show it again with the reason.</summary>
 public sealed record CommentFailure(string Thread, Guid? ReplyTo, string? Body, string Message);

@@ -22,7 +22,13 @@ public sealed record SectionView(
     bool Required,
     string Version,
     DateTimeOffset? UpdatedAt,
-    SectionContent Content);
+    SectionContent Content)
+{
+    /// <summary>Who saved the section last; null before anything was saved.</summary>
+    public Guid? UpdatedById { get; init; }
+
+    public string? UpdatedByName { get; init; }
+}
 
 /// <summary>
 /// The strategy the plan's cycle executes, as the plan pages use it: its objectives (goals link to them), its target
@@ -66,8 +72,18 @@ public sealed record PlanDocument(
     /// <summary>The plan's own deadlines and how they turned out.</summary>
     public PlanDeadlines Deadlines { get; init; } = null!;
 
+    /// <summary>After changes were requested: the reviewer's section comments still waiting for an answer (ADR 0099).</summary>
+    public IReadOnlyList<UnansweredComment> Unanswered { get; init; } = [];
+
+    /// <summary>Edits a reviewer proposed and the rep has not decided on yet, oldest first.</summary>
+    public IReadOnlyList<ProposalView> Proposals { get; init; } = [];
+
     public SectionView? Section(string key) => Sections.FirstOrDefault(s => s.Key == key);
 }
+
+/// <summary>A pending proposal with its content read; <see cref="Stale"/> when its section has changed since.</summary>
+public sealed record ProposalView(Guid Id, string SectionKey, Guid ProposedById, string ProposedByName, DateTimeOffset ProposedAt, string? Note,
+    string BaseVersion, bool Stale, SectionContent Content);
 
 public enum SaveOutcome
 {
@@ -103,15 +119,50 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         var quota = await QuotaOfAsync(row.CycleId, row.OwnerId, cycle.Quarters.Count, ct);
 
         var sections = SectionsOf(template, saved);
+        var editors = saved.Values.Select(v => v.UpdatedById).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => editors.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        sections = sections.Select(v => saved.TryGetValue(v.Key, out var x) ? v with { UpdatedById = x.UpdatedById, UpdatedByName = names.GetValueOrDefault(x.UpdatedById) } : v).ToList();
         var strategy = await StrategyOfAsync(cycle, row.OwnerId, accounts, ct);
         var facts = FactsOf(cycle, accounts, sections, strategy?.Content);
         var checks = PlanChecks.Evaluate(Filled(sections), facts, quota, strategy?.Gate);
         var actor = access.Actor;
         var entity = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == id, ct);
-        var canEdit = cycle.Status == CycleStatus.Open && !entity.HasLeft && actor.Id == row.OwnerId && Plan.IsEditableIn(Enum.Parse<PlanStatus>(row.Status));
+        var canEdit = entity.MayEdit(actor, cycle, managerId);
         var canReview = cycle.Status == CycleStatus.Open && Plan.MayReview(actor, row.OwnerId, managerId);
         var deadlines = PlanDeadlines.Of(entity, cycle, clock.GetUtcNow(), await PlanDeadlines.ExtensionsOfAsync(db, id, ct));
-        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview) { Strategy = strategy, Deadlines = deadlines };
+        return new PlanDocument(row, cycle, managerId, sections, accounts, facts, checks, canEdit, canReview)
+        {
+            Strategy = strategy,
+            Deadlines = deadlines,
+            Unanswered = await UnansweredAsync(entity, sections, ct),
+            Proposals = await ProposalsAsync(id, sections, ct),
+        };
+    }
+
+    private async Task<IReadOnlyList<UnansweredComment>> UnansweredAsync(Plan plan, IReadOnlyList<SectionView> sections, CancellationToken ct)
+    {
+        if (plan.Status != PlanStatus.ChangesRequested || plan.LastSubmittedAt is not { } since)
+        {
+            return [];
+        }
+
+        var comments = await (from c in db.PlanComments.AsNoTracking().Where(c => c.PlanId == plan.Id && c.SectionKey != null)
+                              join u in db.Users on c.AuthorId equals u.Id
+                              select new CommentFact(c.ThreadId, c.SectionKey, c.AuthorId, u.DisplayName, c.At)).ToListAsync(ct);
+        return ReviewAnswers.Unanswered(comments, plan.OwnerId, since, sections.ToDictionary(s => s.Key, s => (s.Title, s.UpdatedAt)));
+    }
+
+    private async Task<IReadOnlyList<ProposalView>> ProposalsAsync(Guid planId, IReadOnlyList<SectionView> sections, CancellationToken ct)
+    {
+        var pending = await (from p in db.PlanProposals.AsNoTracking().Where(p => p.PlanId == planId && p.Status == ProposalStatus.Pending)
+                             join u in db.Users on p.ProposedById equals u.Id
+                             select new { p.Id, p.SectionKey, p.ProposedById, u.DisplayName, p.ProposedAt, p.Note, p.BaseVersion, p.Content }).ToListAsync(ct);
+        return pending.OrderBy(p => p.ProposedAt).ThenBy(p => p.Id)
+            .Select(p => (Proposal: p, Section: sections.FirstOrDefault(s => s.Key == p.SectionKey)))
+            .Where(p => p.Section is not null)
+            .Select(p => new ProposalView(p.Proposal.Id, p.Proposal.SectionKey, p.Proposal.ProposedById, p.Proposal.DisplayName, p.Proposal.ProposedAt,
+                p.Proposal.Note, p.Proposal.BaseVersion, p.Section!.Version != p.Proposal.BaseVersion, SectionContents.Read(p.Section.Kind, p.Proposal.Content)))
+            .ToList();
     }
 
     private async Task<CycleStrategy?> StrategyOfAsync(PlanningCycle cycle, Guid ownerId, IReadOnlyList<AccountRef> accounts, CancellationToken ct)
@@ -153,7 +204,7 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
         }
 
         var plan = await db.Plans.SingleAsync(p => p.Id == id, ct);
-        plan.EnsureEditable(access.Actor, document.Cycle);
+        plan.EnsureEditable(access.Actor, document.Cycle, document.OwnerManagerId);
         if (ifMatch is null)
         {
             return new SectionSave(SaveOutcome.PreconditionRequired, null);
@@ -170,10 +221,37 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
             payload = JsonSerializer.SerializeToElement(merged);
         }
 
-        var content = SectionContents.Parse(current.Kind, payload);
-        content.Normalize(document.Facts);
-        var now = clock.GetUtcNow();
+        var content = Validated(document, current, payload);
         var actorId = access.Actor.Id;
+        if (actorId != document.Plan.OwnerId)
+        {
+            await TellOwnerAsync(document, current, actorId, "edited", ct);
+        }
+
+        return await WriteAsync(document, plan, current, content, ifMatch, actorId, null, ct);
+    }
+
+    /// <summary>The content of a section as posted, read, checked and normalized against the plan's facts; throws when invalid.</summary>
+    public static SectionContent Validated(PlanDocument document, SectionView section, JsonElement payload)
+    {
+        var content = SectionContents.Parse(section.Kind, payload);
+        content.Normalize(document.Facts);
+        return content;
+    }
+
+    /// <summary>
+    /// Writes a section's new content, authored by <paramref name="authorId"/>, if it still has version
+    /// <paramref name="ifMatch"/> and the plan is unchanged since <paramref name="document"/> was read; else a conflict.
+    /// The one write path of section content: an edit, and an accepted proposal (<paramref name="acceptedProposal"/>).
+    /// Anything else the caller added to the unit of work is saved with it, or not at all.
+    /// </summary>
+    public async Task<SectionSave> WriteAsync(PlanDocument document, Plan plan, SectionView current, SectionContent content, string ifMatch, Guid authorId,
+        Guid? acceptedProposal, CancellationToken ct)
+    {
+        var id = document.Plan.Id;
+        var key = current.Key;
+        var now = clock.GetUtcNow();
+        var actorId = authorId;
         var section = await db.PlanSections.SingleOrDefaultAsync(s => s.PlanId == id && s.Key == key, ct);
         if ((section?.Version ?? PlanSection.NewVersion) != ifMatch)
         {
@@ -197,8 +275,9 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
 
         // Touching the plan makes a save and a concurrent submission exclude each other: one of them fails.
         plan.Touch(now);
-        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "plan.section-saved", "Plan", id.ToString(),
-            JsonSerializer.Serialize(new { section = key, version = section.Version, edition = plan.WorkingVersion })));
+        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "plan.section-saved", "Plan", id.ToString(), acceptedProposal is { } accepted
+            ? JsonSerializer.Serialize(new { section = key, version = section.Version, edition = plan.WorkingVersion, proposal = accepted, acceptedBy = access.Actor.Id })
+            : JsonSerializer.Serialize(new { section = key, version = section.Version, edition = plan.WorkingVersion })));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -210,7 +289,29 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
             return new SectionSave(SaveOutcome.Conflict, latest?.Section(key));
         }
 
-        return new SectionSave(SaveOutcome.Saved, current with { Version = section.Version, UpdatedAt = now, Content = content });
+        return new SectionSave(SaveOutcome.Saved, current with { Version = section.Version, UpdatedAt = now, Content = content, UpdatedById = actorId });
+    }
+
+    /// <summary>
+    /// Tells the rep that a reviewer changed (or proposes to change) a section: one notification per section, reviewer
+    /// and submission for edits, however often an edit is saved; one per proposal.
+    /// </summary>
+    public async Task TellOwnerAsync(PlanDocument document, SectionView section, Guid reviewerId, string what, CancellationToken ct, Guid? proposalId = null)
+    {
+        var plan = document.Plan;
+        var key = proposalId is { } p
+            ? $"proposal:{p}"
+            : $"plan-edited:{plan.Id}:{section.Key}:{reviewerId:N}:{plan.LastSubmittedAt?.UtcTicks ?? 0}";
+        if (await db.Notifications.AnyAsync(n => n.UserId == plan.OwnerId && n.Key == key, ct))
+        {
+            return;
+        }
+
+        var reviewer = await db.Users.Where(u => u.Id == reviewerId).Select(u => u.DisplayName).SingleAsync(ct);
+        var (title, body) = what == "edited"
+            ? ($"{reviewer} edited {section.Title}", $"{reviewer} changed the {section.Title} section of your {plan.CycleName} plan while reviewing it. See what changed in the plan's versions.")
+            : ($"{reviewer} proposes an edit to {section.Title}", $"Accept or reject {reviewer}'s proposed change to the {section.Title} section of your {plan.CycleName} plan.");
+        db.Notifications.Add(Notification.Create(plan.OwnerId, key, title, body, $"/Plans/{plan.Id}#section-{section.Key}", clock.GetUtcNow()));
     }
 
     /// <summary>Stores the plan as submitted, with its goals and action items as rows; called in the submission's unit of work.</summary>

@@ -109,6 +109,55 @@ public static class PlanEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
+        plans.MapGet("/{id:guid}/proposals", async Task<Results<Ok<IReadOnlyList<ProposalRow>>, NotFound>> (Guid id, PlanProposals proposals, CancellationToken ct) =>
+                await proposals.ListAsync(id, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .WithSummary("The edits reviewers proposed to the plan, newest first: Pending, Accepted or Rejected.")
+            .WithName("listProposals");
+
+        plans.MapPost("/{id:guid}/sections/{key}/proposals", async Task<IResult> (Guid id, string key, ProposalInput input, HttpRequest request,
+                PlanProposals proposals, CancellationToken ct) =>
+            {
+                var result = await proposals.ProposeAsync(id, key, input, ETags.TryParse(request.Headers.IfMatch, out var version) ? version : null, ct);
+                return result.Outcome switch
+                {
+                    ProposalOutcome.NotFound => TypedResults.NotFound(),
+                    ProposalOutcome.PreconditionRequired => ETags.Required("section"),
+                    ProposalOutcome.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The section has changed",
+                        detail: "The section changed after you loaded it. Propose your edit against the current version.",
+                        extensions: new Dictionary<string, object?> { ["current"] = result.Current is { } c ? SectionDetail.Of(c) : null }),
+                    _ => TypedResults.Created($"/api/v1/plans/{id}/proposals", result.Proposal),
+                };
+            })
+            .RequireAuthorization(Policies.For(Act.ReviewPlan))
+            .WithSummary("Propose new content for a section of a submitted plan (its reviewer: the rep's manager or a leader): {\"content\": the section's " +
+                "content, \"note\": optional}. Requires If-Match with the section's ETag. The rep accepts or rejects it.")
+            .WithName("proposeEdit")
+            .Produces<ProposalRow>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        plans.MapPost("/{id:guid}/proposals/{proposalId:guid}/accept", async Task<Results<Ok<ProposalRow>, NotFound>> (Guid id, Guid proposalId,
+                PlanProposals proposals, CancellationToken ct) =>
+                await proposals.AcceptAsync(id, proposalId, ct) is { Proposal: { } row } ? TypedResults.Ok(row) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.WritePlan))
+            .WithSummary("Accept a proposed edit (the rep): it becomes the section's new version, authored by the reviewer. A proposal made against a " +
+                "version that has changed since is refused (409).")
+            .WithName("acceptProposal")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        plans.MapPost("/{id:guid}/proposals/{proposalId:guid}/reject", async Task<Results<Ok<ProposalRow>, NotFound>> (Guid id, Guid proposalId,
+                RejectionInput? input, PlanProposals proposals, CancellationToken ct) =>
+                await proposals.RejectAsync(id, proposalId, input ?? new RejectionInput(null), ct) is { Proposal: { } row } ? TypedResults.Ok(row) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.WritePlan))
+            .WithSummary("Reject a proposed edit (the rep), with an optional {\"reason\"}.")
+            .WithName("rejectProposal")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         MapAction(plans, "submit", PlanAction.Submit, "submitPlan", "Submit the plan for review (the rep).");
         MapAction(plans, "request-changes", PlanAction.RequestChanges, "requestChanges", "Send the plan back with a comment (the rep's manager or a leader).");
         MapAction(plans, "approve", PlanAction.Approve, "approvePlan", "Approve the plan (the rep's manager or a leader; never the rep).");

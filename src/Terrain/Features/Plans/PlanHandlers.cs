@@ -72,6 +72,9 @@ public sealed class PlanHandlers(AppDbContext db, AccessPolicy access)
             .ToListAsync(ct);
     }
 
+    public Task<string?> NameOfAsync(Guid userId, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+
     /// <summary>The audit entry of a transition: who, when, from and to, and the reviewer's comment.</summary>
     public static AuditEntry AuditOf(Guid planId, PlanTransition t) => AuditEntry.Record(t.At, t.ById,
         t.To switch

@@ -41,7 +41,8 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
         var actor = access.Actor;
         var transition = action switch
         {
-            PlanAction.Submit => plan.Submit(actor, cycle, document.Checks.Blocking.Select(b => b.Message).ToList(), now),
+            PlanAction.Submit => plan.Submit(actor, cycle, document.Checks.Blocking.Select(b => b.Message).ToList(), now,
+                document.Unanswered.Select(u => u.Message).ToList()),
             PlanAction.RequestChanges => plan.RequestChanges(actor, document.OwnerManagerId, cycle, comment, now),
             PlanAction.Approve => plan.Approve(actor, document.OwnerManagerId, cycle, comment, now),
             _ => plan.Amend(actor, cycle, now),
@@ -53,6 +54,13 @@ public sealed class PlanReview(AppDbContext db, AccessPolicy access, TimeProvide
         }
         else if (action == PlanAction.Approve)
         {
+            // A reviewer who refined the plan during the review approves the plan as refined: it is stored as a
+            // version of its own, by the reviewer, so that the versions and their comparison show who changed what.
+            if (document.Sections.Any(s => s.UpdatedAt > document.Plan.LastSubmittedAt))
+            {
+                await documents.SnapshotAsync(document, plan, now, ct);
+            }
+
             await db.RecordApprovalAsync(plan, ct);
         }
 

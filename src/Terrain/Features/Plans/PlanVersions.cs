@@ -71,6 +71,56 @@ public sealed class PlanVersions(AppDbContext db, AccessPolicy access, PlanDocum
         return new Comparison(left, right, a.Value.Label, b.Value.Label, sections);
     }
 
+    /// <summary>
+    /// Who saved each section between two versions (after the left one was stored, up to the right one), in the order
+    /// they first did, from the audit trail: the rep, and a reviewer who refined the plan or whose proposal was accepted.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> EditorsAsync(Guid planId, string left, string right, CancellationToken ct)
+    {
+        var after = await SubmittedAtAsync(planId, left, ct);
+        var until = await SubmittedAtAsync(planId, right, ct);
+        if (after is null)
+        {
+            return new Dictionary<string, IReadOnlyList<string>>();
+        }
+
+        var key = planId.ToString();
+        var saves = await (from e in db.AuditEntries.AsNoTracking()
+                           where e.EntityType == "Plan" && e.EntityId == key && e.Action == "plan.section-saved" && e.ActorId != null
+                           join u in db.Users on e.ActorId equals (Guid?)u.Id
+                           orderby e.Id
+                           select new { e.At, e.Details, u.DisplayName }).ToListAsync(ct);
+        return saves.Where(e => e.At > after && (until is null || e.At <= until))
+            .Select(e => (Section: SectionOf(e.Details), e.DisplayName))
+            .Where(e => e.Section is not null)
+            .GroupBy(e => e.Section!)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(e => e.DisplayName).Distinct().ToList());
+    }
+
+    /// <summary>When a version was stored; null for the current draft (it runs up to now) or an unknown number.</summary>
+    private async Task<DateTimeOffset?> SubmittedAtAsync(Guid planId, string which, CancellationToken ct) =>
+        int.TryParse(which, out var number)
+            ? await db.PlanSnapshots.AsNoTracking().Where(s => s.PlanId == planId && s.Number == number).Select(s => (DateTimeOffset?)s.SubmittedAt).FirstOrDefaultAsync(ct)
+            : null;
+
+    private static string? SectionOf(string? details)
+    {
+        if (string.IsNullOrEmpty(details))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(details);
+            return doc.RootElement.TryGetProperty("section", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private async Task<(string Label, IReadOnlyList<VersionSection> Sections, PlanFacts Facts)?> SideAsync(PlanDocument document, string which, CancellationToken ct)
     {
         if (string.Equals(which, Current, StringComparison.OrdinalIgnoreCase))

@@ -8,7 +8,8 @@ namespace Terrain.Features.Reminders;
 /// <summary>
 /// Resolves the notifications whose cause is gone: a draft reminder once the draft is submitted, an approval reminder
 /// once the manager has decided, a review reminder once the review is completed, a workshop invitation once the
-/// workshop has taken place, a strategy announcement once the rep has acknowledged it, a question once it is answered.
+/// workshop has taken place, a strategy announcement once the rep has acknowledged it, a question once it is answered,
+/// a proposed edit once the rep has accepted or rejected it.
 /// The cause is read back from the notification's key (the event it names, see <see cref="Notification"/>), so the
 /// handlers that change a plan or a workshop need not know which notifications they make stale; the person's list and
 /// the reminder job both ask here. Other notifications (comments, answers, approvals) stay until read or dismissed.
@@ -32,7 +33,7 @@ public sealed class NotificationCauses(AppDbContext db, TimeProvider clock)
 
         return parts[0] switch
         {
-            "draft-due" or "draft-overdue" or "review-due" or "workshop" or "strategy-question" => new Cause(parts[0], subject, null),
+            "draft-due" or "draft-overdue" or "review-due" or "workshop" or "strategy-question" or "proposal" => new Cause(parts[0], subject, null),
             "approval-due" or "approval-overdue" when parts.Length > 2 && parts[2].StartsWith('v') => new Cause("approval", subject, parts[2][1..]),
             "plan" when parts.Length > 2 && parts[2] is nameof(PlanStatus.Submitted) or nameof(PlanStatus.ChangesRequested) => new Cause("plan", subject, parts[2]),
             "strategy-published" when parts.Length > 2 && Guid.TryParse(parts[2], out _) => new Cause(parts[0], subject, parts[2]),
@@ -119,6 +120,13 @@ public sealed class NotificationCauses(AppDbContext db, TimeProvider clock)
                     var open = (await db.StrategyQuestions.AsNoTracking().Where(q => ids.Contains(q.Id) && q.AnsweredAt == null)
                         .Select(q => q.Id).ToListAsync(ct)).ToHashSet();
                     return (cause, _) => !open.Contains(cause.Subject);
+                }
+
+            case "proposal":
+                {
+                    var pending = (await db.PlanProposals.AsNoTracking().Where(p => ids.Contains(p.Id) && p.Status == ProposalStatus.Pending)
+                        .Select(p => p.Id).ToListAsync(ct)).ToHashSet();
+                    return (cause, _) => !pending.Contains(cause.Subject);
                 }
 
             default:

@@ -23,6 +23,7 @@ public sealed class AccessibilityTests(TerrainBrowser terrain) : BrowserTest(ter
         { DemoPeople.Rep1, "/Territory" },
         { DemoPeople.Rep1, "/Cycles" },
         { DemoPeople.Manager1, "/" },
+        { "leader@" + DemoSeeder.Domain, "/" },
         { DemoPeople.Manager1, "/Team" },
         { DemoPeople.Manager1, "/Territory" },
         { "leader@" + DemoSeeder.Domain, "/Cycles" },

@@ -82,8 +82,9 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
         await manager.GotoAsync($"/Plans/{planId}/Versions");
         await Expect(manager.Locator("main table tbody tr")).Not.ToHaveCountAsync(0);
         await manager.GotoAsync($"/Plans/{planId}");
-        await manager.GetByLabel("Comment (optional)").FillAsync("Good: clear goals and a dated plan to reach them.");
-        await manager.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await manager.GetByLabel("Closing comment (optional)").FillAsync("Good: clear goals and a dated plan to reach them.");
+        await manager.GetByRole(AriaRole.Button, new() { Name = "Approve…" }).ClickAsync();
+        await manager.GetByRole(AriaRole.Button, new() { Name = "Yes, approve the plan" }).ClickAsync();
         await Expect(manager.Locator(".plan-title .badge").First).ToHaveTextAsync("Approved");
         await Screenshots.SaveAsync(manager, "loop-6-manager-approved");
         await manager.SetViewportSizeAsync(1280, 900);

@@ -276,7 +276,8 @@ public sealed class EditingPlanSectionsTests
 
         var asManager = await manager.GetAsync(EditUrl(app, "summary"));
         Assert.Null(asManager.QuerySelector("form#editor"));
-        Assert.Contains("Only Rep One edits this plan", PlanPageClient.Text(asManager.QuerySelector("main")), StringComparison.Ordinal);
+        Assert.Contains("Rep One is writing this plan: as its reviewer you edit it only while it is submitted for review",
+            PlanPageClient.Text(asManager.QuerySelector("main")), StringComparison.Ordinal);
 
         var plan = await rep.GetAsync($"/Plans/{PlanOf(app, app.Org.Rep1)}");
         Assert.Equal(HttpStatusCode.Redirect, (await rep.SubmitAsync(plan.QuerySelector<IHtmlFormElement>("form[action*='handler=Submit']")!)).StatusCode);
@@ -285,6 +286,11 @@ public sealed class EditingPlanSectionsTests
         Assert.Contains("waiting for review", PlanPageClient.Text(submitted.QuerySelector("main")), StringComparison.Ordinal);
         Assert.NotNull(submitted.QuerySelector($"a[href^='/Plans/{PlanOf(app, app.Org.Rep1)}']"));
         Assert.Equal(HttpStatusCode.NotFound, (await rep.Http.GetAsync(EditUrl(app, "no-such-section"), Ct)).StatusCode);
+
+        // Submitted, it is the reviewer's to refine (ADR 0099): a form without autosave.
+        var refining = await manager.GetAsync(EditUrl(app, "summary"));
+        Assert.NotNull(refining.QuerySelector("form#editor[data-autosave='off']"));
+        Assert.NotNull(refining.QuerySelector(".refining"));
     }
 
     [Fact]

@@ -116,11 +116,19 @@ public sealed class PlanPageTests
         Assert.Equal("Changes requested", PlanPageClient.Text(repView.QuerySelector(".plan-title .badge")).Trim());
 
         await rep.SubmitAsync(FormFor(repView, "Submit"));
-        var approved = await manager.SubmitAsync(FormFor(await manager.GetAsync(url), "Approve"));
+        // Approving asks first, with the closing comment carried over, and approves on the second step only.
+        var asked = await manager.SubmitAsync(FormFor(await manager.GetAsync(url), "Approve"), new Dictionary<string, string> { ["comment"] = "Well done." });
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Equal(PlanStatus.Submitted, await StatusAsync(app, app.Org.Rep1));
+        var confirm = (await PlanPageClient.ParseAsync(asked)).QuerySelector<IHtmlFormElement>("form.confirm-approval")!;
+        Assert.Equal("Well done.", PlanPageClient.Field((await PlanPageClient.ParseAsync(asked)), "comment"));
+        var approved = await manager.SubmitAsync(confirm);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.Equal(PlanStatus.Approved, await StatusAsync(app, app.Org.Rep1));
 
-        var amended = await rep.SubmitAsync(FormFor(await rep.GetAsync(url), "Amend"));
+        var approvedView = await rep.GetAsync(url);
+        Assert.Contains("Manager One approved it: Well done.", PlanPageClient.Text(approvedView.QuerySelector(".closing-comment")), StringComparison.Ordinal);
+        var amended = await rep.SubmitAsync(FormFor(approvedView, "Amend"));
         Assert.Equal(HttpStatusCode.Redirect, amended.StatusCode);
         var draft = await rep.GetAsync(url);
         Assert.Contains("v2", PlanPageClient.Text(draft.QuerySelector(".plan-facts")), StringComparison.Ordinal);
