@@ -70,7 +70,7 @@ die() {
 for tool in curl dotnet awk sed sort timeout pgrep getconf; do
     command -v "$tool" >/dev/null || die "$tool not found"
 done
-[[ -x $WRK ]] || die "wrk not found at $WRK (apt-get install wrk)"
+[[ ${BENCH_NO_WRK:-0} == 1 || -x $WRK ]] || die "wrk not found at $WRK (apt-get install wrk)" # coldstart.sh uses curl only
 
 DATA_DIR=""
 WORK=""
