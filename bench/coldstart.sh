@@ -25,6 +25,7 @@ SETTLE=${BENCH_SETTLE:-5}
 SERVER_ENV=${BENCH_SERVER_ENV:-}
 DEFAULT_ENDPOINTS="health"
 BENCH_NO_WRK=1 # curl only
+BENCH_START_WAIT=${BENCH_START_WAIT:-600} # a busy machine seeds the demo slowly
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer (got '$ROUNDS')"
 [[ $SETTLE =~ ^[0-9]+$ ]] || die "BENCH_SETTLE must be a whole number of seconds (got '$SETTLE')"
@@ -74,7 +75,7 @@ ALL="$RESULTS/rounds.txt"
 : >"$ALL"
 for round in $(seq 1 "$ROUNDS"); do
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of VAR=value words
-    bench_start_server 300 $SERVER_ENV
+    bench_start_server 900 $SERVER_ENV
     sleep "$SETTLE"
     ROUND_FILE="$WORK/round-$round.txt"
     : >"$ROUND_FILE"
