@@ -70,7 +70,7 @@ die() {
 for tool in curl dotnet awk sed sort timeout pgrep getconf; do
     command -v "$tool" >/dev/null || die "$tool not found"
 done
-[[ -x $WRK ]] || die "wrk not found at $WRK (apt-get install wrk)"
+[[ ${BENCH_NO_WRK:-0} == 1 || -x $WRK ]] || die "wrk not found at $WRK (apt-get install wrk)" # coldstart.sh uses curl only
 
 DATA_DIR=""
 WORK=""
@@ -137,8 +137,8 @@ bench_start_server() {
     env "$@" timeout --kill-after=10 "$budget" dotnet "$DLL" demo ${DEMO_ARGS[@]+"${DEMO_ARGS[@]}"} --urls "$BASE" \
         "--Terrain:DataDirectory=$DATA_DIR" >"$RESULTS/server.log" 2>&1 &
     SERVER_PID=$!
-    local ready=0
-    for _ in $(seq 1 240); do
+    local ready=0 wait=${BENCH_START_WAIT:-120} # seconds for the demo to seed and answer (coldstart.sh allows more)
+    for _ in $(seq 1 $((wait * 2))); do
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
             tail -20 "$RESULTS/server.log" >&2
             die "the server exited during start"
@@ -149,7 +149,7 @@ bench_start_server() {
         fi
         sleep 0.5
     done
-    [[ $ready == 1 ]] || die "GET /health did not answer 200 within 120 s"
+    [[ $ready == 1 ]] || die "GET /health did not answer 200 within $wait s"
     # `timeout` runs dotnet as its child; CPU time and profiles are taken from the dotnet process itself.
     DOTNET_PID=$(pgrep -P "$SERVER_PID" | head -1) || die "cannot find the server process"
     log "server ready (pid $DOTNET_PID)"

@@ -39,6 +39,7 @@ public static class TerrainHost
         services.AddSingleton(sp => TerrainOptions.ResolveDatabase(sp.GetRequiredService<IConfiguration>()));
         services.AddDbContextPool<AppDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<StartupWarmup>();
 
         services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>()
             .ProtectKeysWithConfiguredCertificate(configuration);
@@ -76,6 +77,13 @@ public static class TerrainHost
                 }
             });
             options.Conventions.ConfigureFilter(new RefusalPageFilter());
+        });
+        // Scripts, styles and images only: public files with no secret in them. Pages are not compressed (their
+        // antiforgery tokens beside reflected input would invite BREACH over HTTPS).
+        services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.MimeTypes = StaticFileCaching.CompressedTypes;
         });
         services.AddAntiforgery(options =>
         {
@@ -185,7 +193,8 @@ public static class TerrainHost
         }
 
         app.UseSecurityHeaders();
-        app.UseStaticFiles();
+        app.UseResponseCompression();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = StaticFileCaching.Apply });
         app.UseRouting();
         app.UseBodyLimit();
         app.UseRateLimiter();

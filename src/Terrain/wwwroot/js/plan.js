@@ -220,8 +220,29 @@
         });
     }
 
+    // The chart is drawn when it comes near the screen, not while the page loads: drawing it blocked the first paint.
+    function drawGapChartWhenSeen() {
+        const canvas = document.getElementById("gap-chart");
+        if (!canvas || typeof window.Chart !== "function") {
+            return;
+        }
+        // Shown at once (its place on the page is kept), drawn when seen.
+        canvas.closest("figure").hidden = false;
+        if (!("IntersectionObserver" in window)) {
+            drawGapChart();
+            return;
+        }
+        const seen = new IntersectionObserver((entries) => {
+            if (entries.some((e) => e.isIntersecting)) {
+                seen.disconnect();
+                drawGapChart();
+            }
+        }, { rootMargin: "200px" });
+        seen.observe(canvas);
+    }
+
     function start() {
-        drawGapChart();
+        drawGapChartWhenSeen();
         autoGrow(document);
         worksheetFilter();
         const form = document.getElementById("editor");

@@ -13,3 +13,12 @@ document.addEventListener("htmx:configRequest", (event) => {
         event.detail.headers["X-CSRF-TOKEN"] = token.value;
     }
 });
+
+// The phone menu (a <details>, which opens and closes without this file) also closes on Escape, back on its button.
+document.addEventListener("keydown", (event) => {
+    const menu = document.getElementById("menu");
+    if (event.key === "Escape" && menu && menu.open && menu.contains(document.activeElement)) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+    }
+});

@@ -31,7 +31,9 @@ public sealed partial class WritingAPlanTests(TerrainBrowser terrain) : BrowserT
         await Expect(page.Locator(".checklist > li")).ToHaveCountAsync(10);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit for review" })).ToBeVisibleAsync();
         await Expect(page.Locator("section.plan-section[id^='section-']")).ToHaveCountAsync(11);
-        Assert.True(await page.EvaluateAsync<bool>("() => !!window.Chart && !!Chart.getChart(document.getElementById('gap-chart'))"));
+        // The chart is drawn when it comes near the screen.
+        await page.Locator("#gap-chart").ScrollIntoViewIfNeededAsync();
+        await page.WaitForFunctionAsync("() => !!window.Chart && !!Chart.getChart(document.getElementById('gap-chart'))");
         await page.Locator("#section-swot details.instructions summary").ClickAsync();
         await Expect(page.Locator("#section-swot details.instructions p")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "plan-page");
