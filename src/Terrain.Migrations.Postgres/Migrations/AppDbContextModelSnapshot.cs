@@ -1482,6 +1482,15 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<Guid?>("StrategyId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("TierAShare")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TierBShare")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TierCShare")
+                        .HasColumnType("integer");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -1467,6 +1467,15 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("StrategyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TierAShare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TierBShare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TierCShare")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -52,6 +52,7 @@ public sealed class PageHandlerAuthorizationTests
         new("Plans/Edit", "Autosave", o => $"{Plan3(o)}/Edit/summary?handler=Autosave", "404", "404", "403", "403"),
         new("Plans/Edit", "AddRow", o => $"{Plan3(o)}/Edit/action-plan?handler=AddRow", "404", "404", "403", "403"),
         new("Plans/Edit", "RemoveRow", o => $"{Plan3(o)}/Edit/action-plan?handler=RemoveRow", "404", "404", "403", "403"),
+        new("Plans/Edit", "Tiers", o => $"{Plan3(o)}/Edit/account-segmentation?handler=Tiers", "404", "404", "403", "403"),
         new("Admin/Imports/Index", "", _ => "/Admin/Imports", "denied", "denied", "denied", "200"),
         new("Admin/ExchangeRates/Index", "Set", _ => "/Admin/ExchangeRates?handler=Set", "denied", "denied", "denied", "422"),
         new("Admin/ExchangeRates/Index", "Delete", _ => "/Admin/ExchangeRates?handler=Delete", "denied", "denied", "denied", "redirect"),
@@ -65,6 +66,8 @@ public sealed class PageHandlerAuthorizationTests
         new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "", o => $"/Cycles/{o.Cycle.Id}/Edit", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "Close", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=Close", "denied", "denied", "422", "422"),
+        // Without the version read, the rule is not applied over someone else's change.
+        new("Cycles/Edit", "TierRule", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=TierRule", "denied", "denied", "409", "409"),
         new("Cycles/Template", "", o => $"/Cycles/Template/{o.Cycle.Id}", "denied", "denied", "422", "422"),
         new("Cycles/Index", "Strategy", _ => "/Cycles?handler=Strategy", "denied", "denied", "404", "404"),
         new("Strategies/New", "", _ => "/Strategies/New", "denied", "denied", "422", "422"),
