@@ -2161,6 +2161,31 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("StrategyQuestions");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Strategies.StrategyReading", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StrategyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("StrategyId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("StrategyReadings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Strategies.Workshop", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2722,6 +2747,21 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("AskedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Strategies.Strategy", null)
+                        .WithMany()
+                        .HasForeignKey("StrategyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Strategies.StrategyReading", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 

@@ -77,6 +77,8 @@ public sealed class PageHandlerAuthorizationTests
         new("Strategies/Workshops", "Schedule", o => $"/Strategies/{o.Strategy.Id}/Workshops?handler=Schedule", "403", "403", "422", "403"),
         new("Strategies/Strategy", "Publish", o => $"/Strategies/{o.Strategy.Id}?handler=Publish", "403", "403", "409", "409"),
         new("Strategies/Strategy", "Revise", o => $"/Strategies/{o.Strategy.Id}?handler=Revise", "403", "403", "redirect", "redirect"),
+        // Only a rep reads for buy-in: reaching the end is recorded (and the page comes back at the buy-in steps).
+        new("Strategies/Strategy", "Read", o => $"/Strategies/{o.Strategy.Id}?handler=Read", "redirect", "403", "403", "403"),
         new("Strategies/Questions", "Answer", o => $"/Strategies/{o.Strategy.Id}/Questions?handler=Answer", "404", "404", "404", "404"),
         new("Strategies/Questions", "Ask", o => $"/Strategies/{o.Strategy.Id}/Questions?handler=Ask", "422", "403", "403", "403"),
         new("Strategies/Edit", "", o => $"/Strategies/{o.Strategy.Id}/Edit", "denied", "denied", "409", "409"),
