@@ -135,20 +135,23 @@
             const status = document.querySelector("[data-bulk-status]");
             const ticked = () => rows.filter((row) => row.querySelector("input.row-pick").checked);
             const setTiers = (targets, tierFor) => {
-                let changed = 0;
+                let changed = null;
+                let n = 0;
                 targets.forEach((row) => {
                     const select = row.querySelector("select.tier-select");
                     const value = tierFor(row);
                     if (select && value !== null && select.value !== value) {
                         select.value = value;
-                        changed += 1;
+                        changed = select;
+                        n += 1;
                     }
                 });
-                if (changed > 0) {
-                    form.dispatchEvent(new Event("change", { bubbles: true }));
+                if (changed) {
+                    // As if the rep had picked it: the change reaches the form, which autosaves.
+                    changed.dispatchEvent(new Event("change", { bubbles: true }));
                 }
                 apply();
-                return changed;
+                return n;
             };
             document.querySelectorAll("[data-bulk]").forEach((button) => {
                 button.addEventListener("click", (e) => {

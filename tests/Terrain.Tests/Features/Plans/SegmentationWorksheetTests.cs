@@ -71,10 +71,11 @@ public sealed class SegmentationWorksheetTests
     {
         var app = await TestApp.StartAsync(db);
         var now = app.Clock.GetUtcNow();
+        var delta = AccountBuilder.For(app.Org.Rep1, "R1-4", "Delta Pharma", 400_000, now, industry: "Pharma");
         await app.WithDbAsync(async d =>
         {
             d.Attach(app.Org.Rep1);
-            d.Accounts.Add(AccountBuilder.For(app.Org.Rep1, "R1-4", "Delta Pharma", 400_000, now, industry: "Pharma"));
+            d.Accounts.Add(delta);
             return await d.SaveChangesAsync(Ct);
         });
         var rep = await RepAsync(app);
@@ -101,7 +102,7 @@ public sealed class SegmentationWorksheetTests
 
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         var after = await SavedAsync(app);
-        Assert.Equal("A", after.Rows.Single(r => r.AccountId == Account(app, "Delta Pharma")).Tier);
+        Assert.Equal("A", after.Rows.Single(r => r.AccountId == delta.Id).Tier);
         Assert.Equal("B", after.Rows.Single(r => r.AccountId == Account(app, "Gamma Retail")).Tier);
         var warnings = (await PlanPageClient.ParseAsync(applied)).QuerySelectorAll("#section-missing li").Select(li => PlanPageClient.Text(li)).ToList();
         Assert.Contains("1 A-tier account outside the strategy's target segments: Delta Pharma.", warnings);
