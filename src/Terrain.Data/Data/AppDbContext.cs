@@ -81,6 +81,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<CheckAttempt> CheckAttempts => Set<CheckAttempt>();
 
+    public DbSet<StrategyReading> StrategyReadings => Set<StrategyReading>();
+
     public DbSet<StrategyQuestion> StrategyQuestions => Set<StrategyQuestion>();
 
     public DbSet<Workshop> Workshops => Set<Workshop>();

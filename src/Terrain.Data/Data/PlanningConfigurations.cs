@@ -18,6 +18,7 @@ internal sealed class PlanningCycleConfiguration : IEntityTypeConfiguration<Plan
         builder.Ignore(c => c.Quarters);
         builder.Ignore(c => c.Months);
         builder.Ignore(c => c.DraftDeadline);
+        builder.Ignore(c => c.TierRule);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.CreatedById).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Terrain.Domain.Strategies.Strategy>().WithMany().HasForeignKey(c => c.StrategyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(c => c.Name).IsUnique();

@@ -36,6 +36,16 @@ internal sealed class StrategyAcknowledgementConfiguration : IEntityTypeConfigur
     }
 }
 
+internal sealed class StrategyReadingConfiguration : IEntityTypeConfiguration<StrategyReading>
+{
+    public void Configure(EntityTypeBuilder<StrategyReading> builder)
+    {
+        builder.HasOne<Strategy>().WithMany().HasForeignKey(r => r.StrategyId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(r => r.RepId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => new { r.StrategyId, r.RepId }).IsUnique();
+    }
+}
+
 internal sealed class CheckAttemptConfiguration : IEntityTypeConfiguration<CheckAttempt>
 {
     public void Configure(EntityTypeBuilder<CheckAttempt> builder)

@@ -1542,6 +1542,15 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<Guid?>("StrategyId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("TierAShare")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TierBShare")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TierCShare")
+                        .HasColumnType("integer");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -2212,6 +2221,31 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("StrategyQuestions");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Strategies.StrategyReading", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StrategyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("StrategyId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("StrategyReadings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Strategies.Workshop", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2793,6 +2827,21 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("AskedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Strategies.Strategy", null)
+                        .WithMany()
+                        .HasForeignKey("StrategyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Strategies.StrategyReading", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 

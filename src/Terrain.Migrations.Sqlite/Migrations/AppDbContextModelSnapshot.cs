@@ -1527,6 +1527,15 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("StrategyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TierAShare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TierBShare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TierCShare")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -2195,6 +2204,31 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("StrategyQuestions");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Strategies.StrategyReading", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StrategyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("StrategyId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("StrategyReadings");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Strategies.Workshop", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2776,6 +2810,21 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("AskedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Strategies.Strategy", null)
+                        .WithMany()
+                        .HasForeignKey("StrategyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Strategies.StrategyReading", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 

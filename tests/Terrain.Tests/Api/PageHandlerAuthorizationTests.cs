@@ -58,6 +58,7 @@ public sealed class PageHandlerAuthorizationTests
         // Only the plan's owner accepts or rejects an edit proposed to it.
         new("Plans/Plan", "AcceptProposal", o => $"{Plan3(o)}?handler=AcceptProposal", "404", "404", "403", "403"),
         new("Plans/Plan", "RejectProposal", o => $"{Plan3(o)}?handler=RejectProposal", "404", "404", "403", "403"),
+        new("Plans/Edit", "Tiers", o => $"{Plan3(o)}/Edit/account-segmentation?handler=Tiers", "404", "404", "409", "403"),
         new("Admin/Imports/Index", "", _ => "/Admin/Imports", "denied", "denied", "denied", "200"),
         new("Admin/ExchangeRates/Index", "Set", _ => "/Admin/ExchangeRates?handler=Set", "denied", "denied", "denied", "422"),
         new("Admin/ExchangeRates/Index", "Delete", _ => "/Admin/ExchangeRates?handler=Delete", "denied", "denied", "denied", "redirect"),
@@ -71,6 +72,8 @@ public sealed class PageHandlerAuthorizationTests
         new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "", o => $"/Cycles/{o.Cycle.Id}/Edit", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "Close", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=Close", "denied", "denied", "422", "422"),
+        // Without the version read, the rule is not applied over someone else's change.
+        new("Cycles/Edit", "TierRule", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=TierRule", "denied", "denied", "409", "409"),
         new("Cycles/Template", "", o => $"/Cycles/Template/{o.Cycle.Id}", "denied", "denied", "422", "422"),
         new("Cycles/Index", "Strategy", _ => "/Cycles?handler=Strategy", "denied", "denied", "404", "404"),
         new("Strategies/New", "", _ => "/Strategies/New", "denied", "denied", "422", "422"),
@@ -80,6 +83,8 @@ public sealed class PageHandlerAuthorizationTests
         new("Strategies/Workshops", "Schedule", o => $"/Strategies/{o.Strategy.Id}/Workshops?handler=Schedule", "403", "403", "422", "403"),
         new("Strategies/Strategy", "Publish", o => $"/Strategies/{o.Strategy.Id}?handler=Publish", "403", "403", "409", "409"),
         new("Strategies/Strategy", "Revise", o => $"/Strategies/{o.Strategy.Id}?handler=Revise", "403", "403", "redirect", "redirect"),
+        // Only a rep reads for buy-in: reaching the end is recorded (and the page comes back at the buy-in steps).
+        new("Strategies/Strategy", "Read", o => $"/Strategies/{o.Strategy.Id}?handler=Read", "redirect", "403", "403", "403"),
         new("Strategies/Questions", "Answer", o => $"/Strategies/{o.Strategy.Id}/Questions?handler=Answer", "404", "404", "404", "404"),
         new("Strategies/Questions", "Ask", o => $"/Strategies/{o.Strategy.Id}/Questions?handler=Ask", "422", "403", "403", "403"),
         new("Strategies/Edit", "", o => $"/Strategies/{o.Strategy.Id}/Edit", "denied", "denied", "409", "409"),

@@ -206,6 +206,11 @@ public static class PlanChecks
             yield return new PlanProblem("action-goal-removed", actionKey, $"The action \"{action.Title}\" serves a goal that was removed.");
         }
 
+        foreach (var problem in TargetSegmentWarnings(sections, facts))
+        {
+            yield return problem;
+        }
+
         var withAction = actions.Where(a => a.AccountId is not null).Select(a => a.AccountId!.Value).ToHashSet();
         var segmentation = sections.Select(s => s.Content).OfType<SegmentationContent>().SelectMany(s => s.Rows);
         var lonely = segmentation.Where(r => r.Tier == "A" && facts.Accounts.ContainsKey(r.AccountId) && !withAction.Contains(r.AccountId))
@@ -214,6 +219,36 @@ public static class PlanChecks
         {
             yield return new PlanProblem("a-account-without-action", actionKey,
                 $"{Count(lonely.Count, "A-tier account")} with no action: {Names(lonely)}.");
+        }
+    }
+
+    /// <summary>
+    /// Tiers against the strategy's target segments: an A account outside every target segment, and a target-segment
+    /// account left without a tier (it also blocks as untiered; this says why it matters most).
+    /// </summary>
+    private static IEnumerable<PlanProblem> TargetSegmentWarnings(IReadOnlyList<FilledSection> sections, PlanFacts facts)
+    {
+        if (!facts.HasTargetSegments || sections.FirstOrDefault(s => s.Content is SegmentationContent) is not { } section)
+        {
+            yield break;
+        }
+
+        var rows = ((SegmentationContent)section.Content).Rows.Where(r => facts.Accounts.ContainsKey(r.AccountId)).ToList();
+        var offTarget = rows.Where(r => r.Tier == "A" && !facts.TargetAccounts!.Contains(r.AccountId))
+            .Select(r => facts.Accounts[r.AccountId]).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (offTarget.Count > 0)
+        {
+            yield return new PlanProblem("a-account-off-target", section.Key,
+                $"{Count(offTarget.Count, "A-tier account")} outside the strategy's target segments: {Names(offTarget)}.");
+        }
+
+        var tiered = rows.Where(r => r.Tier is not null).Select(r => r.AccountId).ToHashSet();
+        var untiered = facts.TargetAccounts!.Where(id => facts.Accounts.ContainsKey(id) && !tiered.Contains(id))
+            .Select(id => facts.Accounts[id]).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (untiered.Count > 0)
+        {
+            yield return new PlanProblem("target-account-untiered", section.Key,
+                $"{Count(untiered.Count, "target-segment account")} with no tier: {Names(untiered)}.");
         }
     }
 

@@ -56,6 +56,16 @@ public sealed class PlanningCycle
     /// <summary>When set, a rep cannot submit a plan before acknowledging the cycle's strategy.</summary>
     public bool RequireAcknowledgement { get; private set; }
 
+    /// <summary>The tier rule's shares of potential (percent) for A, B and C: see <see cref="TierRule"/>.</summary>
+    public int TierAShare { get; private set; } = TierRule.Default.AShare;
+
+    public int TierBShare { get; private set; } = TierRule.Default.BShare;
+
+    public int TierCShare { get; private set; } = TierRule.Default.CShare;
+
+    /// <summary>How the segmentation worksheets of this cycle's plans suggest a tier from potential.</summary>
+    public TierRule TierRule => new(TierAShare, TierBShare, TierCShare);
+
     public static PlanningCycle Open(CycleSchedule schedule, Guid leaderId, DateTimeOffset now)
     {
         var cycle = new PlanningCycle
@@ -98,6 +108,15 @@ public sealed class PlanningCycle
 
         StrategyId = strategyId;
         RequireAcknowledgement = requireAcknowledgement;
+        Version = Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>Sets the rule the segmentation worksheet suggests tiers by; a suggestion only, so it may change any time the cycle is open.</summary>
+    public void SetTierRule(TierRule rule)
+    {
+        EnsureOpen();
+        rule.Validate();
+        (TierAShare, TierBShare, TierCShare) = (rule.AShare, rule.BShare, rule.CShare);
         Version = Guid.NewGuid().ToString("N");
     }
 

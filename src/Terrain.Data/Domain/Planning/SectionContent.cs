@@ -16,8 +16,12 @@ public sealed record PlanFacts(
     IReadOnlyDictionary<string, string> Goals,
     IReadOnlyDictionary<string, ObjectiveFact>? Objectives = null,
     IReadOnlyDictionary<string, string>? Offerings = null,
-    IReadOnlyDictionary<string, string>? Segments = null)
+    IReadOnlyDictionary<string, string>? Segments = null,
+    IReadOnlySet<Guid>? TargetAccounts = null)
 {
+    /// <summary>Whether the strategy names target segments, and so whether <see cref="TargetAccounts"/> means anything.</summary>
+    public bool HasTargetSegments => TargetAccounts is not null && Segments is { Count: > 0 };
+
     public bool InPeriod(DateOnly date) => date >= PeriodStart && date <= PeriodEnd;
 
     public string AccountName(Guid? id) => id is { } a && Accounts.TryGetValue(a, out var name) ? name : "(an account outside the territory)";

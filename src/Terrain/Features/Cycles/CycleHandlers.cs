@@ -32,7 +32,11 @@ public sealed record CycleRow(
     string? StrategyName,
     bool RequireAcknowledgement,
     string Calendar,
-    IReadOnlyList<MonthRow> Months);
+    IReadOnlyList<MonthRow> Months)
+{
+    /// <summary>How the segmentation worksheets of the cycle's plans suggest tiers from potential.</summary>
+    public TierRule TierRule { get; init; } = TierRule.Default;
+}
 
 public sealed class CycleInput
 {
@@ -114,6 +118,9 @@ public sealed class CyclePatch
 
     [JsonIgnore]
     public bool ChangesStrategy => HasStrategyId || RequireAcknowledgement is not null;
+
+    /// <summary>How the segmentation worksheet suggests tiers: the shares of potential (percent) that make up A, B and C.</summary>
+    public TierRule? TierRule { get; init; }
 }
 
 public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
@@ -124,7 +131,8 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
         .Select(c => new CycleRow(c.Id, c.Name, c.PeriodStart, c.PeriodEnd, c.Kickoff, c.DraftDue, default, c.ApprovalWindowDays,
             c.TimeZone, c.Status.ToString(), Array.Empty<QuarterRow>(), db.Plans.Count(p => p.CycleId == c.Id), c.Version,
             c.StrategyId, db.Strategies.Where(s => s.Id == c.StrategyId).Select(s => s.Name).FirstOrDefault(), c.RequireAcknowledgement,
-            c.Calendar.ToString(), Array.Empty<MonthRow>()));
+            c.Calendar.ToString(), Array.Empty<MonthRow>())
+        { TierRule = new TierRule(c.TierAShare, c.TierBShare, c.TierCShare) });
 
     public static CycleRow Complete(CycleRow row)
     {
@@ -220,6 +228,11 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
             cycle.Execute(strategyId, patch.RequireAcknowledgement ?? (strategyId is not null && cycle.RequireAcknowledgement));
         }
 
+        if (patch.TierRule is { } rule)
+        {
+            cycle.SetTierRule(rule);
+        }
+
         if (patch.Status is not null)
         {
             if (!Enum.TryParse<CycleStatus>(patch.Status, ignoreCase: true, out var status) || !Enum.IsDefined(status))
@@ -237,7 +250,9 @@ public sealed class CycleHandlers(AppDbContext db, AccessPolicy access, TimeProv
             }
         }
 
-        var action = cycle.Status != before ? "cycle.closed" : patch.ChangesStrategy && !reschedule ? "cycle.strategy-set" : "cycle.updated";
+        var action = cycle.Status != before ? "cycle.closed"
+            : patch.ChangesStrategy && !reschedule ? "cycle.strategy-set"
+            : patch.TierRule is not null && !reschedule ? "cycle.tier-rule-set" : "cycle.updated";
         db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, action, "Cycle", cycle.Id.ToString(),
             JsonSerializer.Serialize(patch)));
         try

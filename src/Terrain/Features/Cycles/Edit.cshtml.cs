@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
 
@@ -32,6 +33,9 @@ public sealed class EditModel(CycleHandlers cycles) : PageModel, IReloadsOnRefus
     /// <summary>The refusal shown is of the close form (unconfirmed, or the cycle changed meanwhile).</summary>
     public bool ClosingRefused { get; private set; }
 
+    /// <summary>The refusal shown is of the tier rule form.</summary>
+    public bool TierRuleRefused { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (await cycles.GetAsync(id, ct) is not { } cycle)
@@ -51,6 +55,19 @@ public sealed class EditModel(CycleHandlers cycles) : PageModel, IReloadsOnRefus
         }
 
         Saved = $"{saved.Name} is saved: drafts due {saved.DraftDue:d MMM yyyy}, approval within {saved.ApprovalWindowDays} days of submission.";
+        return Redirect("/Cycles");
+    }
+
+    /// <summary>The rule the segmentation worksheet suggests tiers by (ADR 0099).</summary>
+    public async Task<IActionResult> OnPostTierRuleAsync(Guid id, int? aShare, int? bShare, int? cShare, CancellationToken ct)
+    {
+        var rule = new TierRule(aShare ?? 0, bShare ?? 0, cShare ?? 0);
+        if (await cycles.PatchAsync(id, new CyclePatch { TierRule = rule }, Version ?? "", ct) is not { } saved)
+        {
+            return NotFound();
+        }
+
+        Saved = $"{saved.Name} suggests tiers by a new rule. {saved.TierRule.Describe()}";
         return Redirect("/Cycles");
     }
 
@@ -84,7 +101,8 @@ public sealed class EditModel(CycleHandlers cycles) : PageModel, IReloadsOnRefus
 
         Cycle = cycle;
         ClosingRefused = handler?.Contains("Close", StringComparison.Ordinal) == true;
-        if (ClosingRefused)
+        TierRuleRefused = handler?.Contains("TierRule", StringComparison.Ordinal) == true;
+        if (ClosingRefused || TierRuleRefused)
         {
             // The schedule form shows the cycle as saved; the refusal is shown at the close form.
             Form = CycleForm.Of(cycle);

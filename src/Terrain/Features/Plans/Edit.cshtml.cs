@@ -120,7 +120,12 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         if (SavedAt is not null)
         {
             Flash = SavedAt;
-            return Redirect(then == "plan" ? $"/Plans/{id}#section-{key}" : EditUrl);
+            return Redirect(then switch
+            {
+                "plan" => $"/Plans/{id}#section-{key}",
+                "view" => EditUrl + SheetView.FromForm(Request.Form).Query,
+                _ => EditUrl,
+            });
         }
 
         return Redisplay();
@@ -171,6 +176,50 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         return await SaveAndRedisplayAsync(id, ct);
     }
 
+    /// <summary>
+    /// Sets the tier of many accounts at once on the segmentation worksheet: the chosen tier for the selected accounts,
+    /// or (<paramref name="apply"/> = "suggested") the suggested tier for the selected ones, or for every account without
+    /// a tier when none is selected. What was typed is saved on the way.
+    /// </summary>
+    public async Task<IActionResult> OnPostTiersAsync(Guid id, string key, string? version, Guid[]? selected, string? bulkTier, string? apply,
+        CancellationToken ct)
+    {
+        if (await BindAsync(id, key, version, ct) is { } early)
+        {
+            return early;
+        }
+
+        if (Form is SegmentationContent segmentation)
+        {
+            ModelState.Clear();
+            Prepare();
+            var picked = (selected ?? []).ToHashSet();
+            if (apply == "suggested")
+            {
+                var suggested = Suggestions(segmentation);
+                foreach (var row in segmentation.Rows.Where(r => picked.Count > 0 ? picked.Contains(r.AccountId) : r.Tier is null))
+                {
+                    row.Tier = suggested.GetValueOrDefault(row.AccountId) ?? row.Tier;
+                }
+            }
+            else
+            {
+                var tier = string.IsNullOrWhiteSpace(bulkTier) ? null : bulkTier.Trim().ToUpperInvariant();
+                if (picked.Count == 0)
+                {
+                    throw new DomainException("Tick the accounts to set the tier of first.", "");
+                }
+
+                foreach (var row in segmentation.Rows.Where(r => picked.Contains(r.AccountId)))
+                {
+                    row.Tier = tier;
+                }
+            }
+        }
+
+        return await SaveAndRedisplayAsync(id, ct);
+    }
+
     public async Task<IActionResult> OnPostRemoveRowAsync(Guid id, string key, string? version, string? list, int index, CancellationToken ct)
     {
         if (await BindAsync(id, key, version, ct) is { } early)
@@ -207,8 +256,23 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         return await SaveAsync(id, ct) ? Partial("Editors/_SaveStatus", this) : NotFound();
     }
 
-    private async Task<IActionResult> SaveAndRedisplayAsync(Guid id, CancellationToken ct) =>
-        await SaveAsync(id, ct) ? Redisplay() : NotFound();
+    private async Task<IActionResult> SaveAndRedisplayAsync(Guid id, CancellationToken ct)
+    {
+        if (!await SaveAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        // Without a reload (plan.js): a clean save answers with the worksheet alone; anything else with the whole page.
+        if (Request.Headers.ContainsKey("HX-Request") && SavedAt is not null && Theirs is null && Error is null && ReadOnlyReason is null)
+        {
+            Prepare();
+            Response.Headers["X-Editor-Body"] = "1";
+            return Partial("Editors/_RowAnswer", this);
+        }
+
+        return Redisplay();
+    }
 
     private IActionResult Redisplay()
     {
@@ -367,6 +431,26 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
 
     /// <summary>Whether the reader is this plan's reviewer (the rep's manager or a leader), whatever the plan's state.</summary>
     private bool MayReview => access.May(Domain.Act.ReviewPlan, new Domain.About(Document.Plan.OwnerId, Document.OwnerManagerId));
+
+    /// <summary>The rule the cycle suggests tiers by.</summary>
+    public TierRule TierRule => Document.Cycle.TierRule;
+
+    /// <summary>The sort and filter of the segmentation worksheet, from the address (without JavaScript).</summary>
+    public SheetView View => SheetView.FromQuery(Request.Query);
+
+    /// <summary>The potential a row's suggestion uses: the rep's figure, else the account's from the CRM.</summary>
+    public decimal? PotentialOf(SegmentRow row) =>
+        row.Potential ?? Document.Accounts.FirstOrDefault(a => a.Id == row.AccountId)?.Potential;
+
+    /// <summary>The tier suggested for each account of the worksheet, by the cycle's rule.</summary>
+    public IReadOnlyDictionary<Guid, string> Suggestions(SegmentationContent content)
+    {
+        var accounts = Document.Accounts.ToDictionary(a => a.Id, a => a.Potential);
+        return TierRule.Suggest(content.Rows.Select(r => (r.AccountId, r.Potential ?? (accounts.TryGetValue(r.AccountId, out var p) ? p : (decimal?)null))));
+    }
+
+    /// <summary>This section's quality warnings, shown in the editor.</summary>
+    public IReadOnlyList<PlanProblem> Warnings => Document.Checks.Warnings.Where(w => w.SectionKey == Section.Key).ToList();
 
     /// <summary>The form shows every account on the segmentation worksheet, and a row to type in for empty lists.</summary>
     private void Prepare()

@@ -344,7 +344,8 @@ public sealed class PlanDocuments(AppDbContext db, AccessPolicy access, TimeProv
             accounts.ToDictionary(a => a.Id, a => a.Name),
             sections.Select(s => s.Content).OfType<GoalsContent>().SelectMany(g => g.Goals)
                 .Where(g => g.Id is not null).DistinctBy(g => g.Id).ToDictionary(g => g.Id!, g => g.Title),
-            strategy?.ObjectiveFacts(), strategy?.OfferingNames(), strategy?.SegmentNames());
+            strategy?.ObjectiveFacts(), strategy?.OfferingNames(), strategy?.SegmentNames(),
+            strategy is null ? null : CycleStrategy.Match(strategy, accounts).Keys.ToHashSet());
 
     private async Task<IReadOnlyList<decimal?>?> QuotaOfAsync(Guid cycleId, Guid repId, int quarters, CancellationToken ct) =>
         QuotaOf(await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && q.RepId == repId).ToListAsync(ct), quarters);

@@ -88,6 +88,9 @@ public sealed record BuyInPanelView(
     int Acknowledged)
 {
     public bool CanAcknowledge => IsRep && AcknowledgedAt is null && (!HasCheck || Passed);
+
+    /// <summary>When the rep reached the end of this revision; null until then.</summary>
+    public DateTimeOffset? ReadAt { get; init; }
 }
 
 /// <summary>The strategy revision as buy-in needs it.</summary>
@@ -398,7 +401,10 @@ public sealed class BuyInHandlers(AppDbContext db, AccessPolicy access, TimeProv
             var acknowledgedAt = await db.Acknowledgements.Where(a => a.StrategyId == id && a.RepId == actor.Id)
                 .Select(a => (DateTimeOffset?)a.At).SingleOrDefaultAsync(ct);
             var open = await VisibleQuestions(strategy.LineageId).CountAsync(q => q.Answer == null, ct);
-            return new BuyInPanelView(id, true, !strategy.Check.IsEmpty, attempts.Contains(true), attempts.Count, acknowledgedAt, open, 0, 0);
+            return new BuyInPanelView(id, true, !strategy.Check.IsEmpty, attempts.Contains(true), attempts.Count, acknowledgedAt, open, 0, 0)
+            {
+                ReadAt = await ReadToEnd.ReadAtAsync(db, id, actor.Id, ct),
+            };
         }
 
         var reps = access.FollowedReps().Select(u => u.Id);

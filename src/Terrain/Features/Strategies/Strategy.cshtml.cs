@@ -13,7 +13,7 @@ namespace Terrain.Features.Strategies;
 /// The strategy document, part by part, for everyone who may read it; leaders also edit the draft, publish it, and
 /// draft the next revision of a published one from here.
 /// </summary>
-public sealed class StrategyModel(StrategyHandlers handlers, AccessPolicy access) : PageModel, IReloadsOnRefusal
+public sealed class StrategyModel(StrategyHandlers handlers, AccessPolicy access, ReadToEnd readToEnd) : PageModel, IReloadsOnRefusal
 {
     public StrategyDetail Document { get; private set; } = null!;
 
@@ -60,6 +60,20 @@ public sealed class StrategyModel(StrategyHandlers handlers, AccessPolicy access
 
         Flash = string.Join(" ", said);
         return Redirect($"/Strategies/{id}");
+    }
+
+    /// <summary>
+    /// The rep reached the end of the strategy: strategy-read.js posts it when the end comes into view (and is answered
+    /// with no content); without JavaScript the button at the end posts it and the page comes back at the buy-in steps.
+    /// </summary>
+    public async Task<IActionResult> OnPostReadAsync(Guid id, CancellationToken ct)
+    {
+        if (await readToEnd.RecordAsync(id, ct) is null)
+        {
+            return NotFound();
+        }
+
+        return Request.Headers.ContainsKey("HX-Request") ? new NoContentResult() : Redirect($"/Strategies/{id}#buyin");
     }
 
     public async Task<IActionResult> OnPostReviseAsync(Guid id, CancellationToken ct)

@@ -20,6 +20,7 @@ public static class StrategyEndpoints
         services.AddScoped<Workshops>();
         services.AddScoped<Readiness>();
         services.AddScoped<BuyInHandlers>();
+        services.AddScoped<ReadToEnd>();
         services.AddScoped<Alignment>();
         return services;
     }

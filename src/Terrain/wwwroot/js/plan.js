@@ -45,36 +45,138 @@
         });
     }
 
-    // The segmentation worksheet: find an account or a tier among a few hundred rows.
+    // The segmentation worksheet: find, filter and sort a few hundred accounts, and tier many at once. Without this the
+    // same choices go through the address ("Save and show") and the bulk buttons post to the server.
     function worksheetFilter() {
         document.querySelectorAll("[data-filter-for]").forEach((tools) => {
             const table = document.getElementById(tools.dataset.filterFor);
             if (!table) {
                 return;
             }
-            tools.hidden = false;
+            const form = tools.closest("form");
             const text = tools.querySelector("[data-filter-text]");
             const tier = tools.querySelector("[data-filter-tier]");
+            const segment = tools.querySelector("[data-filter-segment]");
+            const sort = tools.querySelector("[data-sort]");
             const count = tools.querySelector("[data-filter-count]");
+            const body = table.tBodies[0];
             const rows = Array.from(table.querySelectorAll("tr[data-row]"));
+            tools.querySelectorAll("[data-without-js]").forEach((el) => { el.hidden = true; });
+            document.querySelectorAll("[data-with-js]").forEach((el) => { el.hidden = false; });
+            const tierOf = (row) => {
+                const select = row.querySelector("select.tier-select");
+                return select && select.value ? select.value : "none";
+            };
+            const amount = (row, column, fallback) => {
+                const input = row.querySelector(`input[aria-labelledby$="${column}"]`);
+                const typed = input && input.value !== "" ? parseFloat(input.value) : NaN;
+                const value = Number.isNaN(typed) ? parseFloat(fallback) : typed;
+                return Number.isNaN(value) ? -1 : value;
+            };
+            const byName = (a, b) => a.dataset.name.localeCompare(b.dataset.name, undefined, { sensitivity: "base" });
+            const orders = {
+                name: byName,
+                potential: (a, b) => amount(b, "col-potential", b.dataset.potential) - amount(a, "col-potential", a.dataset.potential) || byName(a, b),
+                current: (a, b) => amount(b, "col-current", b.dataset.current) - amount(a, "col-current", a.dataset.current) || byName(a, b),
+                tier: (a, b) => (tierOf(a) === "none" ? "Z" : tierOf(a)).localeCompare(tierOf(b) === "none" ? "Z" : tierOf(b)) || byName(a, b),
+                segment: (a, b) => a.dataset.segment.localeCompare(b.dataset.segment, undefined, { sensitivity: "base" }) || byName(a, b),
+            };
+            const sortRows = () => {
+                const key = sort ? sort.value : "name";
+                rows.slice().sort(orders[key] || byName).forEach((row) => body.appendChild(row));
+                const sorted = { name: "col-account", segment: "col-account", tier: "col-tier", potential: "col-potential", current: "col-current" };
+                table.querySelectorAll("thead th").forEach((th) => {
+                    if (th.id === sorted[key]) {
+                        th.setAttribute("aria-sort", key === "potential" || key === "current" ? "descending" : "ascending");
+                    } else {
+                        th.removeAttribute("aria-sort");
+                    }
+                });
+            };
             const apply = () => {
                 const words = text.value.trim().toLowerCase();
                 const wanted = tier.value;
+                const inSegment = segment ? segment.value.toLowerCase() : "";
                 let shown = 0;
                 rows.forEach((row) => {
-                    const select = row.querySelector("select.tier-select");
-                    const rowTier = select && select.value ? select.value : "none";
-                    const match = (!words || row.dataset.text.includes(words)) && (!wanted || rowTier === wanted);
+                    const rowTier = tierOf(row);
+                    row.dataset.tier = rowTier;
+                    const tierMatch = !wanted || (wanted === "target" ? row.dataset.target === "true" : rowTier === wanted);
+                    const match = (!words || row.dataset.text.includes(words)) && tierMatch &&
+                        (!inSegment || row.dataset.segment.toLowerCase() === inSegment);
                     row.hidden = !match;
                     shown += match ? 1 : 0;
                 });
-                count.textContent = words || wanted ? `${shown} of ${rows.length} accounts shown` : "";
+                count.textContent = shown < rows.length ? `${shown} of ${rows.length} accounts shown` : "";
             };
-            // Filtering is not editing: keep these fields out of the autosave.
-            [text, tier].forEach((el) => {
-                el.addEventListener("input", (e) => { e.stopPropagation(); apply(); });
+            // Filtering, sorting and ticking are not editing: keep these fields out of the autosave.
+            const quiet = [text, tier, segment, sort, ...document.querySelectorAll("[data-pick-all], [data-bulk-tier], input.row-pick")].filter(Boolean);
+            quiet.forEach((el) => {
+                el.addEventListener("input", (e) => e.stopPropagation());
                 el.addEventListener("change", (e) => e.stopPropagation());
             });
+            [text, tier, segment].filter(Boolean).forEach((el) => el.addEventListener("input", apply));
+            if (segment) {
+                segment.addEventListener("change", apply);
+            }
+            tier.addEventListener("change", apply);
+            if (sort) {
+                sort.addEventListener("change", sortRows);
+            }
+
+            const pickAll = document.querySelector("[data-pick-all]");
+            if (pickAll) {
+                pickAll.addEventListener("change", () => {
+                    rows.filter((row) => !row.hidden).forEach((row) => { row.querySelector("input.row-pick").checked = pickAll.checked; });
+                });
+            }
+
+            // Setting tiers in bulk changes the selects as if the rep had picked each one; the autosave saves them.
+            const status = document.querySelector("[data-bulk-status]");
+            const ticked = () => rows.filter((row) => row.querySelector("input.row-pick").checked);
+            const setTiers = (targets, tierFor) => {
+                let changed = null;
+                let n = 0;
+                targets.forEach((row) => {
+                    const select = row.querySelector("select.tier-select");
+                    const value = tierFor(row);
+                    if (select && value !== null && select.value !== value) {
+                        select.value = value;
+                        changed = select;
+                        n += 1;
+                    }
+                });
+                if (changed) {
+                    // As if the rep had picked it: the change reaches the form, which autosaves.
+                    changed.dispatchEvent(new Event("change", { bubbles: true }));
+                }
+                apply();
+                return n;
+            };
+            document.querySelectorAll("[data-bulk]").forEach((button) => {
+                button.addEventListener("click", (e) => {
+                    if (!window.htmx || form.dataset.autosave !== "on") {
+                        return;
+                    }
+                    e.preventDefault();
+                    const picked = ticked();
+                    if (button.dataset.bulk === "set") {
+                        if (picked.length === 0) {
+                            status.textContent = "Tick the accounts to set the tier of first.";
+                            return;
+                        }
+                        const value = document.querySelector("[data-bulk-tier]").value;
+                        const n = setTiers(picked, () => value);
+                        status.textContent = `${value ? `Tier ${value}` : "No tier"} set for ${n} of ${picked.length} ticked accounts.`;
+                    } else {
+                        const targets = picked.length ? picked : rows.filter((row) => tierOf(row) === "none");
+                        const n = setTiers(targets, (row) => row.dataset.suggested || null);
+                        status.textContent = `Suggested tiers applied to ${n} ${n === 1 ? "account" : "accounts"}.`;
+                    }
+                });
+            });
+            tools.hidden = false;
+            apply();
         });
     }
 
@@ -198,14 +300,74 @@
         });
         document.body.addEventListener("htmx:afterSettle", () => markError(form));
 
+        // Adding or removing a row saves what was typed and swaps in the worksheet, without a reload (the scroll and
+        // the address stay). Anything but a clean save (a conflict, a refusal, a lost session) posts the form the
+        // ordinary way, and the page says what happened.
+        let busy = false;
+        let native = false;
+        const rowButton = (b) => b && /[?&]handler=(AddRow|RemoveRow)(&|$)/.test(b.getAttribute("formaction") || "");
+        const settle = () => {
+            busy = false;
+            if (waiting) {
+                const submitter = waiting;
+                waiting = null;
+                form.requestSubmit(submitter);
+            }
+        };
+        async function swapRows(button) {
+            busy = true;
+            let answer = null;
+            try {
+                answer = await fetch(button.getAttribute("formaction"), {
+                    method: "POST", body: new FormData(form, button), headers: { "HX-Request": "true" }, credentials: "same-origin",
+                });
+            } catch {
+                answer = null;
+            }
+            if (!answer || !answer.ok || !answer.headers.get("X-Editor-Body")) {
+                busy = false;
+                native = true;
+                form.requestSubmit(button);
+                return;
+            }
+            const html = document.createElement("template");
+            html.innerHTML = await answer.text();
+            const body = html.content.getElementById("editor-body");
+            document.getElementById("editor-body").replaceWith(body);
+            const missing = html.content.getElementById("section-missing");
+            const oldMissing = document.getElementById("section-missing");
+            if (missing && oldMissing) {
+                oldMissing.replaceWith(missing);
+            }
+            document.getElementById("version").value = body.dataset.version;
+            const saved = document.createElement("span");
+            saved.className = "status-ok";
+            saved.textContent = body.dataset.saved || "";
+            document.getElementById("save-status").replaceChildren(saved);
+            window.htmx.process(body);
+            autoGrow(body);
+            dirty = false;
+            const focus = body.querySelector("[autofocus]") || body.querySelector("button.add");
+            if (focus) {
+                focus.focus();
+            }
+            settle();
+        }
+
         // A button press (Save, Add row, Remove) waits for an autosave in flight, so that it posts the version that
         // autosave produced instead of conflicting with it.
         form.addEventListener("submit", (e) => {
-            if (form.classList.contains("htmx-request")) {
+            if (form.classList.contains("htmx-request") || busy) {
                 e.preventDefault();
                 waiting = e.submitter || form.querySelector("button[type=submit]");
                 return;
             }
+            if (!native && rowButton(e.submitter)) {
+                e.preventDefault();
+                swapRows(e.submitter);
+                return;
+            }
+            native = false;
             leaving = true;
             dirty = false;
         });
