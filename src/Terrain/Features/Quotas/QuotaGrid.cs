@@ -77,7 +77,7 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
         var difference = quota - target;
         var of = $"the {Compact(target)} revenue objectives of {strategy.Name}";
         var statement = !whole
-            ? $"This quota of {Compact(quota)} is {(target == 0 ? 0 : quota / target).ToString("P0", CultureInfo.InvariantCulture)} of {of}."
+            ? $"This quota of {Compact(quota)} is {(quota * 100 / target).ToString("0", CultureInfo.InvariantCulture)}% of {of}."
             : difference < 0
                 ? $"Quota {Compact(quota)} is {Compact(-difference)} short of {of}."
                 : difference > 0
