@@ -110,7 +110,7 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, SaveQuot
 
         var row = new QuotaBatchRow(rep.Id, input.Version, amounts.ElementAtOrDefault(0), amounts.ElementAtOrDefault(1), amounts.ElementAtOrDefault(2),
             amounts.ElementAtOrDefault(3), input.InSeatFrom, input.InSeatTo);
-        var outcome = await saver.SaveAsync(cycle.Id, new QuotaBatch([row]), QuotaSource.Api, ct);
+        var outcome = await saver.SaveAsync(cycle.Id, new QuotaBatch([row]), QuotaSource.Api, ct, versionRequired: false);
         switch (outcome)
         {
             case QuotaSaveOutcome.Invalid invalid:

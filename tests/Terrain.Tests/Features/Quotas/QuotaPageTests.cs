@@ -189,7 +189,7 @@ public sealed class QuotaPageTests
         Assert.Equal(3, adminPage.QuerySelectorAll("table.quotas tbody tr[data-quota-row]").Length);
         Assert.Empty(adminPage.QuerySelectorAll("table.quotas input[data-money]"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("Only a sales leader or the rep's own manager", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("Only a sales leader or the rep's own manager", Parse(await refused.Content.ReadAsStringAsync(Ct)).QuerySelector("main .alert.error")!.TextContent, StringComparison.Ordinal);
         Assert.Empty(await StoredAsync(app, app.Org.Rep1.Id));
         Assert.Equal(HttpStatusCode.Redirect, repResponse.StatusCode);
         Assert.Contains("/Auth/Denied", repResponse.Headers.Location!.OriginalString, StringComparison.Ordinal);
