@@ -273,8 +273,26 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaGrid grid, SaveQuotas
                                       || Conflicts.Any(c => c.Row == row);
 
     /// <summary>What an input shows: what was typed when the page comes back refused, otherwise the amount held.</summary>
-    public string? Typed(int row, QuotaLine line, int quarter) =>
-        Posted(row, line) is { } posted ? posted.Quarter(quarter + 1) : Plain(line.Quota.Quarters[quarter]);
+    /// <remarks>
+    /// After a conflict, a quarter the reader left as they read it shows what is held now (someone else's change is
+    /// not undone by a quarter nobody touched); a quarter they changed keeps what they typed.
+    /// </remarks>
+    public string? Typed(int row, QuotaLine line, int quarter)
+    {
+        if (Posted(row, line) is not { } posted)
+        {
+            return Plain(line.Quota.Quarters[quarter]);
+        }
+
+        var typed = posted.Quarter(quarter + 1);
+        if (Conflicts.Any(c => c.RepId == line.Quota.RepId) && posted.Was?.Split('|') is { } read && quarter < read.Length &&
+            Plain(QuotaCsv.ParseAmount(typed)) == (read[quarter].Length == 0 ? null : read[quarter]))
+        {
+            return Plain(line.Quota.Quarters[quarter]);
+        }
+
+        return typed;
+    }
 
     public DateOnly? TypedFrom(int row, QuotaLine line) => Posted(row, line) is { } posted ? posted.From : line.Quota.InSeatFrom;
 

@@ -61,6 +61,7 @@ public sealed class QuotaPageTests
 
         // The bug this grid fixes: Rep One's Q1 and Rep Two's Q2, typed one after the other, both survive one save.
         var form = Form(page, (app.Org.Rep1.Id, 1, "60000"), (app.Org.Rep2.Id, 2, "$45,500.50"));
+        form.RemoveAll(f => f.Key == "Reason");
         form.Add(new("Reason", "Territory split"));
         var saved = await PostAsync(manager, path, form);
         Assert.True(saved.StatusCode == HttpStatusCode.Redirect, Parse(await saved.Content.ReadAsStringAsync(Ct)).QuerySelector("main")?.TextContent);
@@ -110,6 +111,8 @@ public sealed class QuotaPageTests
         Assert.Equal("1000", shown.QuerySelector($"#rep-{app.Org.Rep1.Id} input[name$='.Q1']")!.GetAttribute("value"));
         Assert.Equal("55000", shown.QuerySelector($"#rep-{app.Org.Rep2.Id} input[name$='.Q1']")!.GetAttribute("value"));
         Assert.Contains("now 70,000", shown.GetElementById($"rep-{app.Org.Rep2.Id}")!.TextContent, StringComparison.Ordinal);
+        // Q2 was left as read: it now shows the leader's amount, so saving again does not undo it.
+        Assert.Equal("70000", shown.QuerySelector($"#rep-{app.Org.Rep2.Id} input[name$='.Q2']")!.GetAttribute("value"));
 
         // Shown who changed it, the manager saves again knowingly: the page now carries the version held.
         var again = await PostAsync(manager, path, Form(shown));
@@ -189,7 +192,7 @@ public sealed class QuotaPageTests
         Assert.Equal(3, adminPage.QuerySelectorAll("table.quotas tbody tr[data-quota-row]").Length);
         Assert.Empty(adminPage.QuerySelectorAll("table.quotas input[data-money]"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("Only a sales leader or the rep's own manager", Parse(await refused.Content.ReadAsStringAsync(Ct)).QuerySelector("main .alert.error")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Only a sales leader or the rep's own manager", Parse(await refused.Content.ReadAsStringAsync(Ct)).QuerySelector("main .alert.error[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.Empty(await StoredAsync(app, app.Org.Rep1.Id));
         Assert.Equal(HttpStatusCode.Redirect, repResponse.StatusCode);
         Assert.Contains("/Auth/Denied", repResponse.Headers.Location!.OriginalString, StringComparison.Ordinal);
