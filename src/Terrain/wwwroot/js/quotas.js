@@ -133,12 +133,6 @@
                 input.value = money.format(value);
             }
         };
-        input.addEventListener("focus", () => {
-            const value = parse(input.value);
-            if (value !== null && !Number.isNaN(value)) {
-                input.value = String(value);
-            }
-        });
         input.addEventListener("blur", format);
         input.addEventListener("input", () => {
             markDirty();
