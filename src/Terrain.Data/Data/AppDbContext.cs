@@ -49,6 +49,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<RepSeat> RepSeats => Set<RepSeat>();
 
+    public DbSet<RepQuota> RepQuotas => Set<RepQuota>();
+
+    public DbSet<QuotaChange> QuotaChanges => Set<QuotaChange>();
+
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
 
     public DbSet<OpportunityChange> OpportunityChanges => Set<OpportunityChange>();

@@ -197,3 +197,28 @@ internal sealed class PlanProposalConfiguration : IEntityTypeConfiguration<PlanP
         builder.HasIndex(p => new { p.PlanId, p.Status });
     }
 }
+
+internal sealed class RepQuotaConfiguration : IEntityTypeConfiguration<RepQuota>
+{
+    public void Configure(EntityTypeBuilder<RepQuota> builder)
+    {
+        builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(q => q.CycleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(q => q.RepId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(q => q.ChangedById).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(q => new { q.CycleId, q.RepId }).IsUnique();
+        builder.Property(q => q.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class QuotaChangeConfiguration : IEntityTypeConfiguration<QuotaChange>
+{
+    public void Configure(EntityTypeBuilder<QuotaChange> builder)
+    {
+        builder.HasOne<PlanningCycle>().WithMany().HasForeignKey(c => c.CycleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.RepId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.ChangedById).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(c => c.Source).HasConversion<string>().HasMaxLength(10);
+        builder.Property(c => c.Reason).HasMaxLength(QuotaChange.MaxReason);
+        builder.HasIndex(c => new { c.CycleId, c.RepId, c.ChangedAt });
+    }
+}

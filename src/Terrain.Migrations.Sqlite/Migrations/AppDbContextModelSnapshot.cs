@@ -1595,6 +1595,93 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("Quotas");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Planning.QuotaChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChangedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NewAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OldAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Quarter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangedById");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("CycleId", "RepId", "ChangedAt");
+
+                    b.ToTable("QuotaChanges");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.RepQuota", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChangedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangedById");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("CycleId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("RepQuotas");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Planning.RepSeat", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2667,6 +2754,48 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("SetById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.QuotaChange", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ChangedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Planning.RepQuota", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ChangedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Planning.PlanningCycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

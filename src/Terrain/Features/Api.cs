@@ -49,7 +49,7 @@ public static class Api
         services.AddScoped<Performance.PipelineFacts>();
         services.AddScoped<Performance.ActionStatusUpdate>();
         services.AddScoped<Performance.MetricSettingsHandlers>();
-        services.AddScoped<Quotas.QuotaHandlers>();
+        Quotas.QuotaEndpoints.AddQuotas(services);
         services.AddScoped<ExchangeRates.ExchangeRateHandlers>();
         Dashboards.DashboardEndpoints.AddDashboards(services);
         Reviews.ReviewEndpoints.AddReviews(services);
@@ -88,6 +88,7 @@ public static class Api
         Performance.PerformanceEndpoints.Map(api.MapGroup("/plans").WithTags("Performance"));
         Performance.PerformanceEndpoints.MapSettings(api.MapGroup("/settings").WithTags("Performance"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
+        Quotas.QuotaEndpoints.MapGrid(api.MapGroup("/cycles/{cycleId:guid}/quotas").WithTags("Quotas"));
         ExchangeRates.ExchangeRateEndpoints.Map(api.MapGroup("/exchange-rates").WithTags("Exchange rates"));
         Dashboards.DashboardEndpoints.Map(api.MapGroup("/dashboards").WithTags("Dashboards"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));

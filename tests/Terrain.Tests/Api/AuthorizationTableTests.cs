@@ -139,6 +139,15 @@ public sealed partial class AuthorizationTableTests
         new("GET", "api/v1/quotas/", o => $"/api/v1/quotas?cycle={o.Cycle.Id}", "401", "200", "200", "200", "200"),
         new("PUT", "api/v1/quotas/", _ => "/api/v1/quotas", "401", "403", "404", "200", "403",
             o => JsonContent.Create(new { cycleId = o.Cycle.Id, repId = o.Rep3.Id, quarters = new[] { 1, 1, 1, 1 } })),
+        new("GET", "api/v1/cycles/{cycleId:guid}/quotas/", o => $"/api/v1/cycles/{o.Cycle.Id}/quotas", "401", "200", "200", "200", "200"),
+        // The row above has set rep3's quota: the leader, who may, is told the version 0 they claim is stale.
+        new("PUT", "api/v1/cycles/{cycleId:guid}/quotas/", o => $"/api/v1/cycles/{o.Cycle.Id}/quotas", "401", "403", "404", "409", "403",
+            o => JsonContent.Create(new { rows = new[] { new { repId = o.Rep3.Id, version = 0, q1 = 1, q2 = 1, q3 = 1, q4 = 1 } } })),
+        new("GET", "api/v1/cycles/{cycleId:guid}/quotas/csv", o => $"/api/v1/cycles/{o.Cycle.Id}/quotas/csv", "401", "200", "200", "200", "200"),
+        // Rep3 is not in manager1's team: the file's row is refused by line (422), never applied.
+        new("POST", "api/v1/cycles/{cycleId:guid}/quotas/import", o => $"/api/v1/cycles/{o.Cycle.Id}/quotas/import", "401", "403", "422", "200", "403",
+            _ => new StringContent("email,q1,q2,q3,q4\nrep3@test.terrain,1,1,1,1\n", Encoding.UTF8, "text/csv")),
+        new("GET", "api/v1/cycles/{cycleId:guid}/quotas/{repId:guid}/history", o => $"/api/v1/cycles/{o.Cycle.Id}/quotas/{o.Rep3.Id}/history", "401", "404", "404", "200", "200"),
         new("GET", "api/v1/exchange-rates/", _ => "/api/v1/exchange-rates", "401", "200", "200", "200", "200"),
         new("PUT", "api/v1/exchange-rates/{currency}/{validFrom}", _ => "/api/v1/exchange-rates/EUR/2027-01-01", "401", "403", "403", "403", "201",
             _ => JsonContent.Create(new { rate = 1.08m })),

@@ -68,7 +68,9 @@ public sealed class PageHandlerAuthorizationTests
         new("Auth/Login", "", _ => "/Auth/Login", "200", "200", "200", "200"),
         new("Error", "", _ => "/Error?status=500", "200", "200", "200", "200"),
         new("Cycles/Quotas", "", o => $"/Cycles/Quotas/{o.Cycle.Id}", "denied", "404", "redirect", "403",
-            o => new() { ["rep"] = o.Rep3.Id.ToString(), ["quarters[0]"] = "1", ["quarters[1]"] = "1", ["quarters[2]"] = "1", ["quarters[3]"] = "1" }),
+            o => new() { ["Grid[0].RepId"] = o.Rep3.Id.ToString(), ["Grid[0].Q1"] = "1", ["Grid[0].Q2"] = "1", ["Grid[0].Q3"] = "1", ["Grid[0].Q4"] = "1" }),
+        // Importing needs a file: those who may set quotas hear of its absence (422), the admin, who may not, is refused.
+        new("Cycles/Quotas", "Import", o => $"/Cycles/Quotas/{o.Cycle.Id}?handler=Import", "denied", "422", "422", "403"),
         new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "", o => $"/Cycles/{o.Cycle.Id}/Edit", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "Close", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=Close", "denied", "denied", "422", "422"),

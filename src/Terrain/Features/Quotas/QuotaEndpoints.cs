@@ -1,11 +1,21 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Quotas;
 
 public static class QuotaEndpoints
 {
+    public static void AddQuotas(IServiceCollection services)
+    {
+        services.AddScoped<QuotaHandlers>();
+        services.AddScoped<SaveQuotas>();
+        services.AddScoped<QuotaGrid>();
+        services.AddScoped<QuotaCsv>();
+    }
+
     public static void Map(RouteGroupBuilder quotas)
     {
         quotas.MapGet("/", async Task<Results<Ok<IReadOnlyList<QuotaRow>>, NotFound>> (Guid cycle, Guid? rep, QuotaHandlers handlers, CancellationToken ct) =>
@@ -16,10 +26,114 @@ public static class QuotaEndpoints
         quotas.MapPut("/", async Task<Results<Ok<QuotaRow>, NotFound>> (QuotaInput input, QuotaHandlers handlers, CancellationToken ct) =>
                 await handlers.SetAsync(input, ct) is { } row ? TypedResults.Ok(row) : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.SetQuota))
-            .WithSummary("Set a rep's quota for every quarter of a cycle (leaders for anyone, managers for their own reps).")
+            .WithSummary("Set one rep's quota for every quarter of a cycle (leaders for anyone, managers for their own reps); with a version, refused when the quota changed since.")
             .WithName("setQuota")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>The quota grid of one cycle: read, saved as a batch, exported and imported as CSV, and each rep's history.</summary>
+    public static void MapGrid(RouteGroupBuilder grid)
+    {
+        grid.MapGet("/", async Task<Results<Ok<QuotaGridView>, NotFound>> (Guid cycleId, Guid? team, QuotaGrid quotas, CancellationToken ct) =>
+                await quotas.GetAsync(cycleId, team, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithSummary("The quota grid of a cycle for the caller's scope (optionally one manager's team): each row with its version, totals per quarter and team, and the quota against the strategy's revenue objectives.")
+            .WithName("getQuotaGrid");
+
+        grid.MapPut("/", SaveAsync)
+            .RequireAuthorization(Policies.For(Act.SetQuota))
+            .WithSummary("Save many reps' quotas at once: every row carries the version it was read at; one stale row (409, naming the rows) or one invalid value (422, e.g. rows[3].q2) and nothing is saved.")
+            .WithName("saveQuotaGrid")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        grid.MapGet("/csv", async Task<Results<FileContentHttpResult, NotFound>> (Guid cycleId, Guid? team, QuotaCsv csv, CancellationToken ct) =>
+                await csv.ExportAsync(cycleId, team, ct) is { } text
+                    ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/csv", "quotas.csv")
+                    : TypedResults.NotFound())
+            .WithSummary("The quota grid as CSV: email, name, manager, q1..q4, version.")
+            .WithName("exportQuotas")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+
+        grid.MapPost("/import", ImportAsync)
+            .RequireAuthorization(Policies.For(Act.SetQuota))
+            .Accepts<string>("text/csv")
+            .WithName("importQuotas")
+            .WithSummary("Load quotas from CSV (email, q1..q4, optional version as exported): every row or none, each refusal named by line and column; a row with a version is refused when the quota changed since.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        grid.MapGet("/{repId:guid}/history", async Task<Results<Ok<IReadOnlyList<QuotaHistoryEntry>>, NotFound>> (Guid cycleId, Guid repId, QuotaGrid quotas, CancellationToken ct) =>
+                await quotas.HistoryAsync(cycleId, repId, ct) is { } history ? TypedResults.Ok(history) : TypedResults.NotFound())
+            .WithSummary("Every change to one rep's (or a manager's team) quota in the cycle, newest first: who, when, quarter, old and new, source and reason.")
+            .WithName("getQuotaHistory");
+    }
+
+    private static async Task<Results<Ok<QuotaGridView>, NotFound, ProblemHttpResult>> SaveAsync(Guid cycleId, QuotaBatch batch, SaveQuotas saver,
+        QuotaGrid quotas, CancellationToken ct)
+    {
+        var outcome = await saver.SaveAsync(cycleId, batch, QuotaSource.Api, ct);
+        return outcome switch
+        {
+            QuotaSaveOutcome.Saved => await quotas.GetAsync(cycleId, null, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound(),
+            QuotaSaveOutcome.Invalid invalid => TypedResults.Problem(new ValidationProblemDetails(invalid.Errors.ToDictionary(e => e.Key, e => e.Value))
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "The quotas break a rule; nothing was saved.",
+                Detail = string.Join(" ", invalid.Errors.SelectMany(e => e.Value).Take(5)),
+            }),
+            QuotaSaveOutcome.Stale stale => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Someone changed these quotas since you read them; nothing was saved.",
+                detail: string.Join(" ", stale.Conflicts.Select(c => c.Message)),
+                extensions: new Dictionary<string, object?> { ["conflicts"] = stale.Conflicts }),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<Results<Ok<QuotaImportReport>, NotFound, ProblemHttpResult>> ImportAsync(Guid cycleId, HttpRequest request,
+        QuotaCsv csv, CancellationToken ct)
+    {
+        if (!Imports.ImportEndpoint.IsCsv(request.ContentType, null))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a CSV file.",
+                detail: $"Send the quotas as text/csv (got '{request.ContentType ?? "none"}').");
+        }
+
+        using var body = new MemoryStream();
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (body.Length + read > QuotaCsv.MaxFileBytes)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The file is too large.",
+                    detail: $"A quota file is limited to {QuotaCsv.MaxFileBytes / (1024 * 1024)} MB.");
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        body.Position = 0;
+        var report = await csv.ImportAsync(cycleId, body, request.Query["reason"], ct);
+        if (report is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (report.Applied)
+        {
+            return TypedResults.Ok(report);
+        }
+
+        var first = report.Rejected[0];
+        return TypedResults.Problem(statusCode: report.Conflicts.Count > 0 ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
+            title: "The quotas were rejected; nothing was changed.",
+            detail: $"{report.Rejected.Count} problem(s). First: line {first.Line}{(first.Column is null ? "" : $", column {first.Column}")}: {first.Reason}",
+            extensions: new Dictionary<string, object?> { ["rowsRead"] = report.RowsRead, ["rejected"] = report.Rejected, ["conflicts"] = report.Conflicts });
     }
 }

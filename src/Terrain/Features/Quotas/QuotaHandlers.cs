@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
-using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Quotas;
@@ -12,19 +10,23 @@ namespace Terrain.Features.Quotas;
 /// A rep's quota per quarter in a cycle (null where none is set) and the total; <see cref="IsTeam"/> when the row is a
 /// manager's own quota for their team (the team's target on the dashboards, where set). <see cref="InSeatFrom"/> and
 /// <see cref="InSeatTo"/> are the days the rep holds the seat when they join or move mid-cycle (null: the cycle's
-/// start or end; ADR 0023): the plan's targets are prorated by them.
+/// start or end; ADR 0023): the plan's targets are prorated by them. <see cref="Version"/> is the version of the rep's
+/// quota (0 before its first change through Terrain) that a change must carry back (ADR 0099).
 /// </summary>
 public sealed record QuotaRow(Guid CycleId, Guid RepId, string RepName, Guid? ManagerId, string? ManagerName, IReadOnlyList<decimal?> Quarters, decimal? Total,
-    bool IsTeam = false, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null);
+    bool IsTeam = false, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null, string? Email = null, int Version = 0);
 
-/// <summary>A rep's (or a manager's team) quotas, one per quarter; the seat dates are cleared when left out.</summary>
-public sealed record QuotaInput(Guid CycleId, Guid RepId, List<decimal?>? Quarters, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null);
+/// <summary>
+/// A rep's (or a manager's team) quotas, one per quarter; the seat dates are cleared when left out. With a
+/// <see cref="Version"/>, the change is refused (409) when the quota is no longer at that version.
+/// </summary>
+public sealed record QuotaInput(Guid CycleId, Guid RepId, List<decimal?>? Quarters, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null, int? Version = null);
 
 /// <summary>
 /// Top-down quotas: leaders set anyone's, managers their own reps'; everyone reads within their scope. A manager's own
 /// quota is their team's target (leaders set it).
 /// </summary>
-public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProvider clock)
+public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, SaveQuotas saver)
 {
     /// <summary>
     /// The quotas of the reps with a plan in the cycle whom the caller may see, then the team quotas of the managers of
@@ -49,7 +51,7 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
                           join manager in db.Users on rep.ManagerId equals manager.Id into managers
                           from manager in managers.DefaultIfEmpty()
                           orderby rep.DisplayName
-                          select new { rep.Id, rep.DisplayName, rep.ManagerId, ManagerName = manager == null ? null : manager.DisplayName })
+                          select new { rep.Id, rep.DisplayName, rep.Email, rep.ManagerId, ManagerName = manager == null ? null : manager.DisplayName })
             .ToListAsync(ct);
         var withPlans = db.Plans.Where(p => p.CycleId == cycleId).Select(p => p.OwnerId);
         var teams = access.VisibleUsers().Where(m => m.Role == Role.Manager && db.Users.Any(r => r.ManagerId == m.Id && withPlans.Contains(r.Id)));
@@ -62,30 +64,36 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
                            join boss in db.Users on m.ManagerId equals boss.Id into bosses
                            from boss in bosses.DefaultIfEmpty()
                            orderby m.DisplayName
-                           select new { m.Id, m.DisplayName, m.ManagerId, ManagerName = boss == null ? null : boss.DisplayName }).ToListAsync(ct);
+                           select new { m.Id, m.DisplayName, m.Email, m.ManagerId, ManagerName = boss == null ? null : boss.DisplayName }).ToListAsync(ct);
         var ids = reps.Select(x => x.Id).Concat(leads.Select(m => m.Id)).ToList();
         var quotas = (await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycleId && ids.Contains(q.RepId))
                 .Select(q => new { q.RepId, q.Quarter, q.Amount }).ToListAsync(ct))
             .ToLookup(q => q.RepId);
         var seats = await db.RepSeats.AsNoTracking().Where(x => x.CycleId == cycleId && ids.Contains(x.RepId))
             .ToDictionaryAsync(x => x.RepId, ct);
+        var versions = await db.RepQuotas.AsNoTracking().Where(x => x.CycleId == cycleId && ids.Contains(x.RepId))
+            .ToDictionaryAsync(x => x.RepId, x => x.Version, ct);
         var count = cycle.Quarters.Count;
-        QuotaRow Row(Guid id, string name, Guid? managerId, string? managerName, bool team)
+        QuotaRow Row(Guid id, string name, string? email, Guid? managerId, string? managerName, bool team)
         {
             var quarters = Enumerable.Range(1, count).Select(n => quotas[id].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
             var total = quarters.Any(q => q is not null) ? quarters.Sum(q => q ?? 0) : (decimal?)null;
             var seat = seats.GetValueOrDefault(id);
-            return new QuotaRow(cycleId, id, name, managerId, managerName, quarters, total, team, seat?.From, seat?.To);
+            return new QuotaRow(cycleId, id, name, managerId, managerName, quarters, total, team, seat?.From, seat?.To, email,
+                versions.GetValueOrDefault(id));
         }
 
-        return reps.Select(x => Row(x.Id, x.DisplayName, x.ManagerId, x.ManagerName, false))
-            .Concat(leads.Select(m => Row(m.Id, m.DisplayName, m.ManagerId, m.ManagerName, true))).ToList();
+        return reps.Select(x => Row(x.Id, x.DisplayName, x.Email, x.ManagerId, x.ManagerName, false))
+            .Concat(leads.Select(m => Row(m.Id, m.DisplayName, m.Email, m.ManagerId, m.ManagerName, true))).ToList();
     }
 
-    /// <summary>Sets all of a rep's quarterly quotas at once; every change is audited with the old and new values.</summary>
+    /// <summary>
+    /// Sets all of a rep's quarterly quotas at once through the batch path (one row), so the change is versioned, kept
+    /// in the rep's quota history and audited like a grid save.
+    /// </summary>
     public async Task<QuotaRow?> SetAsync(QuotaInput input, CancellationToken ct)
     {
-        var rep = await access.VisibleUsers().FirstOrDefaultAsync(u => u.Id == input.RepId, ct);
+        var rep = await access.VisibleUsers().AsNoTracking().FirstOrDefaultAsync(u => u.Id == input.RepId, ct);
         if (rep is null)
         {
             return null;
@@ -94,85 +102,26 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, TimeProv
         Quota.EnsureMaySet(access.Actor, rep);
         var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CycleId, ct)
                     ?? throw new DomainException("There is no such cycle.", "cycleId");
-        cycle.EnsureOpen();
-        if (rep.Role == Role.Rep && !await db.Plans.AnyAsync(p => p.CycleId == cycle.Id && p.OwnerId == rep.Id, ct))
-        {
-            throw new DomainException($"{rep.DisplayName} has no plan in {cycle.Name}.", "repId");
-        }
-
-        if (rep.Role == Role.Manager && (input.InSeatFrom is not null || input.InSeatTo is not null))
-        {
-            throw new DomainException("A team quota has no seat dates: they prorate a rep's targets.", "inSeatFrom");
-        }
-
-        var count = cycle.Quarters.Count;
         var amounts = input.Quarters ?? [];
-        if (amounts.Count != count)
+        if (amounts.Count != cycle.Quarters.Count)
         {
-            throw new DomainException($"Give one quota per quarter: {cycle.Name} has {count} quarters, the request has {amounts.Count}.", "quarters");
+            throw new DomainException($"Give one quota per quarter: {cycle.Name} has {cycle.Quarters.Count} quarters, the request has {amounts.Count}.", "quarters");
         }
 
-        for (var i = 0; i < count; i++)
+        var row = new QuotaBatchRow(rep.Id, input.Version, amounts.ElementAtOrDefault(0), amounts.ElementAtOrDefault(1), amounts.ElementAtOrDefault(2),
+            amounts.ElementAtOrDefault(3), input.InSeatFrom, input.InSeatTo);
+        var outcome = await saver.SaveAsync(cycle.Id, new QuotaBatch([row]), QuotaSource.Api, ct, versionRequired: false);
+        switch (outcome)
         {
-            if (amounts[i] is not { } amount)
-            {
-                throw new DomainException($"Q{i + 1} has no quota; use 0 for a quarter without one.", $"quarters[{i}]");
-            }
-
-            Quota.Validate(amount, $"quarters[{i}]");
-        }
-
-        var now = clock.GetUtcNow();
-        var actor = access.Actor;
-        var existing = await db.Quotas.Where(q => q.CycleId == cycle.Id && q.RepId == rep.Id).ToListAsync(ct);
-        var before = Enumerable.Range(1, count).Select(n => existing.FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
-        for (var n = 1; n <= count; n++)
-        {
-            var amount = amounts[n - 1]!.Value;
-            if (existing.FirstOrDefault(q => q.Quarter == n) is { } quota)
-            {
-                if (quota.Amount != amount)
-                {
-                    quota.Change(amount, actor.Id, now);
-                }
-            }
-            else
-            {
-                db.Quotas.Add(Quota.Set(cycle.Id, rep.Id, n, amount, actor.Id, now));
-            }
-        }
-
-        var seat = await db.RepSeats.SingleOrDefaultAsync(x => x.CycleId == cycle.Id && x.RepId == rep.Id, ct);
-        var seatBefore = new { from = seat?.From, to = seat?.To };
-        if (seat is not null)
-        {
-            if (seat.From != input.InSeatFrom || seat.To != input.InSeatTo)
-            {
-                seat.Change(input.InSeatFrom, input.InSeatTo, actor.Id, now);
-            }
-        }
-        else if (input.InSeatFrom is not null || input.InSeatTo is not null)
-        {
-            db.RepSeats.Add(RepSeat.Set(cycle.Id, rep.Id, input.InSeatFrom, input.InSeatTo, actor.Id, now));
-        }
-
-        db.AuditEntries.Add(AuditEntry.Record(now, actor.Id, "quota.set", "Quota", rep.Id.ToString(),
-            JsonSerializer.Serialize(new
-            {
-                cycle = cycle.Id,
-                rep = rep.Id,
-                before,
-                after = amounts,
-                seatBefore,
-                seatAfter = new { from = input.InSeatFrom, to = input.InSeatTo },
-            })));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
-        {
-            throw new InvalidStateException("Someone set this quota at the same moment. Reload and try again.", "quarters");
+            case QuotaSaveOutcome.Invalid invalid:
+                var (key, messages) = invalid.Errors.First();
+                var quarter = key.Length > "rows[0].q".Length && key.StartsWith("rows[0].q", StringComparison.Ordinal) ? int.Parse(key["rows[0].q".Length..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var field = quarter > 0 ? $"quarters[{quarter - 1}]" : key.StartsWith("rows[0].", StringComparison.Ordinal) ? key["rows[0].".Length..] : key;
+                throw new DomainException(messages[0], field);
+            case QuotaSaveOutcome.Stale stale:
+                throw new InvalidStateException(stale.Conflicts[0].Message, "version");
+            case QuotaSaveOutcome.Missing:
+                return null;
         }
 
         return (await ListAsync(cycle.Id, rep.Id, ct))?.SingleOrDefault();

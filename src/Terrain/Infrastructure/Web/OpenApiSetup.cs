@@ -392,6 +392,7 @@ public static class OpenApiSetup
         (nameof(Features.Performance.ActionStatusInput), "status", "ActionStatus"),
         (nameof(Features.Performance.ActionRow), "status", "ActionStatus"),
         (nameof(Features.Performance.ExpectedBasis), "kind", "ExpectedKind"),
+        (nameof(Features.Quotas.QuotaHistoryEntry), "source", nameof(QuotaSource)),
     ];
 
     /// <summary>The operations whose success answer carries the ETag of a record that is changed with If-Match.</summary>
@@ -427,6 +428,7 @@ public static class OpenApiSetup
         ["ResourceKind"] = ResourceItem.Kinds,
         ["RiskLevel"] = RiskItem.Levels,
         ["ExpectedKind"] = ["Linear", "Historical"],
+        [nameof(QuotaSource)] = Enum.GetNames<QuotaSource>(),
     };
 
     private static void AddList(IDictionary<string, IOpenApiSchema> schemas, string values) =>

@@ -83,7 +83,7 @@ public sealed class PlanVersionsTests(TerrainBrowser terrain) : BrowserTest(terr
         await page.Locator("main table.data tbody th a").First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Quotas" }).ClickAsync();
 
-        var rows = page.Locator("table.quotas tbody tr");
+        var rows = page.Locator("table.quotas tbody tr[data-quota-row]");
         await Expect(rows).ToHaveCountAsync(8);
         await Screenshots.SaveAsync(page, "cycle-quotas");
 
@@ -94,7 +94,7 @@ public sealed class PlanVersionsTests(TerrainBrowser terrain) : BrowserTest(terr
             await page.GetByLabel($"{quarter} quota for {name}").FillAsync(amount);
         }
 
-        await first.GetByRole(AriaRole.Button).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save all quotas" }).ClickAsync();
 
         await Expect(page.Locator("table.quotas tr.row-error")).ToContainTextAsync("Q2: A quota cannot be negative (-100).");
         await Expect(page.GetByLabel($"Q2 quota for {name}")).ToHaveAttributeAsync("aria-invalid", "true");

@@ -112,7 +112,7 @@ public sealed class SeatsAndTeamQuotasTests
         Assert.Equal(140_000m, totals.GetProperty("sumOfRepTargetsQuarter").GetDecimal());
         // The leader sees both teams' quotas, and may set each.
         Assert.Equal(["Manager One", "Manager Two"], page.QuerySelectorAll("table.team-quotas tbody th").Select(th => th.TextContent.Trim()));
-        Assert.Equal(2, page.QuerySelectorAll("table.team-quotas tbody form").Length);
-        Assert.Equal(3, page.QuerySelectorAll("table.quotas tbody tr form").Length);
+        Assert.Equal(2, page.QuerySelectorAll("table.team-quotas tbody input[name$='.Q1']").Length);
+        Assert.Equal(3, page.QuerySelectorAll("table.quotas tbody tr[data-quota-row] input[name$='.Q1']").Length);
     }
 }
