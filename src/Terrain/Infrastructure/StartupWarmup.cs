@@ -12,7 +12,7 @@ using Terrain.Domain;
 namespace Terrain.Infrastructure;
 
 /// <summary>
-/// Pays the first-request costs right after start instead of making the first person pay them (ADR 0099): the EF
+/// Pays the first-request costs right after start instead of making the first person pay them (ADR 0036): the EF
 /// model and a first query, the data protection key ring, one password hash, a request for the sign-in page through
 /// the app's own pipeline (Razor, the layout, antiforgery, file versions), and the JIT of the app's own code, compiled
 /// pages included. It runs in the background once the server listens, so readiness is not delayed; anything that fails

@@ -116,7 +116,7 @@ public sealed partial class AuthorizationTableTests
         new("POST", "api/v1/plans/{id:guid}/extensions", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/extensions", "401", "403", "404", "428", "403",
             _ => JsonContent.Create(new { deadline = "Draft", days = 1, reason = "Leave" })),
         new("GET", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "200", "200"),
-        // The leader reviews rep3's plan and so may refine it, but only once it is submitted (ADR 0099): a draft is 409.
+        // The leader reviews rep3's plan and so may refine it, but only once it is submitted (ADR 0033): a draft is 409.
         new("PUT", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "409", "403",
             _ => JsonContent.Create(new { text = "Edited" })),
         new("PATCH", "api/v1/plans/{id:guid}/sections/{key}", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", "401", "404", "404", "409", "403",

@@ -48,7 +48,7 @@ public sealed class PageHandlerAuthorizationTests
         new("Plans/Plan", "Amend", o => $"{Plan3(o)}?handler=Amend", "404", "404", "403", "403"),
         new("Plans/Plan", "Comment", o => $"{Plan3(o)}?handler=Comment", "404", "404", "redirect", "403",
             _ => new() { ["body"] = "Which competitor?" }),
-        // The leader may refine rep3's plan once it is submitted (ADR 0099): its draft is the plan's state (409; autosave
+        // The leader may refine rep3's plan once it is submitted (ADR 0033): its draft is the plan's state (409; autosave
         // answers its status line with 200, as it does the rep); the admin may not (403).
         new("Plans/Edit", "", o => $"{Plan3(o)}/Edit/summary", "404", "404", "409", "403"),
         new("Plans/Edit", "Autosave", o => $"{Plan3(o)}/Edit/summary?handler=Autosave", "404", "404", "200", "403"),

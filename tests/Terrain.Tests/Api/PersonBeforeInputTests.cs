@@ -42,7 +42,7 @@ public sealed class PersonBeforeInputTests
         new("admin", "POST", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/approve", _ => Json(new { comment = new string('x', 5000) }), "403"),
         new("admin", "POST", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/request-changes", _ => Json(new { comment = "" }), "403"),
         new("leader", "POST", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/submit", _ => null, "403"),
-        // The leader reviews rep3's plan and so may refine it once submitted (ADR 0099); the admin never edits it.
+        // The leader reviews rep3's plan and so may refine it once submitted (ADR 0033); the admin never edits it.
         new("admin", "PUT", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary", _ => Json(new { text = new string('x', 100_000) }), "403"),
         new("admin", "POST", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/sections/summary/proposals", _ => Json(new { content = 5 }), "403"),
         new("leader", "POST", o => $"/api/v1/plans/{o.PlanOf[o.Rep3.Id].Id}/proposals/{Guid.NewGuid()}/reject", _ => Json(new { reason = new string('x', 9_000) }), "403"),

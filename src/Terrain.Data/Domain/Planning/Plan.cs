@@ -163,7 +163,7 @@ public sealed partial class Plan
 
     /// <summary>
     /// Guards every content edit. The rep edits while the plan is a draft or sent back; the rep's reviewer (their manager
-    /// or a leader) refines it while it is submitted, which is when they review it (ADR 0099).
+    /// or a leader) refines it while it is submitted, which is when they review it (ADR 0033).
     /// </summary>
     public void EnsureEditable(Actor actor, PlanningCycle cycle, Guid? ownerManagerId = null)
     {

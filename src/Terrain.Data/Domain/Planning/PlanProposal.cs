@@ -9,7 +9,7 @@ public enum ProposalStatus
 
 /// <summary>
 /// A reviewer's proposed content for one section of a submitted plan, made against the section's version at the time
-/// (ADR 0099). The rep accepts it, and the content becomes the section's new version with the reviewer as its author,
+/// (ADR 0033). The rep accepts it, and the content becomes the section's new version with the reviewer as its author,
 /// or rejects it with an optional reason. A proposal made against a version that has since changed is never applied:
 /// it would silently undo that change.
 /// </summary>
@@ -174,7 +174,7 @@ public sealed record UnansweredComment(Guid ThreadId, string SectionKey, string 
 /// <summary>
 /// After changes are requested, every comment a reviewer wrote on a section during the review (since the submission
 /// under review) needs an answer before the plan goes back: a change to its section after it, or the rep's reply in
-/// its thread after it (ADR 0099). Comments on the plan as a whole are answered by resubmitting.
+/// its thread after it (ADR 0033). Comments on the plan as a whole are answered by resubmitting.
 /// </summary>
 public static class ReviewAnswers
 {

@@ -11,7 +11,7 @@ public enum QuotaSource
 /// <summary>
 /// A rep's (or a manager's team) quota for one cycle as the unit people edit: the quarterly <see cref="Quota"/> rows and
 /// the seat dates under it change together, and every change raises <see cref="Version"/>, the concurrency token a
-/// grid row or an API row carries back (ADR 0099). Issue 13's publication state (proposed, published, acknowledged)
+/// grid row or an API row carries back (ADR 0034). Issue 13's publication state (proposed, published, acknowledged)
 /// belongs here, beside the version it was published at.
 /// </summary>
 public sealed class RepQuota

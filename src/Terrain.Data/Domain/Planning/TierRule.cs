@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Terrain.Domain.Planning;
 
 /// <summary>
-/// How the segmentation worksheet suggests a tier from potential (ADR 0099): the accounts that make up the top
+/// How the segmentation worksheet suggests a tier from potential (ADR 0035): the accounts that make up the top
 /// <see cref="AShare"/> percent of the territory's potential are A, those up to <see cref="BShare"/> percent are B,
 /// up to <see cref="CShare"/> percent C, and the rest D. A leader sets it per cycle; it only suggests, the rep decides.
 /// </summary>

@@ -58,7 +58,7 @@ public sealed class EditModel(CycleHandlers cycles) : PageModel, IReloadsOnRefus
         return Redirect("/Cycles");
     }
 
-    /// <summary>The rule the segmentation worksheet suggests tiers by (ADR 0099).</summary>
+    /// <summary>The rule the segmentation worksheet suggests tiers by (ADR 0035).</summary>
     public async Task<IActionResult> OnPostTierRuleAsync(Guid id, int? aShare, int? bShare, int? cShare, CancellationToken ct)
     {
         var rule = new TierRule(aShare ?? 0, bShare ?? 0, cShare ?? 0);

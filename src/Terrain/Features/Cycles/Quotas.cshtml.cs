@@ -58,7 +58,7 @@ public sealed class QuotaGridInput
 }
 
 /// <summary>
-/// The quota grid of a cycle (ADR 0099): every rep the reader may see by quarter, saved in one go with a version check
+/// The quota grid of a cycle (ADR 0034): every rep the reader may see by quarter, saved in one go with a version check
 /// per row, totals per rep, team and scope, the quota against the strategy's revenue objectives, CSV export and
 /// import, and a rep's quota history. Leaders set everyone's quotas, managers their own reps'.
 /// </summary>

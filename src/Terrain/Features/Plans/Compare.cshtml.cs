@@ -22,7 +22,7 @@ public sealed class CompareModel(PlanHandlers plans, PlanVersions versions) : Pa
 
     public Comparison Comparison { get; private set; } = null!;
 
-    /// <summary>Who changed each section between the two versions (ADR 0099): "changed by Rep One and Manager One".</summary>
+    /// <summary>Who changed each section between the two versions (ADR 0033): "changed by Rep One and Manager One".</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Editors { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)

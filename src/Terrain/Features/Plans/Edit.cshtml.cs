@@ -61,7 +61,7 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
     /// <summary>The comment threads on this section, shown beside the form.</summary>
     public IReadOnlyList<CommentThread> Threads { get; private set; } = [];
 
-    /// <summary>A reviewer refining a submitted plan: no autosave; they save a change or propose it to the rep (ADR 0099).</summary>
+    /// <summary>A reviewer refining a submitted plan: no autosave; they save a change or propose it to the rep (ADR 0033).</summary>
     public bool Refining => Document.Plan.OwnerId != me.Id;
 
     /// <summary>Whether this thread still waits for the rep's answer before the plan can go back.</summary>

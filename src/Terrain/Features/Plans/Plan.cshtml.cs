@@ -25,7 +25,7 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
     /// <summary>The review's last move with its comment: the request for changes while it stands, the approval once approved.</summary>
     public ReviewMove? LastMove { get; private set; }
 
-    /// <summary>The reviewer pressed Approve: the page asks them to confirm, with their closing comment (ADR 0099).</summary>
+    /// <summary>The reviewer pressed Approve: the page asks them to confirm, with their closing comment (ADR 0033).</summary>
     public bool ConfirmingApproval { get; private set; }
 
     /// <summary>The rejection form's reason, shown again when refused.</summary>

@@ -72,7 +72,7 @@ public sealed record PlanDocument(
     /// <summary>The plan's own deadlines and how they turned out.</summary>
     public PlanDeadlines Deadlines { get; init; } = null!;
 
-    /// <summary>After changes were requested: the reviewer's section comments still waiting for an answer (ADR 0099).</summary>
+    /// <summary>After changes were requested: the reviewer's section comments still waiting for an answer (ADR 0033).</summary>
     public IReadOnlyList<UnansweredComment> Unanswered { get; init; } = [];
 
     /// <summary>Edits a reviewer proposed and the rep has not decided on yet, oldest first.</summary>

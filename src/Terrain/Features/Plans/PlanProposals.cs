@@ -36,7 +36,7 @@ public sealed record ProposalResult(ProposalOutcome Outcome, ProposalRow? Propos
 
 /// <summary>
 /// A reviewer proposes an edit to a section of a submitted plan; the rep accepts it (applied through the same write as
-/// any edit, authored by the reviewer) or rejects it. Each step is audited and the other person is told (ADR 0099).
+/// any edit, authored by the reviewer) or rejects it. Each step is audited and the other person is told (ADR 0033).
 /// </summary>
 public sealed class PlanProposals(AppDbContext db, AccessPolicy access, TimeProvider clock, PlanDocuments documents)
 {

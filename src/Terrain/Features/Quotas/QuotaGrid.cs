@@ -14,7 +14,7 @@ public sealed record QuotaTeamTotal(Guid? ManagerId, string Manager, int Reps, I
 
 /// <summary>
 /// The quota of the scope shown against the revenue objectives of the strategy the cycle executes: the sum of the
-/// targets of its objectives measured in revenue (ADR 0099), with the difference said in words.
+/// targets of its objectives measured in revenue (ADR 0034), with the difference said in words.
 /// </summary>
 public sealed record QuotaVsObjectives(Guid StrategyId, string Strategy, int Objectives, decimal Target, decimal Quota, decimal Difference,
     bool WholeOrganisation, string Statement);

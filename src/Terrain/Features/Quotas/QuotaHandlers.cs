@@ -11,7 +11,7 @@ namespace Terrain.Features.Quotas;
 /// manager's own quota for their team (the team's target on the dashboards, where set). <see cref="InSeatFrom"/> and
 /// <see cref="InSeatTo"/> are the days the rep holds the seat when they join or move mid-cycle (null: the cycle's
 /// start or end; ADR 0023): the plan's targets are prorated by them. <see cref="Version"/> is the version of the rep's
-/// quota (0 before its first change through Terrain) that a change must carry back (ADR 0099).
+/// quota (0 before its first change through Terrain) that a change must carry back (ADR 0034).
 /// </summary>
 public sealed record QuotaRow(Guid CycleId, Guid RepId, string RepName, Guid? ManagerId, string? ManagerName, IReadOnlyList<decimal?> Quarters, decimal? Total,
     bool IsTeam = false, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null, string? Email = null, int Version = 0);

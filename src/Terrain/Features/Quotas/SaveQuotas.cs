@@ -48,7 +48,7 @@ public abstract record QuotaSaveOutcome
 }
 
 /// <summary>
-/// Saves quotas for many reps at once, in one transaction (ADR 0099): the person is checked for every row first (a
+/// Saves quotas for many reps at once, in one transaction (ADR 0034): the person is checked for every row first (a
 /// rep the caller cannot see is 404, one they may not set is 403), then every input (all problems named by row and
 /// quarter), then every version; one stale row and nothing is written. Each quarter that changes leaves a history row
 /// (who, when, old and new, through what, why), and each rep an audit entry. The grid, the CSV import and the API all

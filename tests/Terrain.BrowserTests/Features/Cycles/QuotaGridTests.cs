@@ -8,7 +8,7 @@ using Xunit;
 namespace Terrain.BrowserTests.Features.Cycles;
 
 /// <summary>
-/// The quota grid (ADR 0099): a manager edits two reps' quotas and saves them in one go; the totals follow the typing,
+/// The quota grid (ADR 0034): a manager edits two reps' quotas and saves them in one go; the totals follow the typing,
 /// leaving with unsaved edits asks first, and at 390 px the grid scrolls inside its own box. The demo's amounts are put
 /// back at the end.
 /// </summary>

@@ -7,7 +7,7 @@ using Xunit;
 namespace Terrain.BrowserTests.Features.Plans;
 
 /// <summary>
-/// The manager refines a submitted plan (ADR 0099): edits a section directly and proposes an edit; the rep sees the
+/// The manager refines a submitted plan (ADR 0033): edits a section directly and proposes an edit; the rep sees the
 /// change attributed to the manager, accepts the proposal, and finds both in the version compare. Rep 3 of the demo
 /// has a submitted plan in Marcus Webb's team; the plan's status does not change.
 /// </summary>

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Terrain.Tests.Domain.Planning;
 
-/// <summary>The reviewer refines a submitted plan: direct edits, proposals the rep decides on, and answered comments (ADR 0099).</summary>
+/// <summary>The reviewer refines a submitted plan: direct edits, proposals the rep decides on, and answered comments (ADR 0033).</summary>
 public sealed class PlanRefinementRulesTests
 {
     private static readonly DateTimeOffset Now = new(2027, 1, 5, 9, 0, 0, TimeSpan.Zero);

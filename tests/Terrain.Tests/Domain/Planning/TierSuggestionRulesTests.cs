@@ -5,7 +5,7 @@ using Xunit;
 namespace Terrain.Tests.Domain.Planning;
 
 /// <summary>
-/// The tier a worksheet suggests from potential (the cycle's rule, ADR 0099), and the warnings about tiers against
+/// The tier a worksheet suggests from potential (the cycle's rule, ADR 0035), and the warnings about tiers against
 /// the strategy's target segments.
 /// </summary>
 public sealed class TierSuggestionRulesTests

@@ -287,7 +287,7 @@ public sealed class EditingPlanSectionsTests
         Assert.NotNull(submitted.QuerySelector($"a[href^='/Plans/{PlanOf(app, app.Org.Rep1)}']"));
         Assert.Equal(HttpStatusCode.NotFound, (await rep.Http.GetAsync(EditUrl(app, "no-such-section"), Ct)).StatusCode);
 
-        // Submitted, it is the reviewer's to refine (ADR 0099): a form without autosave.
+        // Submitted, it is the reviewer's to refine (ADR 0033): a form without autosave.
         var refining = await manager.GetAsync(EditUrl(app, "summary"));
         Assert.NotNull(refining.QuerySelector("form#editor[data-autosave='off']"));
         Assert.NotNull(refining.QuerySelector(".refining"));

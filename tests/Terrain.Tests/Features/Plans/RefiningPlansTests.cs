@@ -11,7 +11,7 @@ using Xunit;
 namespace Terrain.Tests.Features.Plans;
 
 /// <summary>
-/// The manager reviews and refines the plan (issue 12 §3, ADR 0099): direct edits and proposals while it is submitted,
+/// The manager reviews and refines the plan (issue 12 §3, ADR 0033): direct edits and proposals while it is submitted,
 /// attributed in the plan, its versions and its history; answers before resubmission; a confirmed approval; the queue.
 /// </summary>
 public sealed class RefiningPlansTests

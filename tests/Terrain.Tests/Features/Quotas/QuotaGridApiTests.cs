@@ -10,7 +10,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.Quotas;
 
-/// <summary>The quota grid through the API: one batch, one transaction, a version per row, CSV in and out, history (ADR 0099).</summary>
+/// <summary>The quota grid through the API: one batch, one transaction, a version per row, CSV in and out, history (ADR 0034).</summary>
 public sealed class QuotaGridApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

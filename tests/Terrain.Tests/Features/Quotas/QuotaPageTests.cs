@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.Quotas;
 
-/// <summary>The quota grid of a cycle: one form for every rep the reader may set, saved together (ADR 0099).</summary>
+/// <summary>The quota grid of a cycle: one form for every rep the reader may set, saved together (ADR 0034).</summary>
 public sealed class QuotaPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
