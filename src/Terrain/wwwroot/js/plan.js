@@ -149,6 +149,10 @@
                 if (changed) {
                     // As if the rep had picked it: the change reaches the form, which autosaves.
                     changed.dispatchEvent(new Event("change", { bubbles: true }));
+                    // The form's own trigger, in case a listener on the way kept the change from reaching it.
+                    if (window.htmx) {
+                        window.htmx.trigger(form, "change");
+                    }
                 }
                 apply();
                 return n;

@@ -13,7 +13,11 @@ namespace Terrain.BrowserTests.Features.Dashboards;
 public sealed class TeamDashboardTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     private static string Money(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Null ? "–" : value.GetDecimal().ToString("#,0.##", CultureInfo.InvariantCulture);
+        value.ValueKind == JsonValueKind.Null ? "–" : Currency(value.GetDecimal());
+
+    // As pages write money (ADR 0032): the demo's en-US culture and USD, cents only when there are some.
+    private static string Currency(decimal value) =>
+        value.ToString(decimal.Truncate(value) == value ? "C0" : "C2", CultureInfo.GetCultureInfo("en-US"));
 
     private static string Percent(JsonElement ratio) =>
         ratio.ValueKind == JsonValueKind.Null ? "no target" : (ratio.GetDecimal() * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";

@@ -48,7 +48,12 @@ public sealed class PhoneLayoutTests(TerrainBrowser terrain) : BrowserTest(terra
             var (scrollWidth, header) = await MeasureAsync(page);
             if (scrollWidth > Width)
             {
-                problems.Add($"{path}: {scrollWidth} px wide");
+                // Name what sticks out, so that the failure says where to look.
+                var wide = await page.EvaluateAsync<string>("""
+                    () => Array.from(document.querySelectorAll('main *')).filter((e) => !e.closest('.table-wrap, .table-scroll') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+                        .slice(-3).map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().replace(/\s+/g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')
+                    """);
+                problems.Add($"{path}: {scrollWidth} px wide ({wide})");
             }
 
             if (header > CollapsedHeaderHeight)

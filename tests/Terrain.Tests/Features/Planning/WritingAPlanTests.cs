@@ -164,7 +164,7 @@ public sealed class WritingAPlanTests
     }
 
     [Theory, BothDatabases]
-    public async Task Only_the_rep_edits_and_only_while_the_plan_is_a_draft_or_sent_back(Db db)
+    public async Task Only_the_rep_edits_a_draft_and_nobody_edits_an_approved_plan(Db db)
     {
         var app = await TestApp.StartAsync(db);
         var rep = await app.ApiAsAsync("rep1@test.terrain");
@@ -179,7 +179,8 @@ public sealed class WritingAPlanTests
         var whileApproved = await PutAsync(rep, url, new { text = "Edit after approval" });
         var unknown = await SendAsync(rep, HttpMethod.Put, $"/api/v1/plans/{planId}/sections/no-such-section", new { text = "?" }, "\"new\"");
 
-        Assert.Equal(HttpStatusCode.Forbidden, byManager.StatusCode);
+        // The manager reviews the plan and refines it only once it is submitted (ADR 0033): a draft is the rep's.
+        Assert.Equal(HttpStatusCode.Conflict, byManager.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, whileSubmitted.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, whileApproved.StatusCode);
         Assert.Contains("Amend it", (await JsonAsync(whileApproved)).GetProperty("detail").GetString());
