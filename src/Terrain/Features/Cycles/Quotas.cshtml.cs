@@ -319,7 +319,7 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaGrid grid, SaveQuotas
 
     private static string? Plain(decimal? amount) => amount?.ToString("0.##", CultureInfo.InvariantCulture);
 
-    public static string Money(decimal? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
+    public static string Money(decimal? value) => Infrastructure.Web.Show.Money(value);
 
     public static string AmountData(decimal? value) => value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
 

@@ -16,9 +16,6 @@ public static partial class Show
 
     private static CultureInfo Culture => CultureInfo.CurrentCulture;
 
-    /// <summary>The company's currency code, for scripts that write totals as the page does (html data-currency).</summary>
-    public static string CurrencyCode { get; private set; } = "USD";
-
     public static string Money(decimal? value) => value is { } v ? Money(v) : "–";
 
     public static string Money(decimal value) =>
@@ -54,7 +51,6 @@ public static partial class Show
     {
         var culture = (CultureInfo)CultureInfo.GetCultureInfo(name).Clone();
         var code = currency.Trim().ToUpperInvariant();
-        CurrencyCode = code;
         if (!culture.IsNeutralCulture && new RegionInfo(culture.Name).ISOCurrencySymbol == code)
         {
             return culture;

@@ -17,13 +17,18 @@
     }
 
     const currency = grid.dataset.currency || "USD";
-    let money;
-    try {
-        money = new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 2, minimumFractionDigits: 0 });
-    } catch {
-        money = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-    }
-    const plain = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+    // As the server writes money (Show.Money, ADR 0032): the page's language, the company's currency, cents only when there are some.
+    const lang = document.documentElement.lang || "en-US";
+    const money = {
+        format: (value) => {
+            const digits = Number.isInteger(value) ? 0 : 2;
+            try {
+                return value.toLocaleString(lang, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+            } catch {
+                return value.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+            }
+        },
+    };
 
     // The server's reading of an amount: currency signs, spaces and commas are dropped, the point is decimal.
     const parse = (text) => {
@@ -46,7 +51,7 @@
         return cell.dataset.amount === "" ? 0 : Number(cell.dataset.amount);
     };
 
-    const show = (value) => plain.format(Math.round(value * 100) / 100);
+    const show = (value) => money.format(Math.round(value * 100) / 100);
 
     const recompute = () => {
         const table = grid.querySelector("table.quotas");

@@ -27,7 +27,7 @@ public sealed class QuotaGridTests(TerrainBrowser terrain) : BrowserTest(terrain
         var second = rows.Nth(1).Locator("input[data-money]").Nth(1);
         var was = (await Amount(rows.Nth(0).Locator("td[data-quarter]").Nth(0)), await Amount(rows.Nth(1).Locator("td[data-quarter]").Nth(1)));
         var rowTotal = await SumAsync(rows.Nth(0)) - was.Item1 + 1_000_000m;
-        var total = Money(decimal.Parse(await page.Locator("table.quotas tfoot [data-sum-total]").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture)
+        var total = Money(decimal.Parse(await page.Locator("table.quotas tfoot [data-sum-total]").InnerTextAsync(), NumberStyles.Currency, UsDollars)
                           - was.Item1 - was.Item2 + 3_000_000m);
         try
         {
@@ -88,7 +88,10 @@ public sealed class QuotaGridTests(TerrainBrowser terrain) : BrowserTest(terrain
         return sum;
     }
 
-    private static string Money(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+    // As pages write money (ADR 0032): the demo's en-US culture and USD, cents only when there are some.
+    private static readonly CultureInfo UsDollars = CultureInfo.GetCultureInfo("en-US");
+
+    private static string Money(decimal value) => value.ToString(decimal.Truncate(value) == value ? "C0" : "C2", UsDollars);
 
     /// <summary>Whether the page's beforeunload handler would stop the reader leaving.</summary>
     private static Task<bool> LeavingAsksFirstAsync(IPage page) =>

@@ -75,16 +75,16 @@ public sealed class QuotaPageTests
         Assert.Single(changes.Select(c => c.BatchId).Distinct());
         Assert.All(changes, c => Assert.Equal("Territory split", c.Reason));
         // Totals recomputed by the server: per rep, per quarter and in all.
-        Assert.Equal("210,000", Cells(after.GetElementById($"rep-{app.Org.Rep1.Id}")!)[4]);
-        Assert.Equal(["110,000", "95,500.5", "100,000", "100,000", "405,500.5"], Cells(after.QuerySelector("table.quotas tfoot tr")!).Take(5));
+        Assert.Equal("$210,000", Cells(after.GetElementById($"rep-{app.Org.Rep1.Id}")!)[4]);
+        Assert.Equal(["$110,000", "$95,500.50", "$100,000", "$100,000", "$405,500.50"], Cells(after.QuerySelector("table.quotas tfoot tr")!).Take(5));
         // Each row now carries version 2 (set once through the API, then through the grid).
         Assert.Equal("2", after.QuerySelector($"#rep-{app.Org.Rep1.Id} input[name$='.Version']")!.GetAttribute("value"));
 
         var (history, _) = await GetAsync(manager, $"{path}?history={app.Org.Rep2.Id}");
         var rows = history.QuerySelectorAll("#quota-history tbody tr").Select(r => string.Join(" | ", r.QuerySelectorAll("td").Skip(1).Select(c => c.TextContent.Trim()))).ToList();
-        Assert.Equal("Manager One | the quota grid | Q2 | 50,000 | 45,500.5 | Territory split", rows[0]);
+        Assert.Equal("Manager One | the quota grid | Q2 | $50,000 | $45,500.50 | Territory split", rows[0]);
         Assert.Equal(5, rows.Count);
-        Assert.Contains("Test Leader | the API | Q1 | – | 50,000", rows[1], StringComparison.Ordinal);
+        Assert.Contains("Test Leader | the API | Q1 | – | $50,000", rows[1], StringComparison.Ordinal);
     }
 
     [Theory, BothDatabases]
@@ -110,7 +110,7 @@ public sealed class QuotaPageTests
         Assert.DoesNotContain("Rep One", conflicts, StringComparison.Ordinal);
         Assert.Equal("1000", shown.QuerySelector($"#rep-{app.Org.Rep1.Id} input[name$='.Q1']")!.GetAttribute("value"));
         Assert.Equal("55000", shown.QuerySelector($"#rep-{app.Org.Rep2.Id} input[name$='.Q1']")!.GetAttribute("value"));
-        Assert.Contains("now 70,000", shown.GetElementById($"rep-{app.Org.Rep2.Id}")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("now $70,000", shown.GetElementById($"rep-{app.Org.Rep2.Id}")!.TextContent, StringComparison.Ordinal);
         // Q2 was left as read: it now shows the leader's amount, so saving again does not undo it.
         Assert.Equal("70000", shown.QuerySelector($"#rep-{app.Org.Rep2.Id} input[name$='.Q2']")!.GetAttribute("value"));
 
