@@ -149,10 +149,6 @@
                 if (changed) {
                     // As if the rep had picked it: the change reaches the form, which autosaves.
                     changed.dispatchEvent(new Event("change", { bubbles: true }));
-                    // The form's own trigger, in case a listener on the way kept the change from reaching it.
-                    if (window.htmx) {
-                        window.htmx.trigger(form, "change");
-                    }
                 }
                 apply();
                 return n;
@@ -171,7 +167,10 @@
                         }
                         const value = document.querySelector("[data-bulk-tier]").value;
                         const n = setTiers(picked, () => value);
-                        status.textContent = `${value ? `Tier ${value}` : "No tier"} set for ${n} of ${picked.length} ticked accounts.`;
+                        const tierName = value ? `tier ${value}` : "without a tier";
+                        status.textContent = n === 0
+                            ? `The ${picked.length === 1 ? "ticked account is" : `${picked.length} ticked accounts are`} already ${tierName}.`
+                            : `${value ? `Tier ${value}` : "No tier"} set for ${n} of ${picked.length} ticked ${picked.length === 1 ? "account" : "accounts"}.`;
                     } else {
                         const targets = picked.length ? picked : rows.filter((row) => tierOf(row) === "none");
                         const n = setTiers(targets, (row) => row.dataset.suggested || null);
@@ -283,6 +282,13 @@
         document.body.addEventListener("htmx:confirm", (e) => {
             if (e.target === form && (leaving || form.dataset.autosave !== "on")) {
                 e.preventDefault();
+            }
+        });
+        // An autosave goes to the autosave handler even when a button was clicked last: htmx would otherwise post to
+        // that button's formaction (the bulk "Set tier" button's, whose answer is a whole worksheet).
+        document.body.addEventListener("htmx:configRequest", (e) => {
+            if (e.target === form) {
+                e.detail.path = form.getAttribute("hx-post");
             }
         });
         document.body.addEventListener("htmx:afterRequest", (e) => {
