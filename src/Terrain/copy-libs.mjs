@@ -7,6 +7,17 @@ const files = [
   ["node_modules/htmx.org/LICENSE", "wwwroot/lib/htmx/LICENSE"],
   ["node_modules/chart.js/dist/chart.umd.js", "wwwroot/lib/chart.js/chart.umd.js"],
   ["node_modules/chart.js/LICENSE.md", "wwwroot/lib/chart.js/LICENSE.md"],
+  // The territory map: Leaflet (no WebGL, no blob: workers, so it runs under the CSP and in a GPU-less browser),
+  // supercluster for clustering, and the US state boundaries as TopoJSON, all served by the app (no tile server).
+  ["node_modules/leaflet/dist/leaflet.js", "wwwroot/lib/leaflet/leaflet.js"],
+  ["node_modules/leaflet/dist/leaflet.css", "wwwroot/lib/leaflet/leaflet.css"],
+  ["node_modules/leaflet/LICENSE", "wwwroot/lib/leaflet/LICENSE"],
+  ["node_modules/supercluster/dist/supercluster.min.js", "wwwroot/lib/supercluster/supercluster.min.js"],
+  ["node_modules/supercluster/LICENSE", "wwwroot/lib/supercluster/LICENSE"],
+  ["node_modules/topojson-client/dist/topojson-client.min.js", "wwwroot/lib/topojson-client/topojson-client.min.js"],
+  ["node_modules/topojson-client/LICENSE", "wwwroot/lib/topojson-client/LICENSE"],
+  ["node_modules/us-atlas/states-10m.json", "wwwroot/lib/us-atlas/states-10m.json"],
+  ["node_modules/us-atlas/LICENSE", "wwwroot/lib/us-atlas/LICENSE"],
 ];
 for (const [from, to] of files) {
   mkdirSync(to.substring(0, to.lastIndexOf("/")), { recursive: true });

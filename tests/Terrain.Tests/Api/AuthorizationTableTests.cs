@@ -45,6 +45,8 @@ public sealed partial class AuthorizationTableTests
         Page("Auth/Denied", "/Auth/Denied", "403", "403", "403", "403"),
         Page("Territory", "/Territory", "200", "200", "200", "200"),
         Page("Territory/Index", "/Territory/Index", "200", "200", "200", "200"),
+        Page("Territory/Map", "/Territory/Map", "200", "200", "200", "200"),
+        Page("Territory/Map", "/Territory/Map?handler=Points", "200", "200", "200", "200"),
         Page("Team", "/Team", "denied", "200", "200", "200"),
         Page("Team/Index", "/Team/Index", "denied", "200", "200", "200"),
         Page("Admin/Users", "/Admin/Users", "denied", "denied", "denied", "200"),

@@ -21,6 +21,9 @@ public static partial class Show
     public static string Money(decimal value) =>
         value.ToString(decimal.Truncate(value) == value ? "C0" : "C2", Culture);
 
+    /// <summary>A share as a whole percentage ("42%"), written the locale's way.</summary>
+    public static string Percent(decimal ratio) => ratio.ToString("P0", Culture);
+
     /// <summary>A whole number with thousands separators (a count, opportunities needed).</summary>
     public static string Number(decimal? value) => value is { } v ? v.ToString("#,0.##", Culture) : "–";
 

@@ -10,7 +10,8 @@ namespace Terrain.BrowserTests.Features.Plans;
 /// <summary>
 /// The whole review loop in real Chromium, as the people would do it: the rep fills the worksheets and submits;
 /// the manager sends the plan back with a comment; the rep revises and resubmits; the manager approves; the
-/// leader's board shows it approved. Rep 6 of the demo is amending an approved plan (a draft with content), and
+/// leader's board shows it approved. On the way, the notifications stay true: the manager's "submitted a plan" and
+/// the rep's "changes requested" leave their home pages by themselves once decided or resubmitted. Rep 6 of the demo is amending an approved plan (a draft with content), and
 /// ends approved again, so the other tests see the same board.
 /// </summary>
 [Collection(DemoPlanStatuses.Name)]
@@ -60,13 +61,22 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
 
         // 2. The manager reads it beside the checks and sends it back with a comment.
         var manager = await SignInAsync(managerEmail);
+        var waiting = $"{repName} submitted a plan";
+        await manager.GotoAsync("/");
+        await Expect(Reminders(manager)).ToContainTextAsync(waiting);
+        await Screenshots.SaveAsync(manager, "loop-4-manager-home-reminder", fullPage: false);
         await manager.GotoAsync($"/Plans/{planId}");
         await manager.GetByLabel("What needs to change").FillAsync("The win-back call needs a named account, and say how Q4 reaches the new goal.");
         await manager.GetByRole(AriaRole.Button, new() { Name = "Request changes" }).ClickAsync();
         await Expect(manager.Locator(".plan-title .badge").First).ToHaveTextAsync("Changes requested");
         await Screenshots.SaveAsync(manager, "loop-4-manager-requests-changes");
+        // Decided: the "submitted" notification has gone from the manager's home page by itself.
+        await manager.GotoAsync("/");
+        await Expect(Reminders(manager)).Not.ToContainTextAsync(waiting);
 
-        // 3. The rep sees the comment, revises the summary and resubmits.
+        // 3. The rep is told, sees the comment, revises the summary and resubmits.
+        await rep.GotoAsync("/");
+        await Expect(Reminders(rep)).ToContainTextAsync("Changes requested on your plan");
         await rep.GotoAsync($"/Plans/{planId}");
         await Expect(rep.Locator("main")).ToContainTextAsync("The win-back call needs a named account");
         await rep.GetByRole(AriaRole.Link, new() { Name = "Edit Summary" }).ClickAsync();
@@ -77,6 +87,8 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
         await rep.GetByRole(AriaRole.Button, new() { Name = "Submit for review" }).ClickAsync();
         await Expect(rep.Locator(".plan-title .badge").First).ToHaveTextAsync("Submitted");
         await Screenshots.SaveAsync(rep, "loop-5-rep-resubmitted");
+        await rep.GotoAsync("/");
+        await Expect(Reminders(rep)).Not.ToContainTextAsync("Changes requested on your plan");
 
         // 4. The manager compares the two submissions and approves.
         await manager.GotoAsync($"/Plans/{planId}/Versions");
@@ -107,6 +119,9 @@ public sealed class PlanningLoopTests(TerrainBrowser terrain) : BrowserTest(terr
         Assert.Equal(PlanStatus.Approved, await App.QueryAsync(db => db.Plans.Where(p => p.Id == planId).Select(p => p.Status).SingleAsync()));
         Assert.Matches(new Regex("^Approved"), await row.Locator("td .badge").First.InnerTextAsync());
     }
+
+    /// <summary>The home page, where the reminders are listed (the whole of it, so that "gone" means gone from the page).</summary>
+    private static ILocator Reminders(IPage page) => page.Locator("main");
 
     private async Task<string> DateInPeriodAsync(Guid planId)
     {
