@@ -101,6 +101,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
 
+    public DbSet<PasswordInvitation> PasswordInvitations => Set<PasswordInvitation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();

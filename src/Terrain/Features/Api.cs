@@ -28,6 +28,7 @@ public static class Api
         services.AddScoped<Territory.RepPicker>();
         services.AddScoped<CreateUser>();
         services.AddScoped<UpdateUser>();
+        services.AddScoped<Invitations>();
         services.AddScoped<Cycles.CycleHandlers>();
         services.AddScoped<Cycles.Board>();
         services.AddScoped<Cycles.CycleTemplate>();
@@ -222,8 +223,17 @@ public static class Api
     private static async Task<Ok<MeResponse>> Me(CurrentUser me, DataAge dataAge, CancellationToken ct) =>
         TypedResults.Ok(new MeResponse(me.Id, me.Email, me.DisplayName, me.Role, await dataAge.GetAsync(ct)));
 
-    /// <summary>The answer to POST /users: who was created.</summary>
-    public sealed record CreatedUser(Guid Id, string Email, string DisplayName, Role Role);
+    /// <summary>The answer to POST /users: who was created, and their invitation when no password was given.</summary>
+    public sealed record CreatedUser(Guid Id, string Email, string DisplayName, Role Role, InvitationView? Invitation = null);
+
+    /// <summary>
+    /// An invitation to set a password: until when it works, whether it was emailed, and the link itself only when it was
+    /// not (no mail server, or the send failed). The link is shown once; Terrain keeps only a hash of it.
+    /// </summary>
+    public sealed record InvitationView(DateTimeOffset ExpiresAt, bool Emailed, string? Link)
+    {
+        public static InvitationView? Of(IssuedInvitation? issued) => issued is null ? null : new(issued.ExpiresAt, issued.Emailed, issued.Link);
+    }
 
     private static void MapUsers(RouteGroupBuilder users)
     {
@@ -294,16 +304,31 @@ public static class Api
 
         users.MapPost("/", async (CreateUser.Input input, CreateUser handler, CurrentUser me, CancellationToken ct) =>
             {
-                var (user, errors) = await handler.HandleAsync(input, me.Id, ct);
+                var (user, invitation, errors) = await handler.HandleWithInvitationAsync(input, me.Id, ct);
                 return user is null
                     ? (IResult)TypedResults.ValidationProblem(errors, title: "The user was not created.")
-                    : TypedResults.Created($"/api/v1/users/{user.Id}", new CreatedUser(user.Id, user.Email!, user.DisplayName, user.Role));
+                    : TypedResults.Created($"/api/v1/users/{user.Id}",
+                        new CreatedUser(user.Id, user.Email!, user.DisplayName, user.Role, InvitationView.Of(invitation)));
             })
             .RequireAuthorization(Policies.For(Act.ManageUsers))
-            .WithSummary("Create a user (admins only).")
+            .WithSummary("Create a user (admins only). Without a password the user is invited to set their own: by email when mail is configured, "
+                + "otherwise the answer carries the invitation link to pass on.")
             .WithName("createUser")
             .Produces<CreatedUser>(StatusCodes.Status201Created)
             .ProducesValidationProblem();
+
+        users.MapPost("/{id:guid}/invitation", async Task<IResult> (Guid id, Invitations invitations, CurrentUser me, CancellationToken ct) =>
+                await invitations.IssueAsync(id, me.Id, ct) is { } issued
+                    ? TypedResults.Ok(InvitationView.Of(issued))
+                    : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.ManageUsers))
+            .WithSummary("Invite a user without a password to set their own (admins only), or invite them again: a new one-time link, valid for 7 days, "
+                + "and any earlier link stops working. Emailed when mail is configured; otherwise the answer carries the link. "
+                + "409 when the user already has a password or is deactivated.")
+            .WithName("inviteUser")
+            .Produces<InvitationView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status409Conflict);
     }
 
     private static void MapAccounts(RouteGroupBuilder accounts)

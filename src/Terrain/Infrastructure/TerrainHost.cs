@@ -62,6 +62,9 @@ public static class TerrainHost
             options.Conventions.AllowAnonymousToPage("/Auth/Login");
             options.Conventions.AddPageApplicationModelConvention("/Auth/Login", page =>
                 page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute("login")));
+            options.Conventions.AllowAnonymousToPage("/Auth/Invitation");
+            options.Conventions.AddPageApplicationModelConvention("/Auth/Invitation", page =>
+                page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute("login")));
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AuthorizeFolder("/Admin/Users", Policies.For(Act.ManageUsers));
             options.Conventions.AuthorizeFolder("/Admin/Imports", Policies.For(Act.Import));

@@ -66,6 +66,10 @@ public sealed class PageHandlerAuthorizationTests
         new("Admin/Users/Edit", "", o => $"/Admin/Users/Edit/{o.Rep3.Id}", "denied", "denied", "denied", "200"),
         new("Admin/Users/Create", "", _ => "/Admin/Users/Create", "denied", "denied", "denied", "200"),
         new("Auth/Login", "", _ => "/Auth/Login", "200", "200", "200", "200"),
+        // Open to all, like the login page: an empty form without a token is answered with the page (the link is not valid).
+        new("Auth/Invitation", "", _ => "/Auth/Invitation", "200", "200", "200", "200"),
+        // Admins only; rep3 already has a password, which only the admin hears of (409).
+        new("Admin/Users/Index", "Invite", o => $"/Admin/Users?handler=Invite&id={o.Rep3.Id}", "denied", "denied", "denied", "409"),
         new("Error", "", _ => "/Error?status=500", "200", "200", "200", "200"),
         new("Cycles/Quotas", "", o => $"/Cycles/Quotas/{o.Cycle.Id}", "denied", "404", "redirect", "403",
             o => new() { ["Grid[0].RepId"] = o.Rep3.Id.ToString(), ["Grid[0].Q1"] = "1", ["Grid[0].Q2"] = "1", ["Grid[0].Q3"] = "1", ["Grid[0].Q4"] = "1" }),

@@ -89,6 +89,24 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory, BothDatabases]
+    public async Task A_file_of_another_kind_is_refused_and_a_user_without_a_password_is_invited(Db db)
+    {
+        var dbArgs = DatabaseArgs(db);
+        Assert.Equal(0, await Cli(["migrate", .. dbArgs]));
+        var users = WriteCsv("people.csv", "email,name,role\nlead@cli.test,Lead,Leader\n");
+
+        Assert.Equal(2, await Cli(["import", "accounts", users, .. dbArgs]));
+        Assert.True(File.Exists(users));
+        Assert.Equal(0, await Cli(["users", "add", "--email", "invited@cli.test", "--name", "Invited", "--role", "Leader", .. dbArgs]));
+
+        await using var context = Open(dbArgs);
+        Assert.Equal(0, await context.ImportJobs.CountAsync(TestContext.Current.CancellationToken));
+        var invited = await context.Users.SingleAsync(u => u.Email == "invited@cli.test", TestContext.Current.CancellationToken);
+        Assert.Null(invited.PasswordHash);
+        Assert.Equal(1, await context.PasswordInvitations.CountAsync(i => i.UserId == invited.Id, TestContext.Current.CancellationToken));
+    }
+
+    [Theory, BothDatabases]
     public async Task Failures_exit_non_zero_and_change_nothing(Db db)
     {
         var dbArgs = DatabaseArgs(db);

@@ -61,6 +61,16 @@ public sealed class ImportJobs(AppDbContext db, TimeProvider clock, ImportWorker
     public async Task<ImportJob> QueueAsync(ImportKind kind, bool partial, bool full, string fileName, string storedPath, bool ownsFile,
         long size, Guid? actorId, string? heldFor, Guid? mappingId, CancellationToken ct)
     {
+        if (await KindMismatchAsync(kind, storedPath, mappingId, ct) is { } mismatch)
+        {
+            if (ownsFile)
+            {
+                File.Delete(storedPath);
+            }
+
+            throw new DomainException(mismatch, "file");
+        }
+
         var job = ImportJob.Queue(kind, partial, full && kind == ImportKind.Opportunities, fileName, storedPath, ownsFile, size, actorId,
             clock.GetUtcNow(), heldFor, mappingId);
         db.ImportJobs.Add(job);
@@ -72,6 +82,13 @@ public sealed class ImportJobs(AppDbContext db, TimeProvider clock, ImportWorker
 
         return job;
     }
+
+    /// <summary>
+    /// Why the file is refused for this kind before it is queued: its header is another kind's (see <see cref="FileKinds"/>).
+    /// A file read by a chosen mapping is taken as the person says.
+    /// </summary>
+    public Task<string?> KindMismatchAsync(ImportKind kind, string storedPath, Guid? mappingId, CancellationToken ct) =>
+        mappingId is null ? FileKinds.MismatchAsync(db, kind, storedPath, ct) : Task.FromResult<string?>(null);
 
     /// <summary>
     /// Streams an upload into the import folder, counting as it goes (a chunked body has no length to check up front).

@@ -6,9 +6,9 @@ namespace Terrain.Features.Imports;
 
 /// <summary>
 /// Imports users matched on email. Managers may appear after their reps in the file, so rows are placed in
-/// reporting order first. Imported users have no password until an admin sets one.
+/// reporting order first. Imported users have no password: each new one is invited to set their own.
 /// </summary>
-public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<UserImporter> logger)
+public sealed class UserImporter(AppDbContext db, Users.Invitations invitations, TimeProvider clock, ILogger<UserImporter> logger)
 {
     public static readonly CsvColumn Email = new("email", true, "email_address");
     public static readonly CsvColumn DisplayName = new("display_name", true, "name", "full_name");
@@ -29,12 +29,22 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
         }
 
         // Checked against the database afresh when a transient failure runs it again, so the report says what was saved.
-        return await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, [.. issues], partial, actorId, progress, token), ct);
+        var report = await UnitOfWork.RunAsync(db, token => ApplyAsync(rows, [.. issues], partial, actorId, progress, token), ct);
+        if (report.Applied && _created.Count > 0)
+        {
+            // After the users are saved: an email never goes out for a user the database refused.
+            await invitations.IssueManyAsync(_created, actorId, ct);
+        }
+
+        return report;
     }
+
+    private readonly List<AppUser> _created = [];
 
     private async Task<ImportReport> ApplyAsync(List<CsvRow> rows, List<ImportIssue> issues, bool partial, Guid? actorId,
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        _created.Clear();
         var users = await db.Users.Include(u => u.Manager).ToDictionaryAsync(u => u.Email!, StringComparer.OrdinalIgnoreCase, ct);
         var candidates = new Dictionary<string, Candidate>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in rows)
@@ -159,6 +169,7 @@ public sealed class UserImporter(AppDbContext db, TimeProvider clock, ILogger<Us
                     db.Users.Add(user);
                     users[c.Email] = user;
                     changed.Add(user);
+                    _created.Add(user);
                     created++;
                 }
             }

@@ -7,8 +7,11 @@ using Terrain.Domain;
 
 namespace Terrain.Features.Users;
 
-/// <summary>Creates one user, with a password. Used by the admin page, the API and `terrain users add`.</summary>
-public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, TimeProvider clock)
+/// <summary>
+/// Creates one user, with a password or, without one, with an invitation to set their own. Used by the admin page, the
+/// API and `terrain users add`.
+/// </summary>
+public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, Invitations invitations, TimeProvider clock)
 {
     public sealed record Input
     {
@@ -24,18 +27,26 @@ public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, Time
         [EmailAddress, Display(Name = "Manager email")]
         public string? ManagerEmail { get; init; }
 
-        [Required, DataType(DataType.Password)]
-        public string Password { get; init; } = "";
+        /// <summary>Empty: the user is invited to set their own password.</summary>
+        [DataType(DataType.Password)]
+        public string? Password { get; init; }
     }
 
-    /// <summary>Returns the new user, or the field-level errors that stopped it.</summary>
+    /// <summary>The new user, and their invitation when no password was given; or the field-level errors that stopped it.</summary>
     public async Task<(AppUser? User, Dictionary<string, string[]> Errors)> HandleAsync(Input input, Guid? actorId, CancellationToken ct)
+    {
+        var (user, _, errors) = await HandleWithInvitationAsync(input, actorId, ct);
+        return (user, errors);
+    }
+
+    public async Task<(AppUser? User, IssuedInvitation? Invitation, Dictionary<string, string[]> Errors)> HandleWithInvitationAsync(
+        Input input, Guid? actorId, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Roles.TryParse(input.Role, out var role))
         {
             errors["role"] = [$"Unknown role '{input.Role}'. Use one of: {Roles.Names}."];
-            return (null, errors);
+            return (null, null, errors);
         }
 
         AppUser? manager = null;
@@ -46,7 +57,7 @@ public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, Time
             if (manager is null)
             {
                 errors["managerEmail"] = [$"No user has the email '{input.ManagerEmail.Trim()}'."];
-                return (null, errors);
+                return (null, null, errors);
             }
         }
 
@@ -58,26 +69,31 @@ public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, Time
         catch (DomainException e)
         {
             errors[e.Field ?? ""] = [e.Message];
-            return (null, errors);
+            return (null, null, errors);
         }
 
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == user.NormalizedEmail, ct))
         {
             errors["email"] = [$"A user with the email '{user.Email}' already exists."];
-            return (null, errors);
+            return (null, null, errors);
         }
 
-        foreach (var validator in users.PasswordValidators)
+        var invite = string.IsNullOrEmpty(input.Password);
+        if (!invite)
         {
-            var result = await validator.ValidateAsync(users, user, input.Password ?? "");
-            if (!result.Succeeded)
+            foreach (var validator in users.PasswordValidators)
             {
-                errors["password"] = result.Errors.Select(e => e.Description).ToArray();
-                return (null, errors);
+                var result = await validator.ValidateAsync(users, user, input.Password!);
+                if (!result.Succeeded)
+                {
+                    errors["password"] = result.Errors.Select(e => e.Description).ToArray();
+                    return (null, null, errors);
+                }
             }
+
+            user.PasswordHash = users.PasswordHasher.HashPassword(user, input.Password!);
         }
 
-        user.PasswordHash = users.PasswordHasher.HashPassword(user, input.Password!);
         db.Users.Add(user);
         await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);
         db.AuditEntries.Add(AuditEntry.Record(clock.GetUtcNow(), actorId, "user.created", "User", user.Id.ToString(),
@@ -89,9 +105,9 @@ public sealed class CreateUser(AppDbContext db, UserManager<AppUser> users, Time
         catch (DbUpdateException)
         {
             errors["email"] = [$"A user with the email '{user.Email}' already exists."];
-            return (null, errors);
+            return (null, null, errors);
         }
 
-        return (user, errors);
+        return (user, invite ? (await invitations.IssueManyAsync([user], actorId, ct))[0] : null, errors);
     }
 }

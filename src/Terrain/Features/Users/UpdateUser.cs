@@ -134,6 +134,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
             user.LockoutEnd = null;
             user.AccessFailedCount = 0;
             db.SignInEvents.Add(Sessions.Event(http.HttpContext, SignInEventKind.PasswordChanged, user.Id, user.Email, clock.GetUtcNow()));
+            await Invitations.CloseOpenAsync(db, user.Id, clock.GetUtcNow(), ct);
         }
 
         await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);

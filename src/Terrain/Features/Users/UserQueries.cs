@@ -17,7 +17,8 @@ public sealed record UserRow(
     bool HasPassword,
     int Accounts,
     decimal Potential,
-    string Version);
+    string Version,
+    DateTimeOffset? InvitationExpiresAt = null);
 
 public sealed record PersonName(Guid Id, string DisplayName);
 
@@ -82,5 +83,7 @@ public sealed class UserQueries(AccessPolicy access, AppDbContext db)
             u.PasswordHash != null,
             db.Accounts.Count(a => a.OwnerId == u.Id),
             db.Accounts.Where(a => a.OwnerId == u.Id).Sum(a => (decimal?)a.AnnualPotential) ?? 0,
-            u.ConcurrencyStamp ?? ""));
+            u.ConcurrencyStamp ?? "",
+            db.PasswordInvitations.Where(i => i.UserId == u.Id && i.UsedAt == null && i.ReplacedAt == null)
+                .Select(i => (DateTimeOffset?)i.ExpiresAt).FirstOrDefault()));
 }

@@ -177,23 +177,18 @@ public static class TerrainCli
         var manager = new Option<string?>("--manager") { Description = "The manager's email (required for a rep)." };
         var password = new Option<string?>("--password")
         {
-            Description = "The initial password (12+ characters, upper, lower and a digit). Or set TERRAIN_PASSWORD.",
+            Description = "The initial password (12+ characters, upper, lower and a digit). Or set TERRAIN_PASSWORD. "
+                + "Without one the user is invited to set their own: by email when mail is configured, otherwise the link is printed.",
         };
-        var add = new Command("add", "Create a user with a password.") { email, name, role, manager, password };
+        var add = new Command("add", "Create a user, with a password or an invitation to set one.") { email, name, role, manager, password };
         add.TreatUnmatchedTokensAsErrors = false;
         add.SetAction(async (result, ct) =>
         {
             var secret = result.GetValue(password) ?? Environment.GetEnvironmentVariable("TERRAIN_PASSWORD");
-            if (string.IsNullOrEmpty(secret))
-            {
-                Console.Error.WriteLine("No password given. Pass --password or set TERRAIN_PASSWORD.");
-                return 2;
-            }
-
             await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(result.UnmatchedTokens.ToArray()));
             await using var scope = app.Services.CreateAsyncScope();
             await DatabaseSchema.UpdateAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
-            var (user, errors) = await scope.ServiceProvider.GetRequiredService<CreateUser>().HandleAsync(new CreateUser.Input
+            var (user, invitation, errors) = await scope.ServiceProvider.GetRequiredService<CreateUser>().HandleWithInvitationAsync(new CreateUser.Input
             {
                 Email = result.GetRequiredValue(email),
                 DisplayName = result.GetRequiredValue(name),
@@ -213,6 +208,16 @@ public static class TerrainCli
             }
 
             Console.WriteLine($"Created {user.Role} {user.Email} ({user.DisplayName}).");
+            if (invitation is { Emailed: true })
+            {
+                Console.WriteLine($"Emailed them an invitation to set their password, valid until {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
+            }
+            else if (invitation is { Link: { } link })
+            {
+                Console.WriteLine($"Send them this invitation link to set their password; it works once, until {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC:");
+                Console.WriteLine(link.StartsWith('/') ? $"  <Terrain's address>{link}   (set Terrain:PublicUrl to print the full address)" : $"  {link}");
+            }
+
             return 0;
         });
         users.Add(add);
@@ -274,6 +279,12 @@ public static class TerrainCli
         catch (DomainException e)
         {
             Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        if (await jobs.KindMismatchAsync(kind, file.FullName, mappingId, ct) is { } mismatch)
+        {
+            Console.Error.WriteLine($"{mismatch} Nothing was imported.");
             return 2;
         }
 

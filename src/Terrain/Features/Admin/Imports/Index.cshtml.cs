@@ -102,9 +102,17 @@ public sealed class IndexModel(ImportJobs jobs, ImportMappingHandlers mappings, 
             await using var stream = Upload.OpenReadStream();
             if (await jobs.StoreAsync(stream, ct) is { } stored)
             {
-                var queued = await jobs.QueueAsync(Kind, ImportGoodRows, Kind == ImportKind.Opportunities && FullExtract, Upload.FileName,
-                    stored.Path, ownsFile: true, stored.Size, me.Id, null, chosen?.Id, ct);
-                Job = await jobs.WaitAsync(queued.Id, ReportWithin, ct);
+                if (await jobs.KindMismatchAsync(Kind, stored.Path, chosen?.Id, ct) is { } mismatch)
+                {
+                    System.IO.File.Delete(stored.Path);
+                    ModelState.AddModelError(nameof(Upload), mismatch);
+                }
+                else
+                {
+                    var queued = await jobs.QueueAsync(Kind, ImportGoodRows, Kind == ImportKind.Opportunities && FullExtract, Upload.FileName,
+                        stored.Path, ownsFile: true, stored.Size, me.Id, null, chosen?.Id, ct);
+                    Job = await jobs.WaitAsync(queued.Id, ReportWithin, ct);
+                }
             }
             else
             {

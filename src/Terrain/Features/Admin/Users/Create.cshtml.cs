@@ -19,10 +19,22 @@ public sealed class CreateModel(CreateUser handler, UserQueries users, CurrentUs
     {
         if (ModelState.IsValid)
         {
-            var (user, errors) = await handler.HandleAsync(Input, me.Id, ct);
+            var (user, invitation, errors) = await handler.HandleWithInvitationAsync(Input, me.Id, ct);
             if (user is not null)
             {
-                TempData["Created"] = $"Created {user.Role} {user.Email}.";
+                TempData["Created"] = invitation switch
+                {
+                    null => $"Created {user.Role} {user.Email}.",
+                    { Emailed: true } => $"Created {user.Role} {user.Email} and emailed them an invitation to set their password.",
+                    _ => $"Created {user.Role} {user.Email}. Send them the invitation link below.",
+                };
+                if (invitation is { Link: { } link })
+                {
+                    // Shown once on the list, which keeps no copy: TempData travels in the admin's protected cookie.
+                    TempData["InvitationLink"] = link;
+                    TempData["InvitationFor"] = user.Id.ToString();
+                }
+
                 return RedirectToPage("Index");
             }
 
