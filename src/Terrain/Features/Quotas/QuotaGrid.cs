@@ -60,7 +60,8 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
             cycle.Quarters.Select(q => q.Label).ToList(), team, rows, settable, quarterTotals, total, teams, objectives);
     }
 
-    private async Task<QuotaVsObjectives?> ObjectivesAsync(Guid? strategyId, decimal quota, bool whole, CancellationToken ct)
+    /// <summary>The strategy's revenue objectives: its name, how many, and the sum of their targets; null without any.</summary>
+    public async Task<(Guid Id, string Name, int Count, decimal Target)?> RevenueObjectivesAsync(Guid? strategyId, CancellationToken ct)
     {
         if (strategyId is not { } id || await db.Strategies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is not { } strategy)
         {
@@ -68,12 +69,17 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
         }
 
         var revenue = strategy.ReadContent().Objectives.Where(o => o.Metric == "Revenue" && o.Target is > 0).ToList();
-        if (revenue.Count == 0)
+        return revenue.Count == 0 ? null : (strategy.Id, strategy.Name, revenue.Count, revenue.Sum(o => o.Target!.Value));
+    }
+
+    private async Task<QuotaVsObjectives?> ObjectivesAsync(Guid? strategyId, decimal quota, bool whole, CancellationToken ct)
+    {
+        if (await RevenueObjectivesAsync(strategyId, ct) is not { } strategy)
         {
             return null;
         }
 
-        var target = revenue.Sum(o => o.Target!.Value);
+        var target = strategy.Target;
         var difference = quota - target;
         var of = $"the {Compact(target)} revenue objectives of {strategy.Name}";
         var statement = !whole
@@ -83,7 +89,7 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
                 : difference > 0
                     ? $"Quota {Compact(quota)} is {Compact(difference)} above {of}."
                     : $"Quota {Compact(quota)} matches {of}.";
-        return new QuotaVsObjectives(strategy.Id, strategy.Name, revenue.Count, target, quota, difference, whole, statement);
+        return new QuotaVsObjectives(strategy.Id, strategy.Name, strategy.Count, target, quota, difference, whole, statement);
     }
 
     /// <summary>23,800,000 as 23.8M, 850,000 as 850K, smaller amounts in full.</summary>
