@@ -133,7 +133,8 @@ public sealed record AllocationResult(IReadOnlyList<AllocatedRep> Reps, IReadOnl
 /// <summary>
 /// Shares a revenue target out between reps and quarters (ADR 0099): each rep-quarter weighs the rep's share by the
 /// method, times the quarter's season, times the rep's ramp that quarter; the target is split in proportion to those
-/// weights in whole cents by the largest-remainder method, so the parts sum to the target exactly. What a ramp holds
+/// weights in whole cents by the largest-remainder method (first between reps, then each rep's over their quarters), so
+/// the parts sum to the target exactly. What a ramp holds
 /// back from a new hire is carried by the others: the target is the organisation's.
 /// </summary>
 public static class QuotaAllocator
@@ -205,9 +206,17 @@ public static class QuotaAllocator
             throw new DomainException("Nothing to share the target by: every rep's weight is zero in every quarter (check the season and the ramp).", "ramp");
         }
 
-        var cents = LargestRemainder(Money.ToCents(settings.Target), cells);
-        var result = reps.Select((r, i) => new AllocatedRep(r.RepId, r.Name, r.ManagerId, r.Potential, r.Bookings, decimal.Round(shares[i], 6), ramps[i],
-            Enumerable.Range(0, quarters.Count).Select(q => Money.FromCents(cents[i * quarters.Count + q])).ToList())).ToList();
+        // Two rounds: the reps' totals first, so no rep is a cent further from their share than rounding needs, then each
+        // rep's total over their quarters. Both rounds sum exactly, so the cells sum to the target.
+        var n = quarters.Count;
+        var totals = LargestRemainder(Money.ToCents(settings.Target), Enumerable.Range(0, reps.Count).Select(i => cells.Skip(i * n).Take(n).Sum()).ToList());
+        var result = reps.Select((r, i) =>
+        {
+            var own = cells.Skip(i * n).Take(n).ToList();
+            var cents = totals[i] == 0 ? new long[n] : LargestRemainder(totals[i], own);
+            return new AllocatedRep(r.RepId, r.Name, r.ManagerId, r.Potential, r.Bookings, decimal.Round(shares[i], 6), ramps[i],
+                cents.Select(Money.FromCents).ToList());
+        }).ToList();
         return new AllocationResult(result, season.Select(s => decimal.Round(s * 100, 2)).ToList(), seasonUsed, method, notes);
     }
 
