@@ -53,6 +53,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<QuotaChange> QuotaChanges => Set<QuotaChange>();
 
+    public DbSet<QuotaAllocation> QuotaAllocations => Set<QuotaAllocation>();
+
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
 
     public DbSet<OpportunityChange> OpportunityChanges => Set<OpportunityChange>();

@@ -20,6 +20,11 @@ public sealed class AppUser : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The day a rep started in the role, when known: a new hire's quota ramps up from it (ADR 0099).</summary>
+    public DateOnly? StartedOn { get; private set; }
+
+    public void SetStartedOn(DateOnly? day) => StartedOn = day;
+
     public static AppUser Create(string email, string displayName, Role role, AppUser? manager, DateTimeOffset now)
     {
         var user = new AppUser

@@ -58,6 +58,12 @@ public enum Act
 
     /// <summary>Give one plan more time for its draft or its approval (a bounded, audited exception): the rep's manager or a leader (about the plan's owner).</summary>
     ExtendDeadline,
+
+    /// <summary>Allocate a cycle's revenue target down to teams and reps, and publish the quota letters: sales leaders.</summary>
+    AllocateQuota,
+
+    /// <summary>Acknowledge one's own published quota letter (about the rep it is for).</summary>
+    AcknowledgeQuota,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -86,6 +92,9 @@ public static class Permissions
         Act.HoldReview => actor.Role == Role.Manager,
         Act.JoinReview => actor.Role == Role.Rep,
         Act.SetReviewCadence or Act.ExtendDeadline => actor.Role is Role.Manager or Role.Leader,
+        // Allocating writes every rep's quota, which admins do not set (ADR 0034): leaders only.
+        Act.AllocateQuota => actor.Role == Role.Leader,
+        Act.AcknowledgeQuota => actor.Role == Role.Rep,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -98,9 +107,9 @@ public static class Permissions
         Act.TrackActions => actor.Id == about.RepId || (actor.Role == Role.Manager && about.ManagerId == actor.Id),
         // The review's own manager: a review to come follows the rep to a new manager, a past one stays with the old one.
         Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
-        Act.JoinReview => actor.Id == about.RepId,
+        Act.JoinReview or Act.AcknowledgeQuota => actor.Id == about.RepId,
         Act.SetReviewCadence or Act.ExtendDeadline => actor.Id != about.RepId && LeadsOrManages(actor, about),
-        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics => true,
+        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AllocateQuota => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -141,6 +150,8 @@ public static class Permissions
         Act.JoinReview => "Only the rep the review is about takes part in it as the rep.",
         Act.SetReviewCadence => "Only the rep's manager or a sales leader chooses how often the rep is reviewed.",
         Act.ExtendDeadline => "Only the rep's manager or a sales leader extends a plan's deadline.",
+        Act.AllocateQuota => "Only sales leaders allocate the revenue target and publish quota letters.",
+        Act.AcknowledgeQuota => "Only the rep a quota letter is for acknowledges it.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

@@ -90,6 +90,8 @@ public static class Api
         Performance.PerformanceEndpoints.MapSettings(api.MapGroup("/settings").WithTags("Performance"));
         Quotas.QuotaEndpoints.Map(api.MapGroup("/quotas").WithTags("Quotas"));
         Quotas.QuotaEndpoints.MapGrid(api.MapGroup("/cycles/{cycleId:guid}/quotas").WithTags("Quotas"));
+        Quotas.QuotaEndpoints.MapAllocations(api.MapGroup("/cycles/{cycleId:guid}/quota-allocations").WithTags("Quotas"));
+        Quotas.QuotaEndpoints.MapLetter(api.MapGroup("/me/quota-letter").WithTags("Quotas"));
         ExchangeRates.ExchangeRateEndpoints.Map(api.MapGroup("/exchange-rates").WithTags("Exchange rates"));
         Dashboards.DashboardEndpoints.Map(api.MapGroup("/dashboards").WithTags("Dashboards"));
         StrategyEndpoints.Map(api.MapGroup("/strategies").WithTags("Strategy"));

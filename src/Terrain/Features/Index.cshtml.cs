@@ -38,6 +38,9 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
 
     public Reminders.NotificationList Notifications { get; private set; } = new(0, 0, []);
 
+    /// <summary>For a rep: the cycles whose quota letter waits for their acknowledgement (ADR 0099).</summary>
+    public IReadOnlyList<(Guid CycleId, string Cycle)> LettersToAcknowledge { get; private set; } = [];
+
     public Reviews.ReviewCard Reviews { get; private set; } = new([], []);
 
     /// <summary>For a manager: their reps' plans waiting for approval in open cycles, the soonest due (longest waiting) first.</summary>
@@ -64,6 +67,12 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
             }
 
             MyPlans = plans;
+            LettersToAcknowledge = (await (from q in db.RepQuotas.AsNoTracking()
+                                           where q.RepId == me.Id && q.PublishedVersion != null && (q.AcknowledgedVersion == null || q.AcknowledgedVersion != q.Version)
+                                           join c in db.Cycles on q.CycleId equals c.Id
+                                           where c.Status == Domain.Planning.CycleStatus.Open
+                                           select new { c.Id, c.Name }).ToListAsync(ct))
+                .Select(x => (x.Id, x.Name)).ToList();
         }
 
         if (me.Role is Role.Manager or Role.Leader)

@@ -75,6 +75,12 @@ public sealed class PageHandlerAuthorizationTests
             o => new() { ["Grid[0].RepId"] = o.Rep3.Id.ToString(), ["Grid[0].Q1"] = "1", ["Grid[0].Q2"] = "1", ["Grid[0].Q3"] = "1", ["Grid[0].Q4"] = "1" }),
         // Importing needs a file: those who may set quotas hear of its absence (422), the admin, who may not, is refused.
         new("Cycles/Quotas", "Import", o => $"/Cycles/Quotas/{o.Cycle.Id}?handler=Import", "denied", "422", "422", "403"),
+        // Allocating takes the strategy's revenue objectives as the target when none is typed; only leaders allocate.
+        new("Quotas/Allocate", "Preview", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Preview", "denied", "denied", "200", "denied"),
+        new("Quotas/Allocate", "", o => $"/Quotas/Allocate/{o.Cycle.Id}", "denied", "denied", "redirect", "denied"),
+        new("Quotas/Allocate", "Publish", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Publish", "denied", "denied", "redirect", "denied"),
+        // Only a rep acknowledges, their own letter: none is published to rep1 (404); the others may not (403).
+        new("Quotas/Letter", "", o => $"/Quotas/Letter?cycle={o.Cycle.Id}", "404", "403", "403", "403"),
         new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "", o => $"/Cycles/{o.Cycle.Id}/Edit", "denied", "denied", "422", "422"),
         new("Cycles/Edit", "Close", o => $"/Cycles/{o.Cycle.Id}/Edit?handler=Close", "denied", "denied", "422", "422"),

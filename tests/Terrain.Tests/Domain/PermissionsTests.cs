@@ -31,6 +31,8 @@ public sealed class PermissionsTests
         [Act.JoinReview] = "y - - -",
         [Act.SetReviewCadence] = "- y y -",
         [Act.ExtendDeadline] = "- y y -",
+        [Act.AllocateQuota] = "- - y -",
+        [Act.AcknowledgeQuota] = "y - - -",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];

@@ -6,6 +6,9 @@ public enum QuotaSource
     Grid,
     Csv,
     Api,
+
+    /// <summary>A top-down allocation of the cycle's target (ADR 0099).</summary>
+    Allocation,
 }
 
 /// <summary>
@@ -40,6 +43,49 @@ public sealed class RepQuota
     {
         Version++;
         (ChangedById, ChangedAt) = (actorId, now);
+    }
+
+    /// <summary>The version a quota letter first showed the rep (ADR 0099); null before publication.</summary>
+    public int? PublishedVersion { get; private set; }
+
+    public DateTimeOffset? PublishedAt { get; private set; }
+
+    /// <summary>The allocation whose assumptions the rep's quota letter explains.</summary>
+    public Guid? AllocationId { get; private set; }
+
+    /// <summary>The version the rep last acknowledged; a change after that asks them again.</summary>
+    public int? AcknowledgedVersion { get; private set; }
+
+    public DateTimeOffset? AcknowledgedAt { get; private set; }
+
+    public bool IsPublished => PublishedVersion is not null;
+
+    /// <summary>Published, and the rep has not acknowledged the quota as it is now.</summary>
+    public bool AwaitsAcknowledgement => IsPublished && AcknowledgedVersion != Version;
+
+    /// <summary>Publishes the quota as it is now as the rep's quota letter; an earlier acknowledgement no longer counts unless nothing changed.</summary>
+    public void Publish(Guid allocationId, DateTimeOffset now) =>
+        (PublishedVersion, PublishedAt, AllocationId) = (Version, now, allocationId);
+
+    /// <summary>The rep acknowledges the letter at <paramref name="version"/>, which must be the quota as it is now.</summary>
+    public void Acknowledge(Guid actorId, int version, DateTimeOffset now)
+    {
+        if (actorId != RepId)
+        {
+            throw new NotAllowedException(Permissions.Refusal(Act.AcknowledgeQuota));
+        }
+
+        if (!IsPublished)
+        {
+            throw new InvalidStateException("Your quota for this cycle has not been published yet.", "version");
+        }
+
+        if (version != Version)
+        {
+            throw new InvalidStateException($"Your quota changed since you read it (version {version}, now {Version}): read the letter again before acknowledging it.", "version");
+        }
+
+        (AcknowledgedVersion, AcknowledgedAt) = (Version, now);
     }
 }
 

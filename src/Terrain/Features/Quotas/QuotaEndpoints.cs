@@ -14,6 +14,7 @@ public static class QuotaEndpoints
         services.AddScoped<SaveQuotas>();
         services.AddScoped<QuotaGrid>();
         services.AddScoped<QuotaCsv>();
+        services.AddScoped<QuotaAllocations>();
     }
 
     public static void Map(RouteGroupBuilder quotas)
@@ -73,6 +74,98 @@ public static class QuotaEndpoints
             .WithSummary("Every change to one rep's (or a manager's team) quota in the cycle, newest first: who, when, quarter, old and new, source and reason.")
             .WithName("getQuotaHistory");
     }
+
+    /// <summary>Top-down allocation of a cycle's revenue target (ADR 0099): preview, create, read, adjust, publish, export.</summary>
+    public static void MapAllocations(RouteGroupBuilder allocations)
+    {
+        allocations.MapPost("/preview", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, AllocationRequest request, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.PreviewAsync(cycleId, request, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("What an allocation would give, saving nothing: each rep's share, ramp and quarters (summing to the target to the cent), per team, with the notes on any fallback.")
+            .WithName("previewQuotaAllocation")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        allocations.MapPost("/", async Task<Results<Created<AllocationView>, NotFound>> (Guid cycleId, AllocationRequest request, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.CreateAsync(cycleId, request, ct) is { } view
+                    ? TypedResults.Created($"/api/v1/cycles/{cycleId}/quota-allocations/current", view)
+                    : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("Allocate a revenue target (by default the strategy's revenue objectives) to the reps with a plan in the cycle, by potential share, last year's bookings, equally or a blend; spread over quarters by seasonality with a ramp for new hires. Writes the result as a draft: the reps' and teams' quotas, adjustable in the grid.")
+            .WithName("createQuotaAllocation")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        allocations.MapGet("/current", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.CurrentAsync(cycleId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("The cycle's latest allocation with the quotas now held: totals per quarter and team, the difference to the target, and who has not acknowledged.")
+            .WithName("getQuotaAllocation");
+
+        allocations.MapPut("/current/quotas", async Task<Results<Ok<AllocationView>, NotFound, ProblemHttpResult>> (Guid cycleId, QuotaBatch batch, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.AdjustAsync(cycleId, batch, ct) switch
+                {
+                    (QuotaSaveOutcome.Saved, { } view) => TypedResults.Ok(view),
+                    (var outcome, _) => Refused(outcome),
+                })
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("Adjust the allocation's quotas by hand (the grid's batch: a version per row, all or nothing); the answer shows the difference to the target.")
+            .WithName("adjustQuotaAllocation")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        allocations.MapPost("/current/publish", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.PublishAsync(cycleId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("Publish the allocation as each rep's quota letter and tell them; refused (409, error 'allocation-does-not-sum') while the quotas do not sum to the target to the cent.")
+            .WithName("publishQuotaAllocation")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        allocations.MapGet("/current/export", async Task<Results<FileContentHttpResult, NotFound>> (Guid cycleId, string? format, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.ExportAsync(cycleId, Dashboards.TableExport.FormatOf(format) ?? "csv", ct) is { } file
+                    ? TypedResults.File(file.Content, file.ContentType, file.FileName)
+                    : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("The allocation as CSV (format=csv, the default) or Excel (format=xlsx): each rep's share, ramp, quarters, total and acknowledgement, with the total, the target and the difference.")
+            .WithName("exportQuotaAllocation")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", Dashboards.TableExport.Xlsx)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>The signed-in rep's quota letter and its acknowledgement.</summary>
+    public static void MapLetter(RouteGroupBuilder letter)
+    {
+        letter.MapGet("/", async Task<Results<Ok<QuotaLetter>, NotFound>> (Guid? cycle, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.LetterAsync(cycle, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithSummary("The signed-in rep's published quota letter for a cycle (the latest without one): the quota by quarter, the assumptions behind it, whether it is acknowledged, and the changes since publication.")
+            .WithName("getMyQuotaLetter");
+
+        letter.MapPost("/acknowledge", async Task<Results<Ok<QuotaLetter>, NotFound>> (AcknowledgeInput input, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.AcknowledgeAsync(input, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AcknowledgeQuota))
+            .WithSummary("Acknowledge one's quota letter at the version read; refused (409) when the quota changed since or is not published.")
+            .WithName("acknowledgeMyQuotaLetter")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static ProblemHttpResult Refused(QuotaSaveOutcome outcome) => outcome switch
+    {
+        QuotaSaveOutcome.Invalid invalid => TypedResults.Problem(new ValidationProblemDetails(invalid.Errors.ToDictionary(e => e.Key, e => e.Value))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The quotas break a rule; nothing was saved.",
+            Detail = string.Join(" ", invalid.Errors.SelectMany(e => e.Value).Take(5)),
+        }),
+        QuotaSaveOutcome.Stale stale => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: "Someone changed these quotas since you read them; nothing was saved.",
+            detail: string.Join(" ", stale.Conflicts.Select(c => c.Message)),
+            extensions: new Dictionary<string, object?> { ["conflicts"] = stale.Conflicts }),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The cycle has no allocation, or a rep is not one you may see."),
+    };
 
     private static async Task<Results<Ok<QuotaGridView>, NotFound, ProblemHttpResult>> SaveAsync(Guid cycleId, QuotaBatch batch, SaveQuotas saver,
         QuotaGrid quotas, CancellationToken ct)

@@ -26,7 +26,14 @@ public sealed record QuotaVsObjectives(Guid StrategyId, string Strategy, int Obj
 /// </summary>
 public sealed record QuotaGridView(Guid CycleId, string Cycle, bool Open, string Currency, IReadOnlyList<string> Quarters, Guid? Team,
     IReadOnlyList<QuotaRow> Rows, IReadOnlyList<Guid> Settable, IReadOnlyList<decimal> QuarterTotals, decimal Total,
-    IReadOnlyList<QuotaTeamTotal> Teams, QuotaVsObjectives? Objectives);
+    IReadOnlyList<QuotaTeamTotal> Teams, QuotaVsObjectives? Objectives)
+{
+    /// <summary>The cycle's latest top-down allocation (ADR 0099), for a leader or an admin: its target and the quotas' difference to it.</summary>
+    public GridAllocation? Allocation { get; init; }
+}
+
+/// <summary>The allocation behind the grid: its target, the sum of its reps' quotas now, the difference, whether it is published, and how many reps have not acknowledged.</summary>
+public sealed record GridAllocation(decimal Target, decimal Total, decimal Difference, AllocationStatus Status, int Unacknowledged);
 
 /// <summary>One quarter of a rep's quota changing, as the history shows it; <see cref="Source"/> names a <see cref="QuotaSource"/>.</summary>
 public sealed record QuotaHistoryEntry(DateTimeOffset At, string By, string Source, int Version, int Quarter, decimal? Old, decimal New, string? Reason);
@@ -57,10 +64,28 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
         var whole = team is null && access.Actor.Role is Role.Leader or Role.Admin;
         var objectives = await ObjectivesAsync(cycle.StrategyId, total, whole, ct);
         return new QuotaGridView(cycle.Id, cycle.Name, cycle.Status == CycleStatus.Open, options.Value.Currency,
-            cycle.Quarters.Select(q => q.Label).ToList(), team, rows, settable, quarterTotals, total, teams, objectives);
+            cycle.Quarters.Select(q => q.Label).ToList(), team, rows, settable, quarterTotals, total, teams, objectives)
+        {
+            Allocation = whole ? await AllocationAsync(cycle, all, ct) : null,
+        };
     }
 
-    private async Task<QuotaVsObjectives?> ObjectivesAsync(Guid? strategyId, decimal quota, bool whole, CancellationToken ct)
+    private async Task<GridAllocation?> AllocationAsync(PlanningCycle cycle, IReadOnlyList<QuotaRow> rows, CancellationToken ct)
+    {
+        var allocation = await db.QuotaAllocations.AsNoTracking().Where(a => a.CycleId == cycle.Id).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
+        if (allocation is null)
+        {
+            return null;
+        }
+
+        var ids = allocation.ReadLines().Select(l => l.RepId).ToHashSet();
+        var reps = rows.Where(r => !r.IsTeam && ids.Contains(r.RepId)).ToList();
+        var total = reps.Sum(r => r.Total ?? 0);
+        return new GridAllocation(allocation.Target, total, total - allocation.Target, allocation.Status, reps.Count(r => r.Published && !r.Acknowledged));
+    }
+
+    /// <summary>The strategy's revenue objectives: its name, how many, and the sum of their targets; null without any.</summary>
+    public async Task<(Guid Id, string Name, int Count, decimal Target)?> RevenueObjectivesAsync(Guid? strategyId, CancellationToken ct)
     {
         if (strategyId is not { } id || await db.Strategies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is not { } strategy)
         {
@@ -68,12 +93,17 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
         }
 
         var revenue = strategy.ReadContent().Objectives.Where(o => o.Metric == "Revenue" && o.Target is > 0).ToList();
-        if (revenue.Count == 0)
+        return revenue.Count == 0 ? null : (strategy.Id, strategy.Name, revenue.Count, revenue.Sum(o => o.Target!.Value));
+    }
+
+    private async Task<QuotaVsObjectives?> ObjectivesAsync(Guid? strategyId, decimal quota, bool whole, CancellationToken ct)
+    {
+        if (await RevenueObjectivesAsync(strategyId, ct) is not { } strategy)
         {
             return null;
         }
 
-        var target = revenue.Sum(o => o.Target!.Value);
+        var target = strategy.Target;
         var difference = quota - target;
         var of = $"the {Compact(target)} revenue objectives of {strategy.Name}";
         var statement = !whole
@@ -83,7 +113,7 @@ public sealed class QuotaGrid(QuotaHandlers quotas, AppDbContext db, AccessPolic
                 : difference > 0
                     ? $"Quota {Compact(quota)} is {Compact(difference)} above {of}."
                     : $"Quota {Compact(quota)} matches {of}.";
-        return new QuotaVsObjectives(strategy.Id, strategy.Name, revenue.Count, target, quota, difference, whole, statement);
+        return new QuotaVsObjectives(strategy.Id, strategy.Name, strategy.Count, target, quota, difference, whole, statement);
     }
 
     /// <summary>23,800,000 as 23.8M, 850,000 as 850K, smaller amounts in full.</summary>

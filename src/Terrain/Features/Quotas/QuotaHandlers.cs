@@ -14,7 +14,8 @@ namespace Terrain.Features.Quotas;
 /// quota (0 before its first change through Terrain) that a change must carry back (ADR 0034).
 /// </summary>
 public sealed record QuotaRow(Guid CycleId, Guid RepId, string RepName, Guid? ManagerId, string? ManagerName, IReadOnlyList<decimal?> Quarters, decimal? Total,
-    bool IsTeam = false, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null, string? Email = null, int Version = 0);
+    bool IsTeam = false, DateOnly? InSeatFrom = null, DateOnly? InSeatTo = null, string? Email = null, int Version = 0,
+    bool Published = false, bool Acknowledged = false);
 
 /// <summary>
 /// A rep's (or a manager's team) quotas, one per quarter; the seat dates are cleared when left out. With a
@@ -72,15 +73,16 @@ public sealed class QuotaHandlers(AppDbContext db, AccessPolicy access, SaveQuot
         var seats = await db.RepSeats.AsNoTracking().Where(x => x.CycleId == cycleId && ids.Contains(x.RepId))
             .ToDictionaryAsync(x => x.RepId, ct);
         var versions = await db.RepQuotas.AsNoTracking().Where(x => x.CycleId == cycleId && ids.Contains(x.RepId))
-            .ToDictionaryAsync(x => x.RepId, x => x.Version, ct);
+            .ToDictionaryAsync(x => x.RepId, ct);
         var count = cycle.Quarters.Count;
         QuotaRow Row(Guid id, string name, string? email, Guid? managerId, string? managerName, bool team)
         {
             var quarters = Enumerable.Range(1, count).Select(n => quotas[id].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
             var total = quarters.Any(q => q is not null) ? quarters.Sum(q => q ?? 0) : (decimal?)null;
             var seat = seats.GetValueOrDefault(id);
+            var header = versions.GetValueOrDefault(id);
             return new QuotaRow(cycleId, id, name, managerId, managerName, quarters, total, team, seat?.From, seat?.To, email,
-                versions.GetValueOrDefault(id));
+                header?.Version ?? 0, header?.IsPublished ?? false, header is { IsPublished: true, AwaitsAcknowledgement: false });
         }
 
         return reps.Select(x => Row(x.Id, x.DisplayName, x.Email, x.ManagerId, x.ManagerName, false))

@@ -1,0 +1,181 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Terrain.Domain;
+using Terrain.Domain.Planning;
+using Terrain.Features.Cycles;
+using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
+
+namespace Terrain.Features.Quotas;
+
+/// <summary>The allocation form as posted: amounts and percentages as typed, read the way the quota grid reads them.</summary>
+public sealed class AllocationForm
+{
+    public string? Target { get; set; }
+
+    public AllocationMethod Method { get; set; } = AllocationMethod.Potential;
+
+    public int PotentialWeight { get; set; } = 50;
+
+    public int BookingsWeight { get; set; } = 30;
+
+    public int EqualWeight { get; set; } = 20;
+
+    public Seasonality Seasonality { get; set; } = Seasonality.LastYear;
+
+    public List<string?> Season { get; set; } = [];
+
+    public string? Ramp { get; set; } = "25, 50, 75, 100";
+
+    public string? Reason { get; set; }
+
+    /// <summary>The request the API would take; text that is not a number is refused naming its input.</summary>
+    public AllocationRequest ToRequest(int quarters)
+    {
+        decimal? target = null;
+        if (!string.IsNullOrWhiteSpace(Target))
+        {
+            target = QuotaCsv.ParseAmount(Target) ?? throw new DomainException($"'{Target.Trim()}' is not an amount.", "target");
+        }
+
+        List<decimal>? season = null;
+        if (Seasonality == Seasonality.Custom)
+        {
+            season = [];
+            for (var q = 0; q < quarters; q++)
+            {
+                var text = Season.ElementAtOrDefault(q)?.Trim().TrimEnd('%');
+                season.Add(decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var p)
+                    ? p
+                    : throw new DomainException($"Q{q + 1}: '{text}' is not a percentage.", "seasonPercents"));
+            }
+        }
+
+        var ramp = new List<int>();
+        foreach (var step in (Ramp ?? "").Split([',', ';', '/', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            ramp.Add(int.TryParse(step.TrimEnd('%'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r)
+                ? r
+                : throw new DomainException($"'{step}' is not a whole percentage.", "ramp"));
+        }
+
+        return new AllocationRequest(target, Method, Method == AllocationMethod.Blend ? new BlendWeights(PotentialWeight, BookingsWeight, EqualWeight) : null,
+            Seasonality, season, ramp, Reason);
+    }
+}
+
+/// <summary>
+/// A leader allocates a cycle's revenue target to teams and reps (ADR 0099): the settings, a preview, the draft written
+/// as the quotas (adjusted in the quota grid), totals with the difference to the target, and publishing the letters.
+/// </summary>
+[May(Act.AllocateQuota)]
+[FormPrefix("Form")]
+public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cycles, QuotaGrid grid) : PageModel, IReloadsOnRefusal
+{
+    public CycleRow Cycle { get; private set; } = null!;
+
+    /// <summary>The cycle's latest allocation with the quotas now held.</summary>
+    public AllocationView? Current { get; private set; }
+
+    /// <summary>What the posted settings would give, not saved.</summary>
+    public AllocationView? Preview { get; private set; }
+
+    /// <summary>The strategy's revenue objectives, the default target.</summary>
+    public (string Strategy, decimal Target)? Objectives { get; private set; }
+
+    [BindProperty]
+    public AllocationForm Form { get; set; } = new();
+
+    [TempData]
+    public string? Saved { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (Current is { } current)
+        {
+            Form.Target = current.Target.ToString("0.##", CultureInfo.InvariantCulture);
+            Form.Method = current.Method;
+            (Form.PotentialWeight, Form.BookingsWeight, Form.EqualWeight) = current.Weights is { } w ? (w.Potential, w.Bookings, w.Equal) : (50, 30, 20);
+            Form.Seasonality = current.Seasonality;
+            Form.Season = current.Season.Select(s => (string?)s.ToString("0.##", CultureInfo.InvariantCulture)).ToList();
+            Form.Ramp = string.Join(", ", current.Ramp);
+        }
+        else if (Objectives is { } objectives)
+        {
+            Form.Target = objectives.Target.ToString("0.##", CultureInfo.InvariantCulture);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken ct) =>
+        await allocations.ExportAsync(id, Dashboards.TableExport.FormatOf(format) ?? "csv", ct) is { } file
+            ? File(file.Content, file.ContentType, file.FileName)
+            : NotFound();
+
+    public async Task<IActionResult> OnPostPreviewAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        Preview = await allocations.PreviewAsync(id, Form.ToRequest(Cycle.Quarters.Count), ct);
+        return Preview is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (await allocations.CreateAsync(id, Form.ToRequest(Cycle.Quarters.Count), ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        Saved = $"Allocated {Show.Money(view.Target)} to {view.Reps.Count} reps as a draft: adjust it in the quota grid if needed, then publish it.";
+        return RedirectToPage("Allocate", null, new { id }, "allocation");
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (await allocations.PublishAsync(id, ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        Saved = $"Published: {view.Reps.Count} reps have their quota letter to acknowledge.";
+        return RedirectToPage("Allocate", null, new { id }, "allocation");
+    }
+
+    public Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct) => Task.FromResult<IActionResult?>(null);
+
+    public static string Percent(decimal share) => (share * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await cycles.GetAsync(id, ct) is not { } cycle)
+        {
+            return false;
+        }
+
+        Cycle = cycle;
+        Current = await allocations.CurrentAsync(id, ct);
+        Objectives = await grid.RevenueObjectivesAsync(cycle.StrategyId, ct) is { } o ? (o.Name, o.Target) : null;
+        return true;
+    }
+}

@@ -1,0 +1,400 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Terrain.Data;
+using Terrain.Domain;
+using Terrain.Domain.Actuals;
+using Terrain.Domain.Planning;
+using Terrain.Infrastructure;
+using Terrain.Infrastructure.Auth;
+
+namespace Terrain.Features.Quotas;
+
+/// <summary>
+/// What a leader asks for: the target (by default the strategy's revenue objectives), the method, the blend's weights,
+/// the quarters' shape (with percentages when custom) and the new hires' ramp (default 25/50/75/100).
+/// </summary>
+public sealed record AllocationRequest(decimal? Target = null, AllocationMethod Method = AllocationMethod.Potential, BlendWeights? Weights = null,
+    Seasonality Seasonality = Seasonality.LastYear, List<decimal>? SeasonPercents = null, List<int>? Ramp = null, string? Reason = null);
+
+/// <summary>
+/// One rep in an allocation: the method's basis (potential, last year's bookings) and share, the ramp per quarter, the
+/// amounts the allocation computed, and the quota now held (adjusted by hand in the grid, or not), with its version and
+/// whether the rep has acknowledged it.
+/// </summary>
+public sealed record AllocationRepRow(Guid RepId, string Name, Guid? ManagerId, string? Manager, decimal Potential, decimal Bookings, decimal Share,
+    IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Allocated, IReadOnlyList<decimal?> Quota, decimal Total, int Version, bool Published,
+    bool Acknowledged, DateTimeOffset? AcknowledgedAt);
+
+/// <summary>A team's part: the sum of its reps.</summary>
+public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps, IReadOnlyList<decimal> Quarters, decimal Total);
+
+/// <summary>
+/// An allocation as shown: its settings and notes, every rep and team, totals per quarter, and the total's
+/// <see cref="Difference"/> to the target (zero before it can be published). <see cref="Id"/> is null for a preview,
+/// whose totals are the computed amounts; a saved allocation's totals are the quotas now held.
+/// </summary>
+public sealed record AllocationView(Guid? Id, Guid CycleId, string Cycle, IReadOnlyList<string> Quarters, decimal Target, AllocationMethod Method,
+    string Description, BlendWeights? Weights, Seasonality Seasonality, IReadOnlyList<decimal> Season, IReadOnlyList<int> Ramp, IReadOnlyList<string> Notes,
+    AllocationStatus? Status, DateTimeOffset? CreatedAt, DateTimeOffset? PublishedAt, IReadOnlyList<AllocationRepRow> Reps, IReadOnlyList<AllocationTeamRow> Teams,
+    IReadOnlyList<decimal> QuarterTotals, decimal Total, decimal Difference, int Unacknowledged);
+
+/// <summary>The allocation's side of a quota letter: how the rep's quota was reached.</summary>
+public sealed record LetterAssumptions(decimal Target, AllocationMethod Method, string Description, decimal Share, decimal ShareOfTarget,
+    IReadOnlyList<int> Ramp, Seasonality Seasonality, IReadOnlyList<decimal> Season, IReadOnlyList<decimal> Allocated, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// A rep's quota letter (ADR 0099): the quota by quarter as it is now, the version to acknowledge, when it was
+/// published and acknowledged, the assumptions behind it, and every change since it was published.
+/// </summary>
+public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOnlyList<string> Quarters, IReadOnlyList<decimal?> Amounts, decimal Total,
+    int Version, DateTimeOffset PublishedAt, bool Acknowledged, DateTimeOffset? AcknowledgedAt, LetterAssumptions? Assumptions,
+    IReadOnlyList<QuotaHistoryEntry> ChangesSincePublished);
+
+/// <summary>The rep acknowledges the letter at the version they read.</summary>
+public sealed record AcknowledgeInput(Guid CycleId, int Version);
+
+/// <summary>
+/// Top-down allocation (ADR 0099): a leader shares a cycle's revenue target between the reps with a plan in it, writes
+/// the result as their quotas (and their managers' team quotas) through <see cref="SaveQuotas"/>, adjusts them in the
+/// grid, and publishes them as quota letters once they sum to the target; reps read and acknowledge their letter.
+/// </summary>
+public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQuotas saver, QuotaHandlers quotas, QuotaGrid grid,
+    IOptions<TerrainOptions> options, TimeProvider clock)
+{
+    /// <summary>What the settings would give, saving nothing; null when there is no such cycle.</summary>
+    public async Task<AllocationView?> PreviewAsync(Guid cycleId, AllocationRequest request, CancellationToken ct)
+    {
+        access.Ensure(Act.AllocateQuota);
+        if (await ComputeAsync(cycleId, request, ct) is not { } computed)
+        {
+            return null;
+        }
+
+        var (cycle, settings, result) = computed;
+        var draft = QuotaAllocation.Draft(cycle.Id, settings, result, access.Actor.Id, clock.GetUtcNow());
+        return await ViewAsync(cycle, draft, preview: true, ct);
+    }
+
+    /// <summary>Computes the allocation and writes it as the reps' and teams' quotas, all or nothing; null when there is no such cycle.</summary>
+    public async Task<AllocationView?> CreateAsync(Guid cycleId, AllocationRequest request, CancellationToken ct)
+    {
+        access.Ensure(Act.AllocateQuota);
+        if (await ComputeAsync(cycleId, request, ct) is not { } computed)
+        {
+            return null;
+        }
+
+        var (cycle, settings, result) = computed;
+        cycle.EnsureOpen();
+        var now = clock.GetUtcNow();
+        var allocation = QuotaAllocation.Draft(cycle.Id, settings, result, access.Actor.Id, now);
+        var held = (await quotas.ListAsync(cycle.Id, null, ct) ?? []).ToDictionary(r => r.RepId);
+        var rows = new List<QuotaBatchRow>();
+        foreach (var rep in result.Reps)
+        {
+            var row = held.GetValueOrDefault(rep.RepId);
+            rows.Add(Row(rep.RepId, row, rep.Quarters));
+        }
+
+        // Each team's quota is the sum of its reps' allocation.
+        foreach (var team in result.Reps.Where(r => r.ManagerId is not null).GroupBy(r => r.ManagerId!.Value))
+        {
+            if (held.GetValueOrDefault(team.Key) is { IsTeam: true } row)
+            {
+                rows.Add(Row(team.Key, row, Enumerable.Range(0, cycle.Quarters.Count).Select(q => team.Sum(r => r.Quarters[q])).ToList()));
+            }
+        }
+
+        var reason = string.IsNullOrWhiteSpace(request.Reason)
+            ? $"Allocation of {settings.Target.ToString("N2", CultureInfo.InvariantCulture)} {allocation.Describe()}"
+            : request.Reason.Trim();
+        db.QuotaAllocations.Add(allocation);
+        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.allocate", "QuotaAllocation", allocation.Id.ToString(),
+            JsonSerializer.Serialize(new
+            {
+                cycle = cycle.Id,
+                target = settings.Target,
+                method = allocation.Method.ToString(),
+                weights = allocation.Weights,
+                seasonality = allocation.Seasonality.ToString(),
+                season = allocation.Season,
+                ramp = allocation.Ramp,
+                reps = result.Reps.Count,
+            })));
+        var outcome = await saver.SaveAsync(cycle.Id, new QuotaBatch(rows, reason.Length > QuotaChange.MaxReason ? reason[..QuotaChange.MaxReason] : reason),
+            QuotaSource.Allocation, ct);
+        switch (outcome)
+        {
+            case QuotaSaveOutcome.Saved:
+                return await CurrentAsync(cycle.Id, ct);
+            case QuotaSaveOutcome.Invalid invalid:
+                db.ChangeTracker.Clear();
+                var (field, messages) = invalid.Errors.First();
+                throw new DomainException(messages[0], field);
+            case QuotaSaveOutcome.Stale stale:
+                db.ChangeTracker.Clear();
+                throw new InvalidStateException($"Someone changed quotas while the allocation was computed; nothing was saved. {stale.Conflicts[0].Message}", "version");
+            default:
+                db.ChangeTracker.Clear();
+                return null;
+        }
+    }
+
+    private static QuotaBatchRow Row(Guid repId, QuotaRow? held, IReadOnlyList<decimal> amounts) =>
+        new(repId, held?.Version ?? 0, amounts.ElementAtOrDefault(0), amounts.ElementAtOrDefault(1), amounts.ElementAtOrDefault(2),
+            amounts.Count > 3 ? amounts[3] : null, held?.InSeatFrom, held?.InSeatTo);
+
+    /// <summary>The cycle's latest allocation with the quotas now held; null when the cycle has none (or does not exist).</summary>
+    public async Task<AllocationView?> CurrentAsync(Guid cycleId, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        if (cycle is null || await LatestAsync(cycleId, ct) is not { } allocation)
+        {
+            return null;
+        }
+
+        return await ViewAsync(cycle, allocation, preview: false, ct);
+    }
+
+    /// <summary>Adjusts quotas of the allocation by hand (the grid's batch) and answers with the allocation and its difference to the target.</summary>
+    public async Task<(QuotaSaveOutcome Outcome, AllocationView? View)> AdjustAsync(Guid cycleId, QuotaBatch batch, CancellationToken ct)
+    {
+        access.Ensure(Act.AllocateQuota);
+        if (await LatestAsync(cycleId, ct) is null)
+        {
+            return (new QuotaSaveOutcome.Missing(), null);
+        }
+
+        var outcome = await saver.SaveAsync(cycleId, batch, QuotaSource.Api, ct);
+        return (outcome, outcome is QuotaSaveOutcome.Saved ? await CurrentAsync(cycleId, ct) : null);
+    }
+
+    /// <summary>
+    /// Publishes the latest allocation as every rep's quota letter and tells each rep; refused (409, the
+    /// <c>allocation-does-not-sum</c> error) while the reps' quotas do not sum to the target to the cent.
+    /// </summary>
+    public async Task<AllocationView?> PublishAsync(Guid cycleId, CancellationToken ct)
+    {
+        access.Ensure(Act.AllocateQuota);
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        if (cycle is null || await db.QuotaAllocations.Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct) is not { } allocation)
+        {
+            return null;
+        }
+
+        cycle.EnsureOpen();
+        var ids = allocation.ReadLines().Select(l => l.RepId).ToList();
+        var count = cycle.Quarters.Count;
+        var total = await db.Quotas.Where(q => q.CycleId == cycleId && ids.Contains(q.RepId) && q.Quarter <= count).SumAsync(q => (decimal?)q.Amount, ct) ?? 0;
+        var now = clock.GetUtcNow();
+        allocation.Publish(total, access.Actor.Id, now);
+        var headers = await db.RepQuotas.Where(q => q.CycleId == cycleId && ids.Contains(q.RepId)).ToDictionaryAsync(q => q.RepId, ct);
+        foreach (var id in ids)
+        {
+            if (!headers.TryGetValue(id, out var header))
+            {
+                header = RepQuota.Start(cycleId, id, now);
+                db.RepQuotas.Add(header);
+            }
+
+            header.Publish(allocation.Id, now);
+            db.Notifications.Add(Notification.Create(id, $"quota-letter:{allocation.Id}:{allocation.Version}:{id}", $"Your {cycle.Name} quota letter",
+                $"Your quota for {cycle.Name} is published: read how it was set and acknowledge it.", LetterLink(cycleId), now));
+        }
+
+        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.publish", "QuotaAllocation", allocation.Id.ToString(),
+            JsonSerializer.Serialize(new { cycle = cycleId, target = allocation.Target, total, reps = ids.Count })));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
+        {
+            db.ChangeTracker.Clear();
+            throw new InvalidStateException("A quota changed while the allocation was being published; nothing was published. Look at the totals and publish again.", "version");
+        }
+
+        return await CurrentAsync(cycleId, ct);
+    }
+
+    public static string LetterLink(Guid cycleId) => $"/Quotas/Letter?cycle={cycleId}";
+
+    /// <summary>
+    /// The signed-in rep's quota letter for the cycle (or, without one, the latest published to them); null when none
+    /// is published.
+    /// </summary>
+    public async Task<QuotaLetter?> LetterAsync(Guid? cycleId, CancellationToken ct)
+    {
+        var me = access.Actor.Id;
+        var header = await db.RepQuotas.AsNoTracking()
+            .Where(q => q.RepId == me && q.PublishedVersion != null && (cycleId == null || q.CycleId == cycleId))
+            .OrderByDescending(q => q.PublishedAt).FirstOrDefaultAsync(ct);
+        if (header is null || await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == header.CycleId, ct) is not { } cycle)
+        {
+            return null;
+        }
+
+        var count = cycle.Quarters.Count;
+        var held = await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycle.Id && q.RepId == me).Select(q => new { q.Quarter, q.Amount }).ToListAsync(ct);
+        var amounts = Enumerable.Range(1, count).Select(n => held.FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
+        var name = await db.Users.Where(u => u.Id == me).Select(u => u.DisplayName).SingleAsync(ct);
+        LetterAssumptions? assumptions = null;
+        if (header.AllocationId is { } allocationId && await db.QuotaAllocations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == allocationId, ct) is { } allocation &&
+            allocation.ReadLines().FirstOrDefault(l => l.RepId == me) is { } line)
+        {
+            assumptions = new LetterAssumptions(allocation.Target, allocation.Method, allocation.Describe(), line.Share,
+                allocation.Target == 0 ? 0 : decimal.Round(amounts.Sum(a => a ?? 0) / allocation.Target, 6), line.Ramp, allocation.Seasonality,
+                allocation.SeasonPercents(), line.Quarters, allocation.Notes.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        var history = await grid.HistoryAsync(cycle.Id, me, ct) ?? [];
+        return new QuotaLetter(cycle.Id, cycle.Name, name, cycle.Quarters.Select(q => q.Label).ToList(), amounts, amounts.Sum(a => a ?? 0), header.Version,
+            header.PublishedAt!.Value, !header.AwaitsAcknowledgement, header.AcknowledgedAt, assumptions,
+            history.Where(h => h.Version > header.PublishedVersion).ToList());
+    }
+
+    /// <summary>The rep acknowledges their letter as it is at <see cref="AcknowledgeInput.Version"/>; a stale version is refused (409).</summary>
+    public async Task<QuotaLetter?> AcknowledgeAsync(AcknowledgeInput input, CancellationToken ct)
+    {
+        var me = access.Actor.Id;
+        access.Ensure(Act.AcknowledgeQuota, new About(me, null));
+        var header = await db.RepQuotas.FirstOrDefaultAsync(q => q.CycleId == input.CycleId && q.RepId == me, ct);
+        if (header is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        header.Acknowledge(me, input.Version, now);
+        db.AuditEntries.Add(AuditEntry.Record(now, me, "quota.acknowledge", "Quota", me.ToString(),
+            JsonSerializer.Serialize(new { cycle = input.CycleId, rep = me, version = header.Version })));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
+        {
+            db.ChangeTracker.Clear();
+            throw new InvalidStateException("Your quota changed as you acknowledged it: read the letter again.", "version");
+        }
+
+        return await LetterAsync(input.CycleId, ct);
+    }
+
+    /// <summary>The allocation as CSV or Excel: one row per rep with their share, ramp, quarters and acknowledgement.</summary>
+    public async Task<Dashboards.ExportFile?> ExportAsync(Guid cycleId, string format, CancellationToken ct)
+    {
+        if (await CurrentAsync(cycleId, ct) is not { } view)
+        {
+            return null;
+        }
+
+        var headers = new List<string> { "Rep", "Manager", "Potential", "Last year's bookings", "Share", "Ramp" };
+        headers.AddRange(view.Quarters);
+        headers.AddRange(["Total", "Published", "Acknowledged"]);
+        var rows = view.Reps.Select(r => new object?[] { r.Name, r.Manager, r.Potential, r.Bookings, r.Share, string.Join('/', r.Ramp) }
+            .Concat(r.Quota.Select(q => (object?)q)).Concat([r.Total, r.Published, r.Acknowledged]).ToArray()).ToList();
+        rows.Add(new object?[] { "Total", null, null, null, null, null }.Concat(view.QuarterTotals.Select(q => (object?)q)).Concat([view.Total, null, null]).ToArray());
+        rows.Add(new object?[] { "Target", null, null, null, null, null }.Concat(view.Quarters.Select(_ => (object?)null)).Concat([view.Target, null, null]).ToArray());
+        rows.Add(new object?[] { "Difference", null, null, null, null, null }.Concat(view.Quarters.Select(_ => (object?)null)).Concat([view.Difference, null, null]).ToArray());
+        return Dashboards.TableExport.Render(format, "quota-allocation", [new Dashboards.ExportTable("allocation", headers, rows)], null);
+    }
+
+    private Task<QuotaAllocation?> LatestAsync(Guid cycleId, CancellationToken ct) =>
+        db.QuotaAllocations.AsNoTracking().Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
+
+    private async Task<AllocationView> ViewAsync(PlanningCycle cycle, QuotaAllocation allocation, bool preview, CancellationToken ct)
+    {
+        var lines = allocation.ReadLines();
+        var ids = lines.Select(l => l.RepId).ToList();
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName, u.ManagerId, Manager = u.Manager == null ? null : u.Manager.DisplayName }).ToDictionaryAsync(u => u.Id, ct);
+        var count = cycle.Quarters.Count;
+        var held = (await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycle.Id && ids.Contains(q.RepId)).Select(q => new { q.RepId, q.Quarter, q.Amount })
+            .ToListAsync(ct)).ToLookup(q => q.RepId);
+        var headers = await db.RepQuotas.AsNoTracking().Where(q => q.CycleId == cycle.Id && ids.Contains(q.RepId)).ToDictionaryAsync(q => q.RepId, ct);
+        var reps = lines.Where(l => people.ContainsKey(l.RepId)).Select(l =>
+        {
+            var person = people[l.RepId];
+            var quota = Enumerable.Range(1, count).Select(n => held[l.RepId].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
+            var header = headers.GetValueOrDefault(l.RepId);
+            var total = preview ? l.Quarters.Sum() : quota.Sum(q => q ?? 0);
+            return new AllocationRepRow(l.RepId, person.DisplayName, person.ManagerId, person.Manager, l.Potential, l.Bookings, l.Share, l.Ramp, l.Quarters,
+                quota, total, header?.Version ?? 0, header?.IsPublished ?? false, header is { IsPublished: true, AwaitsAcknowledgement: false },
+                header?.AcknowledgedAt);
+        }).OrderBy(r => r.Manager ?? "", StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        IReadOnlyList<decimal> Counted(AllocationRepRow r) => preview ? r.Allocated : r.Quota.Select(q => q ?? 0).ToList();
+        var teams = reps.GroupBy(r => r.ManagerId).Select(g => new AllocationTeamRow(g.Key, g.First().Manager ?? "No manager", g.Count(),
+            Enumerable.Range(0, count).Select(q => g.Sum(r => Counted(r)[q])).ToList(), g.Sum(r => r.Total))).ToList();
+        var quarterTotals = Enumerable.Range(0, count).Select(q => reps.Sum(r => Counted(r)[q])).ToList();
+        var total = reps.Sum(r => r.Total);
+        return new AllocationView(preview ? null : allocation.Id, cycle.Id, cycle.Name, cycle.Quarters.Select(q => q.Label).ToList(), allocation.Target,
+            allocation.Method, allocation.Describe(), allocation.Weights, allocation.Seasonality, allocation.SeasonPercents(), allocation.RampSteps(),
+            allocation.Notes.Split('\n', StringSplitOptions.RemoveEmptyEntries), preview ? null : allocation.Status, preview ? null : allocation.CreatedAt,
+            allocation.PublishedAt, reps, teams, quarterTotals, total, total - allocation.Target, reps.Count(r => r.Published && !r.Acknowledged));
+    }
+
+    /// <summary>The settings checked (every problem named by field), the reps with their potential, bookings and start, and the result.</summary>
+    private async Task<(PlanningCycle Cycle, AllocationSettings Settings, AllocationResult Result)?> ComputeAsync(Guid cycleId, AllocationRequest request,
+        CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        if (cycle is null)
+        {
+            return null;
+        }
+
+        var target = request.Target;
+        if (target is null)
+        {
+            target = (await grid.RevenueObjectivesAsync(cycle.StrategyId, ct))?.Target
+                     ?? throw new DomainException($"Give a target: {cycle.Name} executes no strategy with revenue objectives to take it from.", "target");
+        }
+
+        var settings = new AllocationSettings(target.Value, request.Method, request.Weights, request.Seasonality, request.SeasonPercents,
+            request.Ramp ?? [.. AllocationSettings.DefaultRamp]);
+        var quarters = cycle.Quarters;
+        if (settings.Problems(quarters.Count) is { Count: > 0 } problems)
+        {
+            var (field, message) = problems.First();
+            throw problems.Count == 1
+                ? new DomainException(message, field)
+                : new DomainException("The allocation's settings break a rule", problems.Select(p => $"{p.Key}: {p.Value}").ToList(), field);
+        }
+
+        var people = await (from p in access.VisiblePlans().Where(p => p.CycleId == cycleId)
+                            join u in db.Users on p.OwnerId equals u.Id
+                            where u.Role == Role.Rep
+                            select new { u.Id, u.DisplayName, u.ManagerId, u.StartedOn }).ToListAsync(ct);
+        var ids = people.Select(p => p.Id).ToList();
+        var potential = await db.Accounts.AsNoTracking().Where(a => a.OwnerId != null && ids.Contains(a.OwnerId.Value))
+            .GroupBy(a => a.OwnerId!.Value).Select(g => new { Rep = g.Key, Sum = g.Sum(a => a.AnnualPotential) }).ToDictionaryAsync(g => g.Rep, g => g.Sum, ct);
+        var seats = await db.RepSeats.AsNoTracking().Where(s => s.CycleId == cycleId && ids.Contains(s.RepId)).ToDictionaryAsync(s => s.RepId, s => s.From, ct);
+        var (from, to) = (cycle.PeriodStart.AddYears(-1), cycle.PeriodEnd.AddYears(-1));
+        var won = await WonAsync(from, to, ct);
+        var bookings = won.Where(w => ids.Contains(w.Rep)).GroupBy(w => w.Rep).ToDictionary(g => g.Key, g => g.Sum(w => w.Sum));
+        var lastYear = quarters.Select(q => won.Where(w => w.Day >= q.Start.AddYears(-1) && w.Day <= q.End.AddYears(-1)).Sum(w => w.Sum)).ToList();
+        var reps = people.OrderBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase).Select(p => new AllocationRep(p.Id, p.DisplayName, p.ManagerId,
+            potential.GetValueOrDefault(p.Id), bookings.GetValueOrDefault(p.Id), p.StartedOn ?? seats.GetValueOrDefault(p.Id))).ToList();
+        var period = $"from {from.ToString("d MMM yyyy", CultureInfo.InvariantCulture)} to {to.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
+        var result = QuotaAllocator.Allocate(settings, reps, quarters, lastYear, period);
+        return (cycle, settings, result);
+    }
+
+    /// <summary>Closed-won revenue by rep and day in the period: won deals, or booking lines where the company counts revenue on bookings.</summary>
+    private async Task<List<(Guid Rep, DateOnly Day, decimal Sum)>> WonAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (options.Value.RevenueSource == RevenueSource.Bookings)
+        {
+            return (await db.Bookings.AsNoTracking().Where(b => b.Date >= from && b.Date <= to)
+                    .GroupBy(b => new { b.OwnerId, b.Date }).Select(g => new { g.Key.OwnerId, g.Key.Date, Sum = g.Sum(b => b.Amount) }).ToListAsync(ct))
+                .Select(x => (x.OwnerId, x.Date, x.Sum)).ToList();
+        }
+
+        return (await db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.Outcome == DealOutcome.Won && o.CloseDate >= from && o.CloseDate <= to)
+                .GroupBy(o => new { o.OwnerId, o.CloseDate }).Select(g => new { g.Key.OwnerId, g.Key.CloseDate, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct))
+            .Select(x => (x.OwnerId, x.CloseDate, x.Sum)).ToList();
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Terrain.BrowserTests.Features.Accessibility;
+using Terrain.BrowserTests.Infrastructure;
+using Terrain.Domain.Planning;
+using Xunit;
+
+namespace Terrain.BrowserTests.Features.Quotas;
+
+/// <summary>
+/// Quotas allocated top-down (ADR 0099): the leader previews, allocates and publishes a target in a cycle of its own
+/// (so no other test's quotas move), and a rep reads the letter from the home page and acknowledges it. The cycle and
+/// what hangs on it are removed at the end.
+/// </summary>
+public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(terrain)
+{
+    [Fact]
+    public async Task A_leader_allocates_and_publishes_and_a_rep_acknowledges_the_letter()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var cycleId = await App.QueryAsync(async db =>
+        {
+            var leader = await db.Users.SingleAsync(u => u.Email == DemoPeople.Leader);
+            var reps = await db.Users.Where(u => u.Email == DemoPeople.Rep(3) || u.Email == DemoPeople.Rep(7)).ToListAsync();
+            var cycle = PlanningCycle.Open(new CycleSchedule("FY2031 allocation test", new(2031, 1, 1), new(2031, 12, 31), new(2030, 11, 1), new(2030, 11, 10), 14, "UTC"),
+                leader.Id, now);
+            db.Cycles.Add(cycle);
+            db.Plans.AddRange(reps.Select(r => Plan.StartDraft(cycle.Id, r.Id, now)));
+            await db.SaveChangesAsync();
+            return cycle.Id;
+        });
+        try
+        {
+            var page = await SignInAsync(DemoPeople.Leader, bypassCsp: true);
+            await page.GotoAsync($"/Quotas/Allocate/{cycleId}");
+            await page.GetByLabel("Target").FillAsync("1,000,000.01");
+            await page.GetByLabel("Equally").CheckAsync();
+            await page.GetByLabel("Evenly").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+            await Expect(page.Locator("#allocation-title")).ToHaveTextAsync("Preview (not saved)");
+            await Expect(page.Locator("#allocation-difference")).ToContainTextAsync("sum to the target");
+            await AccessibilityTests.CheckAsync(page);
+            await Screenshots.SaveAsync(page, "quota-allocation-preview");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Allocate as a draft" }).ClickAsync();
+            await Expect(page.Locator(".alert.success").First).ToContainTextAsync("as a draft");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Publish the quota letters" }).ClickAsync();
+            await Expect(page.Locator(".alert.success").First).ToContainTextAsync("Published");
+            await Expect(page.Locator("#allocation-difference")).ToContainTextAsync("2 reps have not acknowledged");
+            await AccessibilityTests.CheckAsync(page);
+            await Screenshots.SaveAsync(page, "quota-allocation-published");
+
+            var rep = await SignInAsync(DemoPeople.Rep(3), bypassCsp: true);
+            await rep.GotoAsync("/");
+            await rep.GetByRole(AriaRole.Link, new() { Name = "Read my quota letter" }).ClickAsync();
+            await Expect(rep.Locator("#letter-title")).ToContainTextAsync("Dear");
+            await AccessibilityTests.CheckAsync(rep);
+            await Screenshots.SaveAsync(rep, "quota-letter");
+            await rep.GetByRole(AriaRole.Button, new() { Name = "Acknowledge my quota" }).ClickAsync();
+            await Expect(rep.Locator("#letter-state")).ToContainTextAsync("You acknowledged this quota");
+
+            await page.GotoAsync($"/Cycles/Quotas/{cycleId}");
+            await Expect(page.Locator("td.letter-state").Filter(new() { HasText = "not acknowledged" })).ToHaveCountAsync(1);
+            await Screenshots.SaveAsync(page, "quota-grid-letters");
+        }
+        finally
+        {
+            await App.QueryAsync(async db =>
+            {
+                var link = $"cycle={cycleId}";
+                await db.Notifications.Where(n => n.Link != null && n.Link.Contains(link)).ExecuteDeleteAsync();
+                await db.QuotaChanges.Where(c => c.CycleId == cycleId).ExecuteDeleteAsync();
+                await db.Quotas.Where(q => q.CycleId == cycleId).ExecuteDeleteAsync();
+                await db.RepQuotas.Where(q => q.CycleId == cycleId).ExecuteDeleteAsync();
+                await db.QuotaAllocations.Where(a => a.CycleId == cycleId).ExecuteDeleteAsync();
+                await db.Plans.Where(p => p.CycleId == cycleId).ExecuteDeleteAsync();
+                return await db.Cycles.Where(c => c.Id == cycleId).ExecuteDeleteAsync();
+            });
+        }
+    }
+}
