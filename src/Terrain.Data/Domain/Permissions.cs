@@ -58,6 +58,9 @@ public enum Act
 
     /// <summary>Give one plan more time for its draft or its approval (a bounded, audited exception): the rep's manager or a leader (about the plan's owner).</summary>
     ExtendDeadline,
+
+    /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0099).</summary>
+    AssignAccounts,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -86,6 +89,7 @@ public static class Permissions
         Act.HoldReview => actor.Role == Role.Manager,
         Act.JoinReview => actor.Role == Role.Rep,
         Act.SetReviewCadence or Act.ExtendDeadline => actor.Role is Role.Manager or Role.Leader,
+        Act.AssignAccounts => actor.Role is Role.Leader or Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -100,7 +104,7 @@ public static class Permissions
         Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
         Act.JoinReview => actor.Id == about.RepId,
         Act.SetReviewCadence or Act.ExtendDeadline => actor.Id != about.RepId && LeadsOrManages(actor, about),
-        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics => true,
+        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AssignAccounts => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -141,6 +145,7 @@ public static class Permissions
         Act.JoinReview => "Only the rep the review is about takes part in it as the rep.",
         Act.SetReviewCadence => "Only the rep's manager or a sales leader chooses how often the rep is reviewed.",
         Act.ExtendDeadline => "Only the rep's manager or a sales leader extends a plan's deadline.",
+        Act.AssignAccounts => "Only sales leaders and admins move accounts between territories.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

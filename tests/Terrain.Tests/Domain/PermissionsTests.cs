@@ -31,6 +31,7 @@ public sealed class PermissionsTests
         [Act.JoinReview] = "y - - -",
         [Act.SetReviewCadence] = "- y y -",
         [Act.ExtendDeadline] = "- y y -",
+        [Act.AssignAccounts] = "- - y y",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];
