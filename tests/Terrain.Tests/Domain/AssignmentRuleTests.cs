@@ -47,8 +47,9 @@ public sealed class AssignmentRuleTests
     [Fact]
     public void Placing_an_account_makes_the_territorys_rep_its_owner_and_a_vacant_territory_leaves_it_unowned()
     {
-        var rep = AppUser.Create("rep@x.test", "Rep", Role.Rep, null, Now);
-        var manager = AppUser.Create("m@x.test", "Manager", Role.Manager, null, Now);
+        var leader = AppUser.Create("l@x.test", "Leader", Role.Leader, null, Now);
+        var manager = AppUser.Create("m@x.test", "Manager", Role.Manager, leader, Now);
+        var rep = AppUser.Create("rep@x.test", "Rep", Role.Rep, manager, Now);
         var account = Account.Create("A-1", new AccountDetails("Alpha", null, null, null, null, null, null, 10), null, Now);
         var covered = Territory.Create("West", rep, null, Now);
         var vacant = Territory.Create("East", null, new TerritoryBase("Boston", 42.36, -71.06), Now);

@@ -58,7 +58,7 @@ public sealed class AssigningAccountsTests
             Assert.Contains(target.Id.ToString(), e.Details!, StringComparison.Ordinal);
             Assert.Contains("\"effectiveFrom\":\"2026-11-26\"", e.Details!, StringComparison.Ordinal);
         });
-        Assert.Equal([o.Rep1.Id, o.Rep3.Id], state.Told.Select(n => n.UserId).Order());
+        Assert.Equal(new[] { o.Rep1.Id, o.Rep3.Id }.Order(), state.Told.Select(n => n.UserId).Order());
         Assert.Contains("lose 2 accounts", state.Told.Single(n => n.UserId == o.Rep1.Id).Body, StringComparison.Ordinal);
         Assert.All(state.Moves, m => Assert.Equal(AssignmentStatus.Applied, m.Status));
 
