@@ -23,6 +23,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Domain.Territories.AccountAssignment> AccountAssignments => Set<Domain.Territories.AccountAssignment>();
 
+    public DbSet<Domain.Territories.AccountOverlay> AccountOverlays => Set<Domain.Territories.AccountOverlay>();
+
     public DbSet<DataVersion> DataVersions => Set<DataVersion>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

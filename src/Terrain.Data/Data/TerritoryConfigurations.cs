@@ -61,3 +61,17 @@ internal sealed class AccountAssignmentConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(a => new { a.FromRepId, a.AppliedAt });
     }
 }
+
+internal sealed class AccountOverlayConfiguration : IEntityTypeConfiguration<AccountOverlay>
+{
+    public void Configure(EntityTypeBuilder<AccountOverlay> builder)
+    {
+        builder.Property(o => o.Id).ValueGeneratedNever();
+        builder.Property(o => o.Role).HasMaxLength(AccountOverlay.MaxRole).IsRequired();
+        builder.Property(o => o.Version).IsConcurrencyToken();
+        builder.HasOne<Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(o => o.RepId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(o => new { o.AccountId, o.RepId }).IsUnique();
+        builder.HasIndex(o => o.RepId);
+    }
+}

@@ -158,20 +158,6 @@ namespace Terrain.Migrations.Postgres.Migrations
                 principalTable: "Territories",
                 principalColumn: "Id",
                 onDelete: ReferentialAction.Restrict);
-
-            // Existing data maps cleanly (ADR 0099): one territory per rep, with the rep's id as its own, holding the
-            // rep's accounts; accounts with no owner are in no territory (the queue).
-            migrationBuilder.Sql("""
-                INSERT INTO "Territories" ("Id", "Name", "RepId", "BaseAddress", "BaseLatitude", "BaseLongitude", "Version")
-                SELECT "Id", substr("DisplayName" || '''s territory', 1, 100), "Id", '', NULL, NULL, "Id"
-                FROM "AspNetUsers" WHERE "Role" = 'Rep';
-                """);
-            migrationBuilder.Sql("""
-                UPDATE "Accounts" SET "TerritoryId" = "OwnerId" WHERE "OwnerId" IN (SELECT "Id" FROM "Territories");
-                """);
-            migrationBuilder.Sql("""
-                UPDATE "DataVersions" SET "Stamp" = '6d1f3c4e-2a8b-4f0e-9c57-0b3a1e2d4c02' WHERE "Name" = 'accounts';
-                """);
         }
 
         /// <inheritdoc />

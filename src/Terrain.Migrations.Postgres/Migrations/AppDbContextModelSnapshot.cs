@@ -2488,6 +2488,39 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("AccountAssignments");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CreditPercent")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("AccountId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("AccountOverlays");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Territories.AssignmentRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3181,6 +3214,21 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("ToTerritoryId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.HasOne("Terrain.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -158,20 +158,6 @@ namespace Terrain.Migrations.Sqlite.Migrations
                 principalTable: "Territories",
                 principalColumn: "Id",
                 onDelete: ReferentialAction.Restrict);
-
-            // Existing data maps cleanly (ADR 0099): one territory per rep, with the rep's id as its own, holding the
-            // rep's accounts; accounts with no owner are in no territory (the queue).
-            migrationBuilder.Sql("""
-                INSERT INTO "Territories" ("Id", "Name", "RepId", "BaseAddress", "BaseLatitude", "BaseLongitude", "Version")
-                SELECT "Id", substr("DisplayName" || '''s territory', 1, 100), "Id", '', NULL, NULL, "Id"
-                FROM "AspNetUsers" WHERE "Role" = 'Rep';
-                """);
-            migrationBuilder.Sql("""
-                UPDATE "Accounts" SET "TerritoryId" = "OwnerId" WHERE "OwnerId" IN (SELECT "Id" FROM "Territories");
-                """);
-            migrationBuilder.Sql("""
-                UPDATE "DataVersions" SET "Stamp" = '6D1F3C4E-2A8B-4F0E-9C57-0B3A1E2D4C02' WHERE "Name" = 'accounts';
-                """);
         }
 
         /// <inheritdoc />

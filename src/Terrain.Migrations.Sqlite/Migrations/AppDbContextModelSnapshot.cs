@@ -2471,6 +2471,39 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("AccountAssignments");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreditPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("AccountId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("AccountOverlays");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Territories.AssignmentRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3164,6 +3197,21 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("ToTerritoryId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.HasOne("Terrain.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -120,6 +120,9 @@ public sealed class PageHandlerAuthorizationTests
         new("Territory/Rules", "Apply", _ => "/Territory/Rules?handler=Apply", "denied", "denied", "redirect", "redirect"),
         new("Territory/Unassigned", "Move", _ => "/Territory/Unassigned?handler=Move", "denied", "denied", "422", "422"),
         new("Territory/Account", "", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "denied", "denied", "422", "422"),
+        new("Territory/Account", "Overlay", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}?handler=Overlay", "denied", "denied", "422", "422"),
+        new("Territory/Account", "RemoveOverlay", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}?handler=RemoveOverlay&repId={Guid.Empty}",
+            "denied", "denied", "404", "404"),
         new("Auth/Logout", "", _ => "/Auth/Logout", "login", "login", "login", "login"),
     ];
 

@@ -10,7 +10,8 @@ namespace Terrain.Features.Territory;
 
 /// <summary>One account's place: its territory and owner, the moves dated to come, its history, and a move of its own.</summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
-public sealed class AccountModel(AccountQueries accounts, BookOfBusiness book, AccountAssignments assignments, Territories territories)
+public sealed class AccountModel(AccountQueries accounts, BookOfBusiness book, AccountAssignments assignments, Territories territories,
+    AccountOverlays overlays, RepPicker picker)
     : PageModel, IReloadsOnRefusal
 {
     [TempData]
@@ -21,6 +22,37 @@ public sealed class AccountModel(AccountQueries accounts, BookOfBusiness book, A
     public IReadOnlyList<MoveRow> Moves { get; private set; } = [];
 
     public IReadOnlyList<(Guid Id, string Label)> Territories { get; private set; } = [];
+
+    public IReadOnlyList<OverlayView> Overlays { get; private set; } = [];
+
+    /// <summary>Adds an overlay rep (typed as an email or a picked suggestion) with a credit split, or changes theirs.</summary>
+    public async Task<IActionResult> OnPostOverlayAsync(Guid id, string? repEmail, decimal? creditPercent, string? role, CancellationToken ct)
+    {
+        var (rep, _) = string.IsNullOrWhiteSpace(repEmail) ? (null, []) : await picker.ResolveAsync(repEmail, ct);
+        if (rep is null)
+        {
+            throw new DomainException(string.IsNullOrWhiteSpace(repEmail) ? "Type the overlay rep's email." : $"No single rep matches '{repEmail.Trim()}'.", "repEmail");
+        }
+
+        if (!await overlays.SetAsync(id, rep.Id, new OverlayInput(creditPercent, role), ct))
+        {
+            return NotFound();
+        }
+
+        Saved = $"{rep.DisplayName} shares this account with a {creditPercent:0.##}% credit split.";
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveOverlayAsync(Guid id, Guid repId, CancellationToken ct)
+    {
+        if (!await overlays.RemoveAsync(id, repId, ct))
+        {
+            return NotFound();
+        }
+
+        Saved = "Removed the overlay rep.";
+        return RedirectToPage(new { id });
+    }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
@@ -46,6 +78,7 @@ public sealed class AccountModel(AccountQueries accounts, BookOfBusiness book, A
         Account = account;
         Moves = await book.MovesOfAsync(id, ct);
         Territories = await territories.ChoicesAsync(ct);
+        Overlays = await overlays.ListAsync(id, ct) ?? [];
         return true;
     }
 }

@@ -18,6 +18,7 @@ public static class TerritoryEndpoints
         services.AddScoped<AccountAssignments>();
         services.AddScoped<AssignmentRules>();
         services.AddScoped<BookOfBusiness>();
+        services.AddScoped<AccountOverlays>();
         services.AddHostedService<PendingAssignmentService>();
     }
 
@@ -42,6 +43,39 @@ public static class TerritoryEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        accounts.MapGet("/{id:guid}/overlays", async (Guid id, AccountOverlays overlays, CancellationToken ct) =>
+                await overlays.ListAsync(id, ct) is { } list
+                    ? Results.Ok(list)
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such account."))
+            .WithName("listAccountOverlays")
+            .WithSummary("The overlay reps of an account (specialists who share it), with their credit split in percent. 404 when the account is not the caller's to see.")
+            .Produces<List<OverlayView>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        accounts.MapPut("/{id:guid}/overlays/{repId:guid}", async (Guid id, Guid repId, OverlayInput input, AccountOverlays overlays, CancellationToken ct) =>
+                await overlays.SetAsync(id, repId, input, ct)
+                    ? Results.Ok(await overlays.ListAsync(id, ct))
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such account."))
+            .RequireAuthorization(Policies.For(Act.AssignAccounts))
+            .WithName("setAccountOverlay")
+            .WithSummary("Add a rep as an overlay on the account, or change their split: {\"creditPercent\": 20, \"role\": \"Solutions specialist\"}. "
+                + "The owner stays the owner; overlay splits need not total 100%. Audited. Answers with the account's overlays.")
+            .Produces<List<OverlayView>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        accounts.MapDelete("/{id:guid}/overlays/{repId:guid}", async (Guid id, Guid repId, AccountOverlays overlays, CancellationToken ct) =>
+                await overlays.RemoveAsync(id, repId, ct)
+                    ? Results.NoContent()
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "That rep is no overlay on this account."))
+            .RequireAuthorization(Policies.For(Act.AssignAccounts))
+            .WithName("removeAccountOverlay")
+            .WithSummary("Remove an overlay rep from the account. Audited.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         accounts.MapGet("/unassigned", async (string? q, int? page, int? pageSize, BookOfBusiness book, CancellationToken ct) =>
             {

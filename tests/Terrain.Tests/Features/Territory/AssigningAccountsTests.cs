@@ -249,6 +249,28 @@ public sealed class AssigningAccountsTests
         Assert.Equal(1, await app.WithDbAsync(d => d.Notifications.CountAsync(n => n.UserId == o.Rep3.Id && n.Key.StartsWith("book:"), Ct)));
     }
 
+    [Theory, BothDatabases]
+    public async Task An_overlay_rep_shares_an_account_with_a_credit_split_and_the_owner_stays_the_owner(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var o = app.Org;
+        var account = o.Accounts.Single(a => a.ExternalId == "R3-1").Id;
+
+        using var set = await leader.PutAsJsonAsync($"/api/v1/accounts/{account}/overlays/{o.Rep1.Id}", new { creditPercent = 25.5m, role = "Solutions specialist" }, Ct);
+        using var owner = await leader.PutAsJsonAsync($"/api/v1/accounts/{account}/overlays/{o.Rep3.Id}", new { creditPercent = 10 }, Ct);
+        using var tooMuch = await leader.PutAsJsonAsync($"/api/v1/accounts/{account}/overlays/{o.Rep2.Id}", new { creditPercent = 101 }, Ct);
+
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, owner.StatusCode);
+        Assert.Contains("creditPercent", await tooMuch.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var overlays = await leader.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{account}/overlays", Ct);
+        var only = Assert.Single(overlays.EnumerateArray());
+        Assert.Equal((o.Rep1.Id, 25.5m), (only.GetProperty("repId").GetGuid(), only.GetProperty("creditPercent").GetDecimal()));
+        Assert.Equal(o.Rep3.Id, await app.WithDbAsync(d => d.Accounts.AsNoTracking().Where(a => a.Id == account).Select(a => a.OwnerId!.Value).SingleAsync(Ct)));
+        Assert.Equal(1, await app.WithDbAsync(d => d.AuditEntries.CountAsync(e => e.Action == "account.overlay-set", Ct)));
+    }
+
     [Fact]
     public async Task Managers_and_reps_may_not_move_accounts()
     {
