@@ -17,6 +17,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Account> Accounts => Set<Account>();
 
+    public DbSet<Domain.Territories.Territory> Territories => Set<Domain.Territories.Territory>();
+
+    public DbSet<Domain.Territories.AssignmentRule> AssignmentRules => Set<Domain.Territories.AssignmentRule>();
+
+    public DbSet<Domain.Territories.AccountAssignment> AccountAssignments => Set<Domain.Territories.AccountAssignment>();
+
+    public DbSet<Domain.Territories.AccountOverlay> AccountOverlays => Set<Domain.Territories.AccountOverlay>();
+
     public DbSet<DataVersion> DataVersions => Set<DataVersion>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

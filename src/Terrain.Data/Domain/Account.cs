@@ -1,3 +1,5 @@
+using Terrain.Domain.Territories;
+
 namespace Terrain.Domain;
 
 public sealed class Account
@@ -30,6 +32,14 @@ public sealed class Account
 
     public AppUser? Owner { get; private set; }
 
+    /// <summary>
+    /// The territory the account belongs to (ADR 0099); <see cref="OwnerId"/> is that territory's rep. Null for an
+    /// account that belongs to nobody, and for one given an owner before territories existed, until it is moved.
+    /// </summary>
+    public Guid? TerritoryId { get; private set; }
+
+    public Territory? Territory { get; private set; }
+
     public Guid Version { get; private set; }
 
     public static Account Create(string externalId, AccountDetails details, AppUser? owner, DateTimeOffset now)
@@ -40,8 +50,57 @@ public sealed class Account
         return account;
     }
 
-    /// <summary>Applies new details; returns false when nothing changed.</summary>
+    /// <summary>
+    /// Applies new details and owner; returns false when nothing changed. A new owner takes the account out of its
+    /// territory: place it with <see cref="PlaceIn"/> to keep owner and territory in step.
+    /// </summary>
     public bool Update(AccountDetails details, AppUser? owner)
+    {
+        if (owner is not null && owner.Role != Role.Rep)
+        {
+            throw new DomainException($"{owner.Email} is a {owner.Role}; only reps own accounts.", "ownerEmail");
+        }
+
+        var changed = UpdateDetails(details);
+        if (OwnerId == owner?.Id)
+        {
+            return changed;
+        }
+
+        Owner = owner;
+        OwnerId = owner?.Id;
+        TerritoryId = null;
+        Territory = null;
+        Version = Guid.NewGuid();
+        return true;
+    }
+
+    /// <summary>
+    /// Moves the account into a territory (or out of every territory, to belong to nobody): its owner becomes the
+    /// territory's rep, none for a vacant one. Returns false when it is already there with that owner.
+    /// </summary>
+    public bool PlaceIn(Territory? territory)
+    {
+        var repId = territory?.RepId;
+        if (TerritoryId == territory?.Id && OwnerId == repId)
+        {
+            return false;
+        }
+
+        TerritoryId = territory?.Id;
+        Territory = territory;
+        OwnerId = repId;
+        if (territory?.Rep is { } rep)
+        {
+            Owner = rep;
+        }
+
+        Version = Guid.NewGuid();
+        return true;
+    }
+
+    /// <summary>Applies new details, leaving owner and territory as they are; returns false when nothing changed.</summary>
+    public bool UpdateDetails(AccountDetails details)
     {
         var name = Required(details.Name, "name", 200);
         var industry = Optional(details.Industry, "industry");
@@ -66,14 +125,9 @@ public sealed class Account
                 details.Latitude.HasValue ? "longitude" : "latitude");
         }
 
-        if (owner is not null && owner.Role != Role.Rep)
-        {
-            throw new DomainException($"{owner.Email} is a {owner.Role}; only reps own accounts.", "ownerEmail");
-        }
-
         var changed = Name != name || Industry != industry || Segment != segment || Region != region
             || PostalCode != postalCode || Latitude != details.Latitude || Longitude != details.Longitude
-            || AnnualPotential != details.AnnualPotential || OwnerId != owner?.Id;
+            || AnnualPotential != details.AnnualPotential;
         if (!changed)
         {
             return false;
@@ -87,8 +141,6 @@ public sealed class Account
         Latitude = details.Latitude;
         Longitude = details.Longitude;
         AnnualPotential = decimal.Round(details.AnnualPotential, 2);
-        Owner = owner;
-        OwnerId = owner?.Id;
         Version = Guid.NewGuid();
         return true;
     }

@@ -64,6 +64,8 @@ public enum Act
 
     /// <summary>Acknowledge one's own published quota letter (about the rep it is for).</summary>
     AcknowledgeQuota,
+    /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0099).</summary>
+    AssignAccounts,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -95,6 +97,7 @@ public static class Permissions
         // Allocating writes every rep's quota, which admins do not set (ADR 0034): leaders only.
         Act.AllocateQuota => actor.Role == Role.Leader,
         Act.AcknowledgeQuota => actor.Role == Role.Rep,
+        Act.AssignAccounts => actor.Role is Role.Leader or Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -109,7 +112,7 @@ public static class Permissions
         Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
         Act.JoinReview or Act.AcknowledgeQuota => actor.Id == about.RepId,
         Act.SetReviewCadence or Act.ExtendDeadline => actor.Id != about.RepId && LeadsOrManages(actor, about),
-        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AllocateQuota => true,
+        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AllocateQuota or Act.AssignAccounts => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -152,6 +155,7 @@ public static class Permissions
         Act.ExtendDeadline => "Only the rep's manager or a sales leader extends a plan's deadline.",
         Act.AllocateQuota => "Only sales leaders allocate the revenue target and publish quota letters.",
         Act.AcknowledgeQuota => "Only the rep a quota letter is for acknowledges it.",
+        Act.AssignAccounts => "Only sales leaders and admins move accounts between territories.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

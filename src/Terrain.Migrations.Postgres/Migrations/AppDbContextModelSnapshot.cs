@@ -219,6 +219,9 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -234,6 +237,8 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.HasIndex("Name", "Id");
 
                     b.HasIndex("OwnerId", "Name");
+
+                    b.HasIndex("TerritoryId", "Name");
 
                     b.ToTable("Accounts");
                 });
@@ -2558,6 +2563,185 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("WorkshopInvitations");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountAssignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Batch")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("FromRepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("FromTerritoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("ToRepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ToTerritoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToTerritoryId");
+
+                    b.HasIndex("AccountId", "Status");
+
+                    b.HasIndex("FromRepId", "AppliedAt");
+
+                    b.HasIndex("Status", "EffectiveFrom");
+
+                    b.HasIndex("ToRepId", "AppliedAt");
+
+                    b.ToTable("AccountAssignments");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CreditPercent")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("AccountId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("AccountOverlays");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AssignmentRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Industry")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PostalPrefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("TerritoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Priority");
+
+                    b.HasIndex("TerritoryId");
+
+                    b.ToTable("AssignmentRules");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.Territory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BaseAddress")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<double?>("BaseLatitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BaseLongitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("RepId")
+                        .IsUnique();
+
+                    b.ToTable("Territories");
+                });
+
             modelBuilder.Entity("Terrain.Domain.UserSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2650,7 +2834,14 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Terrain.Domain.Territories.Territory", "Territory")
+                        .WithMany()
+                        .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Owner");
+
+                    b.Navigation("Territory");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Actuals.Booking", b =>
@@ -3177,6 +3368,55 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .HasForeignKey("WorkshopId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountAssignment", b =>
+                {
+                    b.HasOne("Terrain.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Territories.Territory", null)
+                        .WithMany()
+                        .HasForeignKey("ToTerritoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.HasOne("Terrain.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AssignmentRule", b =>
+                {
+                    b.HasOne("Terrain.Domain.Territories.Territory", null)
+                        .WithMany()
+                        .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.Territory", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", "Rep")
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Rep");
                 });
 
             modelBuilder.Entity("Terrain.Domain.UserSession", b =>

@@ -208,6 +208,9 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -223,6 +226,8 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasIndex("Name", "Id");
 
                     b.HasIndex("OwnerId", "Name");
+
+                    b.HasIndex("TerritoryId", "Name");
 
                     b.ToTable("Accounts");
                 });
@@ -2541,6 +2546,185 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("WorkshopInvitations");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountAssignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Batch")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FromRepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FromTerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ToRepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ToTerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToTerritoryId");
+
+                    b.HasIndex("AccountId", "Status");
+
+                    b.HasIndex("FromRepId", "AppliedAt");
+
+                    b.HasIndex("Status", "EffectiveFrom");
+
+                    b.HasIndex("ToRepId", "AppliedAt");
+
+                    b.ToTable("AccountAssignments");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreditPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("AccountId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("AccountOverlays");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AssignmentRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Industry")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostalPrefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Priority");
+
+                    b.HasIndex("TerritoryId");
+
+                    b.ToTable("AssignmentRules");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.Territory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseAddress")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("BaseLatitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BaseLongitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("RepId")
+                        .IsUnique();
+
+                    b.ToTable("Territories");
+                });
+
             modelBuilder.Entity("Terrain.Domain.UserSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2633,7 +2817,14 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Terrain.Domain.Territories.Territory", "Territory")
+                        .WithMany()
+                        .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Owner");
+
+                    b.Navigation("Territory");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Actuals.Booking", b =>
@@ -3160,6 +3351,55 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasForeignKey("WorkshopId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountAssignment", b =>
+                {
+                    b.HasOne("Terrain.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.Territories.Territory", null)
+                        .WithMany()
+                        .HasForeignKey("ToTerritoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AccountOverlay", b =>
+                {
+                    b.HasOne("Terrain.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.AssignmentRule", b =>
+                {
+                    b.HasOne("Terrain.Domain.Territories.Territory", null)
+                        .WithMany()
+                        .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Territories.Territory", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", "Rep")
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Rep");
                 });
 
             modelBuilder.Entity("Terrain.Domain.UserSession", b =>

@@ -26,6 +26,7 @@ public static class Api
         services.AddScoped<AccountQueries>();
         services.AddScoped<UserQueries>();
         services.AddScoped<Territory.RepPicker>();
+        Territory.TerritoryEndpoints.AddTerritories(services);
         services.AddScoped<CreateUser>();
         services.AddScoped<UpdateUser>();
         services.AddScoped<Invitations>();
@@ -84,6 +85,7 @@ public static class Api
             .WithName("listSignIns");
         MapUsers(api.MapGroup("/users").WithTags("Users"));
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
+        Territory.TerritoryEndpoints.Map(api);
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
         Performance.PerformanceEndpoints.Map(api.MapGroup("/plans").WithTags("Performance"));

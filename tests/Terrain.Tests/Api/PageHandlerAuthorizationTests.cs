@@ -117,6 +117,22 @@ public sealed class PageHandlerAuthorizationTests
         new("Admin/ImportMappings/Edit", "Columns", _ => "/Admin/ImportMappings/Edit?handler=Columns", "denied", "denied", "denied", "422"),
         new("Admin/ImportMappings/Edit", "AddStages", _ => "/Admin/ImportMappings/Edit?handler=AddStages", "denied", "denied", "denied", "200"),
         new("Admin/ImportMappings/Edit", "Delete", _ => "/Admin/ImportMappings/Edit?handler=Delete", "denied", "denied", "denied", "404"),
+        // Moving accounts (ADR 0099): reps and managers are refused; leaders and admins hear of the missing input.
+        new("Territory/Index", "Move", _ => "/Territory?handler=Move", "403", "403", "422", "422"),
+        new("Territory/Index", "MoveAll", _ => "/Territory?handler=MoveAll", "403", "403", "422", "422"),
+        new("Territory/Territories", "", _ => "/Territory/Territories", "denied", "denied", "422", "422"),
+        // Without the version read, a territory is not changed over someone else's change.
+        new("Territory/Edit", "", o => $"/Territory/Edit/{o.TerritoryOf[o.Rep3.Id].Id}", "denied", "denied", "409", "409"),
+        new("Territory/Rules", "", _ => "/Territory/Rules", "denied", "denied", "422", "422"),
+        new("Territory/Rules", "Delete", _ => $"/Territory/Rules?handler=Delete&id={Guid.Empty}", "denied", "denied", "404", "404"),
+        new("Territory/Rules", "Up", _ => $"/Territory/Rules?handler=Up&id={Guid.Empty}", "denied", "denied", "422", "422"),
+        new("Territory/Rules", "Down", _ => $"/Territory/Rules?handler=Down&id={Guid.Empty}", "denied", "denied", "422", "422"),
+        new("Territory/Rules", "Apply", _ => "/Territory/Rules?handler=Apply", "denied", "denied", "redirect", "redirect"),
+        new("Territory/Unassigned", "Move", _ => "/Territory/Unassigned?handler=Move", "denied", "denied", "422", "422"),
+        new("Territory/Account", "", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "denied", "denied", "422", "422"),
+        new("Territory/Account", "Overlay", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}?handler=Overlay", "denied", "denied", "422", "422"),
+        new("Territory/Account", "RemoveOverlay", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}?handler=RemoveOverlay&repId={Guid.Empty}",
+            "denied", "denied", "404", "404"),
         new("Auth/Logout", "", _ => "/Auth/Logout", "login", "login", "login", "login"),
     ];
 

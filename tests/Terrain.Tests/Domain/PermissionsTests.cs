@@ -33,6 +33,7 @@ public sealed class PermissionsTests
         [Act.ExtendDeadline] = "- y y -",
         [Act.AllocateQuota] = "- - y -",
         [Act.AcknowledgeQuota] = "y - - -",
+        [Act.AssignAccounts] = "- - y y",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];

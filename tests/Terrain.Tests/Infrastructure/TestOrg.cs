@@ -42,6 +42,9 @@ public sealed class TestOrg
 
     public required IReadOnlyList<Account> Accounts { get; init; }
 
+    /// <summary>Each rep's territory (by rep id), holding the rep's accounts; Theta Unassigned belongs to nobody.</summary>
+    public required IReadOnlyDictionary<Guid, Terrain.Domain.Territories.Territory> TerritoryOf { get; init; }
+
     /// <summary>An open cycle, FY2027, with a draft plan for each rep, complete enough to submit (<see cref="PlanContentBuilder"/>).</summary>
     public required PlanningCycle Cycle { get; init; }
 
@@ -75,6 +78,12 @@ public sealed class TestOrg
             AccountBuilder.For(rep3, "R3-2", "Eta Software", 10_000, now),
             AccountBuilder.For(null, "UN-1", "Theta Unassigned", 5_000, now),
         };
+        var territories = new[] { rep1, rep2, rep3 }.ToDictionary(r => r.Id,
+            r => Terrain.Domain.Territories.Territory.Create(Terrain.Domain.Territories.Territory.DefaultName(r), r, null, now));
+        foreach (var account in accounts.Where(a => a.OwnerId is not null))
+        {
+            account.PlaceIn(territories[account.OwnerId!.Value]);
+        }
         var cycle = PlanningCycle.Open(
             new CycleSchedule("FY2027", new(2027, 1, 1), new(2027, 12, 31), new(2026, 11, 23), new(2026, 12, 7), 14, "UTC"), leader.Id, now);
         var strategy = StrategyBuilder.Published(leader, now);
@@ -90,6 +99,7 @@ public sealed class TestOrg
             Rep2 = rep2,
             Rep3 = rep3,
             Accounts = accounts,
+            TerritoryOf = territories,
             Cycle = cycle,
             PlanOf = plans,
             Strategy = strategy,
@@ -97,6 +107,7 @@ public sealed class TestOrg
                 new Terrain.Domain.Reviews.ReviewWindow(1, new(2027, 1, 1), new(2027, 1, 31)), now),
         };
         db.Users.AddRange(org.Everyone);
+        db.Territories.AddRange(territories.Values);
         db.Accounts.AddRange(accounts);
         db.Strategies.Add(strategy);
         db.Cycles.Add(cycle);
@@ -136,6 +147,7 @@ public sealed class TestOrg
             Rep2 = users[template.Rep2.Id],
             Rep3 = users[template.Rep3.Id],
             Accounts = template.Accounts.Select(a => accounts[a.Id]).ToList(),
+            TerritoryOf = await db.Territories.AsNoTracking().Where(t => t.RepId != null && userIds.Contains(t.RepId.Value)).ToDictionaryAsync(t => t.RepId!.Value),
             Cycle = await db.Cycles.AsNoTracking().SingleAsync(c => c.Id == template.Cycle.Id),
             PlanOf = plans,
             Strategy = await db.Strategies.AsNoTracking().SingleAsync(s => s.Id == template.Strategy.Id),

@@ -19,7 +19,10 @@ public sealed record AccountRow(
     decimal AnnualPotential,
     Guid? OwnerId,
     string? OwnerEmail,
-    string? OwnerName);
+    string? OwnerName,
+    Guid? TerritoryId,
+    string? TerritoryName,
+    Guid Version);
 
 public sealed record AccountFilter
 {
@@ -126,35 +129,18 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
         }
 
         var facets = query;
-        var search = string.IsNullOrWhiteSpace(filter.Search) ? null : filter.Search.Trim().ToLower();
-        if (search is not null)
-        {
-            query = query.Where(a => a.Name.ToLower().Contains(search) || a.ExternalId.ToLower().Contains(search) || a.PostalCode.ToLower().StartsWith(search));
-        }
-
+        var search = SearchTerm(filter);
         var industry = string.IsNullOrWhiteSpace(filter.Industry) ? null : filter.Industry;
-        if (industry is not null)
-        {
-            query = query.Where(a => a.Industry == industry);
-        }
-
         var segment = string.IsNullOrWhiteSpace(filter.Segment) ? null : filter.Segment;
-        if (segment is not null)
-        {
-            query = query.Where(a => a.Segment == segment);
-        }
-
         var region = string.IsNullOrWhiteSpace(filter.Region) ? null : filter.Region;
-        if (region is not null)
-        {
-            query = query.Where(a => a.Region == region);
-        }
+        query = Narrow(query, filter);
 
         var items = await Sort(query, filter.Sort)
             .Skip((filter.Page - 1) * filter.PageSize)
             .Take(filter.PageSize)
             .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
-                a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName))
+                a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName,
+                a.TerritoryId, a.Territory!.Name, a.Version))
             .ToListAsync(ct);
 
         // A first page that is not full holds every match, so totals (and, unfiltered, the filter choices)
@@ -183,6 +169,58 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
                         .Select(f => (f.Industry, f.Segment, f.Region))));
         return new AccountPage(items, totals.Count, totals.Potential, filter.Page, filter.PageSize,
             choices.Industries, choices.Segments, choices.Regions);
+    }
+
+    /// <summary>
+    /// The ids of every account the filter matches (the page's "all matching the filter"), at most <paramref name="limit"/>;
+    /// null when the owner filter names someone the caller may not see.
+    /// </summary>
+    public async Task<List<Guid>?> MatchingIdsAsync(AccountFilter filter, int limit, CancellationToken ct)
+    {
+        var query = access.VisibleAccounts();
+        if (!string.IsNullOrWhiteSpace(filter.Owner))
+        {
+            var ownerId = await ResolveOwnerAsync(filter.Owner.Trim(), ct);
+            if (ownerId is null)
+            {
+                return null;
+            }
+
+            query = query.Where(a => a.OwnerId == ownerId);
+        }
+
+        return await Narrow(query, filter).OrderBy(a => a.Id).Select(a => a.Id).Take(limit).ToListAsync(ct);
+    }
+
+    private static string? SearchTerm(AccountFilter filter) => string.IsNullOrWhiteSpace(filter.Search) ? null : filter.Search.Trim().ToLower();
+
+    private static IQueryable<Account> Narrow(IQueryable<Account> query, AccountFilter filter)
+    {
+        var search = SearchTerm(filter);
+        if (search is not null)
+        {
+            query = query.Where(a => a.Name.ToLower().Contains(search) || a.ExternalId.ToLower().Contains(search) || a.PostalCode.ToLower().StartsWith(search));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Industry))
+        {
+            var industry = filter.Industry;
+            query = query.Where(a => a.Industry == industry);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Segment))
+        {
+            var segment = filter.Segment;
+            query = query.Where(a => a.Segment == segment);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Region))
+        {
+            var region = filter.Region;
+            query = query.Where(a => a.Region == region);
+        }
+
+        return query;
     }
 
     private async Task<Guid?> StampAsync(CancellationToken ct) =>
@@ -215,7 +253,8 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
     public Task<AccountRow?> GetAsync(Guid id, CancellationToken ct) =>
         access.VisibleAccounts().Where(a => a.Id == id)
             .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
-                a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName))
+                a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName,
+                a.TerritoryId, a.Territory!.Name, a.Version))
             .FirstOrDefaultAsync(ct);
 
     private async Task<Guid?> ResolveOwnerAsync(string owner, CancellationToken ct)

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Territories;
 using Terrain.Infrastructure;
+using TerritoryEntity = Terrain.Domain.Territories.Territory;
 
 namespace Terrain.Features.Demo;
 
@@ -125,6 +127,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
 
         db.Users.AddRange(people);
         var accounts = Accounts(reps, now).ToList();
+        SeedTerritories(reps, accounts, now);
         db.Accounts.AddRange(accounts);
         var cycle = SeedCycle(leader, [manager1, manager2], reps, accounts, now);
         var timer = System.Diagnostics.Stopwatch.StartNew();
@@ -235,6 +238,35 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
         void Audit(Plan plan, PlanTransition t) => db.AuditEntries.Add(Plans.PlanHandlers.AuditOf(plan.Id, t));
     }
 
+    /// <summary>
+    /// A territory per rep, two per region, based in one of its cities, each holding its rep's accounts; a vacant
+    /// territory waiting for a hire; and rules that place the North's and the East's unassigned accounts (ADR 0099).
+    /// The twenty accounts nobody owns stay in the queue.
+    /// </summary>
+    private void SeedTerritories(List<AppUser> reps, List<Account> accounts, DateTimeOffset now)
+    {
+        var territories = new Dictionary<Guid, TerritoryEntity>();
+        for (var i = 0; i < reps.Count; i++)
+        {
+            var region = Regions[i / 2 % Regions.Length];
+            var city = region.Cities[i % 2];
+            territories[reps[i].Id] = TerritoryEntity.Create($"{region.Region} {(i % 2) + 1}", reps[i],
+                new(city, Math.Round(region.Lat + (i % 2 == 0 ? 0.4 : -0.4), 4), Math.Round(region.Lon + (i % 2 == 0 ? -0.6 : 0.6), 4)), now);
+        }
+
+        var vacant = TerritoryEntity.Create("South 3", null, new($"{Regions[2].Cities[2]}", null, null), now);
+        db.Territories.AddRange(territories.Values.Append(vacant));
+        foreach (var account in accounts.Where(a => a.OwnerId is not null))
+        {
+            account.PlaceIn(territories[account.OwnerId!.Value]);
+        }
+
+        db.AssignmentRules.Add(AssignmentRule.Create(new(null, "North", "Enterprise", null), territories[reps[0].Id].Id, 1, now));
+        db.AssignmentRules.Add(AssignmentRule.Create(new(null, "North", null, null), territories[reps[1].Id].Id, 2, now));
+        db.AssignmentRules.Add(AssignmentRule.Create(new(Regions[1].ZipBase.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)[..2], null, null, null),
+            territories[reps[2].Id].Id, 3, now));
+    }
+
     private static IEnumerable<Account> Accounts(List<AppUser> reps, DateTimeOffset now)
     {
         var random = new Random(2027);
@@ -328,8 +360,26 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
             await db.SaveChangesAsync(ct);
 
             var firstNumber = await db.Accounts.CountAsync(ct) + 1;
+            var scaledTerritories = new Dictionary<Guid, TerritoryEntity>();
+            // A territory per rep, named after the team's region and the rep.
+            foreach (var batch in teams.SelectMany(t => t.Reps.Select((r, i) => (Rep: r, Name: $"{Regions[t.RegionIndex].Region} {t.Manager.DisplayName.Split(' ')[^1]} {i + 1}")))
+                .Select(x => TerritoryEntity.Create(x.Name, x.Rep, null, now)).Chunk(BatchSize))
+            {
+                db.Territories.AddRange(batch);
+                await db.SaveChangesAsync(ct);
+                foreach (var territory in batch)
+                {
+                    scaledTerritories[territory.RepId!.Value] = territory;
+                }
+            }
+
             foreach (var batch in ScaledAccounts(teams, firstNumber, random, now).Chunk(BatchSize))
             {
+                foreach (var account in batch.Where(a => a.OwnerId is not null))
+                {
+                    account.PlaceIn(scaledTerritories[account.OwnerId!.Value]);
+                }
+
                 db.Accounts.AddRange(batch);
                 await db.SaveChangesAsync(ct);
             }

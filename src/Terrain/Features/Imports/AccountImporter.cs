@@ -46,6 +46,9 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
         var users = await db.Users.ToDictionaryAsync(u => u.Id, ct);
         var owners = users.Values.Where(u => u.IsActive).ToDictionary(u => u.Email!, StringComparer.OrdinalIgnoreCase);
         var existing = await db.Accounts.ToDictionaryAsync(a => a.ExternalId, StringComparer.Ordinal, ct);
+        // Each rep's territory (ADR 0099): an account given an owner joins the owner's territory, one made for a rep who has none.
+        var territories = (await db.Territories.ToListAsync(ct)).Where(t => t.RepId is not null).ToDictionary(t => t.RepId!.Value);
+        var touched = new List<Account>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         int created = 0, updated = 0, unchanged = 0;
@@ -70,6 +73,13 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
         if (rejected.Count > 0 && !partial)
         {
             return ImportReport.Failed(ImportKind.Accounts, rows.Count, rejected, partial);
+        }
+
+        // Accounts the file leaves with no owner go where the assignment rules say, in the same transaction.
+        var placed = await Territory.AssignmentRules.PlaceImportedAsync(db, touched, actorId, now, ct);
+        if (placed > 0)
+        {
+            logger.LogInformation("The assignment rules placed {Count} imported account(s) that had no owner.", placed);
         }
 
         // The save is one transaction with no progress of its own: an unknown total shows as a busy bar.
@@ -150,9 +160,22 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
                 potential);
             try
             {
+                // Without an owner column, an existing account stays where it is; otherwise it joins its owner's territory.
+                var keepPlace = !row.Has(OwnerEmail) && current is not null;
+                if (!keepPlace && owner is not null)
+                {
+                    Domain.Territories.Territory.EnsureCanCover(owner, "ownerEmail");
+                }
+
                 if (existing.TryGetValue(externalId, out var account))
                 {
-                    if (account.Update(details, owner))
+                    var changed = account.UpdateDetails(details);
+                    if (!keepPlace)
+                    {
+                        changed |= account.PlaceIn(owner is null ? null : TerritoryOf(owner));
+                    }
+
+                    if (changed)
                     {
                         updated++;
                     }
@@ -163,11 +186,18 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
                 }
                 else
                 {
-                    account = Account.Create(externalId, details, owner, now);
+                    account = Account.Create(externalId, details, null, now);
+                    if (owner is not null)
+                    {
+                        account.PlaceIn(TerritoryOf(owner));
+                    }
+
                     db.Accounts.Add(account);
                     existing[externalId] = account;
                     created++;
                 }
+
+                touched.Add(account);
             }
             catch (DomainException e)
             {
@@ -176,6 +206,18 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
 
             seen[externalId] = row.Line;
             return null;
+        }
+
+        Domain.Territories.Territory TerritoryOf(AppUser rep)
+        {
+            if (!territories.TryGetValue(rep.Id, out var territory))
+            {
+                territory = Domain.Territories.Territory.Create(Domain.Territories.Territory.DefaultName(rep), rep, null, now);
+                db.Territories.Add(territory);
+                territories[rep.Id] = territory;
+            }
+
+            return territory;
         }
     }
 

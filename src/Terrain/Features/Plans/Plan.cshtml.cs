@@ -11,12 +11,15 @@ namespace Terrain.Features.Plans;
 /// warnings and the quota gap beside it, and the review moves open to the reader.
 /// </summary>
 public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanComments comments, ExtendDeadline extend, PlanProposals proposals,
-    PlanHandlers plans, AccessPolicy access, CurrentUser me, TimeProvider clock) : PageModel, IReloadsOnRefusal
+    PlanHandlers plans, AccessPolicy access, CurrentUser me, TimeProvider clock, Territory.BookOfBusiness book) : PageModel, IReloadsOnRefusal
 {
     /// <summary>The thread key of comments on the plan as a whole (the notifications link to it).</summary>
     public const string PlanThread = "plan";
 
     public PlanDocument Document { get; private set; } = null!;
+
+    /// <summary>What changed in the plan owner's book of business since the cycle's kickoff (ADR 0099).</summary>
+    public Territory.BookChanges? BookChanges { get; private set; }
 
     public IReadOnlyList<CommentThread> Threads { get; private set; } = [];
 
@@ -246,6 +249,7 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
         Threads = await comments.ListAsync(id, null, ct) ?? [];
         Now = clock.GetUtcNow();
         LastMove = await LastMoveAsync(id, document.Plan.Status, ct);
+        BookChanges = await book.ForRepAsync(document.Plan.OwnerId, document.Cycle.Kickoff, ct);
         return true;
     }
 

@@ -4,10 +4,12 @@ using Terrain.Domain;
 using Terrain.Features.Accounts;
 using Terrain.Features.Users;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Territory;
 
-public sealed class IndexModel(AccountQueries accounts, RepPicker picker, CurrentUser me) : PageModel
+public sealed class IndexModel(AccountQueries accounts, RepPicker picker, CurrentUser me, AccessPolicy access, AccountAssignments assignments,
+    Territories territories, BookOfBusiness book) : PageModel, IReloadsOnRefusal
 {
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
@@ -52,7 +54,87 @@ public sealed class IndexModel(AccountQueries accounts, RepPicker picker, Curren
 
     public const int PageSize = 100;
 
+    /// <summary>Leaders and admins move accounts from this list (ADR 0099).</summary>
+    public bool CanAssign => access.May(Act.AssignAccounts);
+
+    /// <summary>The move controls, for those who may move accounts.</summary>
+    public MoveForm? Move { get; private set; }
+
+    /// <summary>What changed lately in the book of business of the rep shown (a rep's own, or the rep picked).</summary>
+    public BookChanges? Changes { get; private set; }
+
+    [TempData]
+    public string? Saved { get; set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var found = await LoadAsync(ct);
+        if (!found)
+        {
+            return NotFound();
+        }
+
+        return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-Boosted")
+            ? Partial("_AccountTable", this)
+            : Page();
+    }
+
+    /// <summary>Moves the ticked accounts (form field ids) to a territory, now or from a date.</summary>
+    public async Task<IActionResult> OnPostMoveAsync(List<Guid> ids, Guid? territoryId, DateOnly? effectiveFrom, CancellationToken ct)
+    {
+        access.Ensure(Act.AssignAccounts);
+        var outcome = await assignments.AssignAsync(new AssignmentRequest(ids, territoryId, effectiveFrom), ct);
+        Saved = Describe(outcome);
+        return Redirect(Link(new()));
+    }
+
+    /// <summary>Moves every account the filter matches (not only the page shown).</summary>
+    public async Task<IActionResult> OnPostMoveAllAsync(Guid? territoryId, DateOnly? effectiveFrom, CancellationToken ct)
+    {
+        access.Ensure(Act.AssignAccounts);
+        var ids = await accounts.MatchingIdsAsync(Filter(Rep?.ToString()), AccountAssignments.MaxAccounts + 1, ct) ?? [];
+        var outcome = await assignments.AssignAsync(new AssignmentRequest(ids, territoryId, effectiveFrom), ct);
+        Saved = Describe(outcome);
+        return Redirect(Link(new()));
+    }
+
+    public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct) =>
+        await LoadAsync(ct) ? null : NotFound();
+
+    public static string Describe(AssignmentOutcome o)
+    {
+        var parts = new List<string>();
+        if (o.Moved > 0)
+        {
+            parts.Add($"Moved {o.Moved:N0} account(s) to {o.TerritoryName}");
+        }
+
+        if (o.Scheduled > 0)
+        {
+            parts.Add($"{o.Scheduled:N0} account(s) will move to {o.TerritoryName} on {Show.Date(o.EffectiveFrom)}");
+        }
+
+        if (o.Unchanged > 0)
+        {
+            parts.Add($"{o.Unchanged:N0} already there");
+        }
+
+        return string.Join("; ", parts) + ".";
+    }
+
+    private AccountFilter Filter(string? owner) => new()
+    {
+        Owner = owner,
+        Search = Search,
+        Industry = Industry,
+        Segment = Segment,
+        Region = Region,
+        Sort = AccountFilter.SortKeys.Contains(Sort?.TrimStart('-') ?? "") ? Sort : null,
+        Page = Math.Clamp(PageNumber, 1, AccountFilter.MaxPage),
+        PageSize = PageSize,
+    };
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
     {
         if (ChoosesRep)
         {
@@ -70,21 +152,10 @@ public sealed class IndexModel(AccountQueries accounts, RepPicker picker, Curren
         }
 
         var owner = me.Role == Role.Rep ? "me" : Rep?.ToString();
-        var filter = new AccountFilter
-        {
-            Owner = owner,
-            Search = Search,
-            Industry = Industry,
-            Segment = Segment,
-            Region = Region,
-            Sort = AccountFilter.SortKeys.Contains(Sort?.TrimStart('-') ?? "") ? Sort : null,
-            Page = Math.Clamp(PageNumber, 1, AccountFilter.MaxPage),
-            PageSize = PageSize,
-        };
-        var page = await accounts.ListAsync(filter, ct);
+        var page = await accounts.ListAsync(Filter(owner), ct);
         if (page is null)
         {
-            return NotFound();
+            return false;
         }
 
         Result = page;
@@ -93,9 +164,19 @@ public sealed class IndexModel(AccountQueries accounts, RepPicker picker, Curren
             Heading = Selected is null ? (me.Role == Role.Manager ? "Team accounts" : "All accounts") : $"{Selected.DisplayName}'s territory";
         }
 
-        return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-Boosted")
-            ? Partial("_AccountTable", this)
-            : Page();
+        if (me.Role == Role.Rep || Selected is not null)
+        {
+            Changes = await book.ForRepAsync(me.Role == Role.Rep ? me.Id : Selected!.Id, null, ct);
+        }
+
+        if (CanAssign)
+        {
+            Move = new MoveForm("move-form", "/Territory", await territories.ChoicesAsync(ct),
+                new Dictionary<string, string?> { ["q"] = Search, ["industry"] = Industry, ["segment"] = Segment, ["region"] = Region, ["rep"] = Rep?.ToString(), ["sort"] = Sort },
+                "Move", "MoveAll", page.Total, [.. ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)]);
+        }
+
+        return true;
     }
 
     /// <summary>Suggestions for the rep search, as the options of its datalist (htmx, as one types).</summary>

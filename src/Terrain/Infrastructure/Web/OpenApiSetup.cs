@@ -402,6 +402,7 @@ public static class OpenApiSetup
         "createStrategy", "getStrategy", "updateActionStatus", "getMetricSettings", "updateMetricSettings",
         "getImportMapping", "createImportMapping", "updateImportMapping",
         "getReview", "updateReview", "completeReview", "updateCorrectiveAction", "getReviewCadence", "setReviewCadence",
+        "getTerritory", "createTerritory", "updateTerritory", "getAssignmentRule", "createAssignmentRule", "updateAssignmentRule",
     };
 
     /// <summary>Query parameters that filter by a name from a closed list (matched ignoring case).</summary>
