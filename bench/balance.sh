@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The territory balancer's benchmark (issue 13 §3, ADR 0099): seeded instances with accounts clustered in cities
+# The territory balancer's benchmark (issue 13 §3, ADR 0040): seeded instances with accounts clustered in cities
 # and lognormal potentials, 10 reps x 2,000 accounts and 2,000 territories x 200,000 accounts. Builds
 # bench/Balance (a console that compiles the balancer's sources; no database, no server) in Release and prints a
 # markdown report on stdout, progress on stderr.

@@ -33,7 +33,7 @@ public sealed class Account
     public AppUser? Owner { get; private set; }
 
     /// <summary>
-    /// The territory the account belongs to (ADR 0099); <see cref="OwnerId"/> is that territory's rep. Null for an
+    /// The territory the account belongs to (ADR 0039); <see cref="OwnerId"/> is that territory's rep. Null for an
     /// account that belongs to nobody, and for one given an owner before territories existed, until it is moved.
     /// </summary>
     public Guid? TerritoryId { get; private set; }

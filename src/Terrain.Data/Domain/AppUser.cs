@@ -20,7 +20,7 @@ public sealed class AppUser : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>The day a rep started in the role, when known: a new hire's quota ramps up from it (ADR 0099).</summary>
+    /// <summary>The day a rep started in the role, when known: a new hire's quota ramps up from it (ADR 0038).</summary>
     public DateOnly? StartedOn { get; private set; }
 
     public void SetStartedOn(DateOnly? day) => StartedOn = day;

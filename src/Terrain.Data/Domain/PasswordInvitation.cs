@@ -15,7 +15,7 @@ public enum InvitationState
 }
 
 /// <summary>
-/// A one-time link for a new user to set their own password (docs/decisions/0099-password-invitations.md). Only the
+/// A one-time link for a new user to set their own password (docs/decisions/0037-password-invitations.md). Only the
 /// SHA-256 of the token is kept: the link itself exists once, in the email or on the admin's screen. A user has at
 /// most one open invitation; issuing another, or setting the password any way, closes it.
 /// </summary>

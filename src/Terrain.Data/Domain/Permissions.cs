@@ -64,7 +64,7 @@ public enum Act
 
     /// <summary>Acknowledge one's own published quota letter (about the rep it is for).</summary>
     AcknowledgeQuota,
-    /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0099).</summary>
+    /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0039).</summary>
     AssignAccounts,
 }
 

@@ -11,7 +11,7 @@ namespace Terrain.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Existing data maps cleanly (ADR 0099), here rather than in Territories because SQLite rebuilds Accounts at the
+            // Existing data maps cleanly (ADR 0039), here rather than in Territories because SQLite rebuilds Accounts at the
             // end of that migration: one territory per rep, with the rep's id as its own, holding the
             // rep's accounts; accounts with no owner are in no territory (the queue).
             migrationBuilder.Sql("""

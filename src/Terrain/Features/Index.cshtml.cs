@@ -38,7 +38,7 @@ public sealed class IndexModel(AccessPolicy access, CurrentUser me, Cycles.Board
 
     public Reminders.NotificationList Notifications { get; private set; } = new(0, 0, []);
 
-    /// <summary>For a rep: the cycles whose quota letter waits for their acknowledgement (ADR 0099).</summary>
+    /// <summary>For a rep: the cycles whose quota letter waits for their acknowledgement (ADR 0038).</summary>
     public IReadOnlyList<(Guid CycleId, string Cycle)> LettersToAcknowledge { get; private set; } = [];
 
     public Reviews.ReviewCard Reviews { get; private set; } = new([], []);

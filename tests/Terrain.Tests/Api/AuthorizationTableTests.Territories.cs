@@ -4,7 +4,7 @@ namespace Terrain.Tests.Api;
 
 public sealed partial class AuthorizationTableTests
 {
-    // Territories and account moves (ADR 0099): read like users (a rep and another team's manager do not see rep3's
+    // Territories and account moves (ADR 0039): read like users (a rep and another team's manager do not see rep3's
     // territory), changed by leaders and admins only. The leader's move of Theta Unassigned leaves the admin's "already there".
     private static Row[] TerritoryRows =>
     [

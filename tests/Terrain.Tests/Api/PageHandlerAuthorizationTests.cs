@@ -117,7 +117,7 @@ public sealed class PageHandlerAuthorizationTests
         new("Admin/ImportMappings/Edit", "Columns", _ => "/Admin/ImportMappings/Edit?handler=Columns", "denied", "denied", "denied", "422"),
         new("Admin/ImportMappings/Edit", "AddStages", _ => "/Admin/ImportMappings/Edit?handler=AddStages", "denied", "denied", "denied", "200"),
         new("Admin/ImportMappings/Edit", "Delete", _ => "/Admin/ImportMappings/Edit?handler=Delete", "denied", "denied", "denied", "404"),
-        // Moving accounts (ADR 0099): reps and managers are refused; leaders and admins hear of the missing input.
+        // Moving accounts (ADR 0039): reps and managers are refused; leaders and admins hear of the missing input.
         new("Territory/Index", "Move", _ => "/Territory?handler=Move", "403", "403", "422", "422"),
         new("Territory/Index", "MoveAll", _ => "/Territory?handler=MoveAll", "403", "403", "422", "422"),
         new("Territory/Territories", "", _ => "/Territory/Territories", "denied", "denied", "422", "422"),

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Terrain.Domain.Planning;
 
-/// <summary>How a revenue target is shared out between reps (ADR 0099).</summary>
+/// <summary>How a revenue target is shared out between reps (ADR 0038).</summary>
 public enum AllocationMethod
 {
     /// <summary>By the annual potential of the accounts each rep owns.</summary>
@@ -131,7 +131,7 @@ public sealed record AllocationResult(IReadOnlyList<AllocatedRep> Reps, IReadOnl
     AllocationMethod MethodUsed, IReadOnlyList<string> Notes);
 
 /// <summary>
-/// Shares a revenue target out between reps and quarters (ADR 0099): each rep-quarter weighs the rep's share by the
+/// Shares a revenue target out between reps and quarters (ADR 0038): each rep-quarter weighs the rep's share by the
 /// method, times the quarter's season, times the rep's ramp that quarter; the target is split in proportion to those
 /// weights in whole cents by the largest-remainder method (first between reps, then each rep's over their quarters), so
 /// the parts sum to the target exactly. What a ramp holds
@@ -305,7 +305,7 @@ public static class QuotaAllocator
 }
 
 /// <summary>
-/// One allocation of a cycle's revenue target (ADR 0099): the settings as asked, what they came to for each rep
+/// One allocation of a cycle's revenue target (ADR 0038): the settings as asked, what they came to for each rep
 /// (<see cref="Lines"/>, JSON), and whether it was published. Its amounts live in the quota rows, where the grid adjusts
 /// them; this keeps the target and the assumptions each rep's quota letter explains.
 /// </summary>

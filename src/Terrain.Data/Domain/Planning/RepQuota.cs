@@ -7,7 +7,7 @@ public enum QuotaSource
     Csv,
     Api,
 
-    /// <summary>A top-down allocation of the cycle's target (ADR 0099).</summary>
+    /// <summary>A top-down allocation of the cycle's target (ADR 0038).</summary>
     Allocation,
 }
 
@@ -45,7 +45,7 @@ public sealed class RepQuota
         (ChangedById, ChangedAt) = (actorId, now);
     }
 
-    /// <summary>The version a quota letter first showed the rep (ADR 0099); null before publication.</summary>
+    /// <summary>The version a quota letter first showed the rep (ADR 0038); null before publication.</summary>
     public int? PublishedVersion { get; private set; }
 
     public DateTimeOffset? PublishedAt { get; private set; }

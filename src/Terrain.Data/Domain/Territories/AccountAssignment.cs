@@ -22,7 +22,7 @@ public enum AssignmentSource
 }
 
 /// <summary>
-/// One move of one account to a territory, effective from a date (ADR 0099). An immediate move is recorded as applied;
+/// One move of one account to a territory, effective from a date (ADR 0039). An immediate move is recorded as applied;
 /// a move dated in the future waits as pending and is applied when its day comes (UTC). Applied moves are the history
 /// of each rep's book of business: who gained and who lost which account, and when. Actuals are never rewritten: a
 /// deal stays credited to the owner it had at close.

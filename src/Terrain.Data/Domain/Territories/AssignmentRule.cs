@@ -5,7 +5,7 @@ public sealed record RuleConditions(string? PostalPrefix, string? Region, string
 
 /// <summary>
 /// Places accounts that belong to nobody (and unowned accounts an import brings in) in a territory. Rules are tried in
-/// <see cref="Priority"/> order, 1 first; the first rule whose conditions all hold wins (ADR 0099). A postal-code
+/// <see cref="Priority"/> order, 1 first; the first rule whose conditions all hold wins (ADR 0039). A postal-code
 /// condition is a prefix ("941" covers 94107); region, segment and industry match whole values; case is ignored.
 /// </summary>
 public sealed class AssignmentRule

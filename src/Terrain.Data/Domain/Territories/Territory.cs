@@ -1,10 +1,10 @@
 namespace Terrain.Domain.Territories;
 
-/// <summary>Where a territory's rep works from: an address, coordinates, or both (ADR 0099).</summary>
+/// <summary>Where a territory's rep works from: an address, coordinates, or both (ADR 0039).</summary>
 public sealed record TerritoryBase(string? Address, double? Latitude, double? Longitude);
 
 /// <summary>
-/// One rep's book of accounts (ADR 0099). A vacant territory has no rep yet; its accounts keep their place and have no
+/// One rep's book of accounts (ADR 0039). A vacant territory has no rep yet; its accounts keep their place and have no
 /// owner until a rep is named. A rep covers at most one territory. <see cref="Account.OwnerId"/> stays the account's
 /// owning rep: it is this territory's rep, kept in step whenever an account moves in or the rep changes.
 /// </summary>

@@ -240,7 +240,7 @@ public sealed class DemoSeeder(AppDbContext db, IPasswordHasher<AppUser> hasher,
 
     /// <summary>
     /// A territory per rep, two per region, based in one of its cities, each holding its rep's accounts; a vacant
-    /// territory waiting for a hire; and rules that place the North's and the East's unassigned accounts (ADR 0099).
+    /// territory waiting for a hire; and rules that place the North's and the East's unassigned accounts (ADR 0039).
     /// The twenty accounts nobody owns stay in the queue.
     /// </summary>
     private void SeedTerritories(List<AppUser> reps, List<Account> accounts, DateTimeOffset now)

@@ -46,7 +46,7 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
         var users = await db.Users.ToDictionaryAsync(u => u.Id, ct);
         var owners = users.Values.Where(u => u.IsActive).ToDictionary(u => u.Email!, StringComparer.OrdinalIgnoreCase);
         var existing = await db.Accounts.ToDictionaryAsync(a => a.ExternalId, StringComparer.Ordinal, ct);
-        // Each rep's territory (ADR 0099): an account given an owner joins the owner's territory, one made for a rep who has none.
+        // Each rep's territory (ADR 0039): an account given an owner joins the owner's territory, one made for a rep who has none.
         var territories = (await db.Territories.ToListAsync(ct)).Where(t => t.RepId is not null).ToDictionary(t => t.RepId!.Value);
         var touched = new List<Account>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -18,7 +18,7 @@ public sealed class PlanModel(PlanDocuments documents, PlanReview review, PlanCo
 
     public PlanDocument Document { get; private set; } = null!;
 
-    /// <summary>What changed in the plan owner's book of business since the cycle's kickoff (ADR 0099).</summary>
+    /// <summary>What changed in the plan owner's book of business since the cycle's kickoff (ADR 0039).</summary>
     public Territory.BookChanges? BookChanges { get; private set; }
 
     public IReadOnlyList<CommentThread> Threads { get; private set; } = [];

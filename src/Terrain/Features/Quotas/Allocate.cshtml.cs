@@ -66,7 +66,7 @@ public sealed class AllocationForm
 }
 
 /// <summary>
-/// A leader allocates a cycle's revenue target to teams and reps (ADR 0099): the settings, a preview, the draft written
+/// A leader allocates a cycle's revenue target to teams and reps (ADR 0038): the settings, a preview, the draft written
 /// as the quotas (adjusted in the quota grid), totals with the difference to the target, and publishing the letters.
 /// </summary>
 [May(Act.AllocateQuota)]

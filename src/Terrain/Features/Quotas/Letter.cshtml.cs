@@ -5,7 +5,7 @@ using Terrain.Infrastructure.Web;
 namespace Terrain.Features.Quotas;
 
 /// <summary>
-/// The signed-in rep's quota letter (ADR 0099): their quota by quarter and how it was set, the changes since it was
+/// The signed-in rep's quota letter (ADR 0038): their quota by quarter and how it was set, the changes since it was
 /// published, and the button that acknowledges it as it is now.
 /// </summary>
 public sealed class LetterModel(QuotaAllocations allocations) : PageModel, IReloadsOnRefusal

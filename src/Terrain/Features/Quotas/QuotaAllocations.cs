@@ -45,7 +45,7 @@ public sealed record LetterAssumptions(decimal Target, AllocationMethod Method, 
     IReadOnlyList<int> Ramp, Seasonality Seasonality, IReadOnlyList<decimal> Season, IReadOnlyList<decimal> Allocated, IReadOnlyList<string> Notes);
 
 /// <summary>
-/// A rep's quota letter (ADR 0099): the quota by quarter as it is now, the version to acknowledge, when it was
+/// A rep's quota letter (ADR 0038): the quota by quarter as it is now, the version to acknowledge, when it was
 /// published and acknowledged, the assumptions behind it, and every change since it was published.
 /// </summary>
 public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOnlyList<string> Quarters, IReadOnlyList<decimal?> Amounts, decimal Total,
@@ -56,7 +56,7 @@ public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOn
 public sealed record AcknowledgeInput(Guid CycleId, int Version);
 
 /// <summary>
-/// Top-down allocation (ADR 0099): a leader shares a cycle's revenue target between the reps with a plan in it, writes
+/// Top-down allocation (ADR 0038): a leader shares a cycle's revenue target between the reps with a plan in it, writes
 /// the result as their quotas (and their managers' team quotas) through <see cref="SaveQuotas"/>, adjusts them in the
 /// grid, and publishes them as quota letters once they sum to the target; reps read and acknowledge their letter.
 /// </summary>

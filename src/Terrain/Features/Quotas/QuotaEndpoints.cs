@@ -75,7 +75,7 @@ public static class QuotaEndpoints
             .WithName("getQuotaHistory");
     }
 
-    /// <summary>Top-down allocation of a cycle's revenue target (ADR 0099): preview, create, read, adjust, publish, export.</summary>
+    /// <summary>Top-down allocation of a cycle's revenue target (ADR 0038): preview, create, read, adjust, publish, export.</summary>
     public static void MapAllocations(RouteGroupBuilder allocations)
     {
         allocations.MapPost("/preview", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, AllocationRequest request, QuotaAllocations handler, CancellationToken ct) =>

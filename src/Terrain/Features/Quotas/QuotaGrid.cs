@@ -28,7 +28,7 @@ public sealed record QuotaGridView(Guid CycleId, string Cycle, bool Open, string
     IReadOnlyList<QuotaRow> Rows, IReadOnlyList<Guid> Settable, IReadOnlyList<decimal> QuarterTotals, decimal Total,
     IReadOnlyList<QuotaTeamTotal> Teams, QuotaVsObjectives? Objectives)
 {
-    /// <summary>The cycle's latest top-down allocation (ADR 0099), for a leader or an admin: its target and the quotas' difference to it.</summary>
+    /// <summary>The cycle's latest top-down allocation (ADR 0038), for a leader or an admin: its target and the quotas' difference to it.</summary>
     public GridAllocation? Allocation { get; init; }
 }
 

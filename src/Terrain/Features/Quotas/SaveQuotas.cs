@@ -214,7 +214,7 @@ public sealed class SaveQuotas(AppDbContext db, AccessPolicy access, TimeProvide
             header.Touch(actor.Id, now);
             if (header.IsPublished && reps[row.RepId].Role == Role.Rep)
             {
-                // After publication every change is the rep's to know and to acknowledge again (ADR 0099).
+                // After publication every change is the rep's to know and to acknowledge again (ADR 0038).
                 db.Notifications.Add(Notification.Create(row.RepId, $"quota-changed:{cycle.Id}:{row.RepId}:{header.Version}", $"Your {cycle.Name} quota changed",
                     $"Your quota for {cycle.Name} was changed{(string.IsNullOrWhiteSpace(batch.Reason) ? "" : $" ({batch.Reason.Trim()})")}: read your quota letter and acknowledge it again.",
                     QuotaAllocations.LetterLink(cycle.Id), now));

@@ -23,7 +23,7 @@ public sealed record AssignmentRequest(
 public sealed record AssignmentOutcome(Guid Batch, Guid TerritoryId, string TerritoryName, DateOnly EffectiveFrom, int Moved, int Scheduled, int Unchanged);
 
 /// <summary>
-/// The one way accounts change territory (ADR 0099), for the pages, the API, the rules and the map: all or nothing,
+/// The one way accounts change territory (ADR 0039), for the pages, the API, the rules and the map: all or nothing,
 /// effective-dated (a move dated after today waits as pending until <see cref="ApplyDueAsync"/> applies it), every
 /// move audited and kept as the history of each rep's book of business, and the reps concerned told. Actuals are
 /// never touched: a closed deal stays credited to its owner at close.
@@ -36,7 +36,7 @@ public sealed class AccountAssignments(AppDbContext db, AccessPolicy access, Tim
     /// <summary>How far ahead a move may be dated.</summary>
     public const int MaxDaysAhead = 3 * 366;
 
-    /// <summary>Moves take effect at the start of their day, UTC (ADR 0099).</summary>
+    /// <summary>Moves take effect at the start of their day, UTC (ADR 0039).</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 
     public async Task<AssignmentOutcome> AssignAsync(AssignmentRequest request, CancellationToken ct)
@@ -157,7 +157,7 @@ public sealed class AccountAssignments(AppDbContext db, AccessPolicy access, Tim
     }
 
     /// <summary>
-    /// Applies every pending move whose day has come (a background job runs it, ADR 0099). Safe to run on several
+    /// Applies every pending move whose day has come (a background job runs it, ADR 0039). Safe to run on several
     /// instances at once: a move another instance applied first is left to it. Returns how many moves were applied.
     /// </summary>
     public async Task<int> ApplyDueAsync(CancellationToken ct)

@@ -13,7 +13,7 @@ public sealed record OverlayView(Guid RepId, string RepName, string RepEmail, de
 public sealed record OverlayInput(decimal? CreditPercent, string? Role);
 
 /// <summary>
-/// Overlay reps of an account (ADR 0099): read by whoever sees the account, set and removed by leaders and admins.
+/// Overlay reps of an account (ADR 0039): read by whoever sees the account, set and removed by leaders and admins.
 /// The owner stays the owner; overlay credit is on top of it. Every change audited.
 /// </summary>
 public sealed class AccountOverlays(AppDbContext db, AccessPolicy access, TimeProvider clock)

@@ -36,7 +36,7 @@ public enum RuleOutcome
 public sealed record RuleResult(RuleOutcome Outcome, AssignmentRuleView? Current);
 
 /// <summary>
-/// The assignment rules (ADR 0099), kept by leaders and admins: tried in priority order, the first that an account
+/// The assignment rules (ADR 0039), kept by leaders and admins: tried in priority order, the first that an account
 /// meets places it. They place the accounts that belong to nobody when asked, and unowned accounts an import brings in.
 /// </summary>
 public sealed class AssignmentRules(AppDbContext db, AccessPolicy access, AccountAssignments assignments, TimeProvider clock)

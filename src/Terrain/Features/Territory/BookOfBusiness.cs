@@ -41,7 +41,7 @@ public sealed record MoveRow(
     AssignmentSource Source,
     DateTimeOffset CreatedAt);
 
-/// <summary>What changed in a rep's book of business since a date, and what is dated to change (ADR 0099).</summary>
+/// <summary>What changed in a rep's book of business since a date, and what is dated to change (ADR 0039).</summary>
 public sealed class BookOfBusiness(AppDbContext db, AccessPolicy access, TimeProvider clock)
 {
     /// <summary>How far back the notice looks when no date is given.</summary>

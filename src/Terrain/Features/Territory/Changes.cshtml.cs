@@ -6,7 +6,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.Territory;
 
 /// <summary>
-/// A rep's book of business changes since a date: accounts gained and lost, and moves dated to come (ADR 0099). A rep
+/// A rep's book of business changes since a date: accounts gained and lost, and moves dated to come (ADR 0039). A rep
 /// reads their own; a manager their reps'; leaders and admins anyone's.
 /// </summary>
 public sealed class ChangesModel(BookOfBusiness book, RepPicker picker, CurrentUser me) : PageModel

@@ -54,7 +54,7 @@ public sealed class IndexModel(AccountQueries accounts, RepPicker picker, Curren
 
     public const int PageSize = 100;
 
-    /// <summary>Leaders and admins move accounts from this list (ADR 0099).</summary>
+    /// <summary>Leaders and admins move accounts from this list (ADR 0038).</summary>
     public bool CanAssign => access.May(Act.AssignAccounts);
 
     /// <summary>The move controls, for those who may move accounts.</summary>

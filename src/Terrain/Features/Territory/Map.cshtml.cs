@@ -11,7 +11,7 @@ namespace Terrain.Features.Territory;
 /// it. The points come from <see cref="OnGetPointsAsync"/> as compact JSON; the page itself works as a table without
 /// JavaScript.
 /// </summary>
-public sealed class MapModel(AccessPolicy access) : PageModel
+public sealed class MapModel(AccessPolicy access, Territories territories) : PageModel
 {
     /// <summary>More points than this are not sent: the map says how many were left out and the filters narrow it.</summary>
     public const int MaxPoints = 20_000;
@@ -29,6 +29,9 @@ public sealed class MapModel(AccessPolicy access) : PageModel
     public IReadOnlyList<string> Regions { get; private set; } = [];
 
     public int WithoutCoordinates { get; private set; }
+
+    /// <summary>Where selected accounts can be moved, for those who may move accounts (ADR 0039); empty otherwise.</summary>
+    public IReadOnlyList<(Guid Id, string Label)> MoveTargets { get; private set; } = [];
 
     public int Total { get; private set; }
 
@@ -50,6 +53,10 @@ public sealed class MapModel(AccessPolicy access) : PageModel
         Total = Territories.Sum(t => t.Accounts);
         TotalPotential = Territories.Sum(t => t.Potential);
         WithoutCoordinates = Total - Territories.Sum(t => t.Mapped);
+        if (access.May(Act.AssignAccounts))
+        {
+            MoveTargets = await territories.ChoicesAsync(ct);
+        }
     }
 
     public async Task<IActionResult> OnGetPointsAsync(CancellationToken ct)

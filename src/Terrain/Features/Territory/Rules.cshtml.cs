@@ -9,7 +9,7 @@ namespace Terrain.Features.Territory;
 
 /// <summary>
 /// The assignment rules, in the order they are tried: add, change, delete, reorder, and place the accounts that belong
-/// to nobody now, with a count of what that would do first (ADR 0099).
+/// to nobody now, with a count of what that would do first (ADR 0039).
 /// </summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
 [FormPrefix("Form")]

@@ -35,7 +35,7 @@ public enum TerritoryOutcome
 public sealed record TerritoryResult(TerritoryOutcome Outcome, TerritoryView? Current);
 
 /// <summary>
-/// The territories (ADR 0099): read by everyone for the reps they see, kept by leaders and admins (Act.AssignAccounts).
+/// The territories (ADR 0039): read by everyone for the reps they see, kept by leaders and admins (Act.AssignAccounts).
 /// Naming a rep moves the territory's whole book to that rep in the same transaction; every change is audited.
 /// </summary>
 public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvider clock)

@@ -8,7 +8,7 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Territory;
 
-/// <summary>The territories, each with its rep (or vacant), base and book; leaders and admins add one here (ADR 0099).</summary>
+/// <summary>The territories, each with its rep (or vacant), base and book; leaders and admins add one here (ADR 0039).</summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
 [FormPrefix("Form")]
 public sealed class TerritoriesModel(Territories territories, RepPicker picker, BookOfBusiness book) : PageModel, IReloadsOnRefusal

@@ -7,7 +7,7 @@ using Terrain.Infrastructure.Web;
 namespace Terrain.Features.Territory;
 
 /// <summary>
-/// /api/v1/territories, /api/v1/assignment-rules and the account moves under /api/v1/accounts (ADR 0099). Reading
+/// /api/v1/territories, /api/v1/assignment-rules and the account moves under /api/v1/accounts (ADR 0039). Reading
 /// territories is scoped like reading users; everything that changes them is for leaders and admins (Act.AssignAccounts).
 /// </summary>
 public static class TerritoryEndpoints

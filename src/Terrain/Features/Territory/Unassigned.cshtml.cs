@@ -8,7 +8,7 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Territory;
 
-/// <summary>The queue of accounts that belong to nobody (no territory, no owner), largest first, to place (ADR 0099).</summary>
+/// <summary>The queue of accounts that belong to nobody (no territory, no owner), largest first, to place (ADR 0039).</summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
 public sealed class UnassignedModel(BookOfBusiness book, AccountAssignments assignments, Territories territories) : PageModel, IReloadsOnRefusal
 {

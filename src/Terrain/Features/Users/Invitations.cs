@@ -29,7 +29,7 @@ public enum AcceptOutcome
 }
 
 /// <summary>
-/// Issues, resends and accepts password invitations (docs/decisions/0099-password-invitations.md): the admin pages,
+/// Issues, resends and accepts password invitations (docs/decisions/0037-password-invitations.md): the admin pages,
 /// the API, the command line and the user import all go through here.
 /// </summary>
 public sealed class Invitations(

@@ -107,7 +107,7 @@
                 : "No accounts selected.";
             if (form) {
                 const ids = form.querySelector("[data-move-ids]");
-                ids.replaceChildren(...picked.map((a) => Object.assign(document.createElement("input"), { type: "hidden", name: "accountIds", value: a.id })));
+                ids.replaceChildren(...picked.map((a) => Object.assign(document.createElement("input"), { type: "hidden", name: "ids", value: a.id })));
                 form.hidden = picked.length === 0;
                 const count = form.querySelector("[data-move-count]");
                 if (count) {

@@ -8,7 +8,7 @@ using Xunit;
 namespace Terrain.BrowserTests.Features.Quotas;
 
 /// <summary>
-/// Quotas allocated top-down (ADR 0099): the leader previews, allocates and publishes a target in a cycle of its own
+/// Quotas allocated top-down (ADR 0038): the leader previews, allocates and publishes a target in a cycle of its own
 /// (so no other test's quotas move), and a rep reads the letter from the home page and acknowledges it. The cycle and
 /// what hangs on it are removed at the end.
 /// </summary>

@@ -56,6 +56,11 @@ public sealed class TerritoryMapTests(TerrainBrowser terrain) : BrowserTest(terr
 
         await Expect(page.Locator("[data-map-status]")).ToContainTextAsync("selected");
         await Expect(page.Locator("[data-selection-rows] tr")).Not.ToHaveCountAsync(0);
+        // A leader may move them: the move form holds the selection (the move itself is the list's, MovingAccountsTests).
+        var move = page.Locator("form[data-move-form]");
+        await Expect(move).ToBeVisibleAsync();
+        Assert.Equal(await page.Locator("[data-selection-rows] tr").CountAsync(), await move.Locator("input[name=ids]").CountAsync());
+        await Expect(move.GetByLabel("Territory")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, $"territory-map-selected-{name}", fullPage: false);
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"The map page scrolls sideways at {width} px.");
         Assert.Empty(refused);

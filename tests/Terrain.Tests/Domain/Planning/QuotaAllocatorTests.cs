@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Terrain.Tests.Domain.Planning;
 
-/// <summary>Top-down allocation (ADR 0099): shares by method, season, ramp, and parts that sum to the target to the cent.</summary>
+/// <summary>Top-down allocation (ADR 0038): shares by method, season, ramp, and parts that sum to the target to the cent.</summary>
 public sealed class QuotaAllocatorTests
 {
     private static readonly IReadOnlyList<Quarter> Year =

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.Quotas;
 
-/// <summary>Quotas allocated top-down, published as quota letters and acknowledged by the reps (ADR 0099), on both databases.</summary>
+/// <summary>Quotas allocated top-down, published as quota letters and acknowledged by the reps (ADR 0038), on both databases.</summary>
 public sealed class QuotaAllocationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.Territory;
 
-/// <summary>Leaders move accounts between territories: now, from a date, in bulk (all or nothing) and by rules (ADR 0099).</summary>
+/// <summary>Leaders move accounts between territories: now, from a date, in bulk (all or nothing) and by rules (ADR 0039).</summary>
 public sealed class AssigningAccountsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

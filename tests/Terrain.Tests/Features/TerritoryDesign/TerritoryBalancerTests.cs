@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.TerritoryDesign;
 
-/// <summary>The territory balancer (issue 13 §3, ADR 0099) over seeded random instances: locks, tolerance, infeasibility, disruption, determinism.</summary>
+/// <summary>The territory balancer (issue 13 §3, ADR 0040) over seeded random instances: locks, tolerance, infeasibility, disruption, determinism.</summary>
 public sealed class TerritoryBalancerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -14,7 +14,7 @@ using Xunit;
 
 namespace Terrain.Tests.Features.Users;
 
-/// <summary>A user without a password sets their own through a one-time, expiring link (ADR 0099).</summary>
+/// <summary>A user without a password sets their own through a one-time, expiring link (ADR 0037).</summary>
 public sealed class InvitationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Terrain.Features.TerritoryDesign.Balancing;
 
 /// <summary>
-/// Proposes a balanced, compact alignment (issue 13 §3; ADR 0099): a price-guided (Lagrangian) assignment over
+/// Proposes a balanced, compact alignment (issue 13 §3; ADR 0040): a price-guided (Lagrangian) assignment over
 /// candidate lists of the nearest territories, then local search with shift and swap moves on a penalised objective
 /// whose penalty weight rises while a territory is outside the tolerance, then iterated local search (random boundary
 /// shifts kept tabu for the round, undone unless the objective does not get worse). Centres float to the centroid of
