@@ -12,6 +12,7 @@ namespace Terrain.BrowserTests.Features.Cycles;
 /// leaving with unsaved edits asks first, and at 390 px the grid scrolls inside its own box. The demo's amounts are put
 /// back at the end.
 /// </summary>
+[Collection(DemoPlanStatuses.Name)]
 public sealed class QuotaGridTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     [Fact]

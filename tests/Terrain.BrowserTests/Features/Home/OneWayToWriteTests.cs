@@ -8,7 +8,8 @@ namespace Terrain.BrowserTests.Features.Home;
 /// Issue 12 §8: one way to show numbers and dates (ADR 0032). Each person walks every page their navigation and
 /// pages link to (one page per route shape), and what the page says in words is read for the slips the hands-on
 /// walk found: 01/27/2027 on one page and 2027-01-27 on the next, 1234567 without separators, "a opportunity".
-/// Form fields, code and what people typed themselves (plan and review text) are not read: those are data.
+/// Form fields, code, postal codes, the map (its clusters and markers; the table beside it says the same in words) and
+/// what people typed themselves (plan and review text) are not read: those are data.
 /// </summary>
 public sealed partial class OneWayToWriteTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
@@ -20,7 +21,7 @@ public sealed partial class OneWayToWriteTests(TerrainBrowser terrain) : Browser
             const main = document.querySelector("main");
             if (!main) return "";
             const copy = main.cloneNode(true);
-            copy.querySelectorAll("input, textarea, select, script, code, pre, .user-text, .sv-text, .comment-body, blockquote, .postal")
+            copy.querySelectorAll("input, textarea, select, script, code, pre, .user-text, .sv-text, .comment-body, blockquote, .postal, .leaflet-container")
                 .forEach((e) => e.remove());
             return copy.innerText;
         }

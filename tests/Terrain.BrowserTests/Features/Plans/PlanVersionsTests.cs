@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Terrain.BrowserTests.Features.Plans;
 
+[Collection(DemoPlanStatuses.Name)]
 public sealed class PlanVersionsTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Terrain.BrowserTests.Features.Quotas;
 /// (so no other test's quotas move), and a rep reads the letter from the home page and acknowledges it. The cycle and
 /// what hangs on it are removed at the end.
 /// </summary>
+[Collection(DemoPlanStatuses.Name)]
 public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     [Fact]
