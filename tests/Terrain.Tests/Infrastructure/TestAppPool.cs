@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Terrain.Data;
@@ -66,9 +66,36 @@ public sealed class TestAppPool : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(app.SqliteFile)!);
-        File.Delete(app.SqliteFile + "-wal");
-        File.Delete(app.SqliteFile + "-shm");
-        File.Copy(template.Source, app.SqliteFile, overwrite: true);
+        await CopySqliteAsync(template.Source, app.SqliteFile);
+    }
+
+    /// <summary>
+    /// Copies the template into an app's database with SQLite's online backup, under SQLite's own locks: a connection
+    /// that the app's background services open meanwhile sees the old database or the new one, never a file half
+    /// copied (a plain file copy over a live database, with its WAL deleted beside it, once let a test read an empty
+    /// schema: "no such table: AspNetUsers").
+    /// </summary>
+    private static async Task CopySqliteAsync(string source, string target)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var from = new SqliteConnection(
+                    new SqliteConnectionStringBuilder { DataSource = source, Pooling = false }.ToString());
+                await using var to = new SqliteConnection(
+                    new SqliteConnectionStringBuilder { DataSource = target, Pooling = false, DefaultTimeout = 30 }.ToString());
+                await from.OpenAsync();
+                await to.OpenAsync();
+                from.BackupDatabase(to);
+                return;
+            }
+            catch (SqliteException e) when (attempt < 20 && e.SqliteErrorCode is 5 or 6)
+            {
+                // SQLITE_BUSY or SQLITE_LOCKED: a background job of the previous test still holds the database.
+                await Task.Delay(50 * attempt);
+            }
+        }
     }
 
     private static TestApp Create(Db db)
@@ -102,10 +129,9 @@ public sealed class TestAppPool : IAsyncDisposable
             }
             else
             {
-                await context.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
                 app.ReleaseConnections();
                 source = Path.Combine(Root, "template.db");
-                File.Copy(app.SqliteFile, source, overwrite: true);
+                await CopySqliteAsync(app.SqliteFile, source);
             }
 
             Idle.GetOrAdd(db, _ => []).Add(app);
@@ -145,7 +171,7 @@ public sealed class TestAppPool : IAsyncDisposable
             }
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(Root, recursive: true);
