@@ -1706,6 +1706,10 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Season")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -1691,6 +1691,10 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Season")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -6,7 +6,7 @@ public sealed partial class AuthorizationTableTests
 {
     // Only sales leaders allocate, adjust, publish and export (admins do not set quotas, ADR 0034); everyone signed in
     // reads their own quota letter (404 while none is published to them) and only a rep acknowledges one. The leader's
-    // create row allocates 1,000,000.01 equally, so its publish row finds the quotas summing to the target.
+    // create row allocates 1,000,000.01 equally as a draft (version 1), so its publish row finds the draft summing to the target.
     private static Row[] QuotaAllocationRows =>
     [
         Page("Quotas/Letter", "/Quotas/Letter", "200", "200", "200", "200"),
@@ -18,8 +18,8 @@ public sealed partial class AuthorizationTableTests
             "401", "403", "403", "201", "403", _ => JsonContent.Create(new { target = 1_000_000.01m, method = "Equal", seasonality = "Even" })),
         new("GET", "api/v1/cycles/{cycleId:guid}/quota-allocations/current", o => $"/api/v1/cycles/{o.Cycle.Id}/quota-allocations/current",
             "401", "403", "403", "200", "403"),
-        new("PUT", "api/v1/cycles/{cycleId:guid}/quota-allocations/current/quotas", o => $"/api/v1/cycles/{o.Cycle.Id}/quota-allocations/current/quotas",
-            "401", "403", "403", "422", "403", _ => JsonContent.Create(new { rows = Array.Empty<object>() })),
+        new("PUT", "api/v1/cycles/{cycleId:guid}/quota-allocations/current/draft", o => $"/api/v1/cycles/{o.Cycle.Id}/quota-allocations/current/draft",
+            "401", "403", "403", "422", "403", _ => JsonContent.Create(new { version = 1, reps = Array.Empty<object>() })),
         new("POST", "api/v1/cycles/{cycleId:guid}/quota-allocations/current/publish", o => $"/api/v1/cycles/{o.Cycle.Id}/quota-allocations/current/publish",
             "401", "403", "403", "200", "403"),
         new("GET", "api/v1/cycles/{cycleId:guid}/quota-allocations/current/export", o => $"/api/v1/cycles/{o.Cycle.Id}/quota-allocations/current/export?format=xlsx",

@@ -78,6 +78,7 @@ public sealed class PageHandlerAuthorizationTests
         // Allocating takes the strategy's revenue objectives as the target when none is typed; only leaders allocate.
         new("Quotas/Allocate", "Preview", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Preview", "denied", "denied", "200", "denied"),
         new("Quotas/Allocate", "", o => $"/Quotas/Allocate/{o.Cycle.Id}", "denied", "denied", "redirect", "denied"),
+        new("Quotas/Allocate", "Adjust", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Adjust", "denied", "denied", "409", "denied"),
         new("Quotas/Allocate", "Publish", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Publish", "denied", "denied", "redirect", "denied"),
         // Only a rep acknowledges, their own letter: none is published to rep1 (404); the others may not (403).
         new("Quotas/Letter", "", o => $"/Quotas/Letter?cycle={o.Cycle.Id}", "404", "403", "403", "403"),

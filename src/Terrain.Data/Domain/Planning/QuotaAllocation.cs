@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Terrain.Domain.Planning;
 
@@ -305,9 +306,9 @@ public static class QuotaAllocator
 }
 
 /// <summary>
-/// One allocation of a cycle's revenue target (ADR 0038): the settings as asked, what they came to for each rep
-/// (<see cref="Lines"/>, JSON), and whether it was published. Its amounts live in the quota rows, where the grid adjusts
-/// them; this keeps the target and the assumptions each rep's quota letter explains.
+/// One allocation of a cycle's revenue target (ADR 0038, amended by ADR 0041): the settings as asked, what they came to
+/// for each rep and the draft as adjusted by hand (<see cref="Lines"/>, JSON), and whether it was published. A draft
+/// touches no quota: publishing writes its amounts into the quota rows, which from then on are the published quota.
 /// </summary>
 public sealed class QuotaAllocation
 {
@@ -355,8 +356,19 @@ public sealed class QuotaAllocation
 
     public int Version { get; private set; }
 
-    public static QuotaAllocation Draft(Guid cycleId, AllocationSettings settings, AllocationResult result, Guid actorId, DateTimeOffset now)
+    /// <summary>Why the leader allocated, kept in each rep's quota history when the draft is published (null: the method is said instead).</summary>
+    public string? Reason { get; private set; }
+
+    public const int MaxReason = 500;
+
+    public static QuotaAllocation Draft(Guid cycleId, AllocationSettings settings, AllocationResult result, Guid actorId, DateTimeOffset now,
+        string? reason = null)
     {
+        if (reason?.Length > MaxReason)
+        {
+            throw new DomainException($"The reason is limited to {MaxReason} characters.", "reason");
+        }
+
         var weights = settings.Method == AllocationMethod.Blend ? settings.Weights! : new BlendWeights(0, 0, 0);
         return new QuotaAllocation
         {
@@ -376,6 +388,7 @@ public sealed class QuotaAllocation
             CreatedById = actorId,
             CreatedAt = now,
             Version = 1,
+            Reason = reason,
         };
     }
 
@@ -389,17 +402,116 @@ public sealed class QuotaAllocation
 
     public BlendWeights? Weights => Method == AllocationMethod.Blend ? new BlendWeights(PotentialWeight, BookingsWeight, EqualWeight) : null;
 
+    /// <summary>The draft's amounts summed over every rep and quarter.</summary>
+    public decimal DraftTotal() => ReadLines().Sum(l => l.Draft.Sum());
+
     /// <summary>
-    /// Publishes the allocation when the quotas of its reps sum to its target to the cent; otherwise refuses, naming the
-    /// difference (the <c>allocation-does-not-sum</c> error).
+    /// Adjusts a draft by hand: each named rep's quarters replace the draft's (in whole cents, zero or more). Refused
+    /// once published (a published quota is changed in the grid, or by a new allocation), for a version that is not
+    /// the one read (the <c>version</c> error), for a rep who is not in the allocation, and for bad amounts, every
+    /// problem named by field (<c>reps[i].quarters[q]</c>).
     /// </summary>
-    public void Publish(decimal quotaTotal, Guid actorId, DateTimeOffset now)
+    public void Adjust(IReadOnlyList<(Guid RepId, IReadOnlyList<decimal> Quarters)> reps, int version)
     {
-        if (quotaTotal != Target)
+        if (Status != AllocationStatus.Draft)
         {
-            var difference = quotaTotal - Target;
+            throw new InvalidStateException("This allocation is published: change a published quota in the quota grid, or allocate again.", "status");
+        }
+
+        if (version != Version)
+        {
+            throw new InvalidStateException($"Someone adjusted this allocation after you read it (version {version}, now {Version}). Reload it and adjust again.", "version");
+        }
+
+        var lines = ReadLines().ToList();
+        var quarters = lines.FirstOrDefault()?.Quarters.Count ?? 0;
+        var problems = new List<string>();
+        string? first = null;
+        void Problem(string field, string message)
+        {
+            first ??= field;
+            problems.Add($"{field}: {message}");
+        }
+
+        if (reps.Count == 0)
+        {
+            Problem("reps", "Give at least one rep and their quarters.");
+        }
+
+        var seen = new HashSet<Guid>();
+        for (var i = 0; i < reps.Count; i++)
+        {
+            var (repId, amounts) = reps[i];
+            var index = lines.FindIndex(l => l.RepId == repId);
+            if (index < 0)
+            {
+                Problem($"reps[{i}].repId", "This rep is not in the allocation.");
+                continue;
+            }
+
+            if (!seen.Add(repId))
+            {
+                Problem($"reps[{i}].repId", "This rep is given twice.");
+                continue;
+            }
+
+            if (amounts.Count != quarters)
+            {
+                Problem($"reps[{i}].quarters", $"Give one amount per quarter ({quarters}).");
+                continue;
+            }
+
+            for (var q = 0; q < amounts.Count; q++)
+            {
+                var amount = amounts[q];
+                if (amount < 0)
+                {
+                    Problem($"reps[{i}].quarters[{q}]", "A quota cannot be negative.");
+                }
+                else if (amount > AllocationSettings.MaxTarget)
+                {
+                    Problem($"reps[{i}].quarters[{q}]", $"The amount is too large: the largest is {AllocationSettings.MaxTarget.ToString("N2", CultureInfo.InvariantCulture)}.");
+                }
+                else if (decimal.Round(amount, 2) != amount)
+                {
+                    Problem($"reps[{i}].quarters[{q}]", "A quota is in whole cents.");
+                }
+            }
+
+            if (problems.Count == 0)
+            {
+                lines[index] = lines[index] with { Adjusted = lines[index].Quarters.SequenceEqual(amounts) ? null : [.. amounts] };
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw problems.Count == 1
+                ? new DomainException(problems[0][(problems[0].IndexOf(": ", StringComparison.Ordinal) + 2)..], first)
+                : new DomainException("The adjustment breaks a rule", problems, first);
+        }
+
+        Lines = JsonSerializer.Serialize(lines);
+        Version++;
+    }
+
+    /// <summary>
+    /// Publishes the draft when its amounts sum to its target to the cent; otherwise refuses, naming the difference
+    /// (the <c>allocation-does-not-sum</c> error). The caller writes the amounts into the quotas in the same save.
+    /// </summary>
+    public void Publish(Guid actorId, DateTimeOffset now)
+    {
+        if (Status != AllocationStatus.Draft)
+        {
+            throw new InvalidStateException("This allocation is already published: allocate again to change the quotas this way.", "status");
+        }
+
+        var total = DraftTotal();
+        if (total != Target)
+        {
+            var difference = total - Target;
             throw new InvalidStateException(
-                $"The quotas sum to {quotaTotal.ToString("N2", CultureInfo.InvariantCulture)}, {Math.Abs(difference).ToString("N2", CultureInfo.InvariantCulture)} {(difference < 0 ? "short of" : "over")} the target of {Target.ToString("N2", CultureInfo.InvariantCulture)}: adjust them until the difference is zero before publishing.",
+                $"The quotas sum to {total.ToString("N2", CultureInfo.InvariantCulture)}, {Math.Abs(difference).ToString("N2", CultureInfo.InvariantCulture)} {(difference < 0 ? "short of" : "over")} the target of {Target.ToString("N2", CultureInfo.InvariantCulture)}: adjust them until the difference is zero before publishing.",
                 NotSummingField);
         }
 
@@ -420,5 +532,13 @@ public sealed class QuotaAllocation
     };
 }
 
-/// <summary>One rep's part of an allocation as computed (before any adjustment by hand).</summary>
-public sealed record AllocationLine(Guid RepId, decimal Potential, decimal Bookings, decimal Share, IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Quarters);
+/// <summary>
+/// One rep's part of an allocation: <see cref="Quarters"/> as computed, <see cref="Adjusted"/> as changed by hand in the
+/// draft (null: not changed), and <see cref="Draft"/> the amounts that publishing writes.
+/// </summary>
+public sealed record AllocationLine(Guid RepId, decimal Potential, decimal Bookings, decimal Share, IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Quarters,
+    IReadOnlyList<decimal>? Adjusted = null)
+{
+    [JsonIgnore]
+    public IReadOnlyList<decimal> Draft => Adjusted ?? Quarters;
+}

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Features.Cycles;
+using Microsoft.Extensions.Options;
+using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
 
@@ -65,14 +67,35 @@ public sealed class AllocationForm
     }
 }
 
+/// <summary>One rep's row of the draft as posted: amounts as typed.</summary>
+public sealed class DraftRowForm
+{
+    public Guid RepId { get; set; }
+
+    public List<string?> Quarters { get; set; } = [];
+}
+
 /// <summary>
-/// A leader allocates a cycle's revenue target to teams and reps (ADR 0038): the settings, a preview, the draft written
-/// as the quotas (adjusted in the quota grid), totals with the difference to the target, and publishing the letters.
+/// A leader allocates a cycle's revenue target to teams and reps (ADR 0038, ADR 0041): the settings, a preview, the
+/// draft adjusted here by hand, totals with the difference to the target, and publishing, which writes the quotas and
+/// sends the letters.
 /// </summary>
 [May(Act.AllocateQuota)]
 [FormPrefix("Form")]
-public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cycles, QuotaGrid grid) : PageModel, IReloadsOnRefusal
+public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cycles, QuotaGrid grid, IOptions<TerrainOptions> options)
+    : PageModel, IReloadsOnRefusal
 {
+    public string Currency => options.Value.Currency;
+
+    /// <summary>The draft's rows as posted (kept on a refusal so that nothing typed is lost).</summary>
+    [BindProperty]
+    public List<DraftRowForm> Draft { get; set; } = [];
+
+    [BindProperty]
+    public int DraftVersion { get; set; }
+
+    public string? PostedAmount(int row, int quarter) => Draft.ElementAtOrDefault(row)?.Quarters.ElementAtOrDefault(quarter);
+
     public CycleRow Cycle { get; private set; } = null!;
 
     /// <summary>The cycle's latest allocation with the quotas now held.</summary>
@@ -142,7 +165,7 @@ public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cy
             return NotFound();
         }
 
-        Saved = $"Allocated {Show.Money(view.Target)} to {view.Reps.Count} reps as a draft: adjust it in the quota grid if needed, then publish it.";
+        Saved = $"Allocated {Show.Money(view.Target)} to {view.Reps.Count} reps as a draft: adjust it below if needed, then publish it. No quota changes until then.";
         return RedirectToPage("Allocate", null, new { id }, "allocation");
     }
 
@@ -158,10 +181,44 @@ public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cy
             return NotFound();
         }
 
-        Saved = $"Published: {view.Reps.Count} reps have their quota letter to acknowledge.";
+        Saved = $"Published: the draft is now the quotas of {view.Reps.Count} reps, who have their quota letter to acknowledge.";
         return RedirectToPage("Allocate", null, new { id }, "allocation");
     }
 
+    public async Task<IActionResult> OnPostAdjustAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        var names = Current?.Reps.ToDictionary(r => r.RepId, r => r.Name) ?? [];
+        var reps = new List<AdjustedRep>();
+        for (var i = 0; i < Draft.Count; i++)
+        {
+            var amounts = new List<decimal>();
+            for (var q = 0; q < Cycle.Quarters.Count; q++)
+            {
+                var text = Draft[i].Quarters.ElementAtOrDefault(q);
+                amounts.Add(QuotaCsv.ParseAmount(text ?? "") ?? throw new DomainException(
+                    $"{names.GetValueOrDefault(Draft[i].RepId, "A rep")}, {Cycle.Quarters[q].Label}: '{text?.Trim()}' is not an amount.", $"reps[{i}].quarters[{q}]"));
+            }
+
+            reps.Add(new AdjustedRep(Draft[i].RepId, amounts));
+        }
+
+        if (await allocations.AdjustAsync(id, new AllocationAdjustment(DraftVersion, reps), ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        Saved = view.Difference == 0
+            ? "Adjustments saved: the draft sums to the target and can be published."
+            : $"Adjustments saved: the draft is {Show.Money(Math.Abs(view.Difference))} {(view.Difference < 0 ? "short of" : "over")} the target.";
+        return RedirectToPage("Allocate", null, new { id }, "allocation");
+    }
+
+    /// <summary>Every handler has loaded the page before it can be refused; a refused adjustment keeps the amounts as typed.</summary>
     public Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct) => Task.FromResult<IActionResult?>(null);
 
     public static string Percent(decimal share) => (share * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";

@@ -20,12 +20,13 @@ public sealed record AllocationRequest(decimal? Target = null, AllocationMethod 
 
 /// <summary>
 /// One rep in an allocation: the method's basis (potential, last year's bookings) and share, the ramp per quarter, the
-/// amounts the allocation computed, and the quota now held (adjusted by hand in the grid, or not), with its version and
-/// whether the rep has acknowledged it.
+/// amounts the allocation computed (<see cref="Allocated"/>), the draft as adjusted by hand (<see cref="Draft"/>, what
+/// publishing writes), and the quota now held (<see cref="Quota"/>, with its version), and whether the rep has
+/// acknowledged it. <see cref="Total"/> counts the draft while the allocation is a draft, the quota held once published.
 /// </summary>
 public sealed record AllocationRepRow(Guid RepId, string Name, Guid? ManagerId, string? Manager, decimal Potential, decimal Bookings, decimal Share,
-    IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Allocated, IReadOnlyList<decimal?> Quota, decimal Total, int Version, bool Published,
-    bool Acknowledged, DateTimeOffset? AcknowledgedAt);
+    IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Allocated, IReadOnlyList<decimal> Draft, bool Adjusted, IReadOnlyList<decimal?> Quota, decimal Total,
+    int Version, bool Published, bool Acknowledged, DateTimeOffset? AcknowledgedAt);
 
 /// <summary>A team's part: the sum of its reps.</summary>
 public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps, IReadOnlyList<decimal> Quarters, decimal Total);
@@ -33,12 +34,20 @@ public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps
 /// <summary>
 /// An allocation as shown: its settings and notes, every rep and team, totals per quarter, and the total's
 /// <see cref="Difference"/> to the target (zero before it can be published). <see cref="Id"/> is null for a preview,
-/// whose totals are the computed amounts; a saved allocation's totals are the quotas now held.
+/// whose totals are the computed amounts; a draft's totals are its amounts as adjusted (no quota holds them yet); a
+/// published allocation's totals are the quotas now held. <see cref="Version"/> is what an adjustment of the draft
+/// carries back.
 /// </summary>
-public sealed record AllocationView(Guid? Id, Guid CycleId, string Cycle, IReadOnlyList<string> Quarters, decimal Target, AllocationMethod Method,
+public sealed record AllocationView(Guid? Id, int? Version, Guid CycleId, string Cycle, IReadOnlyList<string> Quarters, decimal Target, AllocationMethod Method,
     string Description, BlendWeights? Weights, Seasonality Seasonality, IReadOnlyList<decimal> Season, IReadOnlyList<int> Ramp, IReadOnlyList<string> Notes,
     AllocationStatus? Status, DateTimeOffset? CreatedAt, DateTimeOffset? PublishedAt, IReadOnlyList<AllocationRepRow> Reps, IReadOnlyList<AllocationTeamRow> Teams,
     IReadOnlyList<decimal> QuarterTotals, decimal Total, decimal Difference, int Unacknowledged);
+
+/// <summary>A draft adjusted by hand: the allocation's version as read, and each rep's quarters as they should be.</summary>
+public sealed record AllocationAdjustment(int Version, List<AdjustedRep>? Reps);
+
+/// <summary>One rep's quarters in an adjustment, one amount per quarter of the cycle.</summary>
+public sealed record AdjustedRep(Guid RepId, List<decimal>? Quarters);
 
 /// <summary>The allocation's side of a quota letter: how the rep's quota was reached.</summary>
 public sealed record LetterAssumptions(decimal Target, AllocationMethod Method, string Description, decimal Share, decimal ShareOfTarget,
@@ -56,9 +65,10 @@ public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOn
 public sealed record AcknowledgeInput(Guid CycleId, int Version);
 
 /// <summary>
-/// Top-down allocation (ADR 0038): a leader shares a cycle's revenue target between the reps with a plan in it, writes
-/// the result as their quotas (and their managers' team quotas) through <see cref="SaveQuotas"/>, adjusts them in the
-/// grid, and publishes them as quota letters once they sum to the target; reps read and acknowledge their letter.
+/// Top-down allocation (ADR 0038, ADR 0041): a leader shares a cycle's revenue target between the reps with a plan in
+/// it as a draft, adjusts the draft by hand, and publishes it once it sums to the target: publishing writes the amounts
+/// as the reps' quotas (and their managers' team quotas) through <see cref="SaveQuotas"/> and sends the quota letters,
+/// in one transaction. A draft changes no quota, so the plans' gap to quota reads the published quota only.
 /// </summary>
 public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQuotas saver, QuotaHandlers quotas, QuotaGrid grid,
     IOptions<TerrainOptions> options, TimeProvider clock)
@@ -77,7 +87,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
         return await ViewAsync(cycle, draft, preview: true, ct);
     }
 
-    /// <summary>Computes the allocation and writes it as the reps' and teams' quotas, all or nothing; null when there is no such cycle.</summary>
+    /// <summary>Computes the allocation and saves it as a draft (no quota changes until it is published); null when there is no such cycle.</summary>
     public async Task<AllocationView?> CreateAsync(Guid cycleId, AllocationRequest request, CancellationToken ct)
     {
         access.Ensure(Act.AllocateQuota);
@@ -89,27 +99,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
         var (cycle, settings, result) = computed;
         cycle.EnsureOpen();
         var now = clock.GetUtcNow();
-        var allocation = QuotaAllocation.Draft(cycle.Id, settings, result, access.Actor.Id, now);
-        var held = (await quotas.ListAsync(cycle.Id, null, ct) ?? []).ToDictionary(r => r.RepId);
-        var rows = new List<QuotaBatchRow>();
-        foreach (var rep in result.Reps)
-        {
-            var row = held.GetValueOrDefault(rep.RepId);
-            rows.Add(Row(rep.RepId, row, rep.Quarters));
-        }
-
-        // Each team's quota is the sum of its reps' allocation.
-        foreach (var team in result.Reps.Where(r => r.ManagerId is not null).GroupBy(r => r.ManagerId!.Value))
-        {
-            if (held.GetValueOrDefault(team.Key) is { IsTeam: true } row)
-            {
-                rows.Add(Row(team.Key, row, Enumerable.Range(0, cycle.Quarters.Count).Select(q => team.Sum(r => r.Quarters[q])).ToList()));
-            }
-        }
-
-        var reason = string.IsNullOrWhiteSpace(request.Reason)
-            ? $"Allocation of {settings.Target.ToString("N2", CultureInfo.InvariantCulture)} {allocation.Describe()}"
-            : request.Reason.Trim();
+        var allocation = QuotaAllocation.Draft(cycle.Id, settings, result, access.Actor.Id, now, request.Reason?.Trim() is { Length: > 0 } reason ? reason : null);
         db.QuotaAllocations.Add(allocation);
         db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.allocate", "QuotaAllocation", allocation.Id.ToString(),
             JsonSerializer.Serialize(new
@@ -122,24 +112,10 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
                 season = allocation.Season,
                 ramp = allocation.Ramp,
                 reps = result.Reps.Count,
+                reason = allocation.Reason,
             })));
-        var outcome = await saver.SaveAsync(cycle.Id, new QuotaBatch(rows, reason.Length > QuotaChange.MaxReason ? reason[..QuotaChange.MaxReason] : reason),
-            QuotaSource.Allocation, ct);
-        switch (outcome)
-        {
-            case QuotaSaveOutcome.Saved:
-                return await CurrentAsync(cycle.Id, ct);
-            case QuotaSaveOutcome.Invalid invalid:
-                db.ChangeTracker.Clear();
-                var (field, messages) = invalid.Errors.First();
-                throw new DomainException(messages[0], field);
-            case QuotaSaveOutcome.Stale stale:
-                db.ChangeTracker.Clear();
-                throw new InvalidStateException($"Someone changed quotas while the allocation was computed; nothing was saved. {stale.Conflicts[0].Message}", "version");
-            default:
-                db.ChangeTracker.Clear();
-                return null;
-        }
+        await db.SaveChangesAsync(ct);
+        return await CurrentAsync(cycle.Id, ct);
     }
 
     private static QuotaBatchRow Row(Guid repId, QuotaRow? held, IReadOnlyList<decimal> amounts) =>
@@ -158,54 +134,26 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
         return await ViewAsync(cycle, allocation, preview: false, ct);
     }
 
-    /// <summary>Adjusts quotas of the allocation by hand (the grid's batch) and answers with the allocation and its difference to the target.</summary>
-    public async Task<(QuotaSaveOutcome Outcome, AllocationView? View)> AdjustAsync(Guid cycleId, QuotaBatch batch, CancellationToken ct)
-    {
-        access.Ensure(Act.AllocateQuota);
-        if (await LatestAsync(cycleId, ct) is null)
-        {
-            return (new QuotaSaveOutcome.Missing(), null);
-        }
-
-        var outcome = await saver.SaveAsync(cycleId, batch, QuotaSource.Api, ct);
-        return (outcome, outcome is QuotaSaveOutcome.Saved ? await CurrentAsync(cycleId, ct) : null);
-    }
-
     /// <summary>
-    /// Publishes the latest allocation as every rep's quota letter and tells each rep; refused (409, the
-    /// <c>allocation-does-not-sum</c> error) while the reps' quotas do not sum to the target to the cent.
+    /// Adjusts the draft by hand (all or nothing, every problem named by field; a stale version is 409) and answers with
+    /// the allocation and its difference to the target; null when the cycle has no allocation.
     /// </summary>
-    public async Task<AllocationView?> PublishAsync(Guid cycleId, CancellationToken ct)
+    public async Task<AllocationView?> AdjustAsync(Guid cycleId, AllocationAdjustment adjustment, CancellationToken ct)
     {
         access.Ensure(Act.AllocateQuota);
-        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
-        if (cycle is null || await db.QuotaAllocations.Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct) is not { } allocation)
+        var allocation = await db.QuotaAllocations.Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
+        if (allocation is null)
         {
             return null;
         }
 
-        cycle.EnsureOpen();
-        var ids = allocation.ReadLines().Select(l => l.RepId).ToList();
-        var count = cycle.Quarters.Count;
-        var total = await db.Quotas.Where(q => q.CycleId == cycleId && ids.Contains(q.RepId) && q.Quarter <= count).SumAsync(q => (decimal?)q.Amount, ct) ?? 0;
+        var before = allocation.ReadLines().ToDictionary(l => l.RepId, l => l.Draft);
+        allocation.Adjust((adjustment.Reps ?? []).Select(r => (r.RepId, (IReadOnlyList<decimal>)(r.Quarters ?? []))).ToList(), adjustment.Version);
         var now = clock.GetUtcNow();
-        allocation.Publish(total, access.Actor.Id, now);
-        var headers = await db.RepQuotas.Where(q => q.CycleId == cycleId && ids.Contains(q.RepId)).ToDictionaryAsync(q => q.RepId, ct);
-        foreach (var id in ids)
-        {
-            if (!headers.TryGetValue(id, out var header))
-            {
-                header = RepQuota.Start(cycleId, id, now);
-                db.RepQuotas.Add(header);
-            }
-
-            header.Publish(allocation.Id, now);
-            db.Notifications.Add(Notification.Create(id, $"quota-letter:{allocation.Id}:{allocation.Version}:{id}", $"Your {cycle.Name} quota letter",
-                $"Your quota for {cycle.Name} is published: read how it was set and acknowledge it.", LetterLink(cycleId), now));
-        }
-
-        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.publish", "QuotaAllocation", allocation.Id.ToString(),
-            JsonSerializer.Serialize(new { cycle = cycleId, target = allocation.Target, total, reps = ids.Count })));
+        var changed = allocation.ReadLines().Where(l => !l.Draft.SequenceEqual(before[l.RepId]))
+            .Select(l => new { rep = l.RepId, before = before[l.RepId], after = l.Draft }).ToList();
+        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.allocation.adjust", "QuotaAllocation", allocation.Id.ToString(),
+            JsonSerializer.Serialize(new { cycle = cycleId, version = allocation.Version, changed })));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -213,11 +161,110 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
         catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
         {
             db.ChangeTracker.Clear();
-            throw new InvalidStateException("A quota changed while the allocation was being published; nothing was published. Look at the totals and publish again.", "version");
+            throw new InvalidStateException("Someone adjusted this allocation at the same moment; nothing was saved. Reload it and adjust again.", "version");
         }
 
         return await CurrentAsync(cycleId, ct);
     }
+
+    /// <summary>
+    /// Publishes the latest allocation: writes its draft as every rep's quota (and each manager's team quota as the sum
+    /// of the team) through <see cref="SaveQuotas"/>, sends each rep their quota letter, all in one transaction; refused
+    /// (409, the <c>allocation-does-not-sum</c> error) while the draft does not sum to the target to the cent.
+    /// </summary>
+    public async Task<AllocationView?> PublishAsync(Guid cycleId, CancellationToken ct)
+    {
+        access.Ensure(Act.AllocateQuota);
+        bool published;
+        try
+        {
+            published = await PublishInTransactionAsync(cycleId, ct);
+        }
+        catch (DomainException)
+        {
+            // Nothing was committed: forget what the refused attempt changed in memory.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+
+        if (!published)
+        {
+            return null;
+        }
+
+        return await CurrentAsync(cycleId, ct);
+    }
+
+    private Task<bool> PublishInTransactionAsync(Guid cycleId, CancellationToken ct) =>
+        UnitOfWork.RunAsync(db, async token =>
+        {
+            var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, token);
+            if (cycle is null || await db.QuotaAllocations.Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(token) is not { } allocation)
+            {
+                return false;
+            }
+
+            cycle.EnsureOpen();
+            var now = clock.GetUtcNow();
+            allocation.Publish(access.Actor.Id, now);
+            var lines = allocation.ReadLines();
+            var held = (await quotas.ListAsync(cycle.Id, null, token) ?? []).ToDictionary(r => r.RepId);
+            var rows = lines.Select(l => Row(l.RepId, held.GetValueOrDefault(l.RepId), l.Draft)).ToList();
+            var managers = await db.Users.AsNoTracking().Where(u => lines.Select(l => l.RepId).Contains(u.Id) && u.ManagerId != null)
+                .Select(u => new { u.Id, Manager = u.ManagerId!.Value }).ToDictionaryAsync(u => u.Id, u => u.Manager, token);
+            foreach (var team in lines.Where(l => managers.ContainsKey(l.RepId)).GroupBy(l => managers[l.RepId]))
+            {
+                if (held.GetValueOrDefault(team.Key) is { IsTeam: true } row)
+                {
+                    rows.Add(Row(team.Key, row, Enumerable.Range(0, cycle.Quarters.Count).Select(q => team.Sum(l => l.Draft[q])).ToList()));
+                }
+            }
+
+            var reason = allocation.Reason
+                         ?? $"Allocation of {allocation.Target.ToString("N2", CultureInfo.InvariantCulture)} {allocation.Describe()}";
+            var outcome = await saver.SaveAsync(cycle.Id, new QuotaBatch(rows, reason.Length > QuotaChange.MaxReason ? reason[..QuotaChange.MaxReason] : reason),
+                QuotaSource.Allocation, token);
+            switch (outcome)
+            {
+                case QuotaSaveOutcome.Saved:
+                    break;
+                case QuotaSaveOutcome.Invalid invalid:
+                    var (field, messages) = invalid.Errors.First();
+                    throw new DomainException(messages[0], field);
+                case QuotaSaveOutcome.Stale stale:
+                    throw new InvalidStateException($"Someone changed quotas while the allocation was published; nothing was published. {stale.Conflicts[0].Message}", "version");
+                default:
+                    throw new InvalidStateException("A rep of the allocation can no longer be given a quota; nothing was published. Allocate again.", "reps");
+            }
+
+            var ids = lines.Select(l => l.RepId).ToList();
+            var headers = await db.RepQuotas.Where(q => q.CycleId == cycleId && ids.Contains(q.RepId)).ToDictionaryAsync(q => q.RepId, token);
+            foreach (var id in ids)
+            {
+                if (!headers.TryGetValue(id, out var header))
+                {
+                    header = RepQuota.Start(cycleId, id, now);
+                    db.RepQuotas.Add(header);
+                }
+
+                header.Publish(allocation.Id, now);
+                db.Notifications.Add(Notification.Create(id, $"quota-letter:{allocation.Id}:{allocation.Version}:{id}", $"Your {cycle.Name} quota letter",
+                    $"Your quota for {cycle.Name} is published: read how it was set and acknowledge it.", LetterLink(cycleId), now));
+            }
+
+            db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.publish", "QuotaAllocation", allocation.Id.ToString(),
+                JsonSerializer.Serialize(new { cycle = cycleId, target = allocation.Target, total = allocation.DraftTotal(), reps = ids.Count })));
+            try
+            {
+                await db.SaveChangesAsync(token);
+            }
+            catch (DbUpdateException e) when (DbConflicts.IsConflict(e) && !UnitOfWork.WillRetry(db, e))
+            {
+                throw new InvalidStateException("A quota changed while the allocation was being published; nothing was published. Look at the totals and publish again.", "version");
+            }
+
+            return true;
+        }, ct, inTransaction: true);
 
     public static string LetterLink(Guid cycleId) => $"/Quotas/Letter?cycle={cycleId}";
 
@@ -308,6 +355,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
     private async Task<AllocationView> ViewAsync(PlanningCycle cycle, QuotaAllocation allocation, bool preview, CancellationToken ct)
     {
         var lines = allocation.ReadLines();
+        var draft = preview || allocation.Status == AllocationStatus.Draft;
         var ids = lines.Select(l => l.RepId).ToList();
         var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName, u.ManagerId, Manager = u.Manager == null ? null : u.Manager.DisplayName }).ToDictionaryAsync(u => u.Id, ct);
@@ -320,17 +368,17 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
             var person = people[l.RepId];
             var quota = Enumerable.Range(1, count).Select(n => held[l.RepId].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
             var header = headers.GetValueOrDefault(l.RepId);
-            var total = preview ? l.Quarters.Sum() : quota.Sum(q => q ?? 0);
+            var total = draft ? l.Draft.Sum() : quota.Sum(q => q ?? 0);
             return new AllocationRepRow(l.RepId, person.DisplayName, person.ManagerId, person.Manager, l.Potential, l.Bookings, l.Share, l.Ramp, l.Quarters,
-                quota, total, header?.Version ?? 0, header?.IsPublished ?? false, header is { IsPublished: true, AwaitsAcknowledgement: false },
-                header?.AcknowledgedAt);
+                l.Draft, l.Adjusted is not null, quota, total, header?.Version ?? 0, header?.IsPublished ?? false,
+                header is { IsPublished: true, AwaitsAcknowledgement: false }, header?.AcknowledgedAt);
         }).OrderBy(r => r.Manager ?? "", StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        IReadOnlyList<decimal> Counted(AllocationRepRow r) => preview ? r.Allocated : r.Quota.Select(q => q ?? 0).ToList();
+        IReadOnlyList<decimal> Counted(AllocationRepRow r) => draft ? r.Draft : r.Quota.Select(q => q ?? 0).ToList();
         var teams = reps.GroupBy(r => r.ManagerId).Select(g => new AllocationTeamRow(g.Key, g.First().Manager ?? "No manager", g.Count(),
             Enumerable.Range(0, count).Select(q => g.Sum(r => Counted(r)[q])).ToList(), g.Sum(r => r.Total))).ToList();
         var quarterTotals = Enumerable.Range(0, count).Select(q => reps.Sum(r => Counted(r)[q])).ToList();
         var total = reps.Sum(r => r.Total);
-        return new AllocationView(preview ? null : allocation.Id, cycle.Id, cycle.Name, cycle.Quarters.Select(q => q.Label).ToList(), allocation.Target,
+        return new AllocationView(preview ? null : allocation.Id, preview ? null : allocation.Version, cycle.Id, cycle.Name, cycle.Quarters.Select(q => q.Label).ToList(), allocation.Target,
             allocation.Method, allocation.Describe(), allocation.Weights, allocation.Seasonality, allocation.SeasonPercents(), allocation.RampSteps(),
             allocation.Notes.Split('\n', StringSplitOptions.RemoveEmptyEntries), preview ? null : allocation.Status, preview ? null : allocation.CreatedAt,
             allocation.PublishedAt, reps, teams, quarterTotals, total, total - allocation.Target, reps.Count(r => r.Published && !r.Acknowledged));

@@ -103,14 +103,10 @@ public static class QuotaEndpoints
             .WithSummary("The cycle's latest allocation with the quotas now held: totals per quarter and team, the difference to the target, and who has not acknowledged.")
             .WithName("getQuotaAllocation");
 
-        allocations.MapPut("/current/quotas", async Task<Results<Ok<AllocationView>, NotFound, ProblemHttpResult>> (Guid cycleId, QuotaBatch batch, QuotaAllocations handler, CancellationToken ct) =>
-                await handler.AdjustAsync(cycleId, batch, ct) switch
-                {
-                    (QuotaSaveOutcome.Saved, { } view) => TypedResults.Ok(view),
-                    (var outcome, _) => Refused(outcome),
-                })
+        allocations.MapPut("/current/draft", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, AllocationAdjustment adjustment, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.AdjustAsync(cycleId, adjustment, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("Adjust the allocation's quotas by hand (the grid's batch: a version per row, all or nothing); the answer shows the difference to the target.")
+            .WithSummary("Adjust the draft allocation by hand before it is published: each rep's quarters, with the allocation's version as read (409 when stale or published; 422 naming reps[i].quarters[q] for a bad amount); the answer shows the difference to the target. No quota changes until the allocation is published.")
             .WithName("adjustQuotaAllocation")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -119,7 +115,7 @@ public static class QuotaEndpoints
         allocations.MapPost("/current/publish", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, QuotaAllocations handler, CancellationToken ct) =>
                 await handler.PublishAsync(cycleId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("Publish the allocation as each rep's quota letter and tell them; refused (409, error 'allocation-does-not-sum') while the quotas do not sum to the target to the cent.")
+            .WithSummary("Publish the draft allocation: its amounts become the reps' (and teams') quotas and each rep gets a quota letter, in one transaction; refused (409, error 'allocation-does-not-sum') while the draft does not sum to the target to the cent.")
             .WithName("publishQuotaAllocation")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -151,21 +147,6 @@ public static class QuotaEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
-
-    private static ProblemHttpResult Refused(QuotaSaveOutcome outcome) => outcome switch
-    {
-        QuotaSaveOutcome.Invalid invalid => TypedResults.Problem(new ValidationProblemDetails(invalid.Errors.ToDictionary(e => e.Key, e => e.Value))
-        {
-            Status = StatusCodes.Status422UnprocessableEntity,
-            Title = "The quotas break a rule; nothing was saved.",
-            Detail = string.Join(" ", invalid.Errors.SelectMany(e => e.Value).Take(5)),
-        }),
-        QuotaSaveOutcome.Stale stale => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-            title: "Someone changed these quotas since you read them; nothing was saved.",
-            detail: string.Join(" ", stale.Conflicts.Select(c => c.Message)),
-            extensions: new Dictionary<string, object?> { ["conflicts"] = stale.Conflicts }),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The cycle has no allocation, or a rep is not one you may see."),
-    };
 
     private static async Task<Results<Ok<QuotaGridView>, NotFound, ProblemHttpResult>> SaveAsync(Guid cycleId, QuotaBatch batch, SaveQuotas saver,
         QuotaGrid quotas, CancellationToken ct)

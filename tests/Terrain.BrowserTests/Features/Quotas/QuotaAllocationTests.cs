@@ -45,6 +45,20 @@ public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(t
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Allocate as a draft" }).ClickAsync();
             await Expect(page.Locator(".alert.success").First).ToContainTextAsync("as a draft");
+
+            // The draft is adjusted on the page: a dollar more is over the target and cannot be published; taking it back can.
+            var cell = page.Locator("input[name='Draft[0].Quarters[0]']");
+            var original = await cell.InputValueAsync();
+            var amount = decimal.Parse(new string([.. original.Where(c => char.IsDigit(c) || c == '.')]), System.Globalization.CultureInfo.InvariantCulture);
+            await cell.FillAsync((amount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save the adjustments" }).ClickAsync();
+            await Expect(page.Locator("#allocation-difference")).ToContainTextAsync("over the target");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Publish the quota letters" })).ToBeDisabledAsync();
+            await Screenshots.SaveAsync(page, "quota-allocation-adjusted");
+            await page.Locator("input[name='Draft[0].Quarters[0]']").FillAsync(amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save the adjustments" }).ClickAsync();
+            await Expect(page.Locator("#allocation-difference")).ToContainTextAsync("sum to the target");
+            Assert.Equal(0, await App.QueryAsync(db => db.Quotas.CountAsync(q => q.CycleId == cycleId)));
             await page.GetByRole(AriaRole.Button, new() { Name = "Publish the quota letters" }).ClickAsync();
             await Expect(page.Locator(".alert.success").First).ToContainTextAsync("Published");
             await Expect(page.Locator("#allocation-difference")).ToContainTextAsync("2 reps have not acknowledged");

@@ -162,17 +162,26 @@ public sealed class QuotaAllocatorTests
     }
 
     [Fact]
-    public void An_allocation_that_does_not_sum_to_its_target_cannot_be_published()
+    public void An_allocation_adjusted_away_from_its_target_cannot_be_published_until_it_sums_again()
     {
         var settings = Settings(1_000_000.01m);
         var result = QuotaAllocator.Allocate(settings, [Rep("A"), Rep("B"), Rep("C")], Year, null);
         var allocation = QuotaAllocation.Draft(Guid.NewGuid(), settings, result, Guid.NewGuid(), DateTimeOffset.UnixEpoch);
+        var first = allocation.ReadLines()[0];
+        var second = allocation.ReadLines()[1];
 
-        var e = Assert.Throws<InvalidStateException>(() => allocation.Publish(1_000_000.00m, Guid.NewGuid(), DateTimeOffset.UnixEpoch));
-        allocation.Publish(1_000_000.01m, Guid.NewGuid(), DateTimeOffset.UnixEpoch);
+        allocation.Adjust([(first.RepId, [first.Quarters[0] - 0.01m, .. first.Quarters.Skip(1)])], allocation.Version);
+        var e = Assert.Throws<InvalidStateException>(() => allocation.Publish(Guid.NewGuid(), DateTimeOffset.UnixEpoch));
+        var stale = Assert.Throws<InvalidStateException>(() => allocation.Adjust([(second.RepId, second.Quarters)], allocation.Version - 1));
+        allocation.Adjust([(second.RepId, [second.Quarters[0] + 0.01m, .. second.Quarters.Skip(1)])], allocation.Version);
+        allocation.Publish(Guid.NewGuid(), DateTimeOffset.UnixEpoch);
 
         Assert.Equal(QuotaAllocation.NotSummingField, e.Field);
         Assert.Contains("0.01 short of the target", e.Message, StringComparison.Ordinal);
+        Assert.Equal("version", stale.Field);
         Assert.Equal(AllocationStatus.Published, allocation.Status);
+        Assert.Equal(first.Quarters, allocation.ReadLines()[0].Quarters);
+        Assert.Equal(first.Quarters[0] - 0.01m, allocation.ReadLines()[0].Draft[0]);
+        Assert.Throws<InvalidStateException>(() => allocation.Adjust([(first.RepId, first.Quarters)], allocation.Version));
     }
 }

@@ -31,12 +31,18 @@ public sealed class QuotaAllocationTests
     }
 
     [Theory, BothDatabases]
-    public async Task An_awkward_target_is_allocated_to_the_cent_and_written_as_the_reps_and_teams_quotas(Db db)
+    public async Task An_awkward_target_is_allocated_to_the_cent_as_a_draft_and_publishing_writes_the_reps_and_teams_quotas(Db db)
     {
         var app = await TestApp.StartAsync(db);
         var leader = await app.ApiAsAsync("leader@test.terrain");
 
         var view = await AllocateAsync(leader, app, new { target = 1_000_000.01m, method = "Equal", seasonality = "Even" });
+
+        // A draft changes no quota: the plans' gap to quota reads the published quota only.
+        Assert.Equal(0m, await RepTotalAsync(app));
+        Assert.Equal(0, await app.WithDbAsync(d => d.QuotaChanges.CountAsync(Ct)));
+        Assert.Equal(1_000_000.01m, view.GetProperty("total").GetDecimal());
+        (await leader.PostAsync($"{Allocations(app)}/current/publish", null, Ct)).EnsureSuccessStatusCode();
 
         Assert.Equal(1_000_000.01m, await RepTotalAsync(app));
         Assert.Equal(0m, view.GetProperty("difference").GetDecimal());
@@ -90,7 +96,7 @@ public sealed class QuotaAllocationTests
         Assert.Equal([25, 50, 75, 100], rep1.GetProperty("ramp").EnumerateArray().Select(r => r.GetInt32()));
         var quarters = rep1.GetProperty("allocated").EnumerateArray().Select(q => q.GetDecimal()).ToList();
         Assert.True(quarters[0] < quarters[1] && quarters[1] < quarters[2] && quarters[2] < quarters[3]);
-        Assert.Equal(1_000_000m, await RepTotalAsync(app));
+        Assert.Equal(1_000_000m, view.GetProperty("total").GetDecimal());
     }
 
     [Theory, BothDatabases]
@@ -126,20 +132,128 @@ public sealed class QuotaAllocationTests
         var leader = await app.ApiAsAsync("leader@test.terrain");
         var view = await AllocateAsync(leader, app, new { target = 1_000_000.01m, method = "Equal", seasonality = "Even" });
         var rep1 = view.GetProperty("reps").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Rep One");
-        var q = rep1.GetProperty("quota").EnumerateArray().Select(x => x.GetDecimal()).ToList();
+        var q = rep1.GetProperty("draft").EnumerateArray().Select(x => x.GetDecimal()).ToList();
+        var version = view.GetProperty("version").GetInt32();
 
-        var adjusted = await leader.PutAsJsonAsync($"{Allocations(app)}/current/quotas", new
+        var adjusted = await leader.PutAsJsonAsync($"{Allocations(app)}/current/draft", new
         {
-            rows = new[] { new { repId = app.Org.Rep1.Id, version = rep1.GetProperty("version").GetInt32(), q1 = q[0] + 1, q2 = q[1], q3 = q[2], q4 = q[3] } },
+            version,
+            reps = new[] { new { repId = app.Org.Rep1.Id, quarters = new[] { q[0] + 1, q[1], q[2], q[3] } } },
+        }, Ct);
+        var stale = await leader.PutAsJsonAsync($"{Allocations(app)}/current/draft", new
+        {
+            version,
+            reps = new[] { new { repId = app.Org.Rep1.Id, quarters = q } },
         }, Ct);
         var refused = await leader.PostAsync($"{Allocations(app)}/current/publish", null, Ct);
         var problem = await JsonAsync(refused);
 
         Assert.Equal(HttpStatusCode.OK, adjusted.StatusCode);
-        Assert.Equal(1m, (await JsonAsync(adjusted)).GetProperty("difference").GetDecimal());
+        var after = await JsonAsync(adjusted);
+        Assert.Equal(1m, after.GetProperty("difference").GetDecimal());
+        Assert.True(after.GetProperty("reps").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Rep One").GetProperty("adjusted").GetBoolean());
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.True(problem.GetProperty("errors").TryGetProperty("allocation-does-not-sum", out _), problem.ToString());
         Assert.Equal(0, await app.WithDbAsync(d => d.RepQuotas.CountAsync(r => r.PublishedVersion != null, Ct)));
+        Assert.Equal(0m, await RepTotalAsync(app));
+        Assert.Equal(1, await app.WithDbAsync(d => d.AuditEntries.CountAsync(e => e.Action == "quota.allocation.adjust", Ct)));
+
+        // Taking the cent back elsewhere makes it publishable; the adjusted amounts are what the quotas become.
+        var r2 = after.GetProperty("reps").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Rep Two").GetProperty("draft")
+            .EnumerateArray().Select(x => x.GetDecimal()).ToList();
+        (await leader.PutAsJsonAsync($"{Allocations(app)}/current/draft", new
+        {
+            version = after.GetProperty("version").GetInt32(),
+            reps = new[] { new { repId = app.Org.Rep2.Id, quarters = new[] { r2[0] - 1, r2[1], r2[2], r2[3] } } },
+        }, Ct)).EnsureSuccessStatusCode();
+        (await leader.PostAsync($"{Allocations(app)}/current/publish", null, Ct)).EnsureSuccessStatusCode();
+        var rep1Q1 = await app.WithDbAsync(d => d.Quotas.Where(x => x.CycleId == app.Org.Cycle.Id && x.RepId == app.Org.Rep1.Id && x.Quarter == 1).Select(x => x.Amount).SingleAsync(Ct));
+        Assert.Equal(q[0] + 1, rep1Q1);
+        Assert.Equal(1_000_000.01m, await RepTotalAsync(app));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Bad_adjustments_are_refused_naming_the_rep_and_quarter_and_a_published_allocation_is_not_adjusted(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var view = await AllocateAsync(leader, app, new { target = 300m, method = "Equal", seasonality = "Even" });
+        var version = view.GetProperty("version").GetInt32();
+
+        foreach (var (reps, field) in new (object, string)[]
+                 {
+                     (new[] { new { repId = app.Org.Rep1.Id, quarters = new[] { 10m, -1m, 10m, 10m } } }, "reps[0].quarters[1]"),
+                     (new[] { new { repId = app.Org.Rep1.Id, quarters = new[] { 10m, 10m, 10.001m, 10m } } }, "reps[0].quarters[2]"),
+                     (new[] { new { repId = app.Org.Rep1.Id, quarters = new[] { 10m, 10m } } }, "reps[0].quarters"),
+                     (new[] { new { repId = app.Org.Manager1.Id, quarters = new[] { 10m, 10m, 10m, 10m } } }, "reps[0].repId"),
+                 })
+        {
+            var response = await leader.PutAsJsonAsync($"{Allocations(app)}/current/draft", new { version, reps }, Ct);
+            var problem = await JsonAsync(response);
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {problem}");
+        }
+
+        (await leader.PostAsync($"{Allocations(app)}/current/publish", null, Ct)).EnsureSuccessStatusCode();
+        var published = await JsonAsync(await leader.GetAsync($"{Allocations(app)}/current", Ct));
+        var late = await leader.PutAsJsonAsync($"{Allocations(app)}/current/draft", new
+        {
+            version = published.GetProperty("version").GetInt32(),
+            reps = new[] { new { repId = app.Org.Rep1.Id, quarters = new[] { 1m, 1m, 1m, 1m } } },
+        }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(300m, await RepTotalAsync(app));
+    }
+
+    [Theory, BothDatabases]
+    public async Task The_leader_adjusts_the_draft_on_the_page_and_a_typo_keeps_what_was_typed(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var view = await AllocateAsync(leader, app, new { target = 300m, method = "Equal", seasonality = "Even" });
+        var browser = await app.BrowserAsAsync("leader@test.terrain");
+        var path = $"/Quotas/Allocate/{app.Org.Cycle.Id}";
+        var reps = view.GetProperty("reps").EnumerateArray().ToList();
+        Dictionary<string, string> Form(string firstAmount)
+        {
+            var form = new Dictionary<string, string> { ["DraftVersion"] = view.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            for (var i = 0; i < reps.Count; i++)
+            {
+                form[$"Draft[{i}].RepId"] = reps[i].GetProperty("repId").GetString()!;
+                var amounts = reps[i].GetProperty("draft").EnumerateArray().Select(x => x.GetDecimal()).ToList();
+                for (var q = 0; q < amounts.Count; q++)
+                {
+                    form[$"Draft[{i}].Quarters[{q}]"] = i == 0 && q == 0 ? firstAmount : amounts[q].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            return form;
+        }
+
+        var page = await browser.GetStringAsync(path, Ct);
+        Assert.Contains("Save the adjustments", page, StringComparison.Ordinal);
+        var token = await TestApp.AntiforgeryTokenAsync(browser, path);
+        Task<HttpResponseMessage> PostAsync(string firstAmount)
+        {
+            var form = Form(firstAmount);
+            form["__RequestVerificationToken"] = token;
+            return browser.PostAsync($"{path}?handler=Adjust", new FormUrlEncodedContent(form), Ct);
+        }
+
+        var typo = await PostAsync("12x");
+        var typoPage = await typo.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, typo.StatusCode);
+        Assert.Contains("Rep One, Q1: &#x27;12x&#x27; is not an amount", typoPage, StringComparison.Ordinal);
+        Assert.Contains("value=\"12x\"", typoPage, StringComparison.Ordinal);
+
+        var saved = await PostAsync("$1,000.50");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var current = await JsonAsync(await leader.GetAsync($"{Allocations(app)}/current", Ct));
+        Assert.Equal(1_000.50m, current.GetProperty("reps")[0].GetProperty("draft")[0].GetDecimal());
+        Assert.Equal(0m, await RepTotalAsync(app));
     }
 
     [Theory, BothDatabases]
