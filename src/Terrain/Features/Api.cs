@@ -299,7 +299,7 @@ public static class Api
                 return TypedResults.Ok(updated);
             })
             .RequireAuthorization(Policies.For(Act.ManageUsers))
-            .WithSummary("Change a user (admins only): name, role, manager, active, password. Requires If-Match.")
+            .WithSummary("Change a user (admins only): name, role, manager, active, password, the day they started (startedOn, yyyy-MM-dd; empty clears it; it ramps a new rep's quota). Requires If-Match.")
             .WithName("updateUser")
             .Produces<UserRow>()
             .ProducesValidationProblem()

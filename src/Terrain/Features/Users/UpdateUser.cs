@@ -40,6 +40,13 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
         [DataType(DataType.Password), Display(Name = "New password")]
         public string? Password { get; init; }
 
+        /// <summary>
+        /// The day the person started in their role (yyyy-MM-dd), which ramps a new hire's quota (ADR 0038); an empty
+        /// string clears it, null leaves it as it is.
+        /// </summary>
+        [Display(Name = "Started on")]
+        public string? StartedOn { get; init; }
+
         /// <summary>The version (ETag) the edit was based on.</summary>
         public string? Version { get; init; }
     }
@@ -60,12 +67,32 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
             return (UpdateOutcome.Conflict, user, errors);
         }
 
-        var before = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive };
+        var before = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, user.StartedOn };
         var role = user.Role;
         if (input.Role is not null && !Roles.TryParse(input.Role, out role))
         {
             errors["role"] = [$"Unknown role '{input.Role}'. Use one of: {Roles.Names}."];
             return (UpdateOutcome.Invalid, user, errors);
+        }
+
+        var startedOn = user.StartedOn;
+        if (input.StartedOn is not null)
+        {
+            var text = input.StartedOn.Trim();
+            if (text.Length == 0)
+            {
+                startedOn = null;
+            }
+            else if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+                     && day.Year is >= 1950 and <= 2100)
+            {
+                startedOn = day;
+            }
+            else
+            {
+                errors["startedOn"] = [$"'{text}' is not a date: give the day the person started as yyyy-MM-dd (for example 2027-01-15)."];
+                return (UpdateOutcome.Invalid, user, errors);
+            }
         }
 
         var manager = user.Manager;
@@ -102,6 +129,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
             OrgRules.EnsureAdministrationRemains(user, role, !deactivating && user.IsActive, otherAdmins, now);
 
             user.Update(input.DisplayName ?? user.DisplayName, role, manager);
+            user.SetStartedOn(startedOn);
             if (deactivating)
             {
                 user.Deactivate(activeReports);
@@ -138,7 +166,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
         }
 
         await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);
-        var after = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, PasswordChanged = !string.IsNullOrEmpty(input.Password) };
+        var after = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, user.StartedOn, PasswordChanged = !string.IsNullOrEmpty(input.Password) };
         db.AuditEntries.Add(AuditEntry.Record(clock.GetUtcNow(), actorId, "user.updated", "User", id.ToString(),
             JsonSerializer.Serialize(new { before, after })));
         try

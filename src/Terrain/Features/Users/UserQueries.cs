@@ -18,7 +18,8 @@ public sealed record UserRow(
     int Accounts,
     decimal Potential,
     string Version,
-    DateTimeOffset? InvitationExpiresAt = null);
+    DateTimeOffset? InvitationExpiresAt = null,
+    DateOnly? StartedOn = null);
 
 public sealed record PersonName(Guid Id, string DisplayName);
 
@@ -85,5 +86,6 @@ public sealed class UserQueries(AccessPolicy access, AppDbContext db)
             db.Accounts.Where(a => a.OwnerId == u.Id).Sum(a => (decimal?)a.AnnualPotential) ?? 0,
             u.ConcurrencyStamp ?? "",
             db.PasswordInvitations.Where(i => i.UserId == u.Id && i.UsedAt == null && i.ReplacedAt == null)
-                .Select(i => (DateTimeOffset?)i.ExpiresAt).FirstOrDefault()));
+                .Select(i => (DateTimeOffset?)i.ExpiresAt).FirstOrDefault(),
+            u.StartedOn));
 }

@@ -94,6 +94,42 @@ public sealed class EditingUsersTests
     }
 
     [Theory, BothDatabases]
+    public async Task The_day_a_rep_started_is_set_in_the_form_and_the_api_audited_and_a_bad_date_is_refused_naming_the_field(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        var browser = await app.BrowserAsAsync("admin@test.terrain");
+        var path = $"/Admin/Users/Edit/{app.Org.Rep2.Id}";
+
+        var bad = await PatchAsync(admin, app.Org.Rep1.Id, new { startedOn = "15/01/2027" }, await ETagAsync(admin, app.Org.Rep1.Id));
+        var problem = await bad.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct);
+        var set = await PatchAsync(admin, app.Org.Rep1.Id, new { startedOn = "2027-01-15" }, await ETagAsync(admin, app.Org.Rep1.Id));
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await browser.GetStringAsync(path, Ct));
+        var posted = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+            ["Input.Version"] = document.QuerySelector("input[name='Input.Version']")!.GetAttribute("value")!,
+            ["Input.DisplayName"] = "Rep Two",
+            ["Input.Role"] = "Rep",
+            ["Input.ManagerEmail"] = "manager1@test.terrain",
+            ["Input.IsActive"] = "true",
+            ["Input.StartedOn"] = "2027-04-01",
+        }), Ct);
+        var cleared = await PatchAsync(admin, app.Org.Rep1.Id, new { startedOn = "" }, await ETagAsync(admin, app.Org.Rep1.Id));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("startedOn", out _), problem.ToString());
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal(new DateOnly(2027, 4, 1), await app.WithDbAsync(d => d.Users.Where(u => u.Id == app.Org.Rep2.Id).Select(u => u.StartedOn).SingleAsync(Ct)));
+        Assert.Null(await app.WithDbAsync(d => d.Users.Where(u => u.Id == app.Org.Rep1.Id).Select(u => u.StartedOn).SingleAsync(Ct)));
+        Assert.Contains("value=\"2027-04-01\"", await browser.GetStringAsync(path, Ct), StringComparison.Ordinal);
+        var audited = await app.WithDbAsync(d => d.AuditEntries.Where(e => e.Action == "user.updated" && e.EntityId == app.Org.Rep1.Id.ToString()).Select(e => e.Details).ToListAsync(Ct));
+        Assert.Contains(audited, a => a != null && a.Contains("2027-01-15", StringComparison.Ordinal));
+    }
+
+    [Theory, BothDatabases]
     public async Task Two_admins_editing_the_same_user_in_the_ui_get_a_conflict_not_a_lost_update(Db db)
     {
         var app = await TestApp.StartAsync(db);

@@ -18,6 +18,8 @@ public sealed class EditModel(UpdateUser handler, UserQueries users, CurrentUser
 
         public bool IsActive { get; set; }
 
+        public string? StartedOn { get; set; }
+
         public string? Password { get; set; }
 
         public string Version { get; set; } = "";
@@ -45,6 +47,7 @@ public sealed class EditModel(UpdateUser handler, UserQueries users, CurrentUser
             Role = Subject.Role.ToString(),
             ManagerEmail = Subject.ManagerEmail,
             IsActive = Subject.IsActive,
+            StartedOn = Subject.StartedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Version = Subject.Version,
         };
         return Page();
@@ -58,6 +61,7 @@ public sealed class EditModel(UpdateUser handler, UserQueries users, CurrentUser
             Role = Input.Role,
             ManagerEmail = Input.ManagerEmail ?? "",
             IsActive = Input.IsActive,
+            StartedOn = Input.StartedOn ?? "",
             Password = string.IsNullOrEmpty(Input.Password) ? null : Input.Password,
             Version = Input.Version,
         }, me.Id, ct);
