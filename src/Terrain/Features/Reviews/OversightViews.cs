@@ -17,6 +17,7 @@ public sealed record OversightView(
     ComplianceRow Total,
     ActionFollowUp Actions,
     IReadOnlyList<RepBehind> RepsBehind,
+    int RepsBehindCount,
     IReadOnlyList<AccuracyRow> Accuracy,
     IReadOnlyList<ReasonCount> Reasons,
     IReadOnlyList<ActionEffect> Effects);
@@ -49,8 +50,14 @@ public sealed record ActionFollowUp(int Open, int Overdue, int Unconfirmed, IRea
 public sealed record OpenAction(Guid Id, Guid ReviewId, string What, Guid RepId, string Rep, Guid OwnerId, string Owner, string? Manager, DateOnly Due,
     bool Overdue, bool Agreed);
 
-/// <summary>A rep whose latest <see cref="Reviews"/> (two or more) completed reviews in a row each recorded a variance reason: behind at each.</summary>
-public sealed record RepBehind(Guid RepId, string Rep, string? Manager, int Reviews, DateOnly Since, DateOnly Latest);
+/// <summary>
+/// A rep whose latest <see cref="Reviews"/> (two or more) completed reviews in a row each recorded a variance reason:
+/// behind at each. The view lists the <see cref="Listed"/> longest runs and counts them all.
+/// </summary>
+public sealed record RepBehind(Guid RepId, string Rep, string? Manager, int Reviews, DateOnly Since, DateOnly Latest)
+{
+    public const int Listed = 100;
+}
 
 /// <summary>
 /// Forecast accuracy over the cycle's completed quarters: for each, the last call made in a completed review of that

@@ -46,7 +46,7 @@ public sealed class ReviewOversight(AppDbContext db, AccessPolicy access, Dashbo
         if (frame is null)
         {
             var none = new ComplianceRow(null, "Total", 0, 0, 0, 0, 0, 0);
-            return new OversightView(DateOnly.FromDateTime(DateTime.UtcNow), null, team, choices, [], none, new ActionFollowUp(0, 0, 0, []), [], [], [], []);
+            return new OversightView(DateOnly.FromDateTime(DateTime.UtcNow), null, team, choices, [], none, new ActionFollowUp(0, 0, 0, []), [], 0, [], [], []);
         }
 
         var cycle = frame.Cycle;
@@ -69,8 +69,9 @@ public sealed class ReviewOversight(AppDbContext db, AccessPolicy access, Dashbo
             reasons = reasons.Where(v => v.ManagerId == id);
         }
 
+        var (behind, behindCount) = await BehindAsync(reviews, ct);
         return new OversightView(today, new OversightCycle(cycle.Id, cycle.Name, cycle.PeriodStart, cycle.PeriodEnd, cycle.ClosedAt is not null), team, choices,
-            compliance, total, await ActionsAsync(cycle.Id, team?.ManagerId, today, ct), await BehindAsync(reviews, ct),
+            compliance, total, await ActionsAsync(cycle.Id, team?.ManagerId, today, ct), behind, behindCount,
             await new ForecastAccuracy(db).MeasureAsync(reviews, cycle.Quarters.Where(q => q.End < today).ToList(), team is null, NameAsync, ct),
             await ReasonsAsync(reasons, ct), await EffectsAsync(reasons, ct));
     }
@@ -126,9 +127,10 @@ public sealed class ReviewOversight(AppDbContext db, AccessPolicy access, Dashbo
 
     /// <summary>
     /// Behind at a review: it recorded a variance reason (the gate makes one for every goal off track). A rep's run is
-    /// their completed reviews since the last completed one that recorded none.
+    /// their completed reviews since the last completed one that recorded none. Only the <see cref="RepBehind.Listed"/>
+    /// longest runs (the most recent first among equals) are named and listed; all are counted.
     /// </summary>
-    private async Task<IReadOnlyList<RepBehind>> BehindAsync(IQueryable<Review> reviews, CancellationToken ct)
+    private async Task<(IReadOnlyList<RepBehind> List, int Count)> BehindAsync(IQueryable<Review> reviews, CancellationToken ct)
     {
         var done = reviews.Where(r => r.CompletedOn != null);
         var runs = await done.Where(r => r.Variances != "[]" && !done.Any(o => o.RepId == r.RepId && o.Variances == "[]" && o.WindowStart > r.WindowStart))
@@ -136,14 +138,15 @@ public sealed class ReviewOversight(AppDbContext db, AccessPolicy access, Dashbo
             .Select(g => new { RepId = g.Key, Count = g.Count(), Since = g.Min(r => r.WindowStart), Latest = g.Max(r => r.WindowStart) })
             .Where(x => x.Count >= 2)
             .ToListAsync(ct);
-        var ids = runs.Select(r => r.RepId).ToList();
+        var listed = runs.OrderByDescending(r => r.Count).ThenByDescending(r => r.Latest).ThenBy(r => r.RepId).Take(RepBehind.Listed).ToList();
+        var ids = listed.Select(r => r.RepId).ToList();
         var people = await (from u in db.Users.AsNoTracking()
                             where ids.Contains(u.Id)
                             join m in db.Users on u.ManagerId equals m.Id into ms
                             from m in ms.DefaultIfEmpty()
                             select new { u.Id, u.DisplayName, Manager = m == null ? null : m.DisplayName }).ToDictionaryAsync(u => u.Id, ct);
-        return runs.Select(r => new RepBehind(r.RepId, people[r.RepId].DisplayName, people[r.RepId].Manager, r.Count, r.Since, r.Latest))
-            .OrderByDescending(r => r.Reviews).ThenBy(r => r.Rep, StringComparer.OrdinalIgnoreCase).ToList();
+        return (listed.Select(r => new RepBehind(r.RepId, people[r.RepId].DisplayName, people[r.RepId].Manager, r.Count, r.Since, r.Latest))
+            .OrderByDescending(r => r.Reviews).ThenBy(r => r.Rep, StringComparer.OrdinalIgnoreCase).ToList(), runs.Count);
     }
 
     private static async Task<IReadOnlyList<ReasonCount>> ReasonsAsync(IQueryable<VarianceRow> reasons, CancellationToken ct)

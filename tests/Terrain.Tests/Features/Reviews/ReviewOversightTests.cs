@@ -148,6 +148,7 @@ public sealed class ReviewOversightTests
         Assert.Equal((app.Org.Rep1.Id, 3, "2027-01-01"), Assert.Single(behind) is var b
             ? (b.GetProperty("repId").GetGuid(), b.GetProperty("reviews").GetInt32(), b.GetProperty("since").GetString())
             : default);
+        Assert.Equal(1, view.GetProperty("repsBehindCount").GetInt32());
 
         // Q1: rep1's last call (10 March) of 120,000 and the manager's 100,000 against 100,000 won; rep2 called 50,000 and won nothing.
         var accuracy = Row(view.GetProperty("accuracy"), "personId", app.Org.Manager1.Id);
