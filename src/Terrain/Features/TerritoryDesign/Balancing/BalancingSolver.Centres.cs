@@ -4,7 +4,7 @@ namespace Terrain.Features.TerritoryDesign.Balancing;
 internal sealed partial class BalancingSolver
 {
     /// <summary>Floating centres start at the centroid of the current accounts; the rest by k-means++ sampling.</summary>
-    private void SeedCentres()
+    private void SeedCentres(bool sample = false)
     {
         var sx = new double[_k];
         var sy = new double[_k];
@@ -21,9 +21,16 @@ internal sealed partial class BalancingSolver
                 count[t]++;
             }
         }
+        if (sample)
+        {
+            foreach (var t in _free)
+            {
+                _hasCentre[t] = _fixedCentre[t] && _hasCentre[t];
+            }
+        }
         foreach (var t in _free)
         {
-            if (!_hasCentre[t] && count[t] > 0)
+            if (!sample && !_hasCentre[t] && count[t] > 0)
             {
                 SetCentroid(t, sx[t], sy[t], sz[t]);
             }
@@ -33,7 +40,7 @@ internal sealed partial class BalancingSolver
         {
             return;
         }
-        if (missing.Length * 2 > _free.Length)
+        if (!sample && missing.Length * 2 > _free.Length)
         {
             Bisect(missing);
             return;

@@ -98,7 +98,7 @@ internal sealed partial class BalancingSolver
                 StoppedEarly = true;
                 break;
             }
-            if (_clock.Elapsed >= _options.TimeBudget * 0.45)
+            if (_clock.Elapsed >= _startedAt + ((_deadline < _options.TimeBudget ? _deadline : _options.TimeBudget) - _startedAt) * 0.45)
             {
                 break;
             }

@@ -50,7 +50,7 @@ internal sealed partial class BalancingSolver
     public bool StoppedEarly { get; private set; }
 
     public BalancingSolver(BalancingProblem problem, BalancingOptions options, IProgress<BalancingProgress>? progress,
-        Stopwatch clock, CancellationToken ct)
+        Stopwatch clock, CancellationToken ct, double? meanPotential = null, double? meanWorkload = null)
     {
         _problem = problem;
         _options = options;
@@ -104,8 +104,8 @@ internal sealed partial class BalancingSolver
             }
         }
         _movableList = [.. movable];
-        _meanP = totalP / _k;
-        _meanW = totalW / _k;
+        _meanP = meanPotential ?? totalP / _k;
+        _meanW = meanWorkload ?? totalW / _k;
         var goals = problem.Goals;
         _lowP = _meanP * (1 - goals.PotentialTolerance);
         _upP = _meanP * (1 + goals.PotentialTolerance);
@@ -126,9 +126,100 @@ internal sealed partial class BalancingSolver
         _best = new int[_n];
     }
 
-    private bool OutOfTime => _clock.Elapsed >= _options.TimeBudget;
+    /// <summary>When the current start must end (the time budget, or a start's share of it).</summary>
+    private TimeSpan _deadline = TimeSpan.MaxValue;
+
+    private TimeSpan _startedAt;
+
+    private bool OutOfTime => _clock.Elapsed >= _deadline || _clock.Elapsed >= _options.TimeBudget;
+
+    /// <summary>Starts of the whole search: several for floating centres below the size of a region, else one.</summary>
+    private int Restarts => Math.Max(1, _options.Restarts ?? (AnyFloating && _movableList.Length <= DefaultAccountsPerRegion ? 4 : 1));
 
     public int[] Solve()
+    {
+        if (UseRegions)
+        {
+            return SolveByRegions();
+        }
+        PlaceFixed();
+        if (_movableList.Length == 0)
+        {
+            return (int[])_assign.Clone();
+        }
+        var restarts = Restarts;
+        if (restarts == 1)
+        {
+            _deadline = _options.TimeBudget;
+            SeedCentres();
+            Construct();
+            Remember();
+            Improve();
+            Iterate();
+            return _best;
+        }
+        // Several starts, each with an equal share of the time left: the first from the usual seeds (current centroids,
+        // or recursive bisection), the others from k-means++ samples; the best by violation, then cost at centroids.
+        var overall = new int[_n];
+        var overallViolation = double.MaxValue;
+        var overallCost = double.MaxValue;
+        for (var start = 0; start < restarts; start++)
+        {
+            Check();
+            _startedAt = _clock.Elapsed;
+            _deadline = _startedAt + (_options.TimeBudget - _startedAt) / (restarts - start);
+            if (start > 0)
+            {
+                if (_clock.Elapsed >= _options.TimeBudget)
+                {
+                    StoppedEarly = true;
+                    break;
+                }
+                foreach (var i in _movableList)
+                {
+                    Remove(i);
+                }
+                _bestViolation = double.MaxValue;
+                _bestCost = double.MaxValue;
+            }
+            SeedCentres(sample: start > 0);
+            Construct();
+            Remember();
+            Improve();
+            Iterate();
+            var (violation, cost) = Score(_best);
+            if (violation < overallViolation - 1e-12 || (violation <= overallViolation + 1e-12 && cost < overallCost))
+            {
+                overallViolation = violation;
+                overallCost = cost;
+                Array.Copy(_best, overall, _n);
+            }
+        }
+        return overall;
+    }
+
+    /// <summary>An alignment's violation and cost with floating centres at its centroids (comparable across starts).</summary>
+    private (double Violation, double Cost) Score(int[] assignment)
+    {
+        var saved = (int[])_assign.Clone();
+        foreach (var i in _movableList)
+        {
+            Move(i, assignment[i]);
+        }
+        if (AnyFloating)
+        {
+            UpdateCentroids(_assign);
+        }
+        var result = (TotalViolation(), TotalCost());
+        foreach (var i in _movableList)
+        {
+            Move(i, saved[i]);
+        }
+        return result;
+    }
+
+    /// <summary>Places the accounts that may not move (locked, or in a locked territory) in their territories.</summary>
+    private void PlaceFixed()
     {
         for (var i = 0; i < _n; i++)
         {
@@ -138,16 +229,6 @@ internal sealed partial class BalancingSolver
                 Place(i, _cur[i]);
             }
         }
-        if (_movableList.Length == 0)
-        {
-            return (int[])_assign.Clone();
-        }
-        SeedCentres();
-        Construct();
-        Remember();
-        Improve();
-        Iterate();
-        return _best;
     }
 
     // ---- state -------------------------------------------------------------------------------------------------
