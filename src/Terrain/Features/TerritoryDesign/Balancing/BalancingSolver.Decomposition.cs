@@ -111,7 +111,9 @@ internal sealed partial class BalancingSolver
         }
         _dbar = sum > 0 ? sum / _movableList.Length : 1;
         _disCost = _problem.Goals.Disruption * _dbar;
-        _alpha = 10 * _dbar * Math.Max(1, (double)_movableList.Length / Math.Max(1, _free.Length));
+        // The penalty starts above what moving one account home can save (the disruption cost), so that the repair
+        // across the borders does not undo the regions' balance to bring accounts back to their current territory.
+        _alpha = 10 * (_dbar + _disCost) * Math.Max(1, (double)_movableList.Length / Math.Max(1, _free.Length));
         Remember();
         Improve();
         Iterate();
