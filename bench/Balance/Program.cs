@@ -5,6 +5,7 @@ using Terrain.Features.TerritoryDesign.Balancing;
 // The territory balancer's benchmark (issue 13 §3): seeded instances with accounts clustered in cities and
 // lognormal potentials; prints a markdown report. Usage: balance [sizes...] where a size is TERRITORIESxACCOUNTS
 // (default: 10x2000 2000x200000). Environment: BENCH_SEED (1), BENCH_BUDGET_SMALL (4.5 s), BENCH_BUDGET_LARGE (110 s).
+// Also BENCH_LOOSE, BENCH_SWEEP, BENCH_ONLY_FRESH, BENCH_RESTARTS, BENCH_ROUNDS, BENCH_SOLVER_SEED (bench/balance.sh).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var seed = int.Parse(Environment.GetEnvironmentVariable("BENCH_SEED") ?? "1", CultureInfo.InvariantCulture);

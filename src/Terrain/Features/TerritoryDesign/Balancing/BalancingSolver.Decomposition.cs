@@ -31,7 +31,8 @@ internal sealed partial class BalancingSolver
         var done = 0;
         var gate = new object();
         var stoppedEarly = false;
-        var budget = TimeSpan.FromTicks((long)((_options.TimeBudget - _clock.Elapsed).Ticks * RegionShare * Environment.ProcessorCount / regions.Count));
+        var started = 0;
+        var cores = Environment.ProcessorCount;
         var order = Enumerable.Range(0, regions.Count).OrderByDescending(r => regions[r].Accounts.Count).ThenBy(r => r).ToArray();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _ct };
         Parallel.For(0, order.Length, parallel, q =>
@@ -53,11 +54,15 @@ internal sealed partial class BalancingSolver
             }
             var subTerritories = territories.Select(t => _problem.Territories[t] with { Locked = false }).ToArray();
             var sub = new BalancingProblem(subAccounts, subTerritories, _problem.Goals);
-            var remaining = _options.TimeBudget * RegionShare - _clock.Elapsed;
+            // Each region gets its share of the time left to the regions when it starts (the regions still to start
+            // share it, as many at a time as there are cores), so the last ones are not starved by the first.
+            var waiting = regions.Count - Interlocked.Increment(ref started) + 1;
+            var left = _options.TimeBudget * RegionShare - _clock.Elapsed;
+            var share = left > TimeSpan.Zero ? left * Math.Min(cores, waiting) / waiting : TimeSpan.Zero;
             var options = _options with
             {
                 Seed = unchecked(_options.Seed * 7919 + r),
-                TimeBudget = budget < remaining ? budget : remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero,
+                TimeBudget = share,
                 AccountsPerRegion = 0,
                 Restarts = _options.Restarts ?? 1,
             };
