@@ -6,6 +6,9 @@
 # Usage: bench/balance.sh > /tmp/balance.md      (about 12 minutes on a quiet 2-core machine)
 # Knobs: BENCH_SIZES="10x2000 2000x200000" BENCH_SEED=1 BENCH_BUDGET_SMALL=4.5 BENCH_BUDGET_LARGE=110 (seconds)
 #        BENCH_LOOSE=1 adds a run with balance switched off (the solver's own compactness floor)
+#        BENCH_SWEEP="0.1 0.2 0.5" adds fresh runs at those tolerances (the price of balance)
+#        BENCH_ONLY_FRESH=1 runs only the fresh cases; BENCH_RESTARTS, BENCH_ROUNDS, BENCH_SOLVER_SEED set the
+#        balancer's starts, improvement rounds and seed (default: its own choice, seed 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

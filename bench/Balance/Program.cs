@@ -5,6 +5,7 @@ using Terrain.Features.TerritoryDesign.Balancing;
 // The territory balancer's benchmark (issue 13 §3): seeded instances with accounts clustered in cities and
 // lognormal potentials; prints a markdown report. Usage: balance [sizes...] where a size is TERRITORIESxACCOUNTS
 // (default: 10x2000 2000x200000). Environment: BENCH_SEED (1), BENCH_BUDGET_SMALL (4.5 s), BENCH_BUDGET_LARGE (110 s).
+// Also BENCH_LOOSE, BENCH_SWEEP, BENCH_ONLY_FRESH, BENCH_RESTARTS, BENCH_ROUNDS, BENCH_SOLVER_SEED (bench/balance.sh).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var seed = int.Parse(Environment.GetEnvironmentVariable("BENCH_SEED") ?? "1", CultureInfo.InvariantCulture);
@@ -31,6 +32,14 @@ foreach (var size in sizes)
     {
         // The solver with balance switched off (±1000%): how close it comes to k-means on compactness alone.
         Run(size, "fresh, centres float, no balance (±1000%)", fresh with { Goals = fresh.Goals with { PotentialTolerance = 10, WorkloadTolerance = 10 } }, budget, kmeans.CompactnessKm);
+    }
+    if (Environment.GetEnvironmentVariable("BENCH_SWEEP") is { Length: > 0 } sweep)
+    {
+        // The price of balance: the same fresh instance with the tolerance opened step by step (BENCH_SWEEP="0.1 0.2 0.5").
+        foreach (var tol in sweep.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => double.Parse(s, CultureInfo.InvariantCulture)))
+        {
+            Run(size, $"fresh, centres float, ±{tol * 100:F0}%", fresh with { Goals = fresh.Goals with { PotentialTolerance = tol, WorkloadTolerance = tol } }, budget, kmeans.CompactnessKm);
+        }
     }
     if (Environment.GetEnvironmentVariable("BENCH_ONLY_FRESH") == "1")
     {
@@ -59,7 +68,7 @@ static void Run(string size, string scenario, BalancingProblem problem, TimeSpan
         }
     });
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-    var result = TerritoryBalancer.Balance(problem, new BalancingOptions { Seed = 1, TimeBudget = budget }, progress);
+    var result = TerritoryBalancer.Balance(problem, new BalancingOptions { Seed = OptSeed, TimeBudget = budget, ImprovementRounds = Rounds, Restarts = RestartCount }, progress);
     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
     var f = result.Figures;
     var within = result.Status switch
@@ -70,6 +79,16 @@ static void Run(string size, string scenario, BalancingProblem problem, TimeSpan
         _ => throw new UnreachableException(),
     };
     Console.WriteLine($"| {size} | {scenario} | {result.Elapsed.TotalSeconds:F1}{(result.StoppedEarly ? " (budget)" : "")} | {cpu.TotalSeconds:F1} | {within} | {f.Potential.MaxDeviationPercent:F2} | {f.Potential.CoefficientOfVariation:F4} | {f.Workload.MaxDeviationPercent:F2} | {f.Workload.CoefficientOfVariation:F4} | {f.CompactnessKm:F0} | {kmeansKm:F0} | {f.CompactnessKm / kmeansKm:F3} | {f.FarthestKm:F0} | {f.AccountsMoved} | {result.DisruptionLowerBound} |");
+}
+
+internal static partial class Program
+{
+    /// <summary>BENCH_SOLVER_SEED: the balancer's seed (default 1); BENCH_ROUNDS: its improvement rounds (default: its own choice).</summary>
+    private static int OptSeed => int.Parse(Environment.GetEnvironmentVariable("BENCH_SOLVER_SEED") ?? "1", CultureInfo.InvariantCulture);
+
+    private static int? RestartCount => Environment.GetEnvironmentVariable("BENCH_RESTARTS") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
+
+    private static int? Rounds => Environment.GetEnvironmentVariable("BENCH_ROUNDS") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
 }
 
 /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>

@@ -68,6 +68,18 @@ public sealed record BalancingOptions
     public int CandidateTerritories { get; init; } = 16;
 
     public int? ImprovementRounds { get; init; }
+
+    /// <summary>
+    /// Large problems are cut into regions of about this many accounts, solved in parallel and then repaired across
+    /// their borders, when the movable accounts fill more than three regions (null: 12,000; 0: never).
+    /// </summary>
+    public int? AccountsPerRegion { get; init; }
+
+    /// <summary>
+    /// Independent starts of the whole search (construction, local search, iterated local search), the best kept
+    /// (null: chosen from the size of the problem; the budget is shared between them).
+    /// </summary>
+    public int? Restarts { get; init; }
 }
 
 public enum BalancingPhase
