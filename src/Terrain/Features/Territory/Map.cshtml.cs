@@ -41,7 +41,7 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
     /// <summary>Where selected accounts can be moved, for those who may move accounts (ADR 0039); empty otherwise.</summary>
     public IReadOnlyList<(Guid Id, string Label)> MoveTargets { get; private set; } = [];
 
-    /// <summary>The configured tile server, if any (Map:TileUrl).</summary>
+    /// <summary>The configured tile server, if any (Terrain:Map:TileUrl).</summary>
     public MapTiles? Tiles { get; private set; }
 
     public int Total { get; private set; }

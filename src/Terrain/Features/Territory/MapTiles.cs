@@ -1,8 +1,8 @@
 namespace Terrain.Features.Territory;
 
 /// <summary>
-/// An optional tile server for the map (configuration <c>Map:TileUrl</c>, e.g. <c>https://tiles.example/{z}/{x}/{y}.png</c>,
-/// and <c>Map:TileAttribution</c>). Without one the map draws only the boundaries shipped with the app and nothing leaves
+/// An optional tile server for the map (configuration <c>Terrain:Map:TileUrl</c>, e.g. <c>https://tiles.example/{z}/{x}/{y}.png</c>,
+/// and <c>Terrain:Map:TileAttribution</c>). Without one the map draws only the boundaries shipped with the app and nothing leaves
 /// the server's origin; with one, the content security policy lets images come from exactly that origin.
 /// </summary>
 public sealed record MapTiles(string Url, string Attribution, string Origin)
@@ -10,7 +10,7 @@ public sealed record MapTiles(string Url, string Attribution, string Origin)
     /// <summary>The configured tile server, or null; a malformed URL stops the app at start with the reason.</summary>
     public static MapTiles? From(IConfiguration configuration)
     {
-        var url = configuration["Map:TileUrl"]?.Trim();
+        var url = configuration["Terrain:Map:TileUrl"]?.Trim();
         if (string.IsNullOrEmpty(url))
         {
             return null;
@@ -21,11 +21,11 @@ public sealed record MapTiles(string Url, string Attribution, string Origin)
             || url.Contains("{s}") || uri.Host.Contains('{'))
         {
             throw new InvalidOperationException(
-                $"Map:TileUrl '{url}' is not a tile URL: give an absolute http(s) URL on one host with {{z}}, {{x}} and {{y}} (no {{s}} subdomains), " +
+                $"Terrain:Map:TileUrl '{url}' is not a tile URL: give an absolute http(s) URL on one host with {{z}}, {{x}} and {{y}} (no {{s}} subdomains), " +
                 "for example https://tiles.example/{z}/{x}/{y}.png.");
         }
 
-        var attribution = configuration["Map:TileAttribution"]?.Trim() ?? "";
+        var attribution = configuration["Terrain:Map:TileAttribution"]?.Trim() ?? "";
         return new MapTiles(url, attribution, uri.GetLeftPart(UriPartial.Authority));
     }
 }

@@ -13,7 +13,7 @@ public static class SecurityHeaders
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
     /// <summary>
-    /// The policy of every page: <c>'self'</c> only, except that a configured map tile server (Map:TileUrl) may serve
+    /// The policy of every page: <c>'self'</c> only, except that a configured map tile server (Terrain:Map:TileUrl) may serve
     /// images, from exactly its origin.
     /// </summary>
     public static string PagePolicy(IConfiguration configuration) =>

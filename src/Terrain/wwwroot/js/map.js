@@ -29,7 +29,7 @@
         const map = window.L.map(host, { zoomSnap: 0.5, attributionControl: true, preferCanvas: false });
         map.attributionControl.setPrefix("Leaflet · boundaries: us-atlas (US Census)");
         if (host.dataset.tileUrl) {
-            // Configured by the installation (Map:TileUrl); the content security policy allows exactly its origin.
+            // Configured by the installation (Terrain:Map:TileUrl); the content security policy allows exactly its origin.
             window.L.tileLayer(host.dataset.tileUrl, { attribution: host.dataset.tileAttribution || "", maxZoom: 18 }).addTo(map);
         }
         const states = window.topojson.feature(boundaries, boundaries.objects.states);

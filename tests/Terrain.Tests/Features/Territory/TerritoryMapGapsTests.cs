@@ -101,7 +101,7 @@ public sealed class TerritoryMapGapsTests
     public void A_configured_tile_server_is_the_one_other_origin_images_may_come_from()
     {
         static IConfiguration Config(string? url) => new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Map:TileUrl"] = url, ["Map:TileAttribution"] = "© Tiles Inc." }).Build();
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Terrain:Map:TileUrl"] = url, ["Terrain:Map:TileAttribution"] = "© Tiles Inc." }).Build();
 
         var policy = SecurityHeaders.PagePolicy(Config("https://tiles.example:8443/osm/{z}/{x}/{y}.png"));
         var tiles = MapTiles.From(Config("https://tiles.example:8443/osm/{z}/{x}/{y}.png"))!;
