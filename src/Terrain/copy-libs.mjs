@@ -31,3 +31,15 @@ const passwords = JSON.parse(readFileSync("node_modules/@zxcvbn-ts/language-comm
 writeFileSync("Infrastructure/Auth/common-passwords.txt", passwords.join("\n") + "\n");
 cpSync("node_modules/@zxcvbn-ts/language-common/LICENSE.txt", "Infrastructure/Auth/common-passwords.LICENSE.txt");
 console.log(`wrote ${passwords.length} common passwords into Infrastructure/Auth/common-passwords.txt`);
+
+// US ZIP centroids from `zipcodes` (BSD; Dav Glass's database, kept since 2007), "zip,latitude,longitude" a line,
+// for placing accounts that have a postal code but no coordinates (ZipCentroids, approximate by nature).
+const { codes } = await import("./node_modules/zipcodes/lib/codes.js").then((m) => m.default ?? m);
+const zips = Object.values(codes)
+  .filter((c) => c.country === "US" && /^\d{5}$/.test(c.zip) && Number.isFinite(c.latitude) && Number.isFinite(c.longitude)
+    && !(c.latitude === 0 && c.longitude === 0))
+  .sort((a, b) => a.zip.localeCompare(b.zip))
+  .map((c) => `${c.zip},${c.latitude},${c.longitude}`);
+writeFileSync("Features/Territory/zip-centroids.txt", zips.join("\n") + "\n");
+cpSync("node_modules/zipcodes/LICENSE", "Features/Territory/zip-centroids.LICENSE.txt");
+console.log(`wrote ${zips.length} ZIP centroids into Features/Territory/zip-centroids.txt`);

@@ -26,6 +26,7 @@ internal sealed class AccountTerritoryConfiguration : IEntityTypeConfiguration<A
     {
         builder.HasOne(a => a.Territory).WithMany().HasForeignKey(a => a.TerritoryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(a => new { a.TerritoryId, a.Name });
+        builder.Property(a => a.LocationSource).HasConversion<string>().HasMaxLength(16);
     }
 }
 

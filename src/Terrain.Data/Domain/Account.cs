@@ -26,6 +26,9 @@ public sealed class Account
 
     public double? Longitude { get; private set; }
 
+    /// <summary>Where the coordinates came from: given (or none), or a postal code's centroid, which is approximate.</summary>
+    public LocationSource LocationSource { get; private set; }
+
     public decimal AnnualPotential { get; private set; }
 
     public Guid? OwnerId { get; private set; }
@@ -42,11 +45,11 @@ public sealed class Account
 
     public Guid Version { get; private set; }
 
-    public static Account Create(string externalId, AccountDetails details, AppUser? owner, DateTimeOffset now)
+    public static Account Create(string externalId, AccountDetails details, AppUser? owner, DateTimeOffset now, PostalLocator? locate = null)
     {
         var account = new Account { Id = Guid.CreateVersion7(now) };
         account.ExternalId = Required(externalId, "externalId", 100);
-        account.Update(details, owner);
+        account.Update(details, owner, locate);
         return account;
     }
 
@@ -54,14 +57,14 @@ public sealed class Account
     /// Applies new details and owner; returns false when nothing changed. A new owner takes the account out of its
     /// territory: place it with <see cref="PlaceIn"/> to keep owner and territory in step.
     /// </summary>
-    public bool Update(AccountDetails details, AppUser? owner)
+    public bool Update(AccountDetails details, AppUser? owner, PostalLocator? locate = null)
     {
         if (owner is not null && owner.Role != Role.Rep)
         {
             throw new DomainException($"{owner.Email} is a {owner.Role}; only reps own accounts.", "ownerEmail");
         }
 
-        var changed = UpdateDetails(details);
+        var changed = UpdateDetails(details, locate);
         if (OwnerId == owner?.Id)
         {
             return changed;
@@ -99,8 +102,11 @@ public sealed class Account
         return true;
     }
 
-    /// <summary>Applies new details, leaving owner and territory as they are; returns false when nothing changed.</summary>
-    public bool UpdateDetails(AccountDetails details)
+    /// <summary>
+    /// Applies new details, leaving owner and territory as they are; returns false when nothing changed. Without
+    /// coordinates, <paramref name="locate"/> may place the account at its postal code's centroid, marked approximate.
+    /// </summary>
+    public bool UpdateDetails(AccountDetails details, PostalLocator? locate = null)
     {
         var name = Required(details.Name, "name", 200);
         var industry = Optional(details.Industry, "industry");
@@ -125,8 +131,28 @@ public sealed class Account
                 details.Latitude.HasValue ? "longitude" : "latitude");
         }
 
+        var (latitude, longitude, source) = (details.Latitude, details.Longitude, LocationSource.Given);
+        if (LocationSource == LocationSource.PostalCode && latitude is not null && latitude == Latitude && longitude == Longitude)
+        {
+            // The approximate place read back and handed in again is not a given one: it stays approximate, and moves
+            // with the postal code.
+            if (postalCode == PostalCode || locate is null)
+            {
+                source = LocationSource.PostalCode;
+            }
+            else
+            {
+                (latitude, longitude) = (null, null);
+            }
+        }
+
+        if (latitude is null && locate?.Invoke(postalCode) is { } centroid)
+        {
+            (latitude, longitude, source) = (centroid.Latitude, centroid.Longitude, LocationSource.PostalCode);
+        }
+
         var changed = Name != name || Industry != industry || Segment != segment || Region != region
-            || PostalCode != postalCode || Latitude != details.Latitude || Longitude != details.Longitude
+            || PostalCode != postalCode || Latitude != latitude || Longitude != longitude || LocationSource != source
             || AnnualPotential != details.AnnualPotential;
         if (!changed)
         {
@@ -138,8 +164,9 @@ public sealed class Account
         Segment = segment;
         Region = region;
         PostalCode = postalCode;
-        Latitude = details.Latitude;
-        Longitude = details.Longitude;
+        Latitude = latitude;
+        Longitude = longitude;
+        LocationSource = source;
         AnnualPotential = decimal.Round(details.AnnualPotential, 2);
         Version = Guid.NewGuid();
         return true;
@@ -176,3 +203,16 @@ public sealed record AccountDetails(
     double? Latitude,
     double? Longitude,
     decimal AnnualPotential);
+
+/// <summary>Where an account's coordinates came from.</summary>
+public enum LocationSource
+{
+    /// <summary>Given (imported or typed), or none at all.</summary>
+    Given,
+
+    /// <summary>The centroid of the account's postal code: approximate, a few kilometres off.</summary>
+    PostalCode,
+}
+
+/// <summary>The centroid of a postal code, or null when it is not known.</summary>
+public delegate (double Latitude, double Longitude)? PostalLocator(string postalCode);

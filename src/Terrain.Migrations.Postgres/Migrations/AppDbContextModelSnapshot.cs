@@ -193,6 +193,11 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<double?>("Latitude")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("LocationSource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<double?>("Longitude")
                         .HasColumnType("double precision");
 

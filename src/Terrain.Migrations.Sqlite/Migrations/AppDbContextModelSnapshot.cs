@@ -182,6 +182,11 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("LocationSource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("Longitude")
                         .HasColumnType("REAL");
 

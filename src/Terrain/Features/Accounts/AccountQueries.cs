@@ -22,7 +22,8 @@ public sealed record AccountRow(
     string? OwnerName,
     Guid? TerritoryId,
     string? TerritoryName,
-    Guid Version);
+    Guid Version,
+    bool LocationApproximate = false);
 
 public sealed record AccountFilter
 {
@@ -140,7 +141,7 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
             .Take(filter.PageSize)
             .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
                 a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName,
-                a.TerritoryId, a.Territory!.Name, a.Version))
+                a.TerritoryId, a.Territory!.Name, a.Version, a.LocationSource == LocationSource.PostalCode))
             .ToListAsync(ct);
 
         // A first page that is not full holds every match, so totals (and, unfiltered, the filter choices)
@@ -254,7 +255,7 @@ public sealed class AccountQueries(AccessPolicy access, CurrentUser me, AppDbCon
         access.VisibleAccounts().Where(a => a.Id == id)
             .Select(a => new AccountRow(a.Id, a.ExternalId, a.Name, a.Industry, a.Segment, a.Region, a.PostalCode,
                 a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId, a.Owner!.Email, a.Owner.DisplayName,
-                a.TerritoryId, a.Territory!.Name, a.Version))
+                a.TerritoryId, a.Territory!.Name, a.Version, a.LocationSource == LocationSource.PostalCode))
             .FirstOrDefaultAsync(ct);
 
     private async Task<Guid?> ResolveOwnerAsync(string owner, CancellationToken ct)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
+using Terrain.Domain.Territories;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Cycles;
@@ -141,15 +142,33 @@ public sealed class Board(AppDbContext db, AccessPolicy access, TimeProvider clo
             await AccountsToReassignAsync(ct));
     }
 
-    /// <summary>For leaders and admins: accounts owned by someone deactivated or no longer a rep.</summary>
-    private async Task<IReadOnlyList<AccountToReassign>> AccountsToReassignAsync(CancellationToken ct) => access.SeesEveryone
-        ? await (from a in db.Accounts.AsNoTracking()
-                 join u in db.Users on a.OwnerId equals u.Id
-                 where !u.IsActive || u.Role != Role.Rep
-                 orderby u.DisplayName, a.Name
-                 select new AccountToReassign(a.Id, a.Name, u.Id, u.DisplayName, u.IsActive ? "no longer a rep" : "deactivated"))
-            .Take(200).ToListAsync(ct)
-        : [];
+    /// <summary>
+    /// For leaders and admins: accounts owned by someone deactivated or no longer a rep, and those a deactivated rep's
+    /// territory kept when it became vacant (ADR 0039: deactivating a rep vacates the territory).
+    /// </summary>
+    private async Task<IReadOnlyList<AccountToReassign>> AccountsToReassignAsync(CancellationToken ct)
+    {
+        if (!access.SeesEveryone)
+        {
+            return [];
+        }
+
+        var owned = await (from a in db.Accounts.AsNoTracking()
+                           join u in db.Users on a.OwnerId equals u.Id
+                           where !u.IsActive || u.Role != Role.Rep
+                           orderby u.DisplayName, a.Name
+                           select new AccountToReassign(a.Id, a.Name, u.Id, u.DisplayName, u.IsActive ? "no longer a rep" : "deactivated"))
+            .Take(200).ToListAsync(ct);
+        var vacated = await (from a in db.Accounts.AsNoTracking()
+                             join m in db.AccountAssignments on a.Id equals m.AccountId
+                             join u in db.Users on m.FromRepId equals u.Id
+                             where a.OwnerId == null && a.TerritoryId != null && m.ToTerritoryId == a.TerritoryId && m.ToRepId == null
+                                 && m.Source == AssignmentSource.RepChange && m.Status == AssignmentStatus.Applied && !u.IsActive
+                             select new { a.Id, a.Name, RepId = u.Id, u.DisplayName })
+            .Distinct().OrderBy(x => x.DisplayName).ThenBy(x => x.Name).Take(200).ToListAsync(ct);
+        return [.. owned.Concat(vacated.Select(v => new AccountToReassign(v.Id, v.Name, v.RepId, v.DisplayName, "deactivated; the territory is vacant")))
+            .DistinctBy(a => a.AccountId).Take(200)];
+    }
 
     public static (string Field, string Message)? Validate(BoardFilter filter)
     {

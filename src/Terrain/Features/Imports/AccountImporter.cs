@@ -169,7 +169,7 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
 
                 if (existing.TryGetValue(externalId, out var account))
                 {
-                    var changed = account.UpdateDetails(details);
+                    var changed = account.UpdateDetails(details, Territory.ZipCentroids.Locate);
                     if (!keepPlace)
                     {
                         changed |= account.PlaceIn(owner is null ? null : TerritoryOf(owner));
@@ -186,7 +186,7 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
                 }
                 else
                 {
-                    account = Account.Create(externalId, details, null, now);
+                    account = Account.Create(externalId, details, null, now, Territory.ZipCentroids.Locate);
                     if (owner is not null)
                     {
                         account.PlaceIn(TerritoryOf(owner));

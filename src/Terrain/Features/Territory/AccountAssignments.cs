@@ -36,6 +36,31 @@ public sealed class AccountAssignments(AppDbContext db, AccessPolicy access, Tim
     /// <summary>How far ahead a move may be dated.</summary>
     public const int MaxDaysAhead = 3 * 366;
 
+    /// <summary>
+    /// The ids a form posts in one field (<c>idList</c>: separated by commas, spaces or new lines), added to those it
+    /// posts one field each (<c>ids</c>, the no-script table's checkboxes). One field because ASP.NET reads at most 1,024
+    /// form values, which a map selection passes easily. Refuses more than <see cref="MaxAccounts"/> ids, or one that is
+    /// not an id, naming the field.
+    /// </summary>
+    public static List<Guid> ParseIds(IEnumerable<Guid>? ids, string? idList)
+    {
+        var all = new List<Guid>(ids ?? []);
+        var tokens = (idList ?? "").Split([',', ';', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        if (all.Count + tokens.Length > MaxAccounts)
+        {
+            throw new DomainException($"At most {MaxAccounts:N0} accounts move at once; this asked for {all.Count + tokens.Length:N0}.", "accountIds");
+        }
+
+        foreach (var token in tokens)
+        {
+            all.Add(Guid.TryParse(token, out var id)
+                ? id
+                : throw new DomainException($"'{(token.Length <= 40 ? token : token[..40] + "…")}' is not an account id; nothing was moved.", "accountIds"));
+        }
+
+        return all;
+    }
+
     /// <summary>Moves take effect at the start of their day, UTC (ADR 0039).</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 

@@ -79,11 +79,11 @@ public sealed class IndexModel(AccountQueries accounts, RepPicker picker, Curren
             : Page();
     }
 
-    /// <summary>Moves the ticked accounts (form field ids) to a territory, now or from a date.</summary>
-    public async Task<IActionResult> OnPostMoveAsync(List<Guid> ids, Guid? territoryId, DateOnly? effectiveFrom, CancellationToken ct)
+    /// <summary>Moves the ticked accounts (form fields ids, or all in one field idList, as the map posts them) to a territory, now or from a date.</summary>
+    public async Task<IActionResult> OnPostMoveAsync(List<Guid> ids, string? idList, Guid? territoryId, DateOnly? effectiveFrom, CancellationToken ct)
     {
         access.Ensure(Act.AssignAccounts);
-        var outcome = await assignments.AssignAsync(new AssignmentRequest(ids, territoryId, effectiveFrom), ct);
+        var outcome = await assignments.AssignAsync(new AssignmentRequest(AccountAssignments.ParseIds(ids, idList), territoryId, effectiveFrom), ct);
         Saved = Describe(outcome);
         return Redirect(Link(new()));
     }

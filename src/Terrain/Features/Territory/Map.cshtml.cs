@@ -7,14 +7,19 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.Territory;
 
 /// <summary>
-/// The accounts one may see on a map, coloured by territory (the owning rep), with the same figures in a table beside
-/// it. The points come from <see cref="OnGetPointsAsync"/> as compact JSON; the page itself works as a table without
-/// JavaScript.
+/// The accounts one may see on a map, coloured by territory (vacant territories under their own name, accounts in no
+/// territory as "Unassigned"), with the same figures in a table beside it. The points come from
+/// <see cref="OnGetPointsAsync"/> as compact JSON; the page itself works as a table without JavaScript.
 /// </summary>
-public sealed class MapModel(AccessPolicy access, Territories territories) : PageModel
+public sealed class MapModel(AccessPolicy access, Territories territories, IConfiguration configuration) : PageModel
 {
     /// <summary>More points than this are not sent: the map says how many were left out and the filters narrow it.</summary>
     public const int MaxPoints = 20_000;
+
+    /// <summary>How many of the accounts that are not on the map are listed (largest potential first).</summary>
+    public const int MaxUnmappedListed = 100;
+
+    public const string UnassignedName = "Unassigned";
 
     [BindProperty(SupportsGet = true)]
     public string? Segment { get; set; }
@@ -30,17 +35,32 @@ public sealed class MapModel(AccessPolicy access, Territories territories) : Pag
 
     public int WithoutCoordinates { get; private set; }
 
+    /// <summary>The accounts with no coordinates and no known ZIP code, largest potential first (at most <see cref="MaxUnmappedListed"/>).</summary>
+    public IReadOnlyList<UnmappedAccount> Unmapped { get; private set; } = [];
+
     /// <summary>Where selected accounts can be moved, for those who may move accounts (ADR 0039); empty otherwise.</summary>
     public IReadOnlyList<(Guid Id, string Label)> MoveTargets { get; private set; } = [];
+
+    /// <summary>The configured tile server, if any (Terrain:Map:TileUrl).</summary>
+    public MapTiles? Tiles { get; private set; }
 
     public int Total { get; private set; }
 
     public decimal TotalPotential { get; private set; }
 
-    /// <summary>One territory's figures: the rep (null for accounts that belong to nobody), accounts, potential.</summary>
-    public sealed record TerritoryFigures(Guid? RepId, string Name, int Accounts, int Mapped, decimal Potential, int Colour);
+    /// <summary>
+    /// One territory's figures (TerritoryId null: the accounts in no territory, "Unassigned"): its rep (none when vacant),
+    /// accounts, those on the map, those placed approximately by postal code, potential, and its colour (-1: grey).
+    /// </summary>
+    public sealed record TerritoryFigures(Guid? TerritoryId, string Name, Guid? RepId, string? RepName, bool Vacant, int Accounts, int Mapped,
+        int Approximate, decimal Potential, int Colour);
 
-    /// <summary>The points: territories (index = colour) and accounts as [id, name, lat, lon, potential, territory].</summary>
+    public sealed record UnmappedAccount(Guid Id, string Name, string PostalCode, string? Territory, decimal Potential);
+
+    /// <summary>
+    /// The points: territories (index = colour) and accounts as [id, name, lat, lon, potential, colour, approximate (1)
+    /// or not (0)].
+    /// </summary>
     public sealed record Points(IReadOnlyList<TerritoryFigures> Territories, IReadOnlyList<object[]> Accounts, int Total, int Shown);
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -53,6 +73,15 @@ public sealed class MapModel(AccessPolicy access, Territories territories) : Pag
         Total = Territories.Sum(t => t.Accounts);
         TotalPotential = Territories.Sum(t => t.Potential);
         WithoutCoordinates = Total - Territories.Sum(t => t.Mapped);
+        if (WithoutCoordinates > 0)
+        {
+            Unmapped = await filtered.Where(a => a.Latitude == null || a.Longitude == null)
+                .OrderByDescending(a => a.AnnualPotential).ThenBy(a => a.Name).Take(MaxUnmappedListed)
+                .Select(a => new UnmappedAccount(a.Id, a.Name, a.PostalCode, a.Territory!.Name, a.AnnualPotential))
+                .ToListAsync(ct);
+        }
+
+        Tiles = MapTiles.From(configuration);
         if (access.May(Act.AssignAccounts))
         {
             MoveTargets = await territories.ChoicesAsync(ct);
@@ -62,18 +91,18 @@ public sealed class MapModel(AccessPolicy access, Territories territories) : Pag
     public async Task<IActionResult> OnGetPointsAsync(CancellationToken ct)
     {
         var filtered = Filtered();
-        var territories = await FiguresAsync(filtered, ct);
-        var colour = territories.ToDictionary(t => t.RepId ?? Guid.Empty, t => t.Colour);
+        var figures = await FiguresAsync(filtered, ct);
+        var colour = figures.ToDictionary(t => t.TerritoryId ?? Guid.Empty, t => t.Colour);
         var rows = await filtered.Where(a => a.Latitude != null && a.Longitude != null)
             .OrderByDescending(a => a.AnnualPotential).ThenBy(a => a.Id).Take(MaxPoints)
-            .Select(a => new { a.Id, a.Name, a.Latitude, a.Longitude, a.AnnualPotential, a.OwnerId })
+            .Select(a => new { a.Id, a.Name, a.Latitude, a.Longitude, a.AnnualPotential, a.TerritoryId, a.LocationSource })
             .ToListAsync(ct);
         var points = rows.Select(a => new object[]
         {
             a.Id, a.Name, Math.Round(a.Latitude!.Value, 5), Math.Round(a.Longitude!.Value, 5), a.AnnualPotential,
-            colour.GetValueOrDefault(a.OwnerId ?? Guid.Empty),
+            colour.GetValueOrDefault(a.TerritoryId ?? Guid.Empty, -1), a.LocationSource == LocationSource.PostalCode ? 1 : 0,
         }).ToList();
-        return new JsonResult(new Points(territories, points, territories.Sum(t => t.Mapped), points.Count));
+        return new JsonResult(new Points(figures, points, figures.Sum(t => t.Mapped), points.Count));
     }
 
     private IQueryable<Account> Filtered()
@@ -92,26 +121,35 @@ public sealed class MapModel(AccessPolicy access, Territories territories) : Pag
         return query;
     }
 
-    /// <summary>Per territory, summed in SQL; ordered by name (nobody's accounts last), which fixes each one's colour.</summary>
-    private static async Task<IReadOnlyList<TerritoryFigures>> FiguresAsync(IQueryable<Account> accounts, CancellationToken ct)
+    /// <summary>
+    /// Per territory (Account.TerritoryId), summed in SQL, with every territory one sees even when it holds none of
+    /// these accounts (a vacant one, say); ordered by name, the unassigned accounts last, which fixes each one's colour.
+    /// </summary>
+    private async Task<IReadOnlyList<TerritoryFigures>> FiguresAsync(IQueryable<Account> accounts, CancellationToken ct)
     {
-        var groups = await accounts.GroupBy(a => a.OwnerId)
+        var groups = await accounts.GroupBy(a => a.TerritoryId)
             .Select(g => new
             {
-                RepId = g.Key,
+                TerritoryId = g.Key,
                 Accounts = g.Count(),
                 Mapped = g.Count(a => a.Latitude != null && a.Longitude != null),
+                Approximate = g.Count(a => a.Latitude != null && a.LocationSource == LocationSource.PostalCode),
                 Potential = g.Sum(a => a.AnnualPotential),
             })
             .ToListAsync(ct);
-        var ids = groups.Where(g => g.RepId != null).Select(g => g.RepId!.Value).ToList();
-        var names = await accounts.Where(a => a.OwnerId != null && ids.Contains(a.OwnerId.Value))
-            .Select(a => new { a.OwnerId, a.Owner!.DisplayName }).Distinct().ToListAsync(ct);
-        var nameOf = names.ToDictionary(n => n.OwnerId!.Value, n => n.DisplayName);
-        return groups
-            .Select(g => (g, Name: g.RepId is { } id ? nameOf.GetValueOrDefault(id, "?") : "Nobody (unassigned)"))
-            .OrderBy(x => x.g.RepId is null).ThenBy(x => x.Name, StringComparer.OrdinalIgnoreCase)
-            .Select((x, i) => new TerritoryFigures(x.g.RepId, x.Name, x.g.Accounts, x.g.Mapped, x.g.Potential, x.g.RepId is null ? -1 : i))
+        var byId = groups.Where(g => g.TerritoryId != null).ToDictionary(g => g.TerritoryId!.Value);
+        var named = await territories.NamesAsync([.. byId.Keys], ct);
+        var figures = named
+            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id)
+            .Select((t, i) => byId.TryGetValue(t.Id, out var g)
+                ? new TerritoryFigures(t.Id, t.Name, t.RepId, t.RepName, t.RepId is null, g.Accounts, g.Mapped, g.Approximate, g.Potential, i)
+                : new TerritoryFigures(t.Id, t.Name, t.RepId, t.RepName, t.RepId is null, 0, 0, 0, 0, i))
             .ToList();
+        if (groups.SingleOrDefault(g => g.TerritoryId is null) is { } loose)
+        {
+            figures.Add(new TerritoryFigures(null, UnassignedName, null, null, false, loose.Accounts, loose.Mapped, loose.Approximate, loose.Potential, -1));
+        }
+
+        return figures;
     }
 }

@@ -137,6 +137,18 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
         }
     }
 
+    /// <summary>
+    /// The territories the caller sees (vacant ones too, for leaders and admins) and those of <paramref name="alsoIds"/>:
+    /// id, name and rep, for the map's legend and table.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name, Guid? RepId, string? RepName)>> NamesAsync(IReadOnlyCollection<Guid> alsoIds, CancellationToken ct)
+    {
+        var visible = Visible().Select(t => t.Id);
+        var rows = await db.Territories.AsNoTracking().Where(t => visible.Contains(t.Id) || alsoIds.Contains(t.Id))
+            .Select(t => new { t.Id, t.Name, t.RepId, RepName = t.Rep!.DisplayName }).ToListAsync(ct);
+        return [.. rows.Select(r => (r.Id, r.Name, r.RepId, r.RepId is null ? null : r.RepName))];
+    }
+
     /// <summary>Territories to choose from when moving accounts (leaders and admins), by name.</summary>
     public async Task<IReadOnlyList<(Guid Id, string Label)>> ChoicesAsync(CancellationToken ct)
     {
@@ -191,7 +203,9 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
     }
 
     /// <summary>A rep's accounts from before territories (owned, in none) join the rep's new territory.</summary>
-    private async Task<int> AdoptLooseAccountsAsync(Domain.Territories.Territory territory, CancellationToken ct)
+    private Task<int> AdoptLooseAccountsAsync(Domain.Territories.Territory territory, CancellationToken ct) => AdoptLooseAccountsAsync(db, territory, ct);
+
+    private static async Task<int> AdoptLooseAccountsAsync(AppDbContext db, Domain.Territories.Territory territory, CancellationToken ct)
     {
         var loose = await db.Accounts.Where(a => a.OwnerId == territory.RepId && a.TerritoryId == null).ToListAsync(ct);
         foreach (var account in loose)
@@ -203,17 +217,21 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
     }
 
     /// <summary>The territory's accounts follow its new rep (or none): each move is recorded as the book's history.</summary>
-    private async Task<int> HandOverAsync(Domain.Territories.Territory territory, Guid? oldRep, DateTimeOffset now, CancellationToken ct)
+    private Task<int> HandOverAsync(Domain.Territories.Territory territory, Guid? oldRep, DateTimeOffset now, CancellationToken ct) =>
+        HandOverAsync(db, territory, oldRep, access.Actor.Id, now, ct);
+
+    private static async Task<int> HandOverAsync(AppDbContext db, Domain.Territories.Territory territory, Guid? oldRep, Guid? actorId, DateTimeOffset now,
+        CancellationToken ct)
     {
-        var adopted = territory.RepId is null ? 0 : await AdoptLooseAccountsAsync(territory, ct);
+        var adopted = territory.RepId is null ? 0 : await AdoptLooseAccountsAsync(db, territory, ct);
         var accounts = await db.Accounts.Where(a => a.TerritoryId == territory.Id && a.OwnerId == oldRep).ToListAsync(ct);
         var batch = Guid.NewGuid();
         var today = AccountAssignments.Today(now);
         foreach (var account in accounts)
         {
             account.PlaceIn(territory);
-            db.AccountAssignments.Add(AccountAssignment.Applied(batch, account, territory.Id, oldRep, territory, today, AssignmentSource.RepChange, access.Actor.Id, now));
-            db.AuditEntries.Add(AccountAssignments.AuditOf(account, territory.Id, territory.Name, oldRep, territory, today, AssignmentSource.RepChange, batch, access.Actor.Id, now));
+            db.AccountAssignments.Add(AccountAssignment.Applied(batch, account, territory.Id, oldRep, territory, today, AssignmentSource.RepChange, actorId, now));
+            db.AuditEntries.Add(AccountAssignments.AuditOf(account, territory.Id, territory.Name, oldRep, territory, today, AssignmentSource.RepChange, batch, actorId, now));
         }
 
         if (accounts.Count > 0)
@@ -231,6 +249,36 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
         }
 
         return adopted;
+    }
+
+    /// <summary>
+    /// A deactivated rep's territory becomes vacant, in the caller's transaction: its accounts stay in it without an
+    /// owner, each change kept in the book's history (dated today, like any rep change) and audited, and the territory
+    /// change audited with the reason. Returns the territory's name, or null when the rep covered none.
+    /// </summary>
+    internal static async Task<string?> VacateAsync(AppDbContext db, Guid repId, Guid? actorId, DateTimeOffset now, CancellationToken ct)
+    {
+        var territory = await db.Territories.Include(t => t.Rep).SingleOrDefaultAsync(t => t.RepId == repId, ct);
+        if (territory is null)
+        {
+            return null;
+        }
+
+        territory.Change(territory.Name, null, new TerritoryBase(territory.BaseAddress, territory.BaseLatitude, territory.BaseLongitude));
+        var accounts = await db.Accounts.CountAsync(a => a.TerritoryId == territory.Id && a.OwnerId == repId, ct);
+        await HandOverAsync(db, territory, repId, actorId, now, ct);
+        db.AuditEntries.Add(AuditEntry.Record(now, actorId, "territory.vacated", "Territory", territory.Id.ToString(),
+            JsonSerializer.Serialize(
+                new
+                {
+                    territory.Name,
+                    formerRepId = repId,
+                    reason = "rep deactivated",
+                    accounts,
+                    effectiveFrom = AccountAssignments.Today(now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                },
+                JsonSerializerOptions.Web)));
+        return territory.Name;
     }
 
     private async Task SaveAsync(CancellationToken ct)

@@ -33,9 +33,9 @@ public sealed class UnassignedModel(BookOfBusiness book, AccountAssignments assi
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostMoveAsync(List<Guid> ids, Guid? territoryId, DateOnly? effectiveFrom, CancellationToken ct)
+    public async Task<IActionResult> OnPostMoveAsync(List<Guid> ids, string? idList, Guid? territoryId, DateOnly? effectiveFrom, CancellationToken ct)
     {
-        var outcome = await assignments.AssignAsync(new AssignmentRequest(ids, territoryId, effectiveFrom), ct);
+        var outcome = await assignments.AssignAsync(new AssignmentRequest(AccountAssignments.ParseIds(ids, idList), territoryId, effectiveFrom), ct);
         Saved = IndexModel.Describe(outcome);
         return RedirectToPage(new { q = Search });
     }

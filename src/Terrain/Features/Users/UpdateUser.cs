@@ -165,6 +165,12 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
             await Invitations.CloseOpenAsync(db, user.Id, clock.GetUtcNow(), ct);
         }
 
+        if (input.IsActive == false && before.IsActive && !user.IsActive)
+        {
+            // A gone rep covers nothing: the territory stays, vacant, with its accounts (ADR 0039).
+            await Territory.Territories.VacateAsync(db, user.Id, actorId, clock.GetUtcNow(), ct);
+        }
+
         await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);
         var after = new { user.DisplayName, Role = user.Role.ToString(), ManagerEmail = user.Manager?.Email, user.IsActive, user.StartedOn, PasswordChanged = !string.IsNullOrEmpty(input.Password) };
         db.AuditEntries.Add(AuditEntry.Record(clock.GetUtcNow(), actorId, "user.updated", "User", id.ToString(),

@@ -12,15 +12,26 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>
+    /// The policy of every page: <c>'self'</c> only, except that a configured map tile server (Terrain:Map:TileUrl) may serve
+    /// images, from exactly its origin.
+    /// </summary>
+    public static string PagePolicy(IConfiguration configuration) =>
+        Features.Territory.MapTiles.From(configuration) is { } tiles ? Policy.Replace("img-src 'self' data:;", $"img-src 'self' data: {tiles.Origin};") : Policy;
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference") ? ReferencePolicy : Policy;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        await next();
-    });
+        var policy = PagePolicy(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        return app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference") ? ReferencePolicy : policy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            await next();
+        });
+    }
 }

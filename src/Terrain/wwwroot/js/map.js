@@ -1,6 +1,7 @@
-// The territory map: the state boundaries shipped with the app (no tile server, nothing from another origin), the
-// accounts coloured by territory and clustered when zoomed out (supercluster), a click-through to each account, and
-// selecting the accounts inside a drawn rectangle, listed in a table and handed to the move form when there is one.
+// The territory map: the state boundaries shipped with the app (and tiles only when a tile server is configured: by
+// default nothing comes from another origin), the accounts coloured by territory and clustered when zoomed out
+// (supercluster), a click-through to each account, and selecting the accounts inside a drawn rectangle or a freehand
+// lasso, listed in a table and handed to the move form when there is one (all ids in one field: see ParseIds).
 (function () {
     "use strict";
 
@@ -20,11 +21,17 @@
         ]);
         const territories = data.territories;
         const colourOf = (index) => (index < 0 ? "none" : String(index % 12));
-        const nameOf = new Map(territories.map((t) => [t.colour, t.name]));
-        const accounts = data.accounts.map(([id, name, lat, lon, potential, territory]) => ({ id, name, lat, lon, potential, territory }));
+        const nameOf = new Map(territories.map((t) => [t.colour, t.vacant ? `${t.name} (vacant)` : t.name]));
+        const territoryName = (colour) => nameOf.get(colour) || "Unassigned";
+        const accounts = data.accounts.map(([id, name, lat, lon, potential, territory, approximate]) =>
+            ({ id, name, lat, lon, potential, territory, approximate: approximate === 1 }));
 
         const map = window.L.map(host, { zoomSnap: 0.5, attributionControl: true, preferCanvas: false });
         map.attributionControl.setPrefix("Leaflet · boundaries: us-atlas (US Census)");
+        if (host.dataset.tileUrl) {
+            // Configured by the installation (Terrain:Map:TileUrl); the content security policy allows exactly its origin.
+            window.L.tileLayer(host.dataset.tileUrl, { attribution: host.dataset.tileAttribution || "", maxZoom: 18 }).addTo(map);
+        }
         const states = window.topojson.feature(boundaries, boundaries.objects.states);
         window.L.geoJSON(states, { className: "map-state", interactive: false }).addTo(map);
         if (accounts.length) {
@@ -55,14 +62,14 @@
                 }
                 const a = accounts[c.properties.i];
                 const dot = window.L.circleMarker([lat, lon], {
-                    radius: 7, className: `pt t-${colourOf(a.territory)}${selected.has(a.id) ? " selected" : ""}`,
+                    radius: 7, className: `pt t-${colourOf(a.territory)}${a.approximate ? " approximate" : ""}${selected.has(a.id) ? " selected" : ""}`,
                 });
                 const popup = document.createElement("div");
                 const link = document.createElement("a");
                 link.href = `/Territory?q=${encodeURIComponent(a.name)}`;
                 link.textContent = a.name;
                 const line = document.createElement("div");
-                line.textContent = `${nameOf.get(a.territory) || "Nobody"} · ${money(a.potential)}`;
+                line.textContent = `${territoryName(a.territory)} · ${money(a.potential)}${a.approximate ? " · approximate location (ZIP code centre)" : ""}`;
                 popup.append(link, line);
                 dot.bindPopup(popup);
                 dot.addTo(layer);
@@ -87,7 +94,7 @@
             const picked = accounts.filter((a) => selected.has(a.id)).sort((x, y) => y.potential - x.potential);
             rows.replaceChildren(...picked.map((a) => {
                 const tr = document.createElement("tr");
-                [a.name, nameOf.get(a.territory) || "Nobody", money(a.potential)].forEach((text, i) => {
+                [a.name, territoryName(a.territory), money(a.potential)].forEach((text, i) => {
                     const td = document.createElement(i === 0 ? "th" : "td");
                     if (i === 0) {
                         td.scope = "row";
@@ -106,8 +113,7 @@
                 ? `${number(picked.length)} ${picked.length === 1 ? "account" : "accounts"} selected, ${money(total)} of potential.`
                 : "No accounts selected.";
             if (form) {
-                const ids = form.querySelector("[data-move-ids]");
-                ids.replaceChildren(...picked.map((a) => Object.assign(document.createElement("input"), { type: "hidden", name: "ids", value: a.id })));
+                form.querySelector("[data-move-ids]").value = picked.map((a) => a.id).join(",");
                 form.hidden = picked.length === 0;
                 const count = form.querySelector("[data-move-count]");
                 if (count) {
@@ -117,49 +123,125 @@
             draw();
         };
 
-        let selecting = false;
+        // Selecting: while a tool is pressed, dragging draws a rectangle or a freehand lasso instead of moving the map.
+        // Keyboard users select in the account list (its checkboxes) instead; the table beside the map has the figures.
+        const lassoToggle = tools.querySelector("[data-select-lasso]");
+        let mode = null;
         let from = null;
-        let box = null;
-        const setSelecting = (on) => {
-            selecting = on;
-            toggle.setAttribute("aria-pressed", on ? "true" : "false");
-            host.classList.toggle("selecting", on);
-            if (on) {
+        let shape = null;
+        let trail = [];
+        const setMode = (next) => {
+            mode = next;
+            toggle.setAttribute("aria-pressed", mode === "box" ? "true" : "false");
+            lassoToggle.setAttribute("aria-pressed", mode === "lasso" ? "true" : "false");
+            host.classList.toggle("selecting", mode !== null);
+            if (mode) {
                 map.dragging.disable();
-                status.textContent = "Drag over the map to select the accounts in that area.";
+                status.textContent = mode === "box"
+                    ? "Drag over the map to select the accounts in that rectangle."
+                    : "Draw around the accounts to select them; release to close the loop.";
             } else {
                 map.dragging.enable();
             }
         };
-        toggle.addEventListener("click", () => setSelecting(!selecting));
+        toggle.addEventListener("click", () => setMode(mode === "box" ? null : "box"));
+        lassoToggle.addEventListener("click", () => setMode(mode === "lasso" ? null : "lasso"));
         tools.querySelector("[data-clear-selection]").addEventListener("click", () => {
             selected.clear();
             showSelection();
         });
-        map.on("mousedown", (e) => {
-            if (!selecting) {
+
+        // Ray casting in screen coordinates (the lasso is drawn on the screen, so it is judged there too).
+        const inside = (point, ring) => {
+            let hit = false;
+            for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+                const [xi, yi] = [ring[i].x, ring[i].y];
+                const [xj, yj] = [ring[j].x, ring[j].y];
+                if ((yi > point.y) !== (yj > point.y) && point.x < ((xj - xi) * (point.y - yi)) / (yj - yi) + xi) {
+                    hit = !hit;
+                }
+            }
+            return hit;
+        };
+        const begin = (latlng) => {
+            from = latlng;
+            trail = [latlng];
+            shape = mode === "box"
+                ? window.L.rectangle([from, from], { className: "map-area", interactive: false }).addTo(map)
+                : window.L.polygon([from], { className: "map-area", interactive: false }).addTo(map);
+        };
+        const extend = (latlng) => {
+            if (!from || !shape) {
                 return;
             }
-            from = e.latlng;
-            box = window.L.rectangle([from, from], { className: "map-area", interactive: false }).addTo(map);
+            if (mode === "box") {
+                shape.setBounds(window.L.latLngBounds(from, latlng));
+                return;
+            }
+            const last = map.latLngToContainerPoint(trail[trail.length - 1]);
+            if (last.distanceTo(map.latLngToContainerPoint(latlng)) >= 3) {
+                trail.push(latlng);
+                shape.setLatLngs(trail);
+            }
+        };
+        const finish = (latlng) => {
+            if (!from) {
+                return;
+            }
+            if (mode === "box") {
+                const area = window.L.latLngBounds(from, latlng);
+                accounts.filter((a) => area.contains([a.lat, a.lon])).forEach((a) => selected.add(a.id));
+            } else {
+                trail.push(latlng);
+                if (trail.length >= 3) {
+                    const ring = trail.map((p) => map.latLngToContainerPoint(p));
+                    accounts.filter((a) => inside(map.latLngToContainerPoint([a.lat, a.lon]), ring)).forEach((a) => selected.add(a.id));
+                }
+            }
+            if (shape) {
+                map.removeLayer(shape);
+            }
+            from = null;
+            shape = null;
+            trail = [];
+            setMode(null);
+            showSelection();
+        };
+        map.on("mousedown", (e) => {
+            if (mode) {
+                begin(e.latlng);
+            }
         });
         map.on("mousemove", (e) => {
-            if (selecting && from && box) {
-                box.setBounds(window.L.latLngBounds(from, e.latlng));
+            if (mode) {
+                extend(e.latlng);
             }
         });
         map.on("mouseup", (e) => {
-            if (!selecting || !from) {
-                return;
+            if (mode) {
+                finish(e.latlng);
             }
-            const area = window.L.latLngBounds(from, e.latlng);
-            accounts.filter((a) => area.contains([a.lat, a.lon])).forEach((a) => selected.add(a.id));
-            map.removeLayer(box);
-            from = null;
-            box = null;
-            setSelecting(false);
-            showSelection();
         });
+        // Touch: Leaflet does not turn touches into mouse events on the map, so follow the finger by hand.
+        const touchAt = (e) => map.mouseEventToLatLng(e.touches[0] || e.changedTouches[0]);
+        host.addEventListener("touchstart", (e) => {
+            if (mode && e.touches.length === 1) {
+                e.preventDefault();
+                begin(touchAt(e));
+            }
+        }, { passive: false });
+        host.addEventListener("touchmove", (e) => {
+            if (mode && from) {
+                e.preventDefault();
+                extend(touchAt(e));
+            }
+        }, { passive: false });
+        host.addEventListener("touchend", (e) => {
+            if (mode && from) {
+                e.preventDefault();
+                finish(touchAt(e));
+            }
+        }, { passive: false });
     }
 
     if (document.readyState === "loading") {
