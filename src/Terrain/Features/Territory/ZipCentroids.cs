@@ -5,7 +5,7 @@ namespace Terrain.Features.Territory;
 
 /// <summary>
 /// The centroids of US ZIP codes shipped with the app (zip-centroids.txt, generated from the `zipcodes` npm package by
-/// copy-libs.mjs), to place an account that has a postal code but no coordinates (ADR 0099, map gaps). A centroid is
+/// copy-libs.mjs), to place an account that has a postal code but no coordinates (ADR 0042). A centroid is
 /// a few kilometres from the real address, so an account placed this way is marked approximate.
 /// </summary>
 public static class ZipCentroids
