@@ -15,6 +15,47 @@ public static class Money
 
     public static decimal FromCents(long cents) => cents / 100m;
 
+    /// <summary>
+    /// An amount as people type it: plain ("12500", "12500.00") or as it is shown ("12,500", "$12,500", "USD 12,500",
+    /// "1 250 000"); null when it is blank or not an amount. Currency signs, a three-letter currency code, spaces and the
+    /// culture's thousands separators are dropped; the culture's decimal separator is the decimal point. Without a culture
+    /// the invariant one: the comma groups thousands, the point is decimal (CSV files).
+    /// </summary>
+    public static decimal? Parse(string? text, CultureInfo? culture = null)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var format = (culture ?? CultureInfo.InvariantCulture).NumberFormat;
+        var plain = new string(text.Trim().Where(c => !(char.IsWhiteSpace(c) || c is '_' || char.GetUnicodeCategory(c) == UnicodeCategory.CurrencySymbol)).ToArray());
+        if (plain.Length > 3 && plain[..3].All(char.IsAsciiLetterUpper))
+        {
+            plain = plain[3..];
+        }
+        else if (plain.Length > 3 && plain[^3..].All(char.IsAsciiLetterUpper))
+        {
+            plain = plain[..^3];
+        }
+
+        var group = format.NumberGroupSeparator.Trim();
+        if (group.Length > 0)
+        {
+            plain = plain.Replace(group, "", StringComparison.Ordinal);
+        }
+
+        if (format.NumberDecimalSeparator != ".")
+        {
+            plain = plain.Replace(format.NumberDecimalSeparator, ".", StringComparison.Ordinal);
+        }
+
+        return plain.Length > 0 && plain.Any(char.IsAsciiDigit) &&
+            decimal.TryParse(plain, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount)
+            ? amount
+            : null;
+    }
+
     /// <summary>An amount in whole cents between 0 and <see cref="Max"/>, or the reason why not, naming <paramref name="field"/>.</summary>
     public static decimal Validate(decimal amount, string field, string what = "The amount")
     {

@@ -80,7 +80,7 @@ public static class TerrainHost
                 }
             });
             options.Conventions.ConfigureFilter(new RefusalPageFilter());
-        });
+        }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new AmountBinderProvider()));
         // Scripts, styles and images only: public files with no secret in them. Pages are not compressed (their
         // antiforgery tokens beside reflected input would invite BREACH over HTTPS).
         services.AddResponseCompression(options =>

@@ -58,6 +58,10 @@ public sealed class PageHandlerAuthorizationTests
         // Only the plan's owner accepts or rejects an edit proposed to it.
         new("Plans/Plan", "AcceptProposal", o => $"{Plan3(o)}?handler=AcceptProposal", "404", "404", "403", "403"),
         new("Plans/Plan", "RejectProposal", o => $"{Plan3(o)}?handler=RejectProposal", "404", "404", "403", "403"),
+        // A reply from beside the comment in the editor is a comment (CommentOnPlan): the leader reviews rep3's plan and
+        // posts it; the admin, who reads it, may not comment.
+        new("Plans/Edit", "Reply", o => $"{Plan3(o)}/Edit/summary?handler=Reply", "404", "404", "redirect", "403",
+            _ => new() { ["body"] = "Which competitor?" }),
         new("Plans/Edit", "Tiers", o => $"{Plan3(o)}/Edit/account-segmentation?handler=Tiers", "404", "404", "409", "403"),
         new("Admin/Imports/Index", "", _ => "/Admin/Imports", "denied", "denied", "denied", "200"),
         new("Admin/ExchangeRates/Index", "Set", _ => "/Admin/ExchangeRates?handler=Set", "denied", "denied", "denied", "422"),

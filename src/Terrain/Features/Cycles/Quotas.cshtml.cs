@@ -156,7 +156,7 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaGrid grid, SaveQuotas
             for (var n = 1; n <= count; n++)
             {
                 var text = posted.Quarter(n);
-                amounts[n - 1] = QuotaCsv.ParseAmount(text);
+                amounts[n - 1] = Domain.Money.Parse(text, CultureInfo.CurrentCulture);
                 if (!string.IsNullOrWhiteSpace(text) && amounts[n - 1] is null)
                 {
                     AddError($"rows[{i}].q{n}", $"{name}, Q{n}: '{text.Trim()}' is not an amount.");
@@ -286,7 +286,7 @@ public sealed class QuotasModel(CycleHandlers cycles, QuotaGrid grid, SaveQuotas
 
         var typed = posted.Quarter(quarter + 1);
         if (Conflicts.Any(c => c.RepId == line.Quota.RepId) && posted.Was?.Split('|') is { } read && quarter < read.Length &&
-            Plain(QuotaCsv.ParseAmount(typed)) == (read[quarter].Length == 0 ? null : read[quarter]))
+            Plain(Domain.Money.Parse(typed, CultureInfo.CurrentCulture)) == (read[quarter].Length == 0 ? null : read[quarter]))
         {
             return Plain(line.Quota.Quarters[quarter]);
         }

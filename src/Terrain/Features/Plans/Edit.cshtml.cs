@@ -21,7 +21,7 @@ namespace Terrain.Features.Plans;
 [RequestFormLimits(ValueCountLimit = 30_000)]
 [FormPrefix(Prefix)]
 public sealed partial class EditModel(PlanDocuments documents, PlanProposals proposals, PlanComments comments, AccessPolicy access, CurrentUser me,
-    TimeProvider clock) : PageModel, IReloadsOnRefusal
+    TimeProvider clock) : PageModel, IReloadsOnRefusal, IReadsItsOwnAmounts
 {
     public const string Prefix = "c";
 
@@ -46,11 +46,29 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
 
     public string? SavedAt { get; private set; }
 
+    /// <summary>A reviewer's form holds changes not saved yet (a row added or removed): what to do with them.</summary>
+    public string? Unsaved { get; private set; }
+
     /// <summary>The field to put the cursor in after a row was added.</summary>
     public string? FocusPath { get; private set; }
 
     [TempData]
     public string? Flash { get; set; }
+
+    /// <summary>The thread a reply was just posted to, across the redirect (without JavaScript).</summary>
+    [TempData]
+    public string? RepliedTo { get; set; }
+
+    /// <summary>The thread a reply was just posted to: it says so.</summary>
+    public Guid? Replied { get; private set; }
+
+    /// <summary>A reply that was refused: its thread, what was typed and why.</summary>
+    public ReplyFailure? ReplyError { get; private set; }
+
+    public sealed record ReplyFailure(Guid ThreadId, string? Body, string Message);
+
+    /// <summary>Who may reply in the editor: the rep and the plan's reviewers, while the cycle is open (as on the plan page).</summary>
+    public bool CanReply => Document.Cycle.Status == CycleStatus.Open && (Document.Plan.OwnerId == me.Id || Document.CanReview);
 
     public bool Autosave { get; private set; }
 
@@ -100,8 +118,31 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         Form = Section.Content;
         Version = Section.Version;
         SavedAt = Flash;
+        Replied = RepliedTo is { } thread && Guid.TryParse(thread.Replace("thread-", "", StringComparison.Ordinal), out var replied) ? replied : null;
         Prepare();
         return Page();
+    }
+
+    /// <summary>
+    /// A reply to a comment thread on this section, from beside the comment (issue 12 §3). With htmx the answer is the
+    /// thread alone, swapped in place; without it the editor again, at the thread. Nothing in the section form is posted.
+    /// </summary>
+    public async Task<IActionResult> OnPostReplyAsync(Guid id, string key, Guid? replyTo, string? body, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, key, ct) || await comments.AddAsync(id, new CommentInput(Section.Key, replyTo, body), ct) is not { } added)
+        {
+            return NotFound();
+        }
+
+        if (Request.Headers.ContainsKey("HX-Request") && await LoadAsync(id, key, ct) && Threads.FirstOrDefault(t => t.Id == added.ThreadId) is { } thread)
+        {
+            Replied = thread.Id;
+            return Partial("Editors/_Thread", (this, thread));
+        }
+
+        // Not a bare Guid: TempData would read it back as a Guid, not the string this property is.
+        RepliedTo = $"thread-{added.ThreadId:N}";
+        return Redirect($"{EditUrl}#thread-{added.ThreadId:N}");
     }
 
     /// <summary>Save without JavaScript: post, redirect, get.</summary>
@@ -158,7 +199,10 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         return Redirect($"/Plans/{id}#section-{key}");
     }
 
-    /// <summary>Adds a blank row to a list, saving what was typed on the way.</summary>
+    /// <summary>
+    /// Adds a blank row to a list, saving what the rep typed on the way. A reviewer's row waits with the rest of their
+    /// change until they save it or propose it.
+    /// </summary>
     public async Task<IActionResult> OnPostAddRowAsync(Guid id, string key, string? version, string? list, CancellationToken ct)
     {
         if (await BindAsync(id, key, version, ct) is { } early)
@@ -258,6 +302,21 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
 
     private async Task<IActionResult> SaveAndRedisplayAsync(Guid id, CancellationToken ct)
     {
+        if (Refining)
+        {
+            // A reviewer's rows are part of their change like the rest of the form: nothing is saved until they save
+            // the change or propose it (ADR 0033), so adding a row is neither an edit of its own nor lost on a proposal.
+            Unsaved = $"Not saved yet: save the change or propose it to {Document.Plan.OwnerName}.";
+            if (Request.Headers.ContainsKey("HX-Request"))
+            {
+                Prepare();
+                Response.Headers["X-Editor-Body"] = "1";
+                return Partial("Editors/_RowAnswer", this);
+            }
+
+            return Redisplay();
+        }
+
         if (!await SaveAsync(id, ct))
         {
             return NotFound();
@@ -292,6 +351,11 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
     public async Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct)
     {
         var status = Response.StatusCode;
+        if (handler == "Reply")
+        {
+            return ReplyRefused(status);
+        }
+
         var (key, message) = ModelState.Where(e => e.Value is { Errors.Count: > 0 })
             .Select(e => (e.Key, e.Value!.Errors[0].ErrorMessage)).First();
         if (status is StatusCodes.Status403Forbidden or StatusCodes.Status409Conflict)
@@ -310,6 +374,34 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
             // htmx swaps only successful answers; the status line says what went wrong.
             Response.StatusCode = StatusCodes.Status200OK;
             return Partial("Editors/_SaveStatus", this);
+        }
+
+        return null;
+    }
+
+    /// <summary>A refused reply: the editor (or, for htmx, the thread) again, with what was typed and why beside the form.</summary>
+    private IActionResult? ReplyRefused(int status)
+    {
+        var message = ModelState.Where(e => e.Value is { Errors.Count: > 0 }).Select(e => e.Value!.Errors[0].ErrorMessage).First();
+        Form = Section.Content;
+        Version = Section.Version;
+        var replyTo = Guid.TryParse(Request.Form["replyTo"], out var parent) ? parent : (Guid?)null;
+        var thread = Threads.FirstOrDefault(t => t.Comments.Any(c => c.Id == replyTo));
+        if (status == StatusCodes.Status403Forbidden || thread is null)
+        {
+            ReadOnlyReason ??= message;
+            Prepare();
+            return null;
+        }
+
+        ReplyError = new ReplyFailure(thread.Id, Request.Form["body"], message);
+        Prepare();
+        if (Request.Headers.ContainsKey("HX-Request"))
+        {
+            // htmx swaps only successful answers: the refusal is shown inside the swapped thread.
+            var partial = Partial("Editors/_Thread", (this, thread));
+            partial.StatusCode = StatusCodes.Status200OK;
+            return partial;
         }
 
         return null;
@@ -340,7 +432,10 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         var unreadable = ModelState.Where(e => e.Value is { Errors.Count: > 0, AttemptedValue.Length: > 0 }).Select(e => e.Key).FirstOrDefault();
         if (unreadable is not null)
         {
-            Error = (unreadable, $"'{ModelState[unreadable]!.AttemptedValue}' is not a valid value here.");
+            var typed = ModelState[unreadable]!.AttemptedValue!;
+            Error = (unreadable, ModelState[unreadable]!.Errors[0].ErrorMessage.Contains("is not an amount", StringComparison.Ordinal)
+                ? AmountBinder.Message(FieldLabel(unreadable), typed)
+                : $"{FieldLabel(unreadable)}: '{typed}' is not a valid value here.");
             Prepare();
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
@@ -376,6 +471,40 @@ public sealed partial class EditModel(PlanDocuments documents, PlanProposals pro
         SavedAt = $"Saved at {LocalTime(result.Current.UpdatedAt ?? clock.GetUtcNow())}";
         return await LoadAsync(id, Section.Key, ct);
     }
+
+    /// <summary>
+    /// A form field as the rep reads it, for a message that names it: "c.Goals[0].Targets[1]" is "Goal 1, Q2 target",
+    /// "c.Items[2].Cost" is "Resource 3, cost", "c.Rows[4].Potential" is the account's name and "potential".
+    /// </summary>
+    public string FieldLabel(string key)
+    {
+        var words = new List<string>();
+        foreach (var part in PathOf(key).Split('.'))
+        {
+            var indexed = Indexed().Match(part);
+            if (!indexed.Success)
+            {
+                words.Add(AmountBinder.Words(part).ToLowerInvariant());
+                continue;
+            }
+
+            var (name, index) = (indexed.Groups[1].Value, int.Parse(indexed.Groups[2].Value, CultureInfo.InvariantCulture));
+            words.Add(name switch
+            {
+                "Targets" when index < Quarters.Count => $"{Quarters[index].Label} target",
+                "Rows" when Form is SegmentationContent sheet && index < sheet.Rows.Count &&
+                    Document.Accounts.FirstOrDefault(a => a.Id == sheet.Rows[index].AccountId) is { } account => account.Name,
+                "Items" => $"{(Kind == SectionKind.Risks ? "Risk" : "Resource")} {index + 1}",
+                _ => $"{(name.EndsWith('s') ? name[..^1] : name)} {index + 1}",
+            });
+        }
+
+        var label = string.Join(", ", words);
+        return label.Length == 0 ? label : char.ToUpperInvariant(label[0]) + label[1..];
+    }
+
+    [GeneratedRegex(@"^(\w+)\[(\d+)\]$")]
+    private static partial Regex Indexed();
 
     /// <summary>The domain names a quarter's target by its index ("targets[1]"); the form calls it "Q2 target".</summary>
     private string Readable(string message) => QuarterTarget().Replace(message, m =>

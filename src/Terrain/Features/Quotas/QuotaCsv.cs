@@ -155,21 +155,7 @@ public sealed class QuotaCsv(QuotaGrid grid, SaveQuotas saver, AppDbContext db, 
     /// An amount as people type it: plain (1200000.50) or formatted for display ($1,200,000.50, 1 200 000); null when it
     /// is not one. Commas and spaces are read as thousands separators, the point as the decimal separator.
     /// </summary>
-    public static decimal? ParseAmount(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var plain = new string(text.Trim().Where(c => !(c is ',' or ' ' or '\u00a0' or '\u202f' or '_' || char.GetUnicodeCategory(c) == UnicodeCategory.CurrencySymbol)).ToArray());
-        if (plain.Length > 3 && plain[..3].All(char.IsAsciiLetterUpper))
-        {
-            plain = plain[3..];
-        }
-
-        return decimal.TryParse(plain, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount) ? amount : null;
-    }
+    public static decimal? ParseAmount(string? text) => Money.Parse(text);
 
     private static ImportIssue Issue(string field, string message, IReadOnlyList<int> lines)
     {

@@ -190,5 +190,9 @@ public sealed class ReviewModel(ReviewQueries queries, ReviewEdits edits, Review
 
     public static string Raw(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 
+    /// <summary>What an amount input shows: what was typed when it was refused, otherwise the amount.</summary>
+    public string Typed(string key, decimal? value) =>
+        ModelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.AttemptedValue ?? "" : Raw(value);
+
     public static string Date(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 }

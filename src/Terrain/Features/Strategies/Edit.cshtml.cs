@@ -337,7 +337,7 @@ public sealed partial class StrategyForm
             return null;
         }
 
-        return decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
+        return Money.Parse(text, CultureInfo.CurrentCulture) is { } amount
             ? amount
             : throw new DomainException($"'{text.Trim()}' is not a number.", key);
     }

@@ -18,6 +18,9 @@ public interface IReloadsOnRefusal
     Task<IActionResult?> ReloadAsync(string? handler, CancellationToken ct);
 }
 
+/// <summary>A page that binds its own form and answers an unreadable amount itself (the plan section editor).</summary>
+public interface IReadsItsOwnAmounts;
+
 /// <summary>
 /// Where a page's inputs live: the domain's field <c>rows[3].nextMove</c> is the input <c>{Prefix}.Rows[3].NextMove</c>,
 /// the name model binding gives it. A page without it binds its inputs as top-level properties (<c>PeriodStart</c>).
@@ -38,6 +41,18 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        // An amount the form posted that is not one (AmountBinder) is refused before the handler runs, which would
+        // otherwise save the field as empty.
+        if (context.HttpContext.Items.TryGetValue(AmountBinder.Unreadable, out var field) && field is string key &&
+            context.HandlerInstance is PageModel reader and IReloadsOnRefusal and not IReadsItsOwnAmounts &&
+            reader.ModelState.ErrorFor(key) is not null)
+        {
+            reader.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            var reloaded = await ((IReloadsOnRefusal)reader).ReloadAsync(context.HandlerMethod?.Name, reader.HttpContext.RequestAborted);
+            context.Result = reloaded ?? new PageResult { StatusCode = StatusCodes.Status422UnprocessableEntity };
+            return;
+        }
+
         var executed = await next();
         if (executed.ExceptionHandled || executed.Exception is not DomainException refusal || executed.HandlerInstance is not PageModel page)
         {

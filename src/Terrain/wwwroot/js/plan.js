@@ -69,7 +69,8 @@
             };
             const amount = (row, column, fallback) => {
                 const input = row.querySelector(`input[aria-labelledby$="${column}"]`);
-                const typed = input && input.value !== "" ? parseFloat(input.value) : NaN;
+                const read = input ? window.TerrainMoney.parse(input.value) : null;
+                const typed = read === null ? NaN : read;
                 const value = Number.isNaN(typed) ? parseFloat(fallback) : typed;
                 return Number.isNaN(value) ? -1 : value;
             };
@@ -194,7 +195,7 @@
         const recompute = () => {
             const revenue = [];
             form.querySelectorAll("tr[data-goal]").forEach((row) => {
-                const targets = Array.from(row.querySelectorAll(".q-target")).map((i) => parseFloat(i.value) || 0);
+                const targets = Array.from(row.querySelectorAll(".q-target")).map((i) => window.TerrainMoney.valueOf(i) || 0);
                 const out = row.querySelector("[data-goal-total]");
                 const sum = targets.reduce((a, b) => a + b, 0);
                 if (out) {
@@ -288,7 +289,7 @@
         // that button's formaction (the bulk "Set tier" button's, whose answer is a whole worksheet).
         document.body.addEventListener("htmx:configRequest", (e) => {
             if (e.target === form) {
-                e.detail.path = form.getAttribute("hx-post");
+                e.detail.path = form.getAttribute("data-hx-post");
             }
         });
         document.body.addEventListener("htmx:afterRequest", (e) => {
@@ -351,10 +352,11 @@
             }
             document.getElementById("version").value = body.dataset.version;
             const saved = document.createElement("span");
-            saved.className = "status-ok";
+            saved.className = body.dataset.pending === "true" ? "status-pending" : "status-ok";
             saved.textContent = body.dataset.saved || "";
             document.getElementById("save-status").replaceChildren(saved);
             window.htmx.process(body);
+            window.TerrainMoney.formatAll(body);
             autoGrow(body);
             dirty = false;
             const focus = body.querySelector("[autofocus]") || body.querySelector("button.add");
@@ -385,7 +387,7 @@
         // Leaving with unsaved typing: send it on the way out.
         window.addEventListener("pagehide", () => {
             if (dirty && !leaving && form.dataset.autosave === "on" && navigator.sendBeacon) {
-                const url = form.getAttribute("hx-post");
+                const url = form.getAttribute("data-hx-post");
                 navigator.sendBeacon(url, new FormData(form));
                 dirty = false;
             }

@@ -1,4 +1,4 @@
-// The quota grid: totals follow what is typed, amounts read as money once typed, and leaving with unsaved changes
+// The quota grid: totals follow what is typed, and leaving with unsaved changes
 // asks first. Without this file the grid still saves, and the server recomputes the totals.
 (() => {
     "use strict";
@@ -16,31 +16,10 @@
         return;
     }
 
+    // Amounts are read and written as the server reads and writes them (money.js).
+    const { parse, format } = window.TerrainMoney;
     const currency = grid.dataset.currency || "USD";
-    // As the server writes money (Show.Money, ADR 0032): the page's language, the company's currency, cents only when there are some.
-    const lang = document.documentElement.lang || "en-US";
-    const money = {
-        format: (value) => {
-            const digits = Number.isInteger(value) ? 0 : 2;
-            try {
-                return value.toLocaleString(lang, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
-            } catch {
-                return value.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
-            }
-        },
-    };
-
-    // The server's reading of an amount: currency signs, spaces and commas are dropped, the point is decimal.
-    const parse = (text) => {
-        let value = (text || "").trim().replace(/[\s,_\u00a0\u202f]/g, "").replace(/\p{Sc}/gu, "");
-        if (/^[A-Z]{3}/.test(value)) {
-            value = value.slice(3);
-        }
-        if (value === "") {
-            return null;
-        }
-        return /^-?\d*(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    };
+    const money = { format: (value) => format(value, currency) };
 
     const amountOf = (cell) => {
         const input = cell.querySelector("input[data-money]");
@@ -131,21 +110,12 @@
         }
     };
 
+    // money.js shows each amount with its separators once typed.
     for (const input of grid.querySelectorAll("input[data-money]")) {
-        const format = () => {
-            const value = parse(input.value);
-            if (value !== null && !Number.isNaN(value) && value >= 0) {
-                input.value = money.format(value);
-            }
-        };
-        input.addEventListener("blur", format);
         input.addEventListener("input", () => {
             markDirty();
             recompute();
         });
-        if (input.getAttribute("aria-invalid") !== "true") {
-            format();
-        }
     }
 
     for (const input of grid.querySelectorAll("input[type=date], input[name=Reason]")) {

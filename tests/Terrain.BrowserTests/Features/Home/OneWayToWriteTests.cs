@@ -51,6 +51,10 @@ public sealed partial class OneWayToWriteTests(TerrainBrowser terrain) : Browser
 
             var text = await page.EvaluateAsync<string>(ReadableText);
             slips.AddRange(Slips(text).Select(s => $"{path}: {s}"));
+            // htmx is written as valid data-hx-* (the Nu checker), and never as an empty one: Razor writes a null data-*
+            // value as "", which htmx reads as "post to this page" (issue 12 §8).
+            var html = await response.TextAsync();
+            slips.AddRange(HtmxSlips(html).Select(s => $"{path}: {s}"));
             var links = await page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('header a[href], nav a[href], main a[href]')).filter(a => !a.hasAttribute('download')).map(a => a.href)");
             foreach (var link in links)
             {
@@ -102,6 +106,15 @@ public sealed partial class OneWayToWriteTests(TerrainBrowser terrain) : Browser
         var query = parts.Length == 2 ? string.Join("&", parts[1].Split('&').Select(p => p.Split('=')[0]).Order(StringComparer.Ordinal)) : "";
         return route + "?" + query;
     }
+
+    public static IEnumerable<string> HtmxSlips(string html) =>
+        EmptyHtmx().Matches(html).Concat(BareHtmx().Matches(html)).Select(m => $"'{m.Value.Trim()}' (htmx attribute)");
+
+    [GeneratedRegex(@"data-hx-[a-z-]+=""""")]
+    private static partial Regex EmptyHtmx();
+
+    [GeneratedRegex(@"<[a-z][^>]*\shx-[a-z-]+=")]
+    private static partial Regex BareHtmx();
 
     private static string Kind(string slip) => new string(slip.SkipWhile(c => c != '\'').Skip(1).TakeWhile(c => c != '\'').Select(c => char.IsDigit(c) ? '9' : c).ToArray());
 

@@ -217,7 +217,7 @@ public sealed class EditingPlanSectionsTests
         var rep = await RepAsync(app);
         var page = await rep.GetAsync(EditUrl(app, "risks"));
         var form = PlanPageClient.Editor(page);
-        var url = form.GetAttribute("hx-post")!;
+        var url = form.GetAttribute("data-hx-post")!;
         var values = PlanPageClient.Values(form, new Dictionary<string, string> { ["c.Items[0].Mitigation"] = "Multi-thread the account now" });
 
         var response = await rep.PostAsync(url, values, htmx: true);
@@ -228,7 +228,7 @@ public sealed class EditingPlanSectionsTests
         var fragment = new AngleSharp.Html.Parser.HtmlParser().ParseDocument($"<body>{html}</body>");
         Assert.Contains("Saved at 09:00", fragment.Body!.TextContent, StringComparison.Ordinal);
         var version = fragment.QuerySelector("input#version")!;
-        Assert.Equal("true", version.GetAttribute("hx-swap-oob"));
+        Assert.Equal("true", version.GetAttribute("data-hx-swap-oob"));
         Assert.Equal((await StoredAsync(app, "risks")).Version, version.GetAttribute("value"));
         Assert.Equal("Multi-thread the account now", (await ContentAsync<RisksContent>(app, "risks")).Items[0].Mitigation);
 

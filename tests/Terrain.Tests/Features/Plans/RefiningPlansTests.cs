@@ -180,7 +180,7 @@ public sealed class RefiningPlansTests
         var editUrl = $"/Plans/{PlanId(app)}/Edit/summary";
         var editor = await manager.GetAsync(editUrl);
         var form = PlanPageClient.Editor(editor);
-        Assert.Null(form.GetAttribute("hx-post"));
+        Assert.Null(form.GetAttribute("data-hx-post"));
         var propose = editor.QuerySelector<IHtmlButtonElement>("button[formaction*='handler=Propose']")!;
 
         var proposed = await manager.SubmitAsync(form, new Dictionary<string, string> { ["c.Text"] = "A sharper summary.", ["note"] = "Shorter is stronger." },
