@@ -177,7 +177,7 @@ public sealed class PlanPageTests
         app.Clock.Advance(TimeSpan.FromMinutes(5));
         var repPage = await rep.GetAsync(url);
         var reply = (IHtmlFormElement)repPage.QuerySelector("#comments-swot details.reply form")!;
-        var answered = await rep.PostAsync(reply.GetAttribute("hx-post")!, PlanPageClient.Values(reply, new Dictionary<string, string> { ["body"] = "Nordic Partners, from March." }), htmx: true);
+        var answered = await rep.PostAsync(reply.GetAttribute("data-hx-post")!, PlanPageClient.Values(reply, new Dictionary<string, string> { ["body"] = "Nordic Partners, from March." }), htmx: true);
 
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         var fragment = await PlanPageClient.ParseAsync(answered);
