@@ -114,13 +114,17 @@ public sealed class ScenarioSnapshot
         var territories = await db.ScenarioTerritories.AsNoTracking().Where(st => st.ScenarioId == id)
             .Join(db.Territories, st => st.TerritoryId, t => t.Id, (st, t) => new { st.Locked, t.Id, t.Name, t.RepId, RepName = t.Rep == null ? null : t.Rep.DisplayName, t.BaseLatitude, t.BaseLongitude })
             .OrderBy(x => x.Name).ThenBy(x => x.Id).ToListAsync(ct);
-        var rows = await db.ScenarioAssignments.AsNoTracking().Where(r => r.ScenarioId == id)
+        var rows = (await db.ScenarioAssignments.AsNoTracking().Where(r => r.ScenarioId == id)
             .Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new
             {
-                Account = new ScopeAccount(a.Id, a.Name, a.Segment, a.Latitude, a.Longitude, a.AnnualPotential, a.TerritoryId),
-                Row = new ScenarioRow(r.AccountId, r.BaseTerritoryId, r.TerritoryId, r.Locked),
+                r.AccountId, r.BaseTerritoryId, r.TerritoryId, r.Locked, a.Name, a.Segment, a.Latitude, a.Longitude, a.AnnualPotential, Current = a.TerritoryId,
             })
-            .OrderBy(x => x.Row.AccountId).ToListAsync(ct);
+            .OrderBy(x => x.AccountId).ToListAsync(ct))
+            .Select(x => new
+            {
+                Account = new ScopeAccount(x.AccountId, x.Name, x.Segment, x.Latitude, x.Longitude, x.AnnualPotential, x.Current),
+                Row = new ScenarioRow(x.AccountId, x.BaseTerritoryId, x.TerritoryId, x.Locked),
+            }).ToList();
         var index = territories.Select((t, i) => (t.Id, i)).ToDictionary(x => x.Id, x => x.i);
         return new ScenarioSnapshot
         {

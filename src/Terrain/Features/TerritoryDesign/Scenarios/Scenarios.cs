@@ -125,8 +125,8 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
                 s.Percent,
                 s.CreatedAt,
                 s.AppliedFrom,
-                CreatedBy = db.Users.Where(u => u.Id == s.CreatedById).Select(u => u.DisplayName).FirstOrDefault(),
-                Manager = db.Users.Where(u => u.Id == s.ManagerId).Select(u => u.DisplayName).FirstOrDefault(),
+                CreatedBy = db.Users.Where(u => u.Id == s.CreatedById).OrderBy(u => u.Id).Select(u => u.DisplayName).FirstOrDefault(),
+                Manager = db.Users.Where(u => u.Id == s.ManagerId).OrderBy(u => u.Id).Select(u => u.DisplayName).FirstOrDefault(),
             }).ToListAsync(ct);
         return [.. rows.Select(r => new ScenarioSummary(r.Id, r.Name, r.Scope, ScopeLabel(r.Scope, r.Region, r.Manager), r.Status, r.Percent, r.CreatedAt,
             r.CreatedBy ?? "", r.AppliedFrom))];
@@ -150,8 +150,8 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
         }
 
         var names = await db.Users.AsNoTracking().Where(u => u.Id == s.CreatedById || u.Id == s.ManagerId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var counts = await db.ScenarioAssignments.AsNoTracking().Where(r => r.ScenarioId == id)
-            .GroupBy(_ => 1).Select(g => new { Accounts = g.Count(), Moved = g.Count(r => r.TerritoryId != r.BaseTerritoryId) }).FirstOrDefaultAsync(ct);
+        var accounts = await db.ScenarioAssignments.CountAsync(r => r.ScenarioId == id, ct);
+        var moved = await db.ScenarioAssignments.CountAsync(r => r.ScenarioId == id && r.TerritoryId != r.BaseTerritoryId, ct);
         var lockedAccounts = await db.ScenarioAssignments.AsNoTracking().Where(r => r.ScenarioId == id && r.Locked).OrderBy(r => r.AccountId)
             .Select(r => r.AccountId).Take(10_000).ToListAsync(ct);
         var territories = await db.ScenarioTerritories.AsNoTracking().Where(t => t.ScenarioId == id).OrderBy(t => t.TerritoryId)
@@ -162,7 +162,7 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
             .Select(a => new ScenarioAccountRef(a.Id, a.Name)).ToListAsync(ct);
         return new ScenarioView(s.Id, s.Name, s.Scope, ScopeLabel(s.Scope, s.Region, s.ManagerId is { } m ? names.GetValueOrDefault(m) : null), s.Region, s.ManagerId,
             Math.Round(s.PotentialTolerance * 100, 4), Math.Round(s.WorkloadTolerance * 100, 4), s.Workload, s.SegmentWeights, s.Compact, s.MinimalDisruption, s.Centres,
-            s.Status, s.Phase, s.Percent, s.CancelRequested, Outcome(s.Result), s.FailureReason, counts?.Accounts ?? 0, territories.Count, counts?.Moved ?? 0,
+            s.Status, s.Phase, s.Percent, s.CancelRequested, Outcome(s.Result), s.FailureReason, accounts, territories.Count, moved,
             lockedAccounts, [.. territories.Where(t => t.Locked).Select(t => t.TerritoryId)], notPlaced, s.BasedAt, s.CreatedAt,
             names.GetValueOrDefault(s.CreatedById) ?? "", s.AppliedFrom, s.Version.ToString("N"));
     }
