@@ -396,12 +396,6 @@ public static class OpenApiSetup
         (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
         (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "workload", nameof(Domain.TerritoryDesign.WorkloadMeasure)),
         (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "centres", nameof(Domain.TerritoryDesign.ScenarioCentres)),
-        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
-        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "workload", nameof(Domain.TerritoryDesign.WorkloadMeasure)),
-        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "centres", nameof(Domain.TerritoryDesign.ScenarioCentres)),
-        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "status", nameof(Domain.TerritoryDesign.ScenarioStatus)),
-        (nameof(Features.TerritoryDesign.Scenarios.ScenarioSummary), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
-        (nameof(Features.TerritoryDesign.Scenarios.ScenarioSummary), "status", nameof(Domain.TerritoryDesign.ScenarioStatus)),
     ];
 
     /// <summary>The operations whose success answer carries the ETag of a record that is changed with If-Match.</summary>

@@ -117,7 +117,16 @@ public sealed class ScenarioSnapshot
         var rows = (await db.ScenarioAssignments.AsNoTracking().Where(r => r.ScenarioId == id)
             .Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new
             {
-                r.AccountId, r.BaseTerritoryId, r.TerritoryId, r.Locked, a.Name, a.Segment, a.Latitude, a.Longitude, a.AnnualPotential, Current = a.TerritoryId,
+                r.AccountId,
+                r.BaseTerritoryId,
+                r.TerritoryId,
+                r.Locked,
+                a.Name,
+                a.Segment,
+                a.Latitude,
+                a.Longitude,
+                a.AnnualPotential,
+                Current = a.TerritoryId,
             })
             .OrderBy(x => x.AccountId).ToListAsync(ct))
             .Select(x => new
