@@ -25,6 +25,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Domain.Territories.AccountOverlay> AccountOverlays => Set<Domain.Territories.AccountOverlay>();
 
+    public DbSet<Domain.TerritoryDesign.TerritoryScenario> TerritoryScenarios => Set<Domain.TerritoryDesign.TerritoryScenario>();
+
+    public DbSet<Domain.TerritoryDesign.ScenarioAssignment> ScenarioAssignments => Set<Domain.TerritoryDesign.ScenarioAssignment>();
+
+    public DbSet<Domain.TerritoryDesign.ScenarioTerritory> ScenarioTerritories => Set<Domain.TerritoryDesign.ScenarioTerritory>();
+
     public DbSet<DataVersion> DataVersions => Set<DataVersion>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

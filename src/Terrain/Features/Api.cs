@@ -27,6 +27,7 @@ public static class Api
         services.AddScoped<UserQueries>();
         services.AddScoped<Territory.RepPicker>();
         Territory.TerritoryEndpoints.AddTerritories(services);
+        TerritoryDesign.Scenarios.ScenarioEndpoints.AddScenarios(services);
         services.AddScoped<CreateUser>();
         services.AddScoped<UpdateUser>();
         services.AddScoped<Invitations>();
@@ -86,6 +87,7 @@ public static class Api
         MapUsers(api.MapGroup("/users").WithTags("Users"));
         MapAccounts(api.MapGroup("/accounts").WithTags("Accounts"));
         Territory.TerritoryEndpoints.Map(api);
+        TerritoryDesign.Scenarios.ScenarioEndpoints.Map(api);
         Cycles.CycleEndpoints.Map(api.MapGroup("/cycles").WithTags("Planning cycles"));
         Plans.PlanEndpoints.Map(api.MapGroup("/plans").WithTags("Plans"));
         Performance.PerformanceEndpoints.Map(api.MapGroup("/plans").WithTags("Performance"));

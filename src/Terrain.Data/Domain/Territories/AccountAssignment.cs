@@ -19,6 +19,7 @@ public enum AssignmentSource
     Rule = 1,
     Import = 2,
     RepChange = 3,
+    Scenario = 4,
 }
 
 /// <summary>

@@ -393,6 +393,9 @@ public static class OpenApiSetup
         (nameof(Features.Performance.ActionRow), "status", "ActionStatus"),
         (nameof(Features.Performance.ExpectedBasis), "kind", "ExpectedKind"),
         (nameof(Features.Quotas.QuotaHistoryEntry), "source", nameof(QuotaSource)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "workload", nameof(Domain.TerritoryDesign.WorkloadMeasure)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "centres", nameof(Domain.TerritoryDesign.ScenarioCentres)),
     ];
 
     /// <summary>The operations whose success answer carries the ETag of a record that is changed with If-Match.</summary>
@@ -403,6 +406,7 @@ public static class OpenApiSetup
         "getImportMapping", "createImportMapping", "updateImportMapping",
         "getReview", "updateReview", "completeReview", "updateCorrectiveAction", "getReviewCadence", "setReviewCadence",
         "getTerritory", "createTerritory", "updateTerritory", "getAssignmentRule", "createAssignmentRule", "updateAssignmentRule",
+        "getTerritoryScenario", "createTerritoryScenario", "runTerritoryScenario", "cancelTerritoryScenario", "refreshTerritoryScenario", "editTerritoryScenario",
     };
 
     /// <summary>Query parameters that filter by a name from a closed list (matched ignoring case).</summary>
@@ -430,6 +434,10 @@ public static class OpenApiSetup
         ["RiskLevel"] = RiskItem.Levels,
         ["ExpectedKind"] = ["Linear", "Historical"],
         [nameof(QuotaSource)] = Enum.GetNames<QuotaSource>(),
+        [nameof(Domain.TerritoryDesign.ScenarioScope)] = Enum.GetNames<Domain.TerritoryDesign.ScenarioScope>(),
+        [nameof(Domain.TerritoryDesign.WorkloadMeasure)] = Enum.GetNames<Domain.TerritoryDesign.WorkloadMeasure>(),
+        [nameof(Domain.TerritoryDesign.ScenarioCentres)] = Enum.GetNames<Domain.TerritoryDesign.ScenarioCentres>(),
+        [nameof(Domain.TerritoryDesign.ScenarioStatus)] = Enum.GetNames<Domain.TerritoryDesign.ScenarioStatus>(),
     };
 
     private static void AddList(IDictionary<string, IOpenApiSchema> schemas, string values) =>
