@@ -4,7 +4,7 @@ namespace Terrain.Tests.Api;
 
 public sealed partial class AuthorizationTableTests
 {
-    // Territory scenarios (ADR 0099): leaders and admins only, like every change of territories. No scenario exists in
+    // Territory scenarios (ADR 0044): leaders and admins only, like every change of territories. No scenario exists in
     // the test organisation, so the rows about one answer 404 to those who may ask; the leader's and the admin's
     // creation each make one of the whole organisation. Apply without If-Match is 428 before the scenario is looked up.
     private static Row[] ScenarioRows =>

@@ -133,7 +133,7 @@ public sealed class PageHandlerAuthorizationTests
         new("Territory/Rules", "Up", _ => $"/Territory/Rules?handler=Up&id={Guid.Empty}", "denied", "denied", "422", "422"),
         new("Territory/Rules", "Down", _ => $"/Territory/Rules?handler=Down&id={Guid.Empty}", "denied", "denied", "422", "422"),
         new("Territory/Rules", "Apply", _ => "/Territory/Rules?handler=Apply", "denied", "denied", "redirect", "redirect"),
-        // Territory scenarios (ADR 0099): no scenario exists, so those who may act get 404 (a refused form reloads a page that is not there), or 422 for the new-scenario form.
+        // Territory scenarios (ADR 0044): no scenario exists, so those who may act get 404 (a refused form reloads a page that is not there), or 422 for the new-scenario form.
         new("TerritoryDesign/Scenarios/Index", "", _ => "/TerritoryDesign/Scenarios", "denied", "denied", "422", "422"),
         new("TerritoryDesign/Scenarios/Scenario", "Run", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Run", "denied", "denied", "404", "404"),
         new("TerritoryDesign/Scenarios/Scenario", "Cancel", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Cancel", "denied", "denied", "404", "404"),

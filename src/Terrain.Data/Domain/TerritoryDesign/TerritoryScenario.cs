@@ -32,7 +32,7 @@ public enum ScenarioCentres
     Floating = 1,
 }
 
-/// <summary>Where a scenario is in its life (ADR 0099).</summary>
+/// <summary>Where a scenario is in its life (ADR 0044).</summary>
 public enum ScenarioStatus
 {
     /// <summary>Made from the current alignment; not run yet (or edited by hand only).</summary>
@@ -92,7 +92,7 @@ public sealed record ScenarioGoals(
 /// <summary>
 /// A proposed redrawing of territories, made from the alignment as it was when the scenario was made or refreshed
 /// (its base, kept as one row per account in <see cref="ScenarioAssignment"/> and a fingerprint in <see cref="BaseHash"/>),
-/// run by the optimizer in the background, edited by hand and applied on a date, all or nothing (ADR 0099).
+/// run by the optimizer in the background, edited by hand and applied on a date, all or nothing (ADR 0044).
 /// </summary>
 public sealed class TerritoryScenario
 {

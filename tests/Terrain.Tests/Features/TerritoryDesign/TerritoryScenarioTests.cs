@@ -20,7 +20,7 @@ using Xunit;
 namespace Terrain.Tests.Features.TerritoryDesign;
 
 /// <summary>
-/// Territory scenarios (ADR 0099): made from the current alignment, run in the background, compared, edited by hand,
+/// Territory scenarios (ADR 0044): made from the current alignment, run in the background, compared, edited by hand,
 /// and applied on a date all or nothing, refused over an alignment that has changed since.
 /// </summary>
 public sealed class TerritoryScenarioTests

@@ -10,7 +10,7 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
-/// <summary>The territory scenarios, and a form to make one from the current alignment (ADR 0099).</summary>
+/// <summary>The territory scenarios, and a form to make one from the current alignment (ADR 0044).</summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
 [FormPrefix("Form")]
 public sealed class IndexModel(Scenarios scenarios, AppDbContext db) : PageModel, IReloadsOnRefusal

@@ -13,7 +13,7 @@ using Terrain.Infrastructure.Web;
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
 /// <summary>
-/// One scenario (ADR 0099): its settings, run and cancel with progress (polled with htmx, or by reloading), the
+/// One scenario (ADR 0044): its settings, run and cancel with progress (polled with htmx, or by reloading), the
 /// comparison with the alignment it was based on, edits by hand, and apply on a date or refresh.
 /// </summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]

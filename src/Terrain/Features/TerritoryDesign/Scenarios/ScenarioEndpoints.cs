@@ -6,7 +6,7 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
-/// <summary>/api/v1/territory-scenarios (ADR 0099): leaders and admins, like every change of territories (Act.AssignAccounts).</summary>
+/// <summary>/api/v1/territory-scenarios (ADR 0044): leaders and admins, like every change of territories (Act.AssignAccounts).</summary>
 public static class ScenarioEndpoints
 {
     public static void AddScenarios(IServiceCollection services)

@@ -17,7 +17,7 @@ public sealed record ScopeTerritory(Guid Id, string Name, Guid? RepId, string? R
 /// <summary>
 /// What a scope holds now, and its fingerprint: a hash of every (account, territory) pair of the scope, its
 /// territories, and the pending dated moves of its accounts. Any move, new account or new territory in the scope
-/// changes it, so a scenario made before cannot be applied over it (ADR 0099).
+/// changes it, so a scenario made before cannot be applied over it (ADR 0044).
 /// </summary>
 public static class ScenarioScopes
 {

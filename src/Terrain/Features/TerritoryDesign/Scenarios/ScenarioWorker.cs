@@ -8,7 +8,7 @@ using Terrain.Features.TerritoryDesign.Balancing;
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
 /// <summary>
-/// Runs queued scenarios in the background, in every instance (ADR 0099), as the import worker runs imports: the
+/// Runs queued scenarios in the background, in every instance (ADR 0044), as the import worker runs imports: the
 /// database decides who runs what (queued to running in one conditional update), the run writes its phase, percentage
 /// and heartbeat every half second, and reads whether someone asked it to stop. A run whose heartbeat stops (its
 /// instance died) fails after <see cref="Lease"/>, so a scenario never stays "running" for ever. The optimizer gets a

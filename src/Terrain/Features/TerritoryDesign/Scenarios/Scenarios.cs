@@ -101,7 +101,7 @@ public sealed record ScenarioView(
 public sealed record ScenarioApplied(Guid Id, DateOnly EffectiveFrom, int Moved, int Scheduled, int Territories);
 
 /// <summary>
-/// The scenarios of issue 13 §3 (ADR 0099), for the API and the pages: made from the current alignment, run by
+/// The scenarios of issue 13 §3 (ADR 0044), for the API and the pages: made from the current alignment, run by
 /// <see cref="ScenarioWorker"/>, edited by hand, and applied through <see cref="AccountAssignments"/> in one
 /// transaction, refused when the alignment has changed since the scenario's base. Leaders and admins only
 /// (Act.AssignAccounts: applying moves accounts).
