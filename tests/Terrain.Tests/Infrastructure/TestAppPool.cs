@@ -77,6 +77,23 @@ public sealed class TestAppPool : IAsyncDisposable
     /// </summary>
     private static async Task CopySqliteAsync(string source, string target)
     {
+        // One copy at a time: readers opening the template's WAL together make one of them recover it while the others
+        // get SQLITE_BUSY_RECOVERY. A copy takes milliseconds.
+        await CopyGate.WaitAsync();
+        try
+        {
+            await CopyOnceAsync(source, target);
+        }
+        finally
+        {
+            CopyGate.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim CopyGate = new(1, 1);
+
+    private static async Task CopyOnceAsync(string source, string target)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -90,9 +107,10 @@ public sealed class TestAppPool : IAsyncDisposable
                 from.BackupDatabase(to);
                 return;
             }
-            catch (SqliteException e) when (attempt < 20 && e.SqliteErrorCode is 5 or 6)
+            catch (SqliteException e) when (attempt < 20 && (e.SqliteErrorCode & 0xFF) is 5 or 6)
             {
-                // SQLITE_BUSY or SQLITE_LOCKED: a background job of the previous test still holds the database.
+                // SQLITE_BUSY or SQLITE_LOCKED (with their extended codes, such as 261 for a WAL being recovered): a
+                // background job of the previous test still holds the database.
                 await Task.Delay(50 * attempt);
             }
         }
