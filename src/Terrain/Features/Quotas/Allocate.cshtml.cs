@@ -1,10 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Terrain.Domain;
 using Terrain.Domain.Planning;
 using Terrain.Features.Cycles;
-using Microsoft.Extensions.Options;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
 using Terrain.Infrastructure.Web;
