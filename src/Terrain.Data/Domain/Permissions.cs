@@ -66,6 +66,9 @@ public enum Act
     AcknowledgeQuota,
     /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0039).</summary>
     AssignAccounts,
+
+    /// <summary>Read territory scenarios: leaders and admins all of them, a manager those of their own team, read-only (ADR 0099).</summary>
+    ReadScenarios,
 }
 
 /// <summary>The rep an act is about (a plan's owner, a quota's rep, a question's asker) and that rep's manager.</summary>
@@ -98,6 +101,7 @@ public static class Permissions
         Act.AllocateQuota => actor.Role == Role.Leader,
         Act.AcknowledgeQuota => actor.Role == Role.Rep,
         Act.AssignAccounts => actor.Role is Role.Leader or Role.Admin,
+        Act.ReadScenarios => actor.Role is Role.Manager or Role.Leader or Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -112,7 +116,8 @@ public static class Permissions
         Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
         Act.JoinReview or Act.AcknowledgeQuota => actor.Id == about.RepId,
         Act.SetReviewCadence or Act.ExtendDeadline => actor.Id != about.RepId && LeadsOrManages(actor, about),
-        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AllocateQuota or Act.AssignAccounts => true,
+        Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AllocateQuota or Act.AssignAccounts
+            or Act.ReadScenarios => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 
@@ -156,6 +161,7 @@ public static class Permissions
         Act.AllocateQuota => "Only sales leaders allocate the revenue target and publish quota letters.",
         Act.AcknowledgeQuota => "Only the rep a quota letter is for acknowledges it.",
         Act.AssignAccounts => "Only sales leaders and admins move accounts between territories.",
+        Act.ReadScenarios => "Only sales leaders, admins and managers (for their own team) read territory scenarios.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
     };
 

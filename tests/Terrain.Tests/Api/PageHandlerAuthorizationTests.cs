@@ -141,6 +141,8 @@ public sealed class PageHandlerAuthorizationTests
         new("TerritoryDesign/Scenarios/Scenario", "Edit", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Edit", "denied", "denied", "404", "404"),
         new("TerritoryDesign/Scenarios/Scenario", "LockTerritories", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=LockTerritories", "denied", "denied", "404", "404"),
         new("TerritoryDesign/Scenarios/Scenario", "Apply", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Apply", "denied", "denied", "404", "404"),
+        // Deleting needs the confirmation box: those who may are told (422), and the page of no scenario is 404; managers read scenarios but change none.
+        new("TerritoryDesign/Scenarios/Scenario", "Delete", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Delete", "denied", "denied", "404", "404"),
         new("Territory/Unassigned", "Move", _ => "/Territory/Unassigned?handler=Move", "denied", "denied", "422", "422"),
         new("Territory/Account", "", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "denied", "denied", "422", "422"),
         new("Territory/Account", "Overlay", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}?handler=Overlay", "denied", "denied", "422", "422"),

@@ -34,6 +34,7 @@ public sealed class PermissionsTests
         [Act.AllocateQuota] = "- - y -",
         [Act.AcknowledgeQuota] = "y - - -",
         [Act.AssignAccounts] = "- - y y",
+        [Act.ReadScenarios] = "- y y y",
     };
 
     private static readonly Role[] Columns = [Role.Rep, Role.Manager, Role.Leader, Role.Admin];

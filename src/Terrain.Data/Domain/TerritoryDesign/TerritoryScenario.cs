@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 
 namespace Terrain.Domain.TerritoryDesign;
 
@@ -168,6 +169,18 @@ public sealed class TerritoryScenario
     public ScenarioGoals Goals => new(PotentialTolerance, WorkloadTolerance, Workload, SegmentWeights, Compact, MinimalDisruption, Centres);
 
     public bool IsBusy => Status is ScenarioStatus.Queued or ScenarioStatus.Running;
+
+    /// <summary>
+    /// A scenario is deleted with its rows, whatever its status but while it runs: an applied one too, since what it
+    /// did stays in the accounts' assignment history and the audit trail (ADR 0099).
+    /// </summary>
+    public void EnsureDeletable()
+    {
+        if (IsBusy)
+        {
+            throw new InvalidStateException($"This scenario is {Describe(Status)}; cancel the run before deleting it.");
+        }
+    }
 
     public static TerritoryScenario Create(string? name, ScenarioScope scope, string? region, Guid? managerId, ScenarioGoals goals, Guid createdById,
         string baseHash, DateTimeOffset now)
@@ -401,6 +414,22 @@ public sealed class ScenarioAssignment
     };
 
     public void MoveTo(Guid? territoryId) => TerritoryId = territoryId;
+
+    /// <summary>
+    /// Moved: the account had a territory at the base and the scenario gives it another. Placed: it had none and the
+    /// scenario gives it one. Counted this one way everywhere (the scenario, its comparisons, the pages and exports).
+    /// </summary>
+    public static bool IsMove(Guid? from, Guid? to) => from is not null && to is not null && from != to;
+
+    /// <inheritdoc cref="IsMove"/>
+    public static bool IsPlacement(Guid? from, Guid? to) => from is null && to is not null;
+
+    /// <summary><see cref="IsMove"/> for a query.</summary>
+    public static readonly Expression<Func<ScenarioAssignment, bool>> Moved =
+        r => r.BaseTerritoryId != null && r.TerritoryId != null && r.TerritoryId != r.BaseTerritoryId;
+
+    /// <summary><see cref="IsPlacement"/> for a query.</summary>
+    public static readonly Expression<Func<ScenarioAssignment, bool>> Placed = r => r.BaseTerritoryId == null && r.TerritoryId != null;
 
     /// <summary>A locked account stays in the territory it had at the base; an account of no territory cannot be locked.</summary>
     public void Lock(bool locked)

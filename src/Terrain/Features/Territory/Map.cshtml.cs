@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Domain;
+using Terrain.Features.TerritoryDesign.Scenarios;
 using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Territory;
@@ -26,6 +27,13 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
 
     [BindProperty(SupportsGet = true)]
     public string? Region { get; set; }
+
+    /// <summary>A scenario whose proposed alignment the map shows instead of the live one, read-only (ADR 0099).</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Scenario { get; set; }
+
+    /// <summary>The name of the scenario shown, if any.</summary>
+    public string? ScenarioName { get; private set; }
 
     public IReadOnlyList<TerritoryFigures> Territories { get; private set; } = [];
 
@@ -63,11 +71,16 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
     /// </summary>
     public sealed record Points(IReadOnlyList<TerritoryFigures> Territories, IReadOnlyList<object[]> Accounts, int Total, int Shown);
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync([FromServices] ScenarioMap scenarioMap, CancellationToken ct)
     {
         var all = access.VisibleAccounts();
         Segments = await all.Where(a => a.Segment != "").Select(a => a.Segment).Distinct().OrderBy(s => s).ToListAsync(ct);
         Regions = await all.Where(a => a.Region != "").Select(a => a.Region).Distinct().OrderBy(s => s).ToListAsync(ct);
+        if (Scenario is { } scenarioId)
+        {
+            return await ShowScenarioAsync(scenarioMap, scenarioId, ct) ? Page() : NotFound();
+        }
+
         var filtered = Filtered();
         Territories = await FiguresAsync(filtered, ct);
         Total = Territories.Sum(t => t.Accounts);
@@ -86,10 +99,37 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
         {
             MoveTargets = await territories.ChoicesAsync(ct);
         }
+
+        return Page();
     }
 
-    public async Task<IActionResult> OnGetPointsAsync(CancellationToken ct)
+    /// <summary>The scenario's figures instead of the live ones, with no move form; false when it is not one's to read.</summary>
+    private async Task<bool> ShowScenarioAsync(ScenarioMap scenarioMap, Guid id, CancellationToken ct)
     {
+        if (await scenarioMap.LoadAsync(id, Segment, Region, withPoints: false, ct) is not { } shown)
+        {
+            return false;
+        }
+
+        ScenarioName = shown.Name;
+        Territories = shown.Territories;
+        Total = Territories.Sum(t => t.Accounts);
+        TotalPotential = Territories.Sum(t => t.Potential);
+        WithoutCoordinates = Total - shown.Mapped;
+        Unmapped = shown.Unmapped;
+        Tiles = MapTiles.From(configuration);
+        return true;
+    }
+
+    public async Task<IActionResult> OnGetPointsAsync([FromServices] ScenarioMap scenarioMap, CancellationToken ct)
+    {
+        if (Scenario is { } scenarioId)
+        {
+            return await scenarioMap.LoadAsync(scenarioId, Segment, Region, withPoints: true, ct) is { } shown
+                ? new JsonResult(new Points(shown.Territories, shown.Points, shown.Mapped, shown.Points.Count))
+                : NotFound();
+        }
+
         var filtered = Filtered();
         var figures = await FiguresAsync(filtered, ct);
         var colour = figures.ToDictionary(t => t.TerritoryId ?? Guid.Empty, t => t.Colour);

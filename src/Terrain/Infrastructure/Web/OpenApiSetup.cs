@@ -396,6 +396,14 @@ public static class OpenApiSetup
         (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
         (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "workload", nameof(Domain.TerritoryDesign.WorkloadMeasure)),
         (nameof(Features.TerritoryDesign.Scenarios.ScenarioInput), "centres", nameof(Domain.TerritoryDesign.ScenarioCentres)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "workload", nameof(Domain.TerritoryDesign.WorkloadMeasure)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "centres", nameof(Domain.TerritoryDesign.ScenarioCentres)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioView), "status", nameof(Domain.TerritoryDesign.ScenarioStatus)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioSummary), "scope", nameof(Domain.TerritoryDesign.ScenarioScope)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioSummary), "status", nameof(Domain.TerritoryDesign.ScenarioStatus)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioSide), "status", nameof(Domain.TerritoryDesign.ScenarioStatus)),
+        (nameof(Features.TerritoryDesign.Scenarios.ScenarioSide), "workload", nameof(Domain.TerritoryDesign.WorkloadMeasure)),
     ];
 
     /// <summary>The operations whose success answer carries the ETag of a record that is changed with If-Match.</summary>
@@ -447,15 +455,47 @@ public static class OpenApiSetup
             Enum = Lists[values].Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
         });
 
+    private static bool IsListReference(IOpenApiSchema? property, string values) => property switch
+    {
+        OpenApiSchemaReference { Reference.Id: var id } => id == values,
+        OpenApiSchema { OneOf: { Count: > 0 } options } => options.Any(o => o is OpenApiSchemaReference { Reference.Id: var id } && id == values)
+            && options.All(o => o is OpenApiSchemaReference || o is OpenApiSchema { Type: JsonSchemaType.Null }),
+        _ => false,
+    };
+
+    /// <summary>The enum's own schema, made by the generator, holds exactly the names of the list.</summary>
+    private static void EnsureList(IDictionary<string, IOpenApiSchema> schemas, string values, string schemaName, string property)
+    {
+        AddList(schemas, values);
+        var names = (schemas[values] as OpenApiSchema)?.Enum?.Select(v => v?.GetValue<string>()).ToList() ?? [];
+        if (!names.SequenceEqual(Lists[values]))
+        {
+            throw new InvalidOperationException($"{schemaName}.{property} refers to {values}, whose values are not {string.Join(", ", Lists[values])}.");
+        }
+    }
+
     private static void DescribeClosedLists(OpenApiDocument document)
     {
         var schemas = document.Components!.Schemas!;
         foreach (var (schemaName, property, values) in ClosedLists)
         {
             if (!schemas.TryGetValue(schemaName, out var found) || found is not OpenApiSchema schema
-                || schema.Properties?.TryGetValue(property, out var current) != true || current is not OpenApiSchema { } field)
+                || schema.Properties?.TryGetValue(property, out var current) != true)
             {
                 throw new InvalidOperationException($"The OpenAPI document has no {schemaName}.{property}: update {nameof(OpenApiSetup)}.{nameof(ClosedLists)}.");
+            }
+
+            // A property typed with the enum itself is already a reference to the enum's schema, which the generator
+            // names after the enum: it is the closed list, provided it holds the same names.
+            if (IsListReference(current, values))
+            {
+                EnsureList(schemas, values, schemaName, property);
+                continue;
+            }
+
+            if (current is not OpenApiSchema field)
+            {
+                throw new InvalidOperationException($"{schemaName}.{property} refers to another schema than {values}: update {nameof(OpenApiSetup)}.{nameof(ClosedLists)}.");
             }
 
             AddList(schemas, values);

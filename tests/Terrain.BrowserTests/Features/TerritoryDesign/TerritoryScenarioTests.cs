@@ -10,7 +10,8 @@ namespace Terrain.BrowserTests.Features.TerritoryDesign;
 /// <summary>
 /// A leader balances one team's territories (ADR 0044): makes a scenario, lets the optimizer run in the background,
 /// reads the comparison (tables and chart), and applies it from a day a month ahead, so the demo's current alignment,
-/// which other tests read, does not change. The pending moves and the scenario are removed at the end.
+/// which other tests read, does not change; sees it on the map, compares it with a second scenario, lets the team's
+/// manager read it, and deletes it (ADR 0099). The pending moves and the scenarios are removed at the end.
 /// </summary>
 public sealed class TerritoryScenarioTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
@@ -18,6 +19,7 @@ public sealed class TerritoryScenarioTests(TerrainBrowser terrain) : BrowserTest
     public async Task A_leader_runs_a_balanced_scenario_for_a_team_compares_it_and_applies_it_on_a_date()
     {
         var name = $"Balance Marcus's team {Guid.NewGuid():N}"[..40];
+        var other = $"Marcus's team, as drawn {Guid.NewGuid():N}"[..40];
         var before = DateTimeOffset.UtcNow;
         try
         {
@@ -58,6 +60,54 @@ public sealed class TerritoryScenarioTests(TerrainBrowser terrain) : BrowserTest
             var pending = await App.QueryAsync(db => db.AccountAssignments
                 .Where(a => a.Source == AssignmentSource.Scenario && a.CreatedAt >= before).Select(a => new { a.EffectiveFrom, a.Status }).ToListAsync());
             Assert.All(pending, p => Assert.Equal((from, AssignmentStatus.Pending), (p.EffectiveFrom, p.Status)));
+            var scenarioPath = new Uri(page.Url).AbsolutePath;
+
+            // The scenario on the map, read-only (ADR 0099).
+            await page.GetByRole(AriaRole.Link, new() { Name = "See it on the map" }).ClickAsync();
+            await Expect(page.GetByText("accounts coloured by the territory it proposes, read-only")).ToBeVisibleAsync();
+            await Expect(page.Locator("#territory-map .pt, #territory-map .map-cluster").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await AccessibilityTests.CheckAsync(page);
+            await Screenshots.SaveAsync(page, "territory-scenario-map");
+            await page.SetViewportSizeAsync(390, 844);
+            await Screenshots.SaveAsync(page, "territory-scenario-map-phone");
+            await page.SetViewportSizeAsync(1280, 900);
+
+            // A second scenario of the same team, left as a draft, compared with the first.
+            await page.GotoAsync("/TerritoryDesign/Scenarios");
+            await page.GetByLabel("Name", new() { Exact = true }).FillAsync(other);
+            await page.GetByLabel("One manager's team").CheckAsync();
+            await page.GetByLabel("Manager (for one team)").SelectOptionAsync(new SelectOptionValue { Label = "Marcus Webb" });
+            await page.GetByLabel("Run the optimizer now").UncheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Make the scenario" }).ClickAsync();
+            await Expect(page.GetByLabel("Compare with another scenario")).ToBeVisibleAsync();
+            await page.GetByLabel("Compare with another scenario").SelectOptionAsync(new SelectOptionValue { Label = $"{name} (applied)" });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Compare", Exact = true }).ClickAsync();
+            await Expect(page.Locator("#pair-territories-caption")).ToBeVisibleAsync();
+            await AccessibilityTests.CheckAsync(page);
+            await Screenshots.SaveAsync(page, "territory-scenarios-compared");
+            await page.SetViewportSizeAsync(390, 844);
+            sideways = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1");
+            Assert.False(sideways, "The comparison of two scenarios scrolls sideways at 390 px.");
+            await Screenshots.SaveAsync(page, "territory-scenarios-compared-phone");
+            await page.SetViewportSizeAsync(1280, 900);
+
+            // Marcus Webb reads his team's scenarios, and may change none of them.
+            var manager = await SignInAsync(DemoPeople.Manager1, bypassCsp: true);
+            await manager.GotoAsync(scenarioPath);
+            await Expect(manager.Locator("#compare-title")).ToBeVisibleAsync();
+            await Expect(manager.GetByRole(AriaRole.Button, new() { Name = "Apply the scenario" })).ToHaveCountAsync(0);
+            await Expect(manager.GetByText("Delete this scenario")).ToHaveCountAsync(0);
+            await AccessibilityTests.CheckAsync(manager);
+            await Screenshots.SaveAsync(manager, "territory-scenario-manager");
+
+            // Deleting asks for a confirmation, then the scenario is gone from the list.
+            await page.GotoAsync(scenarioPath);
+            await page.GetByText("Delete this scenario").ClickAsync();
+            await page.GetByLabel($"Yes, delete {name}").CheckAsync();
+            await Screenshots.SaveAsync(page, "territory-scenario-delete");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete the scenario" }).ClickAsync();
+            await Expect(page.Locator(".alert.success")).ToContainTextAsync($"Deleted the scenario {name}.");
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true })).ToHaveCountAsync(0);
         }
         finally
         {
@@ -72,7 +122,7 @@ public sealed class TerritoryScenarioTests(TerrainBrowser terrain) : BrowserTest
                 }
 
                 await db.AccountAssignments.Where(a => a.Source == AssignmentSource.Scenario && a.CreatedAt >= before).ExecuteDeleteAsync();
-                return await db.TerritoryScenarios.Where(s => s.Name == name).ExecuteDeleteAsync();
+                return await db.TerritoryScenarios.Where(s => s.Name == name || s.Name == other).ExecuteDeleteAsync();
             });
         }
     }

@@ -145,10 +145,12 @@ public sealed class TerritoryScenarioTests
         Assert.Equal(outcome.GetProperty("accountsMoved").GetInt32(), comparison.GetProperty("accountsMoved").GetInt32());
         Assert.True(comparison.GetProperty("scenario").GetProperty("potentialMaxDeviationPercent").GetDouble()
             < comparison.GetProperty("current").GetProperty("potentialMaxDeviationPercent").GetDouble());
-        // Moved out counts the accounts that leave a territory; moved in also counts Theta Unassigned, placed rather than moved.
+        // Moved in and out count the accounts that change territory; Theta Unassigned, which had none, is placed, not moved (ADR 0099).
         var territories = comparison.GetProperty("territories").EnumerateArray().ToList();
         Assert.Equal(comparison.GetProperty("accountsMoved").GetInt32(), territories.Sum(t => t.GetProperty("movedOut").GetInt32()));
-        Assert.True(territories.Sum(t => t.GetProperty("movedIn").GetInt32()) >= territories.Sum(t => t.GetProperty("movedOut").GetInt32()));
+        Assert.Equal(comparison.GetProperty("accountsMoved").GetInt32(), territories.Sum(t => t.GetProperty("movedIn").GetInt32()));
+        Assert.Equal(comparison.GetProperty("accountsPlaced").GetInt32(), territories.Sum(t => t.GetProperty("placed").GetInt32()));
+        Assert.Equal(view.GetProperty("accountsPlaced").GetInt32(), comparison.GetProperty("accountsPlaced").GetInt32());
 
         var csv = Encoding.UTF8.GetString(await leader.GetByteArrayAsync($"{Api}/{id}/compare.csv", Ct)).TrimStart('\uFEFF');
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);

@@ -10,11 +10,21 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
-/// <summary>The territory scenarios, and a form to make one from the current alignment (ADR 0044).</summary>
-[Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
+/// <summary>
+/// The territory scenarios one may read, and for leaders and admins a form to make one from the current alignment
+/// (ADR 0044); managers see their own team's, read-only (ADR 0099).
+/// </summary>
+[Authorize(Policy = Policies.Prefix + nameof(Act.ReadScenarios))]
+[PostsNeed(Act.AssignAccounts)]
 [FormPrefix("Form")]
-public sealed class IndexModel(Scenarios scenarios, AppDbContext db) : PageModel, IReloadsOnRefusal
+public sealed class IndexModel(Scenarios scenarios, AppDbContext db, AccessPolicy access) : PageModel, IReloadsOnRefusal
 {
+    /// <summary>Whether the reader may make, run, edit, apply and delete scenarios (leaders and admins).</summary>
+    public bool CanChange => access.May(Act.AssignAccounts);
+
+    [TempData]
+    public string? Saved { get; set; }
+
     [BindProperty]
     public ScenarioForm Form { get; set; } = new();
 
@@ -54,6 +64,11 @@ public sealed class IndexModel(Scenarios scenarios, AppDbContext db) : PageModel
     private async Task LoadAsync(CancellationToken ct)
     {
         List = await scenarios.ListAsync(ct);
+        if (!CanChange)
+        {
+            return;
+        }
+
         Regions = await db.Accounts.AsNoTracking().Where(a => a.Region != "").Select(a => a.Region).Distinct().OrderBy(r => r).Take(500).ToListAsync(ct);
         Managers = [.. (await db.Users.AsNoTracking().Where(u => u.Role == Role.Manager && u.IsActive).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(u => new { u.Id, u.DisplayName }).Take(1000).ToListAsync(ct)).Select(u => (u.Id, u.DisplayName))];

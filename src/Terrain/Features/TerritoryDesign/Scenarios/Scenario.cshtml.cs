@@ -14,11 +14,23 @@ namespace Terrain.Features.TerritoryDesign.Scenarios;
 
 /// <summary>
 /// One scenario (ADR 0044): its settings, run and cancel with progress (polled with htmx, or by reloading), the
-/// comparison with the alignment it was based on, edits by hand, and apply on a date or refresh.
+/// comparison with the alignment it was based on, edits by hand, and apply on a date, refresh or delete. Managers
+/// read their own team's scenarios here, without any of the forms (ADR 0099).
 /// </summary>
-[Authorize(Policy = Policies.Prefix + nameof(Act.AssignAccounts))]
-public sealed class ScenarioModel(Scenarios scenarios, ScenarioComparison comparison, AppDbContext db, TimeProvider clock) : PageModel, IReloadsOnRefusal
+[Authorize(Policy = Policies.Prefix + nameof(Act.ReadScenarios))]
+[PostsNeed(Act.AssignAccounts)]
+public sealed class ScenarioModel(Scenarios scenarios, ScenarioComparison comparison, AppDbContext db, TimeProvider clock, AccessPolicy access)
+    : PageModel, IReloadsOnRefusal
 {
+    /// <summary>Whether the reader may run, edit, apply and delete it (leaders and admins).</summary>
+    public bool CanChange => access.May(Act.AssignAccounts);
+
+    /// <summary>The other scenarios one may read, to compare this one with.</summary>
+    public IReadOnlyList<ScenarioSummary> Others { get; private set; } = [];
+
+    [BindProperty]
+    public bool ConfirmDelete { get; set; }
+
     /// <summary>The most moved accounts listed for editing by hand.</summary>
     public const int MovedListed = 200;
 
@@ -163,6 +175,23 @@ public sealed class ScenarioModel(Scenarios scenarios, ScenarioComparison compar
         return Redirect($"/TerritoryDesign/Scenarios/{id}");
     }
 
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken ct)
+    {
+        if (!ConfirmDelete)
+        {
+            throw new DomainException("Tick the box to confirm that the scenario is to be deleted.", "confirmDelete");
+        }
+
+        var name = (await scenarios.GetAsync(id, ct))?.Name;
+        if (name is null || !await scenarios.DeleteAsync(id, Version, ct))
+        {
+            return NotFound();
+        }
+
+        Saved = $"Deleted the scenario {name}.";
+        return Redirect("/TerritoryDesign/Scenarios");
+    }
+
     private IActionResult Done(Guid id, ScenarioView? view, string message)
     {
         if (view is null)
@@ -194,6 +223,7 @@ public sealed class ScenarioModel(Scenarios scenarios, ScenarioComparison compar
 
         Scenario = view;
         Version = view.Version;
+        Others = [.. (await scenarios.ListAsync(ct)).Where(o => o.Id != id)];
         EffectiveFrom ??= AccountAssignments.Today(clock.GetUtcNow());
         if (!view.Status.IsBusy())
         {

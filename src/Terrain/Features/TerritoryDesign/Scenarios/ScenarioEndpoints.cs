@@ -6,24 +6,30 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
-/// <summary>/api/v1/territory-scenarios (ADR 0044): leaders and admins, like every change of territories (Act.AssignAccounts).</summary>
+/// <summary>
+/// /api/v1/territory-scenarios (ADR 0044, 0099): leaders and admins change them, like every change of territories
+/// (Act.AssignAccounts); managers read those of their own team (Act.ReadScenarios).
+/// </summary>
 public static class ScenarioEndpoints
 {
     public static void AddScenarios(IServiceCollection services)
     {
         services.AddScoped<Scenarios>();
         services.AddScoped<ScenarioComparison>();
+        services.AddScoped<ScenarioMap>();
         services.AddSingleton<ScenarioWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScenarioWorker>());
     }
 
     public static void Map(RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/territory-scenarios").WithTags("Territory scenarios").RequireAuthorization(Policies.For(Act.AssignAccounts));
+        var group = api.MapGroup("/territory-scenarios").WithTags("Territory scenarios").RequireAuthorization(Policies.For(Act.ReadScenarios));
+        var change = Policies.For(Act.AssignAccounts);
 
         group.MapGet("/", async (Scenarios scenarios, CancellationToken ct) => TypedResults.Ok(await scenarios.ListAsync(ct)))
             .WithName("listTerritoryScenarios")
-            .WithSummary("The territory scenarios, newest first (at most 500), with their status and progress.")
+            .WithSummary("The territory scenarios one may read, newest first (at most 500), with their status and progress: leaders and admins all, "
+                + "a manager those whose scope is their own team.")
             .Produces<List<ScenarioSummary>>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -33,6 +39,7 @@ public static class ScenarioEndpoints
                 response.Headers.ETag = ETags.Format(created.Version);
                 return TypedResults.Created($"/api/v1/territory-scenarios/{created.Id}", created);
             })
+            .RequireAuthorization(change)
             .WithName("createTerritoryScenario")
             .WithSummary("Make a scenario from the current alignment: name; scope Organisation, Region (with region) or Team (with managerId); "
                 + "potentialTolerancePercent and workloadTolerancePercent (5 = ±5% of the mean, the default); workload AccountCount or SegmentWeights "
@@ -60,6 +67,7 @@ public static class ScenarioEndpoints
 
         group.MapPost("/{id:guid}/run", (Guid id, HttpRequest request, HttpResponse response, Scenarios scenarios, CancellationToken ct) =>
                 Respond(response, () => scenarios.RunAsync(id, IfMatch(request), ct), StatusCodes.Status202Accepted))
+            .RequireAuthorization(change)
             .WithName("runTerritoryScenario")
             .WithSummary("Queue the scenario for the optimizer, in the background: 202, then poll the scenario for its progress. Runs again after a "
                 + "proposal, a failure or a cancel (hand edits are replaced). If-Match optional (412 when stale); 409 while it runs or once applied.")
@@ -70,6 +78,7 @@ public static class ScenarioEndpoints
 
         group.MapPost("/{id:guid}/cancel", (Guid id, HttpResponse response, Scenarios scenarios, CancellationToken ct) =>
                 Respond(response, () => scenarios.CancelAsync(id, ct)))
+            .RequireAuthorization(change)
             .WithName("cancelTerritoryScenario")
             .WithSummary("Cancel a queued or running scenario; a running one stops within a second or so. 409 when it is neither.")
             .Produces<ScenarioView>()
@@ -78,6 +87,7 @@ public static class ScenarioEndpoints
 
         group.MapPost("/{id:guid}/refresh", (Guid id, HttpRequest request, HttpResponse response, Scenarios scenarios, CancellationToken ct) =>
                 Respond(response, () => scenarios.RefreshAsync(id, IfMatch(request), ct), StatusCodes.Status202Accepted))
+            .RequireAuthorization(change)
             .WithName("refreshTerritoryScenario")
             .WithSummary("Base the scenario anew on the alignment as it is now (after someone moved accounts), keeping its goals and the locks still in "
                 + "scope, and run it again (202). If-Match optional.")
@@ -88,6 +98,7 @@ public static class ScenarioEndpoints
 
         group.MapPost("/{id:guid}/edits", (Guid id, ScenarioEdit edit, HttpRequest request, HttpResponse response, Scenarios scenarios, CancellationToken ct) =>
                 Respond(response, () => scenarios.EditAsync(id, edit, IfMatch(request), ct)))
+            .RequireAuthorization(change)
             .WithName("editTerritoryScenario")
             .WithSummary("Edit the scenario by hand before applying it: {\"accountIds\": [...], \"territoryId\": \"...\"} moves accounts to another "
                 + "territory of the scenario; \"lock\": true/false locks or unlocks them where they were; lockTerritoryIds and unlockTerritoryIds. "
@@ -114,6 +125,7 @@ public static class ScenarioEndpoints
                     return Stale(e);
                 }
             })
+            .RequireAuthorization(change)
             .WithName("applyTerritoryScenario")
             .WithSummary("Apply the scenario on a date ({\"effectiveFrom\": \"2027-04-01\"}, today when left out), all or nothing, as dated account moves "
                 + "(audited, the reps told). Requires If-Match (428 without, 412 when stale). 409 when the alignment has changed since the scenario "
@@ -124,6 +136,57 @@ public static class ScenarioEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapDelete("/{id:guid}", async (Guid id, HttpRequest request, Scenarios scenarios, CancellationToken ct) =>
+            {
+                if (IfMatch(request) is not { } version)
+                {
+                    return ETags.Required("scenario");
+                }
+
+                try
+                {
+                    return await scenarios.DeleteAsync(id, version, ct) ? Results.NoContent() : NotFound();
+                }
+                catch (StaleScenarioException e)
+                {
+                    return Stale(e);
+                }
+            })
+            .RequireAuthorization(change)
+            .WithName("deleteTerritoryScenario")
+            .WithSummary("Delete the scenario and its rows, audited. Not while it is queued or running (409: cancel it first); an applied one may be "
+                + "deleted, its moves stay in the accounts' history. Requires If-Match (428 without, 412 when stale).")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+        group.MapGet("/{id:guid}/compare/{other:guid}", async (Guid id, Guid other, ScenarioComparison comparison, CancellationToken ct) =>
+                await comparison.CompareAsync(id, other, ct) is { } view ? Results.Ok(view) : NotFound())
+            .WithName("compareTwoTerritoryScenarios")
+            .WithSummary("Two scenarios side by side: per territory (the union of their territories) potential, workload, accounts, moved in and out, "
+                + "placed, distance sum and farthest account; in total the balance, compactness and the accounts moved and placed. Each side is "
+                + "measured with its own goals.")
+            .Produces<ScenarioPairView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id:guid}/compare/{other:guid}.csv", async (Guid id, Guid other, [FromQuery] string? table, ScenarioComparison comparison, CancellationToken ct) =>
+                await comparison.CompareAsync(id, other, ct) is { } view
+                    ? TableExport.File("csv", ScenarioPairs.FileName(view), ScenarioPairs.Tables(view), table) : NotFound())
+            .WithName("exportTwoTerritoryScenariosCsv")
+            .WithSummary("The comparison of two scenarios as CSV: the territories table, or table=totals.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id:guid}/compare/{other:guid}.xlsx", async (Guid id, Guid other, ScenarioComparison comparison, CancellationToken ct) =>
+                await comparison.CompareAsync(id, other, ct) is { } view
+                    ? TableExport.File("xlsx", ScenarioPairs.FileName(view), ScenarioPairs.Tables(view), null) : NotFound())
+            .WithName("exportTwoTerritoryScenariosXlsx")
+            .WithSummary("The comparison of two scenarios as an Excel workbook: a sheet of territories and a sheet of totals.")
+            .Produces<byte[]>(StatusCodes.Status200OK, TableExport.Xlsx)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id:guid}/compare", async (Guid id, ScenarioComparison comparison, CancellationToken ct) =>
                 await comparison.CompareAsync(id, ct) is { } view ? Results.Ok(view) : NotFound())

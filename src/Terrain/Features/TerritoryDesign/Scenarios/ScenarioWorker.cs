@@ -178,7 +178,8 @@ public sealed class ScenarioWorker(IServiceScopeFactory scopes, IConfiguration c
             var outcome = new ScenarioOutcome(result.Status.ToString(), result.Reasons, result.Figures.WithinTolerance,
                 result.Figures.Potential.MaxDeviationPercent, result.Figures.Workload.MaxDeviationPercent,
                 result.Figures.Potential.CoefficientOfVariation, result.Figures.Workload.CoefficientOfVariation,
-                result.Figures.CompactnessKm, result.Figures.AccountsMoved, result.DisruptionLowerBound, result.StoppedEarly, result.Elapsed.TotalSeconds);
+                result.Figures.CompactnessKm, result.Figures.AccountsMoved, result.DisruptionLowerBound, result.StoppedEarly, result.Elapsed.TotalSeconds,
+                result.Figures.AccountsPlaced);
             await FinishAsync(id, ScenarioStatus.Proposed, null, outcome, (snapshot, result.Assignment), CancellationToken.None);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -44,7 +44,10 @@ public sealed record ScenarioEdit(
 /// <summary>Apply the scenario's moves from this day (today when left out).</summary>
 public sealed record ScenarioApply(DateOnly? EffectiveFrom);
 
-/// <summary>What the optimizer reached: its status, the reasons an infeasible tolerance cannot be met, and the balance it came to.</summary>
+/// <summary>
+/// What the optimizer reached: its status, the reasons an infeasible tolerance cannot be met, and the balance it came to;
+/// accounts moved (from one territory to another) and placed (from none into one), counted as <see cref="ScenarioAssignment.IsMove"/> does.
+/// </summary>
 public sealed record ScenarioOutcome(
     string SolverStatus,
     IReadOnlyList<string> Reasons,
@@ -57,14 +60,19 @@ public sealed record ScenarioOutcome(
     int AccountsMoved,
     int DisruptionLowerBound,
     bool StoppedEarly,
-    double Seconds);
+    double Seconds,
+    int AccountsPlaced = 0);
 
 public sealed record ScenarioAccountRef(Guid Id, string Name);
 
 public sealed record ScenarioSummary(Guid Id, string Name, ScenarioScope Scope, string ScopeLabel, ScenarioStatus Status, int Percent, DateTimeOffset CreatedAt,
     string CreatedBy, DateOnly? AppliedFrom);
 
-/// <summary>One scenario: settings, state and progress, the optimizer's outcome, and the accounts it could not place.</summary>
+/// <summary>
+/// One scenario: settings, state and progress, the optimizer's outcome, and the accounts it could not place.
+/// <paramref name="AccountsMoved"/>: accounts that had a territory and get another; <paramref name="AccountsPlaced"/>:
+/// accounts that had none and get one (<see cref="ScenarioAssignment.IsMove"/>).
+/// </summary>
 public sealed record ScenarioView(
     Guid Id,
     string Name,
@@ -95,7 +103,8 @@ public sealed record ScenarioView(
     DateTimeOffset CreatedAt,
     string CreatedBy,
     DateOnly? AppliedFrom,
-    string Version);
+    string Version,
+    int AccountsPlaced);
 
 /// <summary>What applying did: the moves made now, the moves dated later, and the day.</summary>
 public sealed record ScenarioApplied(Guid Id, DateOnly EffectiveFrom, int Moved, int Scheduled, int Territories);
@@ -110,10 +119,26 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
 {
     public const string Stale = "The alignment has changed since this scenario was made; refresh it.";
 
+    /// <summary>
+    /// The scenarios one may read: leaders and admins every one; a manager those whose scope is their own team, read-only
+    /// (ADR 0099). Whoever may not read one is answered as if it did not exist.
+    /// </summary>
+    public static IQueryable<TerritoryScenario> Visible(AppDbContext db, AccessPolicy access)
+    {
+        access.Ensure(Act.ReadScenarios);
+        var scenarios = db.TerritoryScenarios.AsNoTracking();
+        if (access.May(Act.AssignAccounts))
+        {
+            return scenarios;
+        }
+
+        var me = access.Actor.Id;
+        return scenarios.Where(s => s.Scope == ScenarioScope.Team && s.ManagerId == me);
+    }
+
     public async Task<IReadOnlyList<ScenarioSummary>> ListAsync(CancellationToken ct)
     {
-        access.Ensure(Act.AssignAccounts);
-        var rows = await db.TerritoryScenarios.AsNoTracking().OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id).Take(500)
+        var rows = await Visible(db, access).OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id).Take(500)
             .Select(s => new
             {
                 s.Id,
@@ -142,8 +167,7 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
 
     public async Task<ScenarioView?> GetAsync(Guid id, CancellationToken ct)
     {
-        access.Ensure(Act.AssignAccounts);
-        var s = await db.TerritoryScenarios.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        var s = await Visible(db, access).SingleOrDefaultAsync(x => x.Id == id, ct);
         if (s is null)
         {
             return null;
@@ -151,7 +175,9 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
 
         var names = await db.Users.AsNoTracking().Where(u => u.Id == s.CreatedById || u.Id == s.ManagerId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var accounts = await db.ScenarioAssignments.CountAsync(r => r.ScenarioId == id, ct);
-        var moved = await db.ScenarioAssignments.CountAsync(r => r.ScenarioId == id && r.TerritoryId != r.BaseTerritoryId, ct);
+        var rows = db.ScenarioAssignments.Where(r => r.ScenarioId == id);
+        var moved = await rows.Where(ScenarioAssignment.Moved).CountAsync(ct);
+        var placed = await rows.Where(ScenarioAssignment.Placed).CountAsync(ct);
         var lockedAccounts = await db.ScenarioAssignments.AsNoTracking().Where(r => r.ScenarioId == id && r.Locked).OrderBy(r => r.AccountId)
             .Select(r => r.AccountId).Take(10_000).ToListAsync(ct);
         var territories = await db.ScenarioTerritories.AsNoTracking().Where(t => t.ScenarioId == id).OrderBy(t => t.TerritoryId)
@@ -164,7 +190,7 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
             Math.Round(s.PotentialTolerance * 100, 4), Math.Round(s.WorkloadTolerance * 100, 4), s.Workload, s.SegmentWeights, s.Compact, s.MinimalDisruption, s.Centres,
             s.Status, s.Phase, s.Percent, s.CancelRequested, Outcome(s.Result), s.FailureReason, accounts, territories.Count, moved,
             lockedAccounts, [.. territories.Where(t => t.Locked).Select(t => t.TerritoryId)], notPlaced, s.BasedAt, s.CreatedAt,
-            names.GetValueOrDefault(s.CreatedById) ?? "", s.AppliedFrom, s.Version.ToString("N"));
+            names.GetValueOrDefault(s.CreatedById) ?? "", s.AppliedFrom, s.Version.ToString("N"), placed);
     }
 
     public static ScenarioOutcome? Outcome(string? json) => json is null ? null : JsonSerializer.Deserialize<ScenarioOutcome>(json, JsonSerializerOptions.Web);
@@ -511,6 +537,51 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
         {
             db.ChangeTracker.Clear();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the scenario and its rows (not while it runs; an applied one too: its moves stay in the accounts' history
+    /// and the audit trail). If-Match is required by the API; false when there is no such scenario.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid id, string? version, CancellationToken ct)
+    {
+        access.Ensure(Act.AssignAccounts);
+        var now = clock.GetUtcNow();
+        try
+        {
+            var found = await UnitOfWork.RunAsync(db, async token =>
+            {
+                var scenario = await FindAsync(id, version, token);
+                if (scenario is null)
+                {
+                    return false;
+                }
+
+                scenario.EnsureDeletable();
+                var accounts = await db.ScenarioAssignments.CountAsync(r => r.ScenarioId == id, token);
+                await db.ScenarioAssignments.Where(r => r.ScenarioId == id).ExecuteDeleteAsync(token);
+                await db.ScenarioTerritories.Where(t => t.ScenarioId == id).ExecuteDeleteAsync(token);
+                db.TerritoryScenarios.Remove(scenario);
+                db.AuditEntries.Add(Audit(scenario, "territory-scenario.deleted", new
+                {
+                    scenario.Name,
+                    status = scenario.Status.ToString(),
+                    accounts,
+                }, now));
+                // The version read is the version deleted: a run queued meanwhile changes it and refuses the delete.
+                await db.SaveChangesAsync(token);
+                return true;
+            }, ct, inTransaction: true);
+            return found;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new StaleScenarioException();
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
     }
 
