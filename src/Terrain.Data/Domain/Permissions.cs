@@ -67,7 +67,7 @@ public enum Act
     /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0039).</summary>
     AssignAccounts,
 
-    /// <summary>Read territory scenarios: leaders and admins all of them, a manager those of their own team, read-only (ADR 0099).</summary>
+    /// <summary>Read territory scenarios: leaders and admins all of them, a manager those of their own team, read-only (ADR 0045).</summary>
     ReadScenarios,
 }
 

@@ -15,7 +15,7 @@ public sealed partial class AuthorizationTableTests
         Page("TerritoryDesign/Scenarios/Compare", "/TerritoryDesign/Scenarios/Compare", "denied", "200", "200", "200"),
         Page("TerritoryDesign/Scenarios/Compare", $"/TerritoryDesign/Scenarios/Compare?a={Guid.Empty}&b={Guid.Empty}", "denied", "404", "404", "404"),
         Page("TerritoryDesign/Scenarios/Compare", "/TerritoryDesign/Scenarios/Compare?handler=Export&format=csv", "denied", "404", "404", "404"),
-        // The map shows a scenario one may read (ADR 0099): none here, and a rep reads none.
+        // The map shows a scenario one may read (ADR 0045): none here, and a rep reads none.
         Page("Territory/Map", $"/Territory/Map?scenario={Guid.Empty}", "404", "404", "404", "404"),
         Page("Territory/Map", $"/Territory/Map?handler=Points&scenario={Guid.Empty}", "404", "404", "404", "404"),
         new("GET", "TerritoryDesign/Scenarios/{id:guid}", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}", "login", "denied", "404", "404", "404"),

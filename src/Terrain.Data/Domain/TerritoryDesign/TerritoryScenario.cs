@@ -172,7 +172,7 @@ public sealed class TerritoryScenario
 
     /// <summary>
     /// A scenario is deleted with its rows, whatever its status but while it runs: an applied one too, since what it
-    /// did stays in the accounts' assignment history and the audit trail (ADR 0099).
+    /// did stays in the accounts' assignment history and the audit trail (ADR 0045).
     /// </summary>
     public void EnsureDeletable()
     {

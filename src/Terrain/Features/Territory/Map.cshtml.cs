@@ -28,7 +28,7 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
     [BindProperty(SupportsGet = true)]
     public string? Region { get; set; }
 
-    /// <summary>A scenario whose proposed alignment the map shows instead of the live one, read-only (ADR 0099).</summary>
+    /// <summary>A scenario whose proposed alignment the map shows instead of the live one, read-only (ADR 0045).</summary>
     [BindProperty(SupportsGet = true)]
     public Guid? Scenario { get; set; }
 

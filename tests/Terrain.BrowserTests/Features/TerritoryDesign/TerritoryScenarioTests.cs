@@ -11,7 +11,7 @@ namespace Terrain.BrowserTests.Features.TerritoryDesign;
 /// A leader balances one team's territories (ADR 0044): makes a scenario, lets the optimizer run in the background,
 /// reads the comparison (tables and chart), and applies it from a day a month ahead, so the demo's current alignment,
 /// which other tests read, does not change; sees it on the map, compares it with a second scenario, lets the team's
-/// manager read it, and deletes it (ADR 0099). The pending moves and the scenarios are removed at the end.
+/// manager read it, and deletes it (ADR 0045). The pending moves and the scenarios are removed at the end.
 /// </summary>
 public sealed class TerritoryScenarioTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
@@ -62,7 +62,7 @@ public sealed class TerritoryScenarioTests(TerrainBrowser terrain) : BrowserTest
             Assert.All(pending, p => Assert.Equal((from, AssignmentStatus.Pending), (p.EffectiveFrom, p.Status)));
             var scenarioPath = new Uri(page.Url).AbsolutePath;
 
-            // The scenario on the map, read-only (ADR 0099).
+            // The scenario on the map, read-only (ADR 0045).
             await page.GetByRole(AriaRole.Link, new() { Name = "See it on the map" }).ClickAsync();
             await Expect(page.GetByText("accounts coloured by the territory it proposes, read-only")).ToBeVisibleAsync();
             await Expect(page.Locator("#territory-map .pt, #territory-map .map-cluster").First).ToBeVisibleAsync(new() { Timeout = 30_000 });

@@ -13,7 +13,7 @@ using Xunit;
 namespace Terrain.Tests.Features.TerritoryDesign;
 
 /// <summary>
-/// The second half of territory scenarios (ADR 0099): moved and placed counted one way everywhere, deleting, managers
+/// The second half of territory scenarios (ADR 0045): moved and placed counted one way everywhere, deleting, managers
 /// reading their own team's scenarios, two scenarios compared with each other, and the output enums as closed lists.
 /// </summary>
 public sealed class ScenarioManagementTests

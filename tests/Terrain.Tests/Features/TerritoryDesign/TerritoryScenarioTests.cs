@@ -145,7 +145,7 @@ public sealed class TerritoryScenarioTests
         Assert.Equal(outcome.GetProperty("accountsMoved").GetInt32(), comparison.GetProperty("accountsMoved").GetInt32());
         Assert.True(comparison.GetProperty("scenario").GetProperty("potentialMaxDeviationPercent").GetDouble()
             < comparison.GetProperty("current").GetProperty("potentialMaxDeviationPercent").GetDouble());
-        // Moved in and out count the accounts that change territory; Theta Unassigned, which had none, is placed, not moved (ADR 0099).
+        // Moved in and out count the accounts that change territory; Theta Unassigned, which had none, is placed, not moved (ADR 0045).
         var territories = comparison.GetProperty("territories").EnumerateArray().ToList();
         Assert.Equal(comparison.GetProperty("accountsMoved").GetInt32(), territories.Sum(t => t.GetProperty("movedOut").GetInt32()));
         Assert.Equal(comparison.GetProperty("accountsMoved").GetInt32(), territories.Sum(t => t.GetProperty("movedIn").GetInt32()));

@@ -7,7 +7,7 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
-/// <summary>Two scenarios side by side (ADR 0099): pick both, read the totals, the chart and the table, export them.</summary>
+/// <summary>Two scenarios side by side (ADR 0045): pick both, read the totals, the chart and the table, export them.</summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.ReadScenarios))]
 public sealed class CompareModel(Scenarios scenarios, ScenarioComparison comparison) : PageModel
 {

@@ -12,7 +12,7 @@ namespace Terrain.Features.TerritoryDesign.Scenarios;
 
 /// <summary>
 /// The territory scenarios one may read, and for leaders and admins a form to make one from the current alignment
-/// (ADR 0044); managers see their own team's, read-only (ADR 0099).
+/// (ADR 0044); managers see their own team's, read-only (ADR 0045).
 /// </summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.ReadScenarios))]
 [PostsNeed(Act.AssignAccounts)]

@@ -15,7 +15,7 @@ namespace Terrain.Features.TerritoryDesign.Scenarios;
 /// <summary>
 /// One scenario (ADR 0044): its settings, run and cancel with progress (polled with htmx, or by reloading), the
 /// comparison with the alignment it was based on, edits by hand, and apply on a date, refresh or delete. Managers
-/// read their own team's scenarios here, without any of the forms (ADR 0099).
+/// read their own team's scenarios here, without any of the forms (ADR 0045).
 /// </summary>
 [Authorize(Policy = Policies.Prefix + nameof(Act.ReadScenarios))]
 [PostsNeed(Act.AssignAccounts)]

@@ -197,7 +197,7 @@ public sealed record TerritorySide(
 public sealed record TerritoryPair(Guid Id, string Name, string? Rep, TerritorySide? A, TerritorySide? B);
 
 /// <summary>
-/// Two scenarios side by side (ADR 0099): per territory (the union of their territories, by name) and in total. Each
+/// Two scenarios side by side (ADR 0045): per territory (the union of their territories, by name) and in total. Each
 /// side is measured with its own goals (its workload measure and tolerances), as on its own page.
 /// </summary>
 public sealed record ScenarioPairView(ScenarioSide A, ScenarioSide B, IReadOnlyList<TerritoryPair> Territories);

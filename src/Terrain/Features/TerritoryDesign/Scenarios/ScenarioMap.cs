@@ -7,7 +7,7 @@ using Terrain.Infrastructure.Auth;
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
 /// <summary>
-/// A scenario's proposed alignment for the map (ADR 0099): the accounts of the scenario one may see, coloured by the
+/// A scenario's proposed alignment for the map (ADR 0045): the accounts of the scenario one may see, coloured by the
 /// territory the scenario puts them in, with the same figures per territory as the live map. Read-only.
 /// </summary>
 public sealed class ScenarioMap(AppDbContext db, AccessPolicy access)

@@ -121,7 +121,7 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
 
     /// <summary>
     /// The scenarios one may read: leaders and admins every one; a manager those whose scope is their own team, read-only
-    /// (ADR 0099). Whoever may not read one is answered as if it did not exist.
+    /// (ADR 0045). Whoever may not read one is answered as if it did not exist.
     /// </summary>
     public static IQueryable<TerritoryScenario> Visible(AppDbContext db, AccessPolicy access)
     {
