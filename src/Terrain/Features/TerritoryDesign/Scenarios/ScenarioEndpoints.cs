@@ -7,7 +7,7 @@ using Terrain.Infrastructure.Web;
 namespace Terrain.Features.TerritoryDesign.Scenarios;
 
 /// <summary>
-/// /api/v1/territory-scenarios (ADR 0044, 0099): leaders and admins change them, like every change of territories
+/// /api/v1/territory-scenarios (ADR 0044, 0045): leaders and admins change them, like every change of territories
 /// (Act.AssignAccounts); managers read those of their own team (Act.ReadScenarios).
 /// </summary>
 public static class ScenarioEndpoints
