@@ -62,6 +62,7 @@ public static class Api
         services.AddScoped<OpportunityImporter>();
         services.AddScoped<ActivityImporter>();
         services.AddScoped<BookingImporter>();
+        services.AddScoped<SplitImporter>();
         services.AddScoped<Actuals.ActualsBatches>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<ImportJobs>();

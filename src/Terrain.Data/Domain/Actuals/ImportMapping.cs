@@ -81,7 +81,7 @@ public sealed class ImportMapping
             .Select(f => new MappableField(CamelCase(f.ToString()), f is ActivityField.ExternalId or ActivityField.Owner or ActivityField.Date)).ToList(),
         ImportKind.Bookings => Enum.GetValues<BookingField>()
             .Select(f => new MappableField(CamelCase(f.ToString()), BookingLayouts.Terrain.Required.Contains(f))).ToList(),
-        ImportKind.Users or ImportKind.Accounts => [],
+        ImportKind.Users or ImportKind.Accounts or ImportKind.Splits => [],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A kind without fields."),
     };
 

@@ -25,6 +25,7 @@ public sealed class ActualsBatches(
     OpportunityImporter opportunities,
     ActivityImporter activities,
     BookingImporter bookings,
+    SplitImporter splits,
     TimeProvider clock,
     IOptions<TerrainOptions> options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
@@ -65,6 +66,7 @@ public sealed class ActualsBatches(
                 ImportKind.Opportunities => await opportunities.ImportRecordsAsync(records, partial, actorId, ct),
                 ImportKind.Activities => await activities.ImportRecordsAsync(records, partial, actorId, ct),
                 ImportKind.Bookings => await bookings.ImportRecordsAsync(records, partial, actorId, ct),
+                ImportKind.Splits => await splits.ImportRecordsAsync(records, partial, actorId, ct),
                 _ => throw new InvalidOperationException($"{kind} has no JSON batches."),
             };
             answer = AnswerOf(report);

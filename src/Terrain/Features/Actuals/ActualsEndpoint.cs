@@ -10,14 +10,14 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Actuals;
 
-/// <summary><c>POST /api/v1/actuals/{opportunities|activities|bookings}</c>: JSON batches for integrations.</summary>
+/// <summary><c>POST /api/v1/actuals/{opportunities|activities|bookings|splits}</c>: JSON batches for integrations.</summary>
 public static class ActualsEndpoint
 {
     public const string KeyHeader = "Idempotency-Key";
 
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    private static readonly ImportKind[] Kinds = [ImportKind.Opportunities, ImportKind.Activities, ImportKind.Bookings];
+    private static readonly ImportKind[] Kinds = [ImportKind.Opportunities, ImportKind.Activities, ImportKind.Bookings, ImportKind.Splits];
 
     public static void Map(RouteGroupBuilder group, IConfiguration configuration)
     {
@@ -32,7 +32,8 @@ public static class ActualsEndpoint
                     Required = true,
                     Description = "An array of records whose members are the CSV import's Terrain columns in camelCase: "
                         + $"opportunities: {string.Join(", ", OpportunityImporter.Fields)}; activities: {string.Join(", ", ActivityImporter.Fields)}; "
-                        + $"bookings: {string.Join(", ", BookingImporter.Fields)}.",
+                        + $"bookings: {string.Join(", ", BookingImporter.Fields)}; splits (revenue splits, one record per opportunity and rep, "
+                        + $"totalling 100 per opportunity): {string.Join(", ", SplitImporter.Fields)}.",
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["application/json"] = new()
@@ -77,7 +78,7 @@ public static class ActualsEndpoint
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Import a JSON batch of opportunities, activities or bookings (at most 10,000 records) with the CSV import's checks, all or nothing "
+            .WithSummary("Import a JSON batch of opportunities, activities, bookings or revenue splits (at most 10,000 records) with the CSV import's checks, all or nothing "
                 + "unless partial=true. Requires an Idempotency-Key header; a replayed answer carries Idempotent-Replayed: true.")
             .WithName("importActuals");
     }
@@ -88,7 +89,7 @@ public static class ActualsEndpoint
         if (!ImportRunner.TryParseKind(kind, out var importKind) || !Kinds.Contains(importKind))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown kind of actuals",
-                detail: $"There are no '{kind}' actuals. Use opportunities, activities or bookings.");
+                detail: $"There are no '{kind}' actuals. Use opportunities, activities, bookings or splits.");
         }
 
         var key = request.Headers[KeyHeader].ToString();

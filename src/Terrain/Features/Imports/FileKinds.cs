@@ -76,6 +76,7 @@ public static partial class FileKinds
         ImportKind.Opportunities => DealLayout.Detect(header) is not null || saved.Any(m => m.ToDealLayout().Missing(header).Count == 0),
         ImportKind.Activities => ActualsLayout.Detect([.. ActivityLayouts.BuiltIn, .. saved.Select(m => m.ToLayout<ActivityField>())], header) is not null,
         ImportKind.Bookings => ActualsLayout.Detect([.. BookingLayouts.BuiltIn, .. saved.Select(m => m.ToLayout<BookingField>())], header) is not null,
+        ImportKind.Splits => ActualsLayout.Detect(SplitLayouts.BuiltIn, header) is not null,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
