@@ -63,6 +63,7 @@ public static class Api
         services.AddScoped<ActivityImporter>();
         services.AddScoped<BookingImporter>();
         services.AddScoped<SplitImporter>();
+        services.AddScoped<ImportLease>();
         services.AddScoped<Actuals.ActualsBatches>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<ImportJobs>();

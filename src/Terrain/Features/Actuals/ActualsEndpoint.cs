@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Terrain.Domain;
 using Terrain.Domain.Actuals;
+using Terrain.Features.ImportMappings;
 using Terrain.Features.Imports;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
@@ -30,7 +31,7 @@ public static class ActualsEndpoint
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
-                    Description = "An array of records whose members are the CSV import's Terrain columns in camelCase: "
+                    Description = "An array of records whose members are the column headings of the saved mapping named by ?mapping=, or else the CSV import's Terrain columns in camelCase: "
                         + $"opportunities: {string.Join(", ", OpportunityImporter.Fields)}; activities: {string.Join(", ", ActivityImporter.Fields)}; "
                         + $"bookings: {string.Join(", ", BookingImporter.Fields)}; splits (revenue splits, one record per opportunity and rep, "
                         + $"totalling 100 per opportunity): {string.Join(", ", SplitImporter.Fields)}.",
@@ -83,8 +84,8 @@ public static class ActualsEndpoint
             .WithName("importActuals");
     }
 
-    public static async Task<IResult> HandleAsync(string kind, bool? partial, HttpRequest request, HttpResponse response, ActualsBatches batches,
-        CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(string kind, bool? partial, string? mapping, HttpRequest request, HttpResponse response, ActualsBatches batches,
+        Terrain.Data.AppDbContext db, CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
     {
         if (!ImportRunner.TryParseKind(kind, out var importKind) || !Kinds.Contains(importKind))
         {
@@ -92,6 +93,8 @@ public static class ActualsEndpoint
                 detail: $"There are no '{kind}' actuals. Use opportunities, activities, bookings or splits.");
         }
 
+        // A saved mapping (name or id): the records' members are its column headings, read by its stages and formats.
+        var chosen = await ImportMappingHandlers.ResolveAsync(db, mapping, importKind, ct);
         var key = request.Headers[KeyHeader].ToString();
         if (key.Length == 0)
         {
@@ -148,7 +151,7 @@ public static class ActualsEndpoint
                 return TooLarge($"The batch holds {count:N0} records; a batch holds at most {max:N0}. Split it into several batches, each with its own {KeyHeader}.");
             }
 
-            var answer = await batches.RunAsync(importKind, key, partial ?? false, body, document.RootElement, me.Id, ct);
+            var answer = await batches.RunAsync(importKind, key, partial ?? false, body, document.RootElement, me.Id, ct, chosen?.Id);
             if (answer.Replayed)
             {
                 response.Headers[ReplayedHeader] = "true";

@@ -13,7 +13,7 @@ namespace Terrain.Features.Imports;
 /// opportunity or the opportunity's rows are refused, naming its first line. The rows of an opportunity replace the
 /// splits it had; opportunities the file does not name keep theirs. All or nothing unless a partial import is asked for.
 /// </summary>
-public sealed class SplitImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<SplitImporter> logger)
+public sealed class SplitImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<SplitImporter> logger, ImportLease? lease = null)
 {
     /// <summary>Terrain's own columns, which a JSON batch's records use as members.</summary>
     public static IReadOnlyList<string> Fields => [.. SplitLayouts.Terrain.Columns.Values.Select(names => names[0])];
@@ -134,6 +134,6 @@ public sealed class SplitImporter(AppDbContext db, TimeProvider clock, IOptions<
             }
         }
 
-        return await read.SaveAsync(db, ImportKind.Splits, (created, updated, unchanged), partial, actorId, now, logger, progress, ct);
+        return await read.SaveAsync(db, ImportKind.Splits, (created, updated, unchanged), partial, actorId, now, logger, progress, lease, ct);
     }
 }
