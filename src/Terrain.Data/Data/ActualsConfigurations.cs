@@ -155,3 +155,49 @@ internal sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Impo
         builder.HasIndex(m => m.Name).IsUnique();
     }
 }
+
+internal sealed class DealSplitConfiguration : IEntityTypeConfiguration<DealSplit>
+{
+    public void Configure(EntityTypeBuilder<DealSplit> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.OpportunityExternalId).HasMaxLength(DealFacts.MaxId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(s => s.RepId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(s => new { s.OpportunityExternalId, s.RepId }).IsUnique();
+        builder.HasIndex(s => s.RepId);
+    }
+}
+
+/// <summary>
+/// Every rep's credit for every deal (ADR 0099), as SQL that reads the same on SQLite and PostgreSQL: amounts and
+/// percents are whole cents (ADR 0012), so a share is <c>amount × percent ÷ 10000</c> in integer arithmetic, truncated
+/// toward zero on both; the owner gets the amount less the shares given to others, so a revenue split adds up to the
+/// deal's amount to the cent. Overlay reps of the deal's account get their share on top. It is a query, not a table:
+/// migrations create nothing for it.
+/// </summary>
+internal sealed class DealCreditConfiguration : IEntityTypeConfiguration<DealCredit>
+{
+    public const string Sql = """
+        SELECT o."Id" AS "OpportunityId", o."OwnerId" AS "RepId", 0 AS "Kind",
+               CAST(10000 - COALESCE((SELECT SUM(s."Percent") FROM "DealSplits" AS s
+                                      WHERE s."OpportunityExternalId" = o."ExternalId" AND s."RepId" <> o."OwnerId"), 0) AS BIGINT) AS "Percent",
+               CAST(o."Amount" - COALESCE((SELECT SUM(o."Amount" * s."Percent" / 10000) FROM "DealSplits" AS s
+                                           WHERE s."OpportunityExternalId" = o."ExternalId" AND s."RepId" <> o."OwnerId"), 0) AS BIGINT) AS "Amount"
+        FROM "Opportunities" AS o
+        UNION ALL
+        SELECT o."Id", s."RepId", 1, s."Percent", CAST(o."Amount" * s."Percent" / 10000 AS BIGINT)
+        FROM "Opportunities" AS o
+        JOIN "DealSplits" AS s ON s."OpportunityExternalId" = o."ExternalId" AND s."RepId" <> o."OwnerId"
+        UNION ALL
+        SELECT o."Id", v."RepId", 2, v."CreditPercent", CAST(o."Amount" * v."CreditPercent" / 10000 AS BIGINT)
+        FROM "Opportunities" AS o
+        JOIN "AccountOverlays" AS v ON v."AccountId" = o."AccountId" AND v."RepId" <> o."OwnerId"
+        """;
+
+    public void Configure(EntityTypeBuilder<DealCredit> builder)
+    {
+        builder.HasNoKey();
+        builder.ToTable((string?)null);
+        builder.ToSqlQuery(Sql);
+    }
+}

@@ -77,6 +77,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Booking> Bookings => Set<Booking>();
 
+    public DbSet<DealSplit> DealSplits => Set<DealSplit>();
+
+    /// <summary>Every rep's credit for every deal: owner, revenue splits and overlays (ADR 0099). A query, not a table.</summary>
+    public DbSet<DealCredit> DealCredits => Set<DealCredit>();
+
     public DbSet<Domain.Performance.MetricSettings> MetricSettings => Set<Domain.Performance.MetricSettings>();
 
     public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();

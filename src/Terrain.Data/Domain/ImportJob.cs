@@ -7,6 +7,9 @@ public enum ImportKind
     Opportunities,
     Activities,
     Bookings,
+
+    /// <summary>Revenue splits of opportunities (ADR 0099).</summary>
+    Splits,
 }
 
 public enum ImportJobState

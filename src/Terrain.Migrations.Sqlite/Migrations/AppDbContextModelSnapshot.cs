@@ -296,6 +296,60 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("Bookings");
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Actuals.DealCredit", b =>
+                {
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OpportunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.ToTable((string)null);
+
+                    b.ToSqlQuery("SELECT o.\"Id\" AS \"OpportunityId\", o.\"OwnerId\" AS \"RepId\", 0 AS \"Kind\",\n       CAST(10000 - COALESCE((SELECT SUM(s.\"Percent\") FROM \"DealSplits\" AS s\n                              WHERE s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"), 0) AS BIGINT) AS \"Percent\",\n       CAST(o.\"Amount\" - COALESCE((SELECT SUM(o.\"Amount\" * s.\"Percent\" / 10000) FROM \"DealSplits\" AS s\n                                   WHERE s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"), 0) AS BIGINT) AS \"Amount\"\nFROM \"Opportunities\" AS o\nUNION ALL\nSELECT o.\"Id\", s.\"RepId\", 1, s.\"Percent\", CAST(o.\"Amount\" * s.\"Percent\" / 10000 AS BIGINT)\nFROM \"Opportunities\" AS o\nJOIN \"DealSplits\" AS s ON s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"\nUNION ALL\nSELECT o.\"Id\", v.\"RepId\", 2, v.\"CreditPercent\", CAST(o.\"Amount\" * v.\"CreditPercent\" / 10000 AS BIGINT)\nFROM \"Opportunities\" AS o\nJOIN \"AccountOverlays\" AS v ON v.\"AccountId\" = o.\"AccountId\" AND v.\"RepId\" <> o.\"OwnerId\"");
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Actuals.DealSplit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpportunityExternalId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepId");
+
+                    b.HasIndex("OpportunityExternalId", "RepId")
+                        .IsUnique();
+
+                    b.ToTable("DealSplits");
+                });
+
             modelBuilder.Entity("Terrain.Domain.Actuals.ExchangeRate", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3002,6 +3056,15 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.HasOne("Terrain.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Actuals.DealSplit", b =>
+                {
+                    b.HasOne("Terrain.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

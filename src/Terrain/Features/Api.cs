@@ -62,6 +62,8 @@ public static class Api
         services.AddScoped<OpportunityImporter>();
         services.AddScoped<ActivityImporter>();
         services.AddScoped<BookingImporter>();
+        services.AddScoped<SplitImporter>();
+        services.AddScoped<ImportLease>();
         services.AddScoped<Actuals.ActualsBatches>();
         services.AddScoped<ImportRunner>();
         services.AddScoped<ImportJobs>();

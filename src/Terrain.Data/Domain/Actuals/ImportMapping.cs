@@ -81,7 +81,7 @@ public sealed class ImportMapping
             .Select(f => new MappableField(CamelCase(f.ToString()), f is ActivityField.ExternalId or ActivityField.Owner or ActivityField.Date)).ToList(),
         ImportKind.Bookings => Enum.GetValues<BookingField>()
             .Select(f => new MappableField(CamelCase(f.ToString()), BookingLayouts.Terrain.Required.Contains(f))).ToList(),
-        ImportKind.Users or ImportKind.Accounts => [],
+        ImportKind.Users or ImportKind.Accounts or ImportKind.Splits => [],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A kind without fields."),
     };
 
@@ -104,13 +104,45 @@ public sealed class ImportMapping
         IReadOnlyList<string>? dateFormats, string? decimalSeparator, string? thousandsSeparator, Guid? by, DateTimeOffset at)
     {
         var cleanName = CheckName(name);
-        var fields = CheckColumns(Kind, columns);
         var cleanStages = CheckStages(Kind, stages);
-        var formats = CheckDateFormats(dateFormats);
+        // An opportunities mapping of stages alone adds them to the built-in layouts: their columns, dates and separators.
+        var stagesOnly = cleanStages.Count > 0 && (columns is null || columns.Values.All(string.IsNullOrWhiteSpace));
+        var fields = stagesOnly ? new Dictionary<string, string>() : CheckColumns(Kind, columns);
+        var formats = stagesOnly && (dateFormats ?? []).All(string.IsNullOrWhiteSpace) ? new List<string>() : CheckDateFormats(dateFormats);
         var (dec, thousands) = CheckSeparators(decimalSeparator, thousandsSeparator);
         (Name, ColumnsJson, StagesJson, DateFormats, DecimalSeparator, ThousandsSeparator) =
             (cleanName, JsonSerializer.Serialize(fields, Json), JsonSerializer.Serialize(cleanStages, Json), string.Join('\n', formats), dec, thousands);
         (Version, UpdatedAt, UpdatedById) = (Guid.NewGuid(), at, by);
+    }
+
+    /// <summary>
+    /// An opportunities mapping that maps no column but lists stages: it reads a file by the built-in layout its header
+    /// matches (Terrain, Salesforce, HubSpot), with the company's own stage names on top of the built-in reading.
+    /// </summary>
+    public bool StagesOnly => Kind == ImportKind.Opportunities && Columns.Count == 0;
+
+    /// <summary>
+    /// The opportunities layouts of this mapping: itself; or, for <see cref="StagesOnly"/>, each built-in layout with this
+    /// mapping's stages added (a stage it does not list is read the built-in way, so the CRM's other stages still count).
+    /// </summary>
+    public IEnumerable<DealLayout> ToDealLayouts()
+    {
+        if (!StagesOnly)
+        {
+            return [ToDealLayout()];
+        }
+
+        var mine = Stages;
+        return DealLayout.BuiltIn.Select(layout =>
+        {
+            var stages = new Dictionary<string, StageMeaning>(layout.Stages, StringComparer.OrdinalIgnoreCase);
+            foreach (var stage in mine)
+            {
+                stages[stage.Name] = new StageMeaning(stage.Outcome, stage.Forecast);
+            }
+
+            return layout with { Name = $"{layout.Name} + {Name}", Stages = stages, KnownStagesOnly = false };
+        }).ToList();
     }
 
     /// <summary>This mapping as an opportunities layout.</summary>

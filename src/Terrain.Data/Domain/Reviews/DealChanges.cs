@@ -42,7 +42,14 @@ public sealed record DealChange(
     int Pushes,
     string? LossReason,
     int? DaysInStage,
-    int? DaysSinceActivity);
+    int? DaysSinceActivity)
+{
+    /// <summary>The rep's credited share of the deal when it is not all of it (a revenue split, ADR 0099), in percent; null otherwise.</summary>
+    public decimal? CreditPercent { get; init; }
+
+    /// <summary>The credited amount that goes with <see cref="CreditPercent"/>.</summary>
+    public decimal? Credited { get; init; }
+}
 
 /// <summary>
 /// The rep's deals deal by deal between the last review's date (<see cref="Since"/>) and this one's (<see cref="AsOf"/>),

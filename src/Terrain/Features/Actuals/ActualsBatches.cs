@@ -25,6 +25,7 @@ public sealed class ActualsBatches(
     OpportunityImporter opportunities,
     ActivityImporter activities,
     BookingImporter bookings,
+    SplitImporter splits,
     TimeProvider clock,
     IOptions<TerrainOptions> options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
@@ -37,17 +38,19 @@ public sealed class ActualsBatches(
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
 
     /// <summary>SHA-256 of what makes two requests the same request: the kind, the options and the body.</summary>
-    public static string HashOf(ImportKind kind, bool partial, byte[] body)
+    public static string HashOf(ImportKind kind, bool partial, byte[] body, Guid? mappingId = null)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"{kind}\n{partial}\n"));
+        // A batch without a mapping hashes as it always did, so that its key's stored answers still replay.
+        sha.AppendData(Encoding.UTF8.GetBytes(mappingId is { } m ? $"{kind}\n{partial}\n{m}\n" : $"{kind}\n{partial}\n"));
         sha.AppendData(body);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    public async Task<BatchAnswer> RunAsync(ImportKind kind, string key, bool partial, byte[] body, JsonElement records, Guid? actorId, CancellationToken ct)
+    public async Task<BatchAnswer> RunAsync(ImportKind kind, string key, bool partial, byte[] body, JsonElement records, Guid? actorId, CancellationToken ct,
+        Guid? mappingId = null)
     {
-        var hash = HashOf(kind, partial, body);
+        var hash = HashOf(kind, partial, body, mappingId);
         var now = clock.GetUtcNow();
         var expired = now.AddHours(-Math.Max(1, options.Value.IdempotencyKeyHours));
         await db.IdempotentRequests.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(ct);
@@ -62,9 +65,10 @@ public sealed class ActualsBatches(
         {
             var report = kind switch
             {
-                ImportKind.Opportunities => await opportunities.ImportRecordsAsync(records, partial, actorId, ct),
-                ImportKind.Activities => await activities.ImportRecordsAsync(records, partial, actorId, ct),
-                ImportKind.Bookings => await bookings.ImportRecordsAsync(records, partial, actorId, ct),
+                ImportKind.Opportunities => await opportunities.ImportRecordsAsync(records, partial, actorId, mappingId, ct),
+                ImportKind.Activities => await activities.ImportRecordsAsync(records, partial, actorId, mappingId, ct),
+                ImportKind.Bookings => await bookings.ImportRecordsAsync(records, partial, actorId, mappingId, ct),
+                ImportKind.Splits => await splits.ImportRecordsAsync(records, partial, actorId, ct),
                 _ => throw new InvalidOperationException($"{kind} has no JSON batches."),
             };
             answer = AnswerOf(report);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Terrain.Domain;
 using Terrain.Domain.Actuals;
+using Terrain.Features.ImportMappings;
 using Terrain.Features.Imports;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
@@ -10,14 +11,14 @@ using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Actuals;
 
-/// <summary><c>POST /api/v1/actuals/{opportunities|activities|bookings}</c>: JSON batches for integrations.</summary>
+/// <summary><c>POST /api/v1/actuals/{opportunities|activities|bookings|splits}</c>: JSON batches for integrations.</summary>
 public static class ActualsEndpoint
 {
     public const string KeyHeader = "Idempotency-Key";
 
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    private static readonly ImportKind[] Kinds = [ImportKind.Opportunities, ImportKind.Activities, ImportKind.Bookings];
+    private static readonly ImportKind[] Kinds = [ImportKind.Opportunities, ImportKind.Activities, ImportKind.Bookings, ImportKind.Splits];
 
     public static void Map(RouteGroupBuilder group, IConfiguration configuration)
     {
@@ -30,9 +31,10 @@ public static class ActualsEndpoint
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
-                    Description = "An array of records whose members are the CSV import's Terrain columns in camelCase: "
+                    Description = "An array of records whose members are the column headings of the saved mapping named by ?mapping=, or else the CSV import's Terrain columns in camelCase: "
                         + $"opportunities: {string.Join(", ", OpportunityImporter.Fields)}; activities: {string.Join(", ", ActivityImporter.Fields)}; "
-                        + $"bookings: {string.Join(", ", BookingImporter.Fields)}.",
+                        + $"bookings: {string.Join(", ", BookingImporter.Fields)}; splits (revenue splits, one record per opportunity and rep, "
+                        + $"totalling 100 per opportunity): {string.Join(", ", SplitImporter.Fields)}.",
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["application/json"] = new()
@@ -77,20 +79,22 @@ public static class ActualsEndpoint
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Import a JSON batch of opportunities, activities or bookings (at most 10,000 records) with the CSV import's checks, all or nothing "
+            .WithSummary("Import a JSON batch of opportunities, activities, bookings or revenue splits (at most 10,000 records) with the CSV import's checks, all or nothing "
                 + "unless partial=true. Requires an Idempotency-Key header; a replayed answer carries Idempotent-Replayed: true.")
             .WithName("importActuals");
     }
 
-    public static async Task<IResult> HandleAsync(string kind, bool? partial, HttpRequest request, HttpResponse response, ActualsBatches batches,
-        CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(string kind, bool? partial, string? mapping, HttpRequest request, HttpResponse response, ActualsBatches batches,
+        Terrain.Data.AppDbContext db, CurrentUser me, IOptions<TerrainOptions> options, CancellationToken ct)
     {
         if (!ImportRunner.TryParseKind(kind, out var importKind) || !Kinds.Contains(importKind))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown kind of actuals",
-                detail: $"There are no '{kind}' actuals. Use opportunities, activities or bookings.");
+                detail: $"There are no '{kind}' actuals. Use opportunities, activities, bookings or splits.");
         }
 
+        // A saved mapping (name or id): the records' members are its column headings, read by its stages and formats.
+        var chosen = await ImportMappingHandlers.ResolveAsync(db, mapping, importKind, ct);
         var key = request.Headers[KeyHeader].ToString();
         if (key.Length == 0)
         {
@@ -147,7 +151,7 @@ public static class ActualsEndpoint
                 return TooLarge($"The batch holds {count:N0} records; a batch holds at most {max:N0}. Split it into several batches, each with its own {KeyHeader}.");
             }
 
-            var answer = await batches.RunAsync(importKind, key, partial ?? false, body, document.RootElement, me.Id, ct);
+            var answer = await batches.RunAsync(importKind, key, partial ?? false, body, document.RootElement, me.Id, ct, chosen?.Id);
             if (answer.Replayed)
             {
                 response.Headers[ReplayedHeader] = "true";

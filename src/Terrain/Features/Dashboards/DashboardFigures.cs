@@ -224,19 +224,24 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
 
         var (start, end, asOf) = (quarters[0].Start, quarters[^1].End, frame.Day);
         var last = asOf < end ? asOf : end;
-        var deals = db.Opportunities.AsNoTracking().Where(o => !o.Deleted && reps.Contains(o.OwnerId));
+        var scoped = db.Opportunities.AsNoTracking().Where(o => !o.Deleted);
         if (accounts is not null)
         {
-            deals = deals.Where(o => o.AccountId != null && accounts.Contains(o.AccountId.Value));
+            scoped = scoped.Where(o => o.AccountId != null && accounts.Contains(o.AccountId.Value));
         }
+
+        var deals = scoped.Where(o => reps.Contains(o.OwnerId));
 
         switch (measure)
         {
             case GoalMeasure.Revenue:
                 {
-                    var won = await deals.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
-                        .GroupBy(o => new { o.OwnerId, o.ProductId, o.CloseDate })
-                        .Select(g => new { g.Key.OwnerId, g.Key.ProductId, g.Key.CloseDate, Sum = g.Sum(o => o.Amount) }).ToListAsync(ct);
+                    // Won revenue is credited (ADR 0099): owners after revenue splits, splits received, overlay credit.
+                    var won = await (from o in scoped.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
+                                     join c in db.DealCredits on o.Id equals c.OpportunityId
+                                     where reps.Contains(c.RepId)
+                                     group c.Amount by new { OwnerId = c.RepId, o.ProductId, o.CloseDate } into g
+                                     select new { g.Key.OwnerId, g.Key.ProductId, g.Key.CloseDate, Sum = g.Sum() }).ToListAsync(ct);
                     var open = await deals.Where(o => o.Outcome == DealOutcome.Open && o.Forecast != ForecastCategory.Omitted && o.Forecast != ForecastCategory.Closed &&
                                                       o.CloseDate >= start && o.CloseDate <= end && o.CreatedDate <= asOf)
                         .GroupBy(o => new { o.OwnerId, o.ProductId, o.CloseDate, o.Forecast })

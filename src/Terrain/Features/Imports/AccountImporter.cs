@@ -6,7 +6,7 @@ using Terrain.Domain;
 namespace Terrain.Features.Imports;
 
 /// <summary>Imports accounts matched on external id. All or nothing unless a partial import is asked for.</summary>
-public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger<AccountImporter> logger)
+public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger<AccountImporter> logger, ImportLease? lease = null)
 {
     /// <summary>
     /// The largest potential numeric(18,2) holds on PostgreSQL. SQLite stores a double, which beyond decimal's range
@@ -85,7 +85,7 @@ public sealed class AccountImporter(AppDbContext db, TimeProvider clock, ILogger
         // The save is one transaction with no progress of its own: an unknown total shows as a busy bar.
         progress?.Report(new ImportProgress("Saving", 0, 0));
         var report = new ImportReport(ImportKind.Accounts, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
-        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, lease, ct);
         if (!report.Applied)
         {
             return report;

@@ -14,7 +14,7 @@ namespace Terrain.Features.Imports;
 /// that does not say whether the activity was held counts it held when its date is today or earlier, planned when
 /// later. All or nothing unless a partial import is asked for.
 /// </summary>
-public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<ActivityImporter> logger)
+public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<ActivityImporter> logger, ImportLease? lease = null)
 {
     /// <summary>Terrain's own columns, which a JSON batch's records use as members.</summary>
     public static IReadOnlyList<string> Fields => [.. ActivityLayouts.Terrain.Columns.Values.Select(names => names[0])];
@@ -38,11 +38,18 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
     }
 
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members.</summary>
-    public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
+    public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, Guid? mappingId = null, CancellationToken ct = default)
     {
-        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), new(ActivityLayouts.BuiltIn, false, null));
+        var layouts = mappingId is null ? new(ActivityLayouts.BuiltIn, false, null)
+            : await MappedLayouts.OfAsync(db, ImportKind.Activities, ActivityLayouts.BuiltIn, mappingId, ct);
+        if (layouts.Refusal is { } refused)
+        {
+            return MappedLayouts.Refused(ImportKind.Activities, refused, partial);
+        }
+
+        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), layouts);
         var read = new ActualsRead();
-        ActualsSource.ReadJson(records, Fields, rows, read);
+        ActualsSource.ReadJson(records, mappingId is { } id ? await MappedLayouts.HeadingsAsync(db, id, ct) : Fields, rows, read);
         return await FinishAsync(rows, read, partial, actorId, null, ct);
     }
 
@@ -126,6 +133,6 @@ public sealed class ActivityImporter(AppDbContext db, TimeProvider clock, IOptio
             }
         }
 
-        return await read.SaveAsync(db, ImportKind.Activities, (created, updated, unchanged), partial, actorId, now, logger, progress, ct);
+        return await read.SaveAsync(db, ImportKind.Activities, (created, updated, unchanged), partial, actorId, now, logger, progress, lease, ct);
     }
 }

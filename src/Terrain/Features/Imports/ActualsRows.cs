@@ -38,12 +38,12 @@ internal sealed class ActualsRead
 
     /// <summary>Saves what the apply step changed with the import's audit entry, and reports it.</summary>
     public async Task<ImportReport> SaveAsync(AppDbContext db, ImportKind kind, (int Created, int Updated, int Unchanged) counts, bool partial,
-        Guid? actorId, DateTimeOffset now, ILogger logger, IProgress<ImportProgress>? progress, CancellationToken ct)
+        Guid? actorId, DateTimeOffset now, ILogger logger, IProgress<ImportProgress>? progress, ImportLease? lease, CancellationToken ct)
     {
         progress?.Report(new ImportProgress("Saving", 0, 0));
         var report = Describe(new ImportReport(kind, RowsRead, counts.Created, counts.Updated, counts.Unchanged,
             [.. Issues.OrderBy(i => i.Line)], partial, Applied: true));
-        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, lease, ct);
         progress?.Report(new ImportProgress("Saving", 1, 1));
         return report.Applied ? report : Describe(report);
     }

@@ -14,7 +14,7 @@ namespace Terrain.Features.Imports;
 /// refuses the row). Products match the strategy's offerings as opportunities do. All or nothing unless a partial
 /// import is asked for; re-importing updates and never duplicates.
 /// </summary>
-public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<BookingImporter> logger)
+public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<BookingImporter> logger, ImportLease? lease = null)
 {
     /// <summary>Terrain's own columns, which a JSON batch's records use as members.</summary>
     public static IReadOnlyList<string> Fields => [.. BookingLayouts.Terrain.Columns.Values.Select(names => names[0])];
@@ -39,11 +39,18 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
     }
 
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members.</summary>
-    public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
+    public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, Guid? mappingId = null, CancellationToken ct = default)
     {
-        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), new(BookingLayouts.BuiltIn, false, null));
+        var layouts = mappingId is null ? new(BookingLayouts.BuiltIn, false, null)
+            : await MappedLayouts.OfAsync(db, ImportKind.Bookings, BookingLayouts.BuiltIn, mappingId, ct);
+        if (layouts.Refusal is { } refused)
+        {
+            return MappedLayouts.Refused(ImportKind.Bookings, refused, partial);
+        }
+
+        var rows = new Rows(await ActualsLookups.LoadAsync(db, options.Value.Currency, ct), Today(), layouts);
         var read = new ActualsRead();
-        ActualsSource.ReadJson(records, Fields, rows, read);
+        ActualsSource.ReadJson(records, mappingId is { } id ? await MappedLayouts.HeadingsAsync(db, id, ct) : Fields, rows, read);
         return await FinishAsync(rows, read, partial, actorId, null, ct);
     }
 
@@ -144,6 +151,6 @@ public sealed class BookingImporter(AppDbContext db, TimeProvider clock, IOption
             }
         }
 
-        return await read.SaveAsync(db, ImportKind.Bookings, (created, updated, unchanged), partial, actorId, now, logger, progress, ct);
+        return await read.SaveAsync(db, ImportKind.Bookings, (created, updated, unchanged), partial, actorId, now, logger, progress, lease, ct);
     }
 }

@@ -1,8 +1,9 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
+using Terrain.Domain.Planning;
 using Terrain.Features.Performance;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Imports;
 
@@ -13,8 +14,11 @@ namespace Terrain.Features.Imports;
 /// </summary>
 public sealed record DataAgeView(DateTimeOffset? AsOf, int LimitHours, bool Stale, string Age)
 {
-    /// <summary>"2 Dec 2026 09:14 UTC", or null before any import.</summary>
-    public string? AsOfText => AsOf?.UtcDateTime.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>The time zone the moment is written in: the open cycle's, as the cycle's deadlines and dates are; UTC without one.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>"2 Dec 2026, 10:14 Europe/Berlin" (<see cref="Show.Moment(DateTimeOffset, string?, bool)"/>), or null before any import.</summary>
+    public string? AsOfText => AsOf is { } at ? Show.Moment(at, TimeZone) : null;
 }
 
 /// <summary>
@@ -30,7 +34,7 @@ public sealed class DataAge(IServiceScopeFactory scopes, TimeProvider clock)
 
     private Read? _read;
 
-    private sealed record Read(DateTimeOffset? Latest, int LimitHours, DateTimeOffset At);
+    private sealed record Read(DateTimeOffset? Latest, int LimitHours, string TimeZone, DateTimeOffset At);
 
     /// <summary>Forgets what was read: an import finished here, or the limit changed.</summary>
     public void Invalidate() => _read = null;
@@ -52,10 +56,13 @@ public sealed class DataAge(IServiceScopeFactory scopes, TimeProvider clock)
             }
 
             var limit = (await MetricSettingsStore.LoadAsync(db, ct)).DataAgeLimitHours;
-            _read = read = new Read(latest, limit, now);
+            // The open cycle's zone (the latest opened), as the actuals imports pick the open cycle's strategy.
+            var zone = await db.Cycles.AsNoTracking().Where(c => c.Status == CycleStatus.Open)
+                .OrderByDescending(c => c.CreatedAt).Select(c => c.TimeZone).FirstOrDefaultAsync(ct);
+            _read = read = new Read(latest, limit, zone ?? "UTC", now);
         }
 
-        return Of(read.Latest, read.LimitHours, now);
+        return Of(read.Latest, read.LimitHours, now) with { TimeZone = read.TimeZone };
     }
 
     public static DataAgeView Of(DateTimeOffset? latest, int limitHours, DateTimeOffset now)

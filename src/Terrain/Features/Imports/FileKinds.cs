@@ -73,9 +73,10 @@ public static partial class FileKinds
     {
         ImportKind.Users => HasRequired(UserImporter.Columns, header),
         ImportKind.Accounts => HasRequired(AccountImporter.Columns, header),
-        ImportKind.Opportunities => DealLayout.Detect(header) is not null || saved.Any(m => m.ToDealLayout().Missing(header).Count == 0),
+        ImportKind.Opportunities => DealLayout.Detect(header) is not null || saved.SelectMany(m => m.ToDealLayouts()).Any(l => l.Missing(header).Count == 0),
         ImportKind.Activities => ActualsLayout.Detect([.. ActivityLayouts.BuiltIn, .. saved.Select(m => m.ToLayout<ActivityField>())], header) is not null,
         ImportKind.Bookings => ActualsLayout.Detect([.. BookingLayouts.BuiltIn, .. saved.Select(m => m.ToLayout<BookingField>())], header) is not null,
+        ImportKind.Splits => ActualsLayout.Detect(SplitLayouts.BuiltIn, header) is not null,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

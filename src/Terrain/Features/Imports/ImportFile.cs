@@ -36,8 +36,13 @@ internal static class ImportFile
     /// failure is left to the execution strategy, which runs the whole import again (see <see cref="UnitOfWork"/>).
     /// </summary>
     public static async Task<ImportReport> SaveAsync(AppDbContext db, ImportReport report, Guid? actorId, DateTimeOffset now,
-        ILogger logger, CancellationToken ct)
+        ILogger logger, ImportLease? lease, CancellationToken ct)
     {
+        if (lease is not null)
+        {
+            await lease.RenewAsync(db, ct);
+        }
+
         Audit(db, report, actorId, now);
         try
         {

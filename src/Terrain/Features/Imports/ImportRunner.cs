@@ -7,7 +7,7 @@ namespace Terrain.Features.Imports;
 /// take turns across all instances because the database lets only one job of a kind run (see <see cref="ImportWorker"/>).
 /// </summary>
 public sealed class ImportRunner(UserImporter users, AccountImporter accounts, OpportunityImporter opportunities,
-    ActivityImporter activities, BookingImporter bookings)
+    ActivityImporter activities, BookingImporter bookings, SplitImporter splits)
 {
     public static bool TryParseKind(string? text, out ImportKind kind) =>
         Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(text, out _);
@@ -21,6 +21,7 @@ public sealed class ImportRunner(UserImporter users, AccountImporter accounts, O
             ImportKind.Opportunities => await opportunities.ImportAsync(csv, partial, full, actorId, progress, mappingId, ct),
             ImportKind.Activities => await activities.ImportAsync(csv, partial, actorId, progress, mappingId, ct),
             ImportKind.Bookings => await bookings.ImportAsync(csv, partial, actorId, progress, mappingId, ct),
+            ImportKind.Splits => await splits.ImportAsync(csv, partial, actorId, progress, ct),
             _ => await accounts.ImportAsync(csv, partial, actorId, progress, ct),
         };
     }

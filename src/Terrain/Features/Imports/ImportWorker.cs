@@ -269,6 +269,8 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<TerrainOp
             await using (var file = new FileStream(job.StoredPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             await using (var counted = new CountingStream(file, progress))
             {
+                // The import renews the heartbeat inside its own transaction before committing (see ImportLease).
+                scope.ServiceProvider.GetRequiredService<ImportLease>().Hold(job.Id, Instance);
                 var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
                 report = await runner.RunAsync(job.Kind, counted, job.Partial, job.RequestedById, progress, job.Full, job.MappingId, run.Token);
             }

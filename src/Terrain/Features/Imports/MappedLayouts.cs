@@ -20,8 +20,8 @@ internal static class MappedLayouts
     {
         var (saved, chosen, refusal) = await LoadAsync(db, ImportKind.Opportunities, mappingId, ct);
         return chosen
-            ? new([.. saved.Select(m => m.ToDealLayout())], true, refusal)
-            : new([.. DealLayout.BuiltIn, .. saved.Select(m => m.ToDealLayout())], false, refusal);
+            ? new([.. saved.SelectMany(m => m.ToDealLayouts())], true, refusal)
+            : new([.. DealLayout.BuiltIn, .. saved.SelectMany(m => m.ToDealLayouts())], false, refusal);
     }
 
     public static async Task<MappedLayouts<ActualsLayout<TField>>> OfAsync<TField>(AppDbContext db, ImportKind kind,
@@ -33,6 +33,15 @@ internal static class MappedLayouts
             ? new([.. saved.Select(m => m.ToLayout<TField>())], true, refusal)
             : new([.. builtIn, .. saved.Select(m => m.ToLayout<TField>())], false, refusal);
     }
+
+    /// <summary>
+    /// The column headings of a saved mapping, in its fields' order: the members of a JSON batch's records when the
+    /// batch names the mapping (an integration that sends the CRM's own field names).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> HeadingsAsync(AppDbContext db, Guid mappingId, CancellationToken ct) =>
+        (await db.ImportMappings.AsNoTracking().Where(m => m.Id == mappingId).Select(m => m.ColumnsJson).SingleOrDefaultAsync(ct)) is { } json
+            ? [.. (System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)) ?? []).Values]
+            : [];
 
     /// <summary>The failed report of an import whose chosen mapping cannot be used.</summary>
     public static ImportReport Refused(ImportKind kind, string reason, bool partial) =>

@@ -16,7 +16,7 @@ namespace Terrain.Features.Imports;
 /// text. Every change is written as an <see cref="OpportunityChange"/> (ADR 0018); an unchanged deal writes none.
 /// All or nothing unless a partial import is asked for.
 /// </summary>
-public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<OpportunityImporter> logger)
+public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOptions<TerrainOptions> options, ILogger<OpportunityImporter> logger, ImportLease? lease = null)
 {
     /// <summary>A close date further ahead than this is a typo (2062 for 2026), not a deal.</summary>
     public const int MaxYearsAhead = 5;
@@ -43,13 +43,21 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
     }
 
     /// <summary>A JSON batch from an integration: records with Terrain's columns as members; always an increment.</summary>
-    public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, CancellationToken ct = default)
+    public async Task<ImportReport> ImportRecordsAsync(JsonElement records, bool partial, Guid? actorId, Guid? mappingId = null, CancellationToken ct = default)
     {
+        var layouts = mappingId is null ? new MappedLayouts<DealLayout>(DealLayout.BuiltIn, false, null) : await MappedLayouts.DealsAsync(db, mappingId, ct);
+        if (layouts.Refusal is { } refused)
+        {
+            return MappedLayouts.Refused(ImportKind.Opportunities, refused, partial);
+        }
+
+        // A mapping of stages alone has no headings of its own: its records use Terrain's columns.
+        var fields = mappingId is { } id && await MappedLayouts.HeadingsAsync(db, id, ct) is { Count: > 0 } headings ? headings : Fields;
         var lookups = await LoadAsync(ct);
         await using var stage = await DealStage.OpenAsync(db, ct);
-        var rows = new Rows(lookups, clock, new MappedLayouts<DealLayout>(DealLayout.BuiltIn, false, null), stage);
+        var rows = new Rows(lookups, clock, layouts, stage);
         var read = new ActualsRead();
-        ActualsSource.ReadJson(records, Fields, rows, read);
+        ActualsSource.ReadJson(records, fields, rows, read);
         return await FinishAsync(rows, stage, read, partial, full: false, actorId, null, ct);
     }
 
@@ -237,7 +245,7 @@ public sealed class OpportunityImporter(AppDbContext db, TimeProvider clock, IOp
         {
             Deleted = merged.Deleted,
         });
-        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, lease, ct);
         if (report.Applied)
         {
             progress?.Report(new ImportProgress("Saving", stage.Count, stage.Count));

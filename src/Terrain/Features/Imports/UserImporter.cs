@@ -8,7 +8,7 @@ namespace Terrain.Features.Imports;
 /// Imports users matched on email. Managers may appear after their reps in the file, so rows are placed in
 /// reporting order first. Imported users have no password: each new one is invited to set their own.
 /// </summary>
-public sealed class UserImporter(AppDbContext db, Users.Invitations invitations, TimeProvider clock, ILogger<UserImporter> logger)
+public sealed class UserImporter(AppDbContext db, Users.Invitations invitations, TimeProvider clock, ILogger<UserImporter> logger, ImportLease? lease = null)
 {
     public static readonly CsvColumn Email = new("email", true, "email_address");
     public static readonly CsvColumn DisplayName = new("display_name", true, "name", "full_name");
@@ -121,7 +121,7 @@ public sealed class UserImporter(AppDbContext db, Users.Invitations invitations,
 
         var report = new ImportReport(ImportKind.Users, rows.Count, created, updated, unchanged, rejected, partial, Applied: true);
         await Features.Cycles.RepPlans.FollowAsync(db, [.. changed], actorId, now, ct);
-        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, ct);
+        report = await ImportFile.SaveAsync(db, report, actorId, now, logger, lease, ct);
         if (!report.Applied)
         {
             return report;

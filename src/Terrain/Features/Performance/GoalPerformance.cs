@@ -199,7 +199,8 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
         var end = quarters[^1].End;
         var last = asOf < end ? asOf : end;
         var accounts = goal.SegmentId is null ? null : SegmentAccounts(segment);
-        var deals = ScopedDeals(goal, measure, accounts).Where(o => !o.Deleted && o.OwnerId == rep);
+        var scoped = ScopedDeals(goal, measure, accounts).Where(o => !o.Deleted);
+        var deals = scoped.Where(o => o.OwnerId == rep);
 
         switch (measure)
         {
@@ -207,8 +208,12 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
                 {
                     var won = options.Value.RevenueSource == RevenueSource.Bookings
                         ? await BookedAsync(rep, goal, accounts, start, last, ct)
-                        : await deals.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
-                            .GroupBy(o => o.CloseDate).Select(g => new { Day = g.Key, Sum = g.Sum(o => o.Amount) }).ToDictionaryAsync(w => w.Day, w => w.Sum, ct);
+                        // Won revenue is credited (ADR 0099): the owner's share after revenue splits, splits received, overlay credit.
+                        : await (from o in scoped.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
+                                 join c in db.DealCredits on o.Id equals c.OpportunityId
+                                 where c.RepId == rep
+                                 group c.Amount by o.CloseDate into g
+                                 select new { Day = g.Key, Sum = g.Sum() }).ToDictionaryAsync(w => w.Day, w => w.Sum, ct);
                     var open = await deals.Where(o => o.Outcome == DealOutcome.Open && o.Forecast != ForecastCategory.Omitted && o.Forecast != ForecastCategory.Closed &&
                                                       o.CloseDate >= start && o.CloseDate <= end && o.CreatedDate <= asOf)
                         .GroupBy(o => new { o.CloseDate, o.Forecast, Early = earlyStages.Contains(o.Stage.ToLower()) })

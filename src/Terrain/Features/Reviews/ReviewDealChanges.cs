@@ -43,9 +43,17 @@ public sealed class ReviewDealChanges(AppDbContext db)
         var activity = (await db.Activities.AsNoTracking().Where(a => a.OwnerId == rep && a.Held && a.AccountId != null && a.Date > from && a.Date <= asOf)
                 .Select(a => new { Account = a.AccountId!.Value, a.Date }).ToListAsync(ct))
             .GroupBy(a => a.Account).ToDictionary(g => g.Key, g => g.Max(a => a.Date));
-        return DealChanges.Compare(
+        var changes = DealChanges.Compare(
             facts.Select(f => new DealHistory(f.Id, f.ExternalId, f.Name, f.AccountName, f.AccountId, f.LossReason, snapshots[f.Id].ToList())),
             rep, start, end, since, asOf, at => Deadlines.LocalDate(at, tz), activity);
+        // A deal the rep split with others shows the rep's credited share beside its amount (ADR 0099).
+        var listed = changes.Deals.Select(d => d.Id).ToList();
+        var credits = await db.DealCredits.AsNoTracking().Where(c => c.RepId == rep && c.Kind == CreditKind.Owner && c.Percent != 100m && listed.Contains(c.OpportunityId))
+            .Select(c => new { c.OpportunityId, c.Percent, c.Amount }).ToDictionaryAsync(c => c.OpportunityId, ct);
+        return credits.Count == 0 ? changes : changes with
+        {
+            Deals = [.. changes.Deals.Select(d => credits.TryGetValue(d.Id, out var c) ? d with { CreditPercent = c.Percent, Credited = c.Amount } : d)],
+        };
     }
 
     /// <summary>
@@ -72,9 +80,12 @@ public sealed class ReviewDealChanges(AppDbContext db)
             if (!actuals.TryGetValue(quarter.Number, out var actual))
             {
                 var rep = review.RepId;
-                actual = actuals[quarter.Number] = await db.Opportunities.AsNoTracking()
-                    .Where(o => o.OwnerId == rep && !o.Deleted && o.Outcome == DealOutcome.Won && o.CloseDate >= quarter.Start && o.CloseDate <= last)
-                    .SumAsync(o => o.Amount, ct);
+                // What the rep was credited (ADR 0099), as the performance page counts it.
+                actual = actuals[quarter.Number] = await (
+                    from o in db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.Outcome == DealOutcome.Won && o.CloseDate >= quarter.Start && o.CloseDate <= last)
+                    join c in db.DealCredits on o.Id equals c.OpportunityId
+                    where c.RepId == rep
+                    select c.Amount).SumAsync(ct);
             }
 
             calls.Add(new CallAccuracy(call.Number, held, quarter.Label, call.RepCommit, call.ManagerCommit, actual, quarter.End < asOf,

@@ -35,6 +35,20 @@ public static partial class Show
     public static string Moment(DateTimeOffset value, bool seconds = false) =>
         value.UtcDateTime.ToString(DatePattern + (seconds ? ", HH:mm:ss 'UTC'" : ", HH:mm 'UTC'"), Culture);
 
+    /// <summary>
+    /// A moment in a time zone (a cycle's): "2 Dec 2026, 10:14 Europe/Berlin"; in UTC as <see cref="Moment(DateTimeOffset, bool)"/>
+    /// when the zone is UTC, unknown or not given.
+    /// </summary>
+    public static string Moment(DateTimeOffset value, string? timeZone, bool seconds = false)
+    {
+        if (timeZone is null || !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) || zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime)
+        {
+            return Moment(value, seconds);
+        }
+
+        return TimeZoneInfo.ConvertTime(value, zone).ToString(DatePattern + (seconds ? ", HH:mm:ss" : ", HH:mm"), Culture) + " " + timeZone;
+    }
+
     /// <summary>A named period with its dates, as stored in frozen review figures: "Q1 (1 Jan 2026 to 31 Mar 2026)".</summary>
     public static string Period(string label, DateOnly start, DateOnly end) =>
         $"{label} ({start.ToString(DatePattern, CultureInfo.InvariantCulture)} to {end.ToString(DatePattern, CultureInfo.InvariantCulture)})";

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using Microsoft.EntityFrameworkCore;
 using Terrain.Tests.Infrastructure;
 using Xunit;
 
@@ -42,6 +43,24 @@ public sealed class DataAgeTests
     }
 
     [Theory, BothDatabases]
+    public async Task The_moment_of_the_data_is_written_in_the_open_cycles_time_zone(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        await app.WithDbAsync(d => d.Cycles.ExecuteUpdateAsync(s => s.SetProperty(c => c.TimeZone, "Europe/Berlin"), Ct));
+        var rep = await app.BrowserAsAsync("rep1@test.terrain");
+        var admin = await app.ApiAsAsync("admin@test.terrain").WaitingForImports();
+
+        var imported = await admin.PostAsync("/api/v1/imports/activities",
+            new StringContent("externalId,owner,type,date\nA-1,rep1@test.terrain,Call,2026-11-20\n", Encoding.UTF8, "text/csv"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        // 09:00 UTC is 10:00 in Berlin in November; the machine-readable time stays UTC.
+        var line = await DataAgeLineAsync(rep);
+        Assert.Equal("CRM data as of 26 Nov 2026, 10:00 Europe/Berlin (just now).", Text(line!));
+        Assert.Equal("2026-11-26T09:00:00.0000000Z", line!.QuerySelector("time")!.GetAttribute("datetime"));
+    }
+
+    [Theory, BothDatabases]
     public async Task Every_page_shows_how_old_the_crm_data_is_and_warns_past_the_leaders_limit(Db db)
     {
         var app = await TestApp.StartAsync(db);
@@ -54,7 +73,7 @@ public sealed class DataAgeTests
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
 
         var line = await DataAgeLineAsync(rep);
-        Assert.Equal("CRM data as of 26 Nov 2026 09:00 UTC (just now).", Text(line!));
+        Assert.Equal("CRM data as of 26 Nov 2026, 09:00 UTC (just now).", Text(line!));
         Assert.Null(line!.GetAttribute("role"));
 
         app.Clock.Advance(TimeSpan.FromHours(3));
