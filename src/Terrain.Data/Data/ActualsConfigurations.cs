@@ -169,7 +169,7 @@ internal sealed class DealSplitConfiguration : IEntityTypeConfiguration<DealSpli
 }
 
 /// <summary>
-/// Every rep's credit for every deal (ADR 0099), as SQL that reads the same on SQLite and PostgreSQL: amounts and
+/// Every rep's credit for every deal (ADR 0046), as SQL that reads the same on SQLite and PostgreSQL: amounts and
 /// percents are whole cents (ADR 0012), so a share is <c>amount × percent ÷ 10000</c> in integer arithmetic, truncated
 /// toward zero on both; the owner gets the amount less the shares given to others, so a revenue split adds up to the
 /// deal's amount to the cent. Overlay reps of the deal's account get their share on top. It is a query, not a table:

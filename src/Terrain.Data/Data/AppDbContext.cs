@@ -79,7 +79,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<DealSplit> DealSplits => Set<DealSplit>();
 
-    /// <summary>Every rep's credit for every deal: owner, revenue splits and overlays (ADR 0099). A query, not a table.</summary>
+    /// <summary>Every rep's credit for every deal: owner, revenue splits and overlays (ADR 0046). A query, not a table.</summary>
     public DbSet<DealCredit> DealCredits => Set<DealCredit>();
 
     public DbSet<Domain.Performance.MetricSettings> MetricSettings => Set<Domain.Performance.MetricSettings>();

@@ -8,7 +8,7 @@ public enum ImportKind
     Activities,
     Bookings,
 
-    /// <summary>Revenue splits of opportunities (ADR 0099).</summary>
+    /// <summary>Revenue splits of opportunities (ADR 0046).</summary>
     Splits,
 }
 

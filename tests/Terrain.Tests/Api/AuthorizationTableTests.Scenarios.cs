@@ -4,7 +4,7 @@ namespace Terrain.Tests.Api;
 
 public sealed partial class AuthorizationTableTests
 {
-    // Territory scenarios (ADR 0044, 0099): leaders and admins change them, like every change of territories; managers
+    // Territory scenarios (ADR 0044, 0045): leaders and admins change them, like every change of territories; managers
     // read their own team's (none here), reps nothing. No scenario exists in the test organisation, so the rows about
     // one answer 404 to those who may read; the leader's and the admin's creation each make one of the whole
     // organisation. Apply and delete without If-Match are 428 before the scenario is looked up.

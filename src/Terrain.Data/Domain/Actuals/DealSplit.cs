@@ -4,7 +4,7 @@ namespace Terrain.Domain.Actuals;
 
 /// <summary>
 /// A revenue split of one opportunity (every product line of it): the share of its credit that goes to a rep. The
-/// splits of one opportunity total 100%; the owner's credit is what the others' splits leave (ADR 0099). Keyed by the
+/// splits of one opportunity total 100%; the owner's credit is what the others' splits leave (ADR 0046). Keyed by the
 /// CRM's opportunity id, not by a row, so splits may be imported before or after their opportunity.
 /// </summary>
 public sealed class DealSplit

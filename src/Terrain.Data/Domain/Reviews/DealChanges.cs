@@ -44,7 +44,7 @@ public sealed record DealChange(
     int? DaysInStage,
     int? DaysSinceActivity)
 {
-    /// <summary>The rep's credited share of the deal when it is not all of it (a revenue split, ADR 0099), in percent; null otherwise.</summary>
+    /// <summary>The rep's credited share of the deal when it is not all of it (a revenue split, ADR 0046), in percent; null otherwise.</summary>
     public decimal? CreditPercent { get; init; }
 
     /// <summary>The credited amount that goes with <see cref="CreditPercent"/>.</summary>

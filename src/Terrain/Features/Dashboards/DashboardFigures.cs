@@ -236,7 +236,7 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
         {
             case GoalMeasure.Revenue:
                 {
-                    // Won revenue is credited (ADR 0099): owners after revenue splits, splits received, overlay credit.
+                    // Won revenue is credited (ADR 0046): owners after revenue splits, splits received, overlay credit.
                     var won = await (from o in scoped.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
                                      join c in db.DealCredits on o.Id equals c.OpportunityId
                                      where reps.Contains(c.RepId)

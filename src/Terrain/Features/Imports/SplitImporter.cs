@@ -9,7 +9,7 @@ using Terrain.Infrastructure;
 namespace Terrain.Features.Imports;
 
 /// <summary>
-/// Imports revenue splits (ADR 0099): one row per opportunity and rep, whose percents total exactly 100.00 per
+/// Imports revenue splits (ADR 0046): one row per opportunity and rep, whose percents total exactly 100.00 per
 /// opportunity or the opportunity's rows are refused, naming its first line. The rows of an opportunity replace the
 /// splits it had; opportunities the file does not name keep theirs. All or nothing unless a partial import is asked for.
 /// </summary>

@@ -208,7 +208,7 @@ public sealed partial class GoalPerformance(AppDbContext db, AccessPolicy policy
                 {
                     var won = options.Value.RevenueSource == RevenueSource.Bookings
                         ? await BookedAsync(rep, goal, accounts, start, last, ct)
-                        // Won revenue is credited (ADR 0099): the owner's share after revenue splits, splits received, overlay credit.
+                        // Won revenue is credited (ADR 0046): the owner's share after revenue splits, splits received, overlay credit.
                         : await (from o in scoped.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= start && o.CloseDate <= last)
                                  join c in db.DealCredits on o.Id equals c.OpportunityId
                                  where c.RepId == rep

@@ -46,7 +46,7 @@ public sealed class ReviewDealChanges(AppDbContext db)
         var changes = DealChanges.Compare(
             facts.Select(f => new DealHistory(f.Id, f.ExternalId, f.Name, f.AccountName, f.AccountId, f.LossReason, snapshots[f.Id].ToList())),
             rep, start, end, since, asOf, at => Deadlines.LocalDate(at, tz), activity);
-        // A deal the rep split with others shows the rep's credited share beside its amount (ADR 0099).
+        // A deal the rep split with others shows the rep's credited share beside its amount (ADR 0046).
         var listed = changes.Deals.Select(d => d.Id).ToList();
         var credits = await db.DealCredits.AsNoTracking().Where(c => c.RepId == rep && c.Kind == CreditKind.Owner && c.Percent != 100m && listed.Contains(c.OpportunityId))
             .Select(c => new { c.OpportunityId, c.Percent, c.Amount }).ToDictionaryAsync(c => c.OpportunityId, ct);
@@ -80,7 +80,7 @@ public sealed class ReviewDealChanges(AppDbContext db)
             if (!actuals.TryGetValue(quarter.Number, out var actual))
             {
                 var rep = review.RepId;
-                // What the rep was credited (ADR 0099), as the performance page counts it.
+                // What the rep was credited (ADR 0046), as the performance page counts it.
                 actual = actuals[quarter.Number] = await (
                     from o in db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.Outcome == DealOutcome.Won && o.CloseDate >= quarter.Start && o.CloseDate <= last)
                     join c in db.DealCredits on o.Id equals c.OpportunityId

@@ -13,7 +13,7 @@ using static Terrain.Tests.Features.Performance.GoalPerformanceTests;
 namespace Terrain.Tests.Features.Performance;
 
 /// <summary>
-/// Won revenue is credited (ADR 0099): the owner keeps 100% less the revenue splits given away, a split rep gets their
+/// Won revenue is credited (ADR 0046): the owner keeps 100% less the revenue splits given away, a split rep gets their
 /// share, an overlay rep of the deal's account gets theirs on top. FY2027, as of 15 May 2027.
 /// </summary>
 public sealed class CreditSplitsTests
