@@ -175,6 +175,8 @@ public sealed class ScenarioManagementTests
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(other, HttpMethod.Get, $"{Api}/{team}")).Status);
         var rep = await app.ApiAsAsync("rep1@test.terrain");
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(rep, HttpMethod.Get, $"{Api}/{team}")).Status);
+        var repHome = await (await app.BrowserAsAsync("rep1@test.terrain")).GetStringAsync("/", Ct);
+        Assert.DoesNotContain("/TerritoryDesign/Scenarios", repHome, StringComparison.Ordinal);
 
         var browser = await app.BrowserAsAsync("manager1@test.terrain");
         var page = await browser.GetStringAsync($"/TerritoryDesign/Scenarios/{team}", Ct);
@@ -186,6 +188,7 @@ public sealed class ScenarioManagementTests
         }
 
         var index = await browser.GetStringAsync("/TerritoryDesign/Scenarios", Ct);
+        Assert.Contains("<a href=\"/TerritoryDesign/Scenarios\" aria-current=\"page\">Scenarios</a>", index, StringComparison.Ordinal);
         Assert.DoesNotContain("Make the scenario", index, StringComparison.Ordinal);
         Assert.DoesNotContain("Whole organisation", index, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/TerritoryDesign/Scenarios/{org}", Ct)).StatusCode);
