@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
@@ -15,7 +17,8 @@ namespace Terrain.Infrastructure;
 /// Pays the first-request costs right after start instead of making the first person pay them (ADR 0036): the EF
 /// model and a first query, the data protection key ring, one password hash, a request for the sign-in page through
 /// the app's own pipeline (Razor, the layout, antiforgery, file versions), and the JIT of the app's own code, compiled
-/// pages included. It runs in the background once the server listens, so readiness is not delayed; anything that fails
+/// pages included, and the read side of the plan page and the segmentation editor (their EF queries), read as a rep
+/// in-process. It runs in the background once the server listens, so readiness is not delayed; anything that fails
 /// here only logs. Off with Terrain:WarmUp=false (and in the Testing environment, where hundreds of hosts start).
 /// </summary>
 internal sealed class StartupWarmup(
@@ -52,6 +55,7 @@ internal sealed class StartupWarmup(
             return Task.CompletedTask;
         });
         await StepAsync("sign-in page", () => RequestAsync("/Auth/Login", stoppingToken));
+        await StepAsync("plan page and section editor", () => PlanPagesAsync(stoppingToken));
         await StepAsync("JIT of the app's code", () => Task.Run(() => PrepareAppCode(stoppingToken), stoppingToken));
         logger.LogInformation("Warmed up in {Seconds:0.0} s.", clock.Elapsed.TotalSeconds);
     }
@@ -75,6 +79,54 @@ internal sealed class StartupWarmup(
         _ = db.Model;
         await db.Users.AsNoTracking().AnyAsync(ct);
         await db.Plans.AsNoTracking().Where(p => p.Id == Guid.Empty).Select(p => p.Status).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// The read side of the signed-in pages people open first (my plan, the plan page, the segmentation editor): their
+    /// page handlers run in-process, in a scope of their own, for one rep's plan in an open cycle, read as that rep, so
+    /// that their EF queries are translated and cached before the rep asks (EF caches a query by its shape; the ids
+    /// differ, the shape is the same). Nothing is written, nothing leaves the process, and no cookie or session exists:
+    /// the rep is only the reader the handlers ask about. Without such a plan (an empty install) there is nothing to do.
+    /// </summary>
+    internal async Task PlanPagesAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var db = provider.GetRequiredService<AppDbContext>();
+        var plan = await (from p in db.Plans.AsNoTracking()
+                          join c in db.Cycles on p.CycleId equals c.Id
+                          join u in db.Users on p.OwnerId equals u.Id
+                          where c.Status == Domain.Planning.CycleStatus.Open && u.Role == Role.Rep
+                          orderby p.Id
+                          select new { p.Id, p.OwnerId }).FirstOrDefaultAsync(ct);
+        if (plan is null)
+        {
+            return;
+        }
+
+        var accessor = provider.GetRequiredService<IHttpContextAccessor>();
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, plan.OwnerId.ToString()), new Claim(ClaimTypes.Role, nameof(Role.Rep))], "warm-up");
+        var context = new DefaultHttpContext { User = new ClaimsPrincipal(identity), RequestServices = provider };
+        context.Request.Method = HttpMethods.Get;
+        accessor.HttpContext = context;
+        try
+        {
+            var page = new PageContext { HttpContext = context, RouteData = new RouteData(), ActionDescriptor = new CompiledPageActionDescriptor() };
+            var mine = ActivatorUtilities.CreateInstance<Features.Plans.MineModel>(provider);
+            mine.PageContext = page;
+            await mine.OnGetAsync(ct);
+            var show = ActivatorUtilities.CreateInstance<Features.Plans.PlanModel>(provider);
+            show.PageContext = page;
+            await show.OnGetAsync(plan.Id, ct);
+            var edit = ActivatorUtilities.CreateInstance<Features.Plans.EditModel>(provider);
+            edit.PageContext = page;
+            await edit.OnGetAsync(plan.Id, "account-segmentation", ct);
+        }
+        finally
+        {
+            accessor.HttpContext = null;
+        }
     }
 
     /// <summary>One anonymous GET through Kestrel, as a browser would send it.</summary>

@@ -272,17 +272,34 @@
         if (note) {
             note.hidden = false;
         }
+        // Unsaved typing. typedSince is what was typed after the autosave in flight took the form's values: that
+        // autosave's answer does not cover it (the queued autosave or the way out will).
         let dirty = false;
+        let typedSince = false;
         let leaving = false;
         let waiting = null;
+        // A row added or removed without a reload is in flight (swapRows below).
+        let busy = false;
 
-        form.addEventListener("input", () => { dirty = true; });
-        form.addEventListener("change", () => { dirty = true; });
+        const typed = () => {
+            dirty = true;
+            typedSince = true;
+        };
+        form.addEventListener("input", typed);
+        form.addEventListener("change", typed);
 
         // Autosave stops after a conflict or when the plan became read-only: the next save must be the rep's choice.
+        // It also waits while a row is added or removed: that request already carries everything typed, and an autosave
+        // beside it would post the same version and make one of the two a conflict (the row's then fell back to a
+        // full post). The row's answer brings the new version.
         document.body.addEventListener("htmx:confirm", (e) => {
-            if (e.target === form && (leaving || form.dataset.autosave !== "on")) {
+            if (e.target === form && (leaving || busy || form.dataset.autosave !== "on")) {
                 e.preventDefault();
+            }
+        });
+        document.body.addEventListener("htmx:beforeSend", (e) => {
+            if (e.target === form) {
+                typedSince = false;
             }
         });
         // An autosave goes to the autosave handler even when a button was clicked last: htmx would otherwise post to
@@ -300,8 +317,15 @@
                 const paused = document.querySelector("#save-status [data-paused]");
                 form.dataset.autosave = paused ? "off" : "on";
                 if (!paused && !document.querySelector("#form-error .alert")) {
-                    dirty = false;
+                    dirty = typedSince;
                 }
+            } else {
+                // No answer, or one htmx does not swap (a lost session, a server error): say so, and keep the typing
+                // unsaved; the next change or the Save button tries again, and Save shows why on a full page.
+                const failed = document.createElement("span");
+                failed.className = "status-error";
+                failed.textContent = "Not saved: the autosave got no answer it could use. Press Save to try again.";
+                document.getElementById("save-status").replaceChildren(failed);
             }
             if (waiting) {
                 const submitter = waiting;
@@ -314,7 +338,6 @@
         // Adding or removing a row saves what was typed and swaps in the worksheet, without a reload (the scroll and
         // the address stay). Anything but a clean save (a conflict, a refusal, a lost session) posts the form the
         // ordinary way, and the page says what happened.
-        let busy = false;
         let native = false;
         const rowButton = (b) => b && /[?&]handler=(AddRow|RemoveRow)(&|$)/.test(b.getAttribute("formaction") || "");
         const settle = () => {

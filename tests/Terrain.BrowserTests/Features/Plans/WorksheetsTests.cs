@@ -9,6 +9,9 @@ using Xunit;
 namespace Terrain.BrowserTests.Features.Plans;
 
 /// <summary>The worksheets that save hours, wide and on a phone: sort, tier many accounts at once, add a row without a reload.</summary>
+// It writes into the shared demo plan's sections (DemoPlanContent), as other classes of this collection do: run
+// beside them, two tests saved the same section and one of them met a version conflict ("Not saved", a full post).
+[Collection(DemoPlanStatuses.Name)]
 public sealed partial class WorksheetsTests(TerrainBrowser terrain) : BrowserTest(terrain)
 {
     private async Task<SegmentationContent> SegmentationAsync(Guid planId) => await App.QueryAsync(async db =>

@@ -168,10 +168,11 @@ public sealed class GapBreakdownTests
             return await d.SaveChangesAsync(Ct);
         });
 
-        // The editor shows the fields and what they call for: 400,000 of pipeline, 13 opportunities per quarter of 100,000.
+        // The editor shows the fields and what they call for: 400,000 of pipeline, 13 opportunities per quarter of 100,000;
+        // a suggested amount reads as money, as the field shows it once typed.
         var editor = new HtmlParser().ParseDocument(await (await app.BrowserAsAsync("rep2@test.terrain")).GetStringAsync($"/Plans/{plan}/Edit/targets", Ct));
         Assert.Equal("20", editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.WinRate']")!.GetAttribute("value"));
-        Assert.Equal(("75", "20000", "100", "60"), (editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.WinRate']")!.GetAttribute("placeholder"),
+        Assert.Equal(("75", "$20,000", "100", "60"), (editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.WinRate']")!.GetAttribute("placeholder"),
             editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewBusiness.DealSize']")!.GetAttribute("placeholder"),
             editor.QuerySelector("input[name='c.Goals[0].Pipeline.NewShare']")!.GetAttribute("placeholder"),
             editor.QuerySelector("input[name='c.Goals[0].Pipeline.CycleDays']")!.GetAttribute("placeholder")));
