@@ -1733,6 +1733,12 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<long>("Target")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Teams")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
