@@ -78,4 +78,34 @@ public sealed class MapLassoMoveTests(TerrainBrowser terrain) : BrowserTest(terr
             });
         }
     }
+
+    [Theory]
+    [InlineData(1280, 900, "wide")]
+    [InlineData(390, 844, "phone")]
+    public async Task A_leader_is_offered_to_place_the_accounts_without_coordinates_by_zip_code(int width, int height, string name)
+    {
+        var id = await App.QueryAsync(async db =>
+        {
+            var account = Account.Create($"ZIPLESS-{Guid.NewGuid():N}"[..20], new AccountDetails("Zipless screenshot account", null, null, null, "02139", null, null, 1),
+                null, DateTimeOffset.UtcNow);
+            db.Accounts.Add(account);
+            await db.SaveChangesAsync();
+            return account.Id;
+        });
+        try
+        {
+            var page = await SignInAsync(DemoPeople.Leader);
+            await page.SetViewportSizeAsync(width, height);
+            await page.GotoAsync("/Territory/Map");
+            var button = page.GetByRole(AriaRole.Button, new() { Name = "Place them by ZIP code" });
+            await button.ScrollIntoViewIfNeededAsync();
+            await Expect(button).ToBeVisibleAsync();
+            await Screenshots.SaveAsync(page, $"territory-map-place-by-zip-{name}", fullPage: false);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"The map page scrolls sideways at {width} px.");
+        }
+        finally
+        {
+            await App.QueryAsync(db => db.Accounts.Where(a => a.Id == id).ExecuteDeleteAsync());
+        }
+    }
 }
