@@ -19,6 +19,7 @@ internal sealed class QuotaAllocationConfiguration : IEntityTypeConfiguration<Qu
         builder.Property(a => a.Ramp).HasMaxLength(100);
         builder.Property(a => a.Notes).HasMaxLength(2000);
         builder.Property(a => a.Reason).HasMaxLength(QuotaAllocation.MaxReason);
+        builder.Property(a => a.Teams).HasDefaultValue("[]");
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.Ignore(a => a.Weights);
         builder.HasIndex(a => new { a.CycleId, a.CreatedAt });

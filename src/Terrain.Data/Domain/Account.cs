@@ -172,6 +172,22 @@ public sealed class Account
         return true;
     }
 
+    /// <summary>
+    /// Places an account stored without coordinates at its postal code's centroid, marked approximate (ADR 0099); false,
+    /// changing nothing, when it has coordinates already or the code is not one <paramref name="locate"/> knows.
+    /// </summary>
+    public bool PlaceByPostalCode(PostalLocator locate)
+    {
+        if ((Latitude is not null && Longitude is not null) || locate(PostalCode) is not { } centroid)
+        {
+            return false;
+        }
+
+        (Latitude, Longitude, LocationSource) = (centroid.Latitude, centroid.Longitude, LocationSource.PostalCode);
+        Version = Guid.NewGuid();
+        return true;
+    }
+
     private static string Required(string? value, string field, int max = 200)
     {
         var trimmed = value?.Trim() ?? "";

@@ -64,6 +64,10 @@ public enum Act
 
     /// <summary>Acknowledge one's own published quota letter (about the rep it is for).</summary>
     AcknowledgeQuota,
+
+    /// <summary>Share a team's quota in a draft allocation out between its reps (ADR 0099): the team's manager, or a leader (about the rep).</summary>
+    AllocateTeamQuota,
+
     /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0039).</summary>
     AssignAccounts,
 
@@ -100,6 +104,7 @@ public static class Permissions
         // Allocating writes every rep's quota, which admins do not set (ADR 0034): leaders only.
         Act.AllocateQuota => actor.Role == Role.Leader,
         Act.AcknowledgeQuota => actor.Role == Role.Rep,
+        Act.AllocateTeamQuota => actor.Role is Role.Manager or Role.Leader,
         Act.AssignAccounts => actor.Role is Role.Leader or Role.Admin,
         Act.ReadScenarios => actor.Role is Role.Manager or Role.Leader or Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
@@ -115,7 +120,7 @@ public static class Permissions
         // The review's own manager: a review to come follows the rep to a new manager, a past one stays with the old one.
         Act.HoldReview => actor.Id != about.RepId && about.ManagerId == actor.Id,
         Act.JoinReview or Act.AcknowledgeQuota => actor.Id == about.RepId,
-        Act.SetReviewCadence or Act.ExtendDeadline => actor.Id != about.RepId && LeadsOrManages(actor, about),
+        Act.SetReviewCadence or Act.ExtendDeadline or Act.AllocateTeamQuota => actor.Id != about.RepId && LeadsOrManages(actor, about),
         Act.ManageUsers or Act.Import or Act.RunCycles or Act.WriteStrategy or Act.LeadWorkshop or Act.FollowTeam or Act.SetMetrics or Act.AllocateQuota or Act.AssignAccounts
             or Act.ReadScenarios => true,
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),
@@ -160,6 +165,7 @@ public static class Permissions
         Act.ExtendDeadline => "Only the rep's manager or a sales leader extends a plan's deadline.",
         Act.AllocateQuota => "Only sales leaders allocate the revenue target and publish quota letters.",
         Act.AcknowledgeQuota => "Only the rep a quota letter is for acknowledges it.",
+        Act.AllocateTeamQuota => "Only a sales leader or the team's own manager shares a team's quota out between its reps.",
         Act.AssignAccounts => "Only sales leaders and admins move accounts between territories.",
         Act.ReadScenarios => "Only sales leaders, admins and managers (for their own team) read territory scenarios.",
         _ => throw new ArgumentOutOfRangeException(nameof(act), act, "An act without a rule."),

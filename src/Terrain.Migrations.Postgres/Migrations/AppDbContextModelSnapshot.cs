@@ -1787,6 +1787,12 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<long>("Target")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Teams")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");

@@ -1772,6 +1772,12 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.Property<long>("Target")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Teams")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");

@@ -174,7 +174,7 @@ public sealed partial class AuthorizationTableTests
     ];
 
     // Each part of the strategy roll-out keeps its rows in its own file (AuthorizationTableTests.*.cs).
-    private static readonly Row[] Table = [.. CoreRows, .. StrategyDocumentRows, .. WorkshopRows, .. BuyInRows, .. AlignmentRows, .. PerformanceRows, .. ActualsRows, .. DashboardRows, .. ReviewRows, .. InvitationRows, .. QuotaAllocationRows, .. TerritoryRows, .. ScenarioRows, .. SessionEndRows];
+    private static readonly Row[] Table = [.. CoreRows, .. StrategyDocumentRows, .. WorkshopRows, .. BuyInRows, .. AlignmentRows, .. PerformanceRows, .. ActualsRows, .. DashboardRows, .. ReviewRows, .. InvitationRows, .. QuotaAllocationRows, .. TerritoryRows, .. TeamsAndPlacementRows, .. ScenarioRows, .. SessionEndRows];
 
     private static int _cycles;
 

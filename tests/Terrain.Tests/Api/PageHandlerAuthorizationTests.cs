@@ -79,11 +79,14 @@ public sealed class PageHandlerAuthorizationTests
             o => new() { ["Grid[0].RepId"] = o.Rep3.Id.ToString(), ["Grid[0].Q1"] = "1", ["Grid[0].Q2"] = "1", ["Grid[0].Q3"] = "1", ["Grid[0].Q4"] = "1" }),
         // Importing needs a file: those who may set quotas hear of its absence (422), the admin, who may not, is refused.
         new("Cycles/Quotas", "Import", o => $"/Cycles/Quotas/{o.Cycle.Id}?handler=Import", "denied", "422", "422", "403"),
-        // Allocating takes the strategy's revenue objectives as the target when none is typed; only leaders allocate.
-        new("Quotas/Allocate", "Preview", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Preview", "denied", "denied", "200", "denied"),
-        new("Quotas/Allocate", "", o => $"/Quotas/Allocate/{o.Cycle.Id}", "denied", "denied", "redirect", "denied"),
-        new("Quotas/Allocate", "Adjust", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Adjust", "denied", "denied", "409", "denied"),
-        new("Quotas/Allocate", "Publish", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Publish", "denied", "denied", "redirect", "denied"),
+        // Allocating takes the strategy's revenue objectives as the target when none is typed; only leaders allocate, set
+        // the teams' numbers and publish. A manager opens the page to share out their own team's number (ADR 0099): before
+        // the leader allocates there is nothing to adjust (404).
+        new("Quotas/Allocate", "Preview", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Preview", "denied", "403", "200", "denied"),
+        new("Quotas/Allocate", "", o => $"/Quotas/Allocate/{o.Cycle.Id}", "denied", "403", "redirect", "denied"),
+        new("Quotas/Allocate", "Adjust", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Adjust", "denied", "404", "409", "denied"),
+        new("Quotas/Allocate", "Teams", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Teams", "denied", "403", "409", "denied"),
+        new("Quotas/Allocate", "Publish", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Publish", "denied", "403", "redirect", "denied"),
         // Only a rep acknowledges, their own letter: none is published to rep1 (404); the others may not (403).
         new("Quotas/Letter", "", o => $"/Quotas/Letter?cycle={o.Cycle.Id}", "404", "403", "403", "403"),
         new("Cycles/Open", "", _ => "/Cycles/New", "denied", "denied", "422", "422"),
@@ -143,6 +146,8 @@ public sealed class PageHandlerAuthorizationTests
         new("TerritoryDesign/Scenarios/Scenario", "Apply", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Apply", "denied", "denied", "404", "404"),
         // Deleting needs the confirmation box: those who may are told (422), and the page of no scenario is 404; managers read scenarios but change none.
         new("TerritoryDesign/Scenarios/Scenario", "Delete", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Delete", "denied", "denied", "404", "404"),
+        // Placing accounts by ZIP code (ADR 0099): leaders and admins, as moving them.
+        new("Territory/Map", "PlaceByPostalCode", _ => "/Territory/Map?handler=PlaceByPostalCode", "403", "403", "redirect", "redirect"),
         new("Territory/Unassigned", "Move", _ => "/Territory/Unassigned?handler=Move", "denied", "denied", "422", "422"),
         new("Territory/Account", "", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "denied", "denied", "422", "422"),
         new("Territory/Account", "Overlay", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}?handler=Overlay", "denied", "denied", "422", "422"),

@@ -33,6 +33,7 @@ public sealed class PermissionsTests
         [Act.ExtendDeadline] = "- y y -",
         [Act.AllocateQuota] = "- - y -",
         [Act.AcknowledgeQuota] = "y - - -",
+        [Act.AllocateTeamQuota] = "- y y -",
         [Act.AssignAccounts] = "- - y y",
         [Act.ReadScenarios] = "- y y y",
     };
@@ -76,7 +77,7 @@ public sealed class PermissionsTests
         var admin = new Actor(Guid.NewGuid(), Role.Admin);
         var aboutRep = new About(rep.Id, manager.Id);
 
-        foreach (var act in new[] { Act.ReviewPlan, Act.SetQuota, Act.AnswerQuestion })
+        foreach (var act in new[] { Act.ReviewPlan, Act.SetQuota, Act.AnswerQuestion, Act.AllocateTeamQuota })
         {
             Assert.True(Permissions.May(leader, act, aboutRep), $"leader {act}");
             Assert.True(Permissions.May(manager, act, aboutRep), $"manager {act}");

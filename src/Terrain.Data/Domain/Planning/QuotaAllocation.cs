@@ -361,6 +361,12 @@ public sealed class QuotaAllocation
 
     public const int MaxReason = 500;
 
+    /// <summary>
+    /// Each team's number (<see cref="AllocationTeamLine"/>s as JSON, ADR 0099): the first step of the allocation, which
+    /// the reps' draft is shared out within. Empty for an allocation made before teams came first.
+    /// </summary>
+    public string Teams { get; private set; } = "[]";
+
     public static QuotaAllocation Draft(Guid cycleId, AllocationSettings settings, AllocationResult result, Guid actorId, DateTimeOffset now,
         string? reason = null)
     {
@@ -383,7 +389,9 @@ public sealed class QuotaAllocation
             Season = string.Join(';', result.Season.Select(s => s.ToString(CultureInfo.InvariantCulture))),
             Ramp = string.Join(';', settings.Ramp.Select(r => r.ToString(CultureInfo.InvariantCulture))),
             Notes = string.Join('\n', result.Notes),
-            Lines = JsonSerializer.Serialize(result.Reps.Select(r => new AllocationLine(r.RepId, r.Potential, r.Bookings, r.Share, r.Ramp, r.Quarters)).ToList()),
+            Lines = JsonSerializer.Serialize(result.Reps.Select(r => new AllocationLine(r.RepId, r.Potential, r.Bookings, r.Share, r.Ramp, r.Quarters, null, r.ManagerId)).ToList()),
+            Teams = JsonSerializer.Serialize(result.Reps.GroupBy(r => r.ManagerId)
+                .Select(g => new AllocationTeamLine(g.Key, Enumerable.Range(0, g.First().Quarters.Count).Select(q => g.Sum(r => r.Quarters[q])).ToList())).ToList()),
             Status = AllocationStatus.Draft,
             CreatedById = actorId,
             CreatedAt = now,
@@ -393,6 +401,162 @@ public sealed class QuotaAllocation
     }
 
     public IReadOnlyList<AllocationLine> ReadLines() => JsonSerializer.Deserialize<List<AllocationLine>>(Lines) ?? [];
+
+    /// <summary>The teams' numbers; empty for an allocation made before teams came first (its reps are then checked against the target only).</summary>
+    public IReadOnlyList<AllocationTeamLine> ReadTeams() => JsonSerializer.Deserialize<List<AllocationTeamLine>>(Teams) ?? [];
+
+    /// <summary>The teams' numbers summed over every team and quarter.</summary>
+    public decimal TeamsTotal() => ReadTeams().Sum(t => t.Draft.Sum());
+
+    /// <summary>
+    /// The first step, by hand (ADR 0099): the leader sets the named teams' quarters (whole cents, zero or more), and the
+    /// reps of each team changed are shared out again within its new number, each quarter in proportion to what the
+    /// method computed for them (their share, season and ramp), by the largest remainder, so they sum to it exactly; a
+    /// hand adjustment of those reps is replaced. Refused once published, for a stale <paramref name="version"/>, for a
+    /// team that is not in the allocation, and for bad amounts, named by field (<c>teams[i].quarters[q]</c>). The teams
+    /// need not sum to the target until the allocation is published.
+    /// </summary>
+    /// <returns>The managers of the teams whose number changed.</returns>
+    public IReadOnlyList<Guid?> SetTeams(IReadOnlyList<(Guid? ManagerId, IReadOnlyList<decimal> Quarters)> teams, int version)
+    {
+        EnsureDraft(version);
+        var current = ReadTeams().ToList();
+        if (current.Count == 0)
+        {
+            throw new InvalidStateException("This allocation was made before teams came first: allocate again to set the teams' quotas.", "teams");
+        }
+
+        var quarters = current[0].Quarters.Count;
+        var problems = new Problems();
+        if (teams.Count == 0)
+        {
+            problems.Add("teams", "Give at least one team and its quarters.");
+        }
+
+        var seen = new HashSet<Guid?>();
+        for (var i = 0; i < teams.Count; i++)
+        {
+            var (managerId, amounts) = teams[i];
+            if (current.FindIndex(t => t.ManagerId == managerId) < 0)
+            {
+                problems.Add($"teams[{i}].managerId", "This team is not in the allocation.");
+            }
+            else if (!seen.Add(managerId))
+            {
+                problems.Add($"teams[{i}].managerId", "This team is given twice.");
+            }
+            else if (amounts.Count != quarters)
+            {
+                problems.Add($"teams[{i}].quarters", $"Give one amount per quarter ({quarters}).");
+            }
+            else
+            {
+                for (var q = 0; q < amounts.Count; q++)
+                {
+                    CheckAmount(problems, $"teams[{i}].quarters[{q}]", amounts[q]);
+                }
+            }
+        }
+
+        problems.ThrowIfAny("The teams' quotas break a rule");
+        var lines = ReadLines().ToList();
+        var changed = new List<Guid?>();
+        foreach (var (managerId, amounts) in teams)
+        {
+            var index = current.FindIndex(t => t.ManagerId == managerId);
+            if (current[index].Draft.SequenceEqual(amounts))
+            {
+                continue;
+            }
+
+            current[index] = current[index] with { Adjusted = current[index].Quarters.SequenceEqual(amounts) ? null : [.. amounts] };
+            changed.Add(managerId);
+            var members = lines.Select((l, n) => (Line: l, Index: n)).Where(x => x.Line.ManagerId == managerId).ToList();
+            var spread = members.Select(_ => new decimal[quarters]).ToList();
+            for (var q = 0; q < quarters; q++)
+            {
+                var weights = members.Select(m => m.Line.Quarters[q]).ToList();
+                if (weights.Sum() <= 0)
+                {
+                    weights = members.Select(m => m.Line.Share).ToList();
+                }
+
+                if (weights.Sum() <= 0)
+                {
+                    weights = members.Select(_ => 1m).ToList();
+                }
+
+                var cents = members.Count == 0 ? Array.Empty<long>() : QuotaAllocator.LargestRemainder(Money.ToCents(amounts[q]), weights);
+                for (var m = 0; m < members.Count; m++)
+                {
+                    spread[m][q] = Money.FromCents(cents[m]);
+                }
+            }
+
+            for (var m = 0; m < members.Count; m++)
+            {
+                var line = members[m].Line;
+                lines[members[m].Index] = line with { Adjusted = line.Quarters.SequenceEqual(spread[m]) ? null : [.. spread[m]] };
+            }
+        }
+
+        Teams = JsonSerializer.Serialize(current);
+        Lines = JsonSerializer.Serialize(lines);
+        Version++;
+        return changed;
+    }
+
+    private void EnsureDraft(int version)
+    {
+        if (Status != AllocationStatus.Draft)
+        {
+            throw new InvalidStateException("This allocation is published: change a published quota in the quota grid, or allocate again.", "status");
+        }
+
+        if (version != Version)
+        {
+            throw new InvalidStateException($"Someone adjusted this allocation after you read it (version {version}, now {Version}). Reload it and adjust again.", "version");
+        }
+    }
+
+    private static void CheckAmount(Problems problems, string field, decimal amount)
+    {
+        if (amount < 0)
+        {
+            problems.Add(field, "A quota cannot be negative.");
+        }
+        else if (amount > AllocationSettings.MaxTarget)
+        {
+            problems.Add(field, $"The amount is too large: the largest is {AllocationSettings.MaxTarget.ToString("N2", CultureInfo.InvariantCulture)}.");
+        }
+        else if (decimal.Round(amount, 2) != amount)
+        {
+            problems.Add(field, "A quota is in whole cents.");
+        }
+    }
+
+    /// <summary>Problems named by field, thrown together: one as itself, several under a summary, the first field named.</summary>
+    private sealed class Problems
+    {
+        private readonly List<(string Field, string Message)> list = [];
+
+        public int Count => list.Count;
+
+        public void Add(string field, string message) => list.Add((field, message));
+
+        public void ThrowIfAny(string summary)
+        {
+            if (list.Count == 1)
+            {
+                throw new DomainException(list[0].Message, list[0].Field);
+            }
+
+            if (list.Count > 1)
+            {
+                throw new DomainException(summary, list.Select(p => $"{p.Field}: {p.Message}").ToList(), list[0].Field);
+            }
+        }
+    }
 
     public IReadOnlyList<decimal> SeasonPercents() => Season.Split(';', StringSplitOptions.RemoveEmptyEntries)
         .Select(s => decimal.Parse(s, CultureInfo.InvariantCulture)).ToList();
@@ -413,15 +577,7 @@ public sealed class QuotaAllocation
     /// </summary>
     public void Adjust(IReadOnlyList<(Guid RepId, IReadOnlyList<decimal> Quarters)> reps, int version)
     {
-        if (Status != AllocationStatus.Draft)
-        {
-            throw new InvalidStateException("This allocation is published: change a published quota in the quota grid, or allocate again.", "status");
-        }
-
-        if (version != Version)
-        {
-            throw new InvalidStateException($"Someone adjusted this allocation after you read it (version {version}, now {Version}). Reload it and adjust again.", "version");
-        }
+        EnsureDraft(version);
 
         var lines = ReadLines().ToList();
         var quarters = lines.FirstOrDefault()?.Quarters.Count ?? 0;
@@ -499,7 +655,7 @@ public sealed class QuotaAllocation
     /// Publishes the draft when its amounts sum to its target to the cent; otherwise refuses, naming the difference
     /// (the <c>allocation-does-not-sum</c> error). The caller writes the amounts into the quotas in the same save.
     /// </summary>
-    public void Publish(Guid actorId, DateTimeOffset now)
+    public void Publish(Guid actorId, DateTimeOffset now, Func<Guid?, string>? teamName = null)
     {
         if (Status != AllocationStatus.Draft)
         {
@@ -515,12 +671,37 @@ public sealed class QuotaAllocation
                 NotSummingField);
         }
 
+        var teams = ReadTeams();
+        if (teams.Count > 0 && TeamsTotal() is var teamsTotal && teamsTotal != Target)
+        {
+            var difference = teamsTotal - Target;
+            throw new InvalidStateException(
+                $"The teams' quotas sum to {teamsTotal.ToString("N2", CultureInfo.InvariantCulture)}, {Math.Abs(difference).ToString("N2", CultureInfo.InvariantCulture)} {(difference < 0 ? "short of" : "over")} the target of {Target.ToString("N2", CultureInfo.InvariantCulture)}: adjust the teams until the difference is zero before publishing.",
+                NotSummingField);
+        }
+
+        var lines = ReadLines();
+        foreach (var team in teams)
+        {
+            var reps = lines.Where(l => l.ManagerId == team.ManagerId).Sum(l => l.Draft.Sum());
+            if (reps != team.Draft.Sum())
+            {
+                var difference = reps - team.Draft.Sum();
+                throw new InvalidStateException(
+                    $"The reps of {teamName?.Invoke(team.ManagerId) ?? "a team"} sum to {reps.ToString("N2", CultureInfo.InvariantCulture)}, {Math.Abs(difference).ToString("N2", CultureInfo.InvariantCulture)} {(difference < 0 ? "short of" : "over")} the team's quota of {team.Draft.Sum().ToString("N2", CultureInfo.InvariantCulture)}: share the team's quota out between them before publishing.",
+                    TeamNotSummingField);
+            }
+        }
+
         (Status, PublishedById, PublishedAt) = (AllocationStatus.Published, actorId, now);
         Version++;
     }
 
     /// <summary>The field named when an allocation that does not sum to its target is published.</summary>
     public const string NotSummingField = "allocation-does-not-sum";
+
+    /// <summary>The field named when a team's reps do not sum to the team's quota at publication.</summary>
+    public const string TeamNotSummingField = "team-does-not-sum";
 
     public string Describe() => Method switch
     {
@@ -537,7 +718,18 @@ public sealed class QuotaAllocation
 /// draft (null: not changed), and <see cref="Draft"/> the amounts that publishing writes.
 /// </summary>
 public sealed record AllocationLine(Guid RepId, decimal Potential, decimal Bookings, decimal Share, IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Quarters,
-    IReadOnlyList<decimal>? Adjusted = null)
+    IReadOnlyList<decimal>? Adjusted = null, Guid? ManagerId = null)
+{
+    [JsonIgnore]
+    public IReadOnlyList<decimal> Draft => Adjusted ?? Quarters;
+}
+
+/// <summary>
+/// One team's part of an allocation (ADR 0099): the team of <see cref="ManagerId"/> (null: the reps without a manager),
+/// its quarters as computed (the sum of its reps' computed quarters: the same basis as theirs), the leader's adjustment,
+/// and <see cref="Draft"/>, the team's number that its reps' draft must sum to and that publishing writes as the team quota.
+/// </summary>
+public sealed record AllocationTeamLine(Guid? ManagerId, IReadOnlyList<decimal> Quarters, IReadOnlyList<decimal>? Adjusted = null)
 {
     [JsonIgnore]
     public IReadOnlyList<decimal> Draft => Adjusted ?? Quarters;

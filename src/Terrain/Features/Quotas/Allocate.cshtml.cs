@@ -67,6 +67,14 @@ public sealed class AllocationForm
     }
 }
 
+/// <summary>One team's number as posted (the manager's id, none for the reps without a manager): amounts as typed.</summary>
+public sealed class TeamRowForm
+{
+    public Guid? ManagerId { get; set; }
+
+    public List<string?> Quarters { get; set; } = [];
+}
+
 /// <summary>One rep's row of the draft as posted: amounts as typed.</summary>
 public sealed class DraftRowForm
 {
@@ -76,16 +84,26 @@ public sealed class DraftRowForm
 }
 
 /// <summary>
-/// A leader allocates a cycle's revenue target to teams and reps (ADR 0038, ADR 0041): the settings, a preview, the
-/// draft adjusted here by hand, totals with the difference to the target, and publishing, which writes the quotas and
-/// sends the letters.
+/// A leader allocates a cycle's revenue target to teams, then within each team to its reps (ADR 0038, ADR 0041, ADR
+/// 0099): the settings, a preview, the teams' numbers and the reps' draft adjusted here by hand, totals with the
+/// differences to the target and to each team's number, and publishing, which writes the quotas and sends the letters.
+/// A manager comes here for the second step of their own team: sharing its number out between their reps.
 /// </summary>
-[May(Act.AllocateQuota)]
+[May(Act.AllocateTeamQuota)]
 [FormPrefix("Form")]
-public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cycles, QuotaGrid grid, IOptions<TerrainOptions> options)
+public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cycles, QuotaGrid grid, IOptions<TerrainOptions> options, AccessPolicy access)
     : PageModel, IReloadsOnRefusal
 {
     public string Currency => options.Value.Currency;
+
+    /// <summary>Whether the caller allocates the whole target (a leader); otherwise they share out their own team's number (a manager).</summary>
+    public bool Leads => access.May(Act.AllocateQuota);
+
+    /// <summary>The teams' numbers as posted (kept on a refusal so that nothing typed is lost).</summary>
+    [BindProperty]
+    public List<TeamRowForm> Teams { get; set; } = [];
+
+    public string? PostedTeamAmount(int row, int quarter) => Teams.ElementAtOrDefault(row)?.Quarters.ElementAtOrDefault(quarter);
 
     /// <summary>The draft's rows as posted (kept on a refusal so that nothing typed is lost).</summary>
     [BindProperty]
@@ -185,6 +203,41 @@ public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cy
         return RedirectToPage("Allocate", null, new { id }, "allocation");
     }
 
+    public async Task<IActionResult> OnPostTeamsAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        access.Ensure(Act.AllocateQuota);
+        var names = Current?.Teams.ToDictionary(t => t.ManagerId ?? Guid.Empty, t => t.Manager) ?? [];
+        var teams = new List<AllocatedTeam>();
+        for (var i = 0; i < Teams.Count; i++)
+        {
+            var amounts = new List<decimal>();
+            for (var q = 0; q < Cycle.Quarters.Count; q++)
+            {
+                var text = Teams[i].Quarters.ElementAtOrDefault(q);
+                amounts.Add(QuotaCsv.ParseAmount(text ?? "") ?? throw new DomainException(
+                    $"Team of {names.GetValueOrDefault(Teams[i].ManagerId ?? Guid.Empty, "a manager")}, {Cycle.Quarters[q].Label}: '{text?.Trim()}' is not an amount.",
+                    $"teams[{i}].quarters[{q}]"));
+            }
+
+            teams.Add(new AllocatedTeam(Teams[i].ManagerId, amounts));
+        }
+
+        if (await allocations.SetTeamsAsync(id, new TeamAllocation(DraftVersion, teams), ct) is not { } view)
+        {
+            return NotFound();
+        }
+
+        Saved = view.TeamsDifference == 0
+            ? "Teams' quotas saved: each team changed has its reps shared out again within it, and its manager is told."
+            : $"Teams' quotas saved: the teams are {Show.Money(Math.Abs(view.TeamsDifference ?? 0))} {(view.TeamsDifference < 0 ? "short of" : "over")} the target.";
+        return RedirectToPage("Allocate", null, new { id }, "teams");
+    }
+
     public async Task<IActionResult> OnPostAdjustAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
@@ -212,7 +265,12 @@ public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cy
             return NotFound();
         }
 
-        Saved = view.Difference == 0
+        var teamsOff = view.Teams.Where(t => t.Difference is not null and not 0).ToList();
+        Saved = teamsOff.Count > 0
+            ? $"Adjustments saved: the reps of {string.Join(", ", teamsOff.Select(t => $"the team of {t.Manager} are {Show.Money(Math.Abs(t.Difference!.Value))} {(t.Difference < 0 ? "short of" : "over")} its quota"))}."
+            : !view.WholeOrganisation
+            ? "Adjustments saved: your team's reps sum to its quota."
+            : view.Difference == 0
             ? "Adjustments saved: the draft sums to the target and can be published."
             : $"Adjustments saved: the draft is {Show.Money(Math.Abs(view.Difference))} {(view.Difference < 0 ? "short of" : "over")} the target.";
         return RedirectToPage("Allocate", null, new { id }, "allocation");

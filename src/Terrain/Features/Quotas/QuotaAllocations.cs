@@ -8,6 +8,7 @@ using Terrain.Domain.Actuals;
 using Terrain.Domain.Planning;
 using Terrain.Infrastructure;
 using Terrain.Infrastructure.Auth;
+using Terrain.Infrastructure.Web;
 
 namespace Terrain.Features.Quotas;
 
@@ -26,10 +27,19 @@ public sealed record AllocationRequest(decimal? Target = null, AllocationMethod 
 /// </summary>
 public sealed record AllocationRepRow(Guid RepId, string Name, Guid? ManagerId, string? Manager, decimal Potential, decimal Bookings, decimal Share,
     IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Allocated, IReadOnlyList<decimal> Draft, bool Adjusted, IReadOnlyList<decimal?> Quota, decimal Total,
-    int Version, bool Published, bool Acknowledged, DateTimeOffset? AcknowledgedAt);
+    int Version, bool Published, bool Acknowledged, DateTimeOffset? AcknowledgedAt)
+{
+    /// <summary>The team the rep is allocated in (its manager's id): the allocation's (ADR 0099), else their manager now.</summary>
+    public Guid? Team { get; init; }
+}
 
-/// <summary>A team's part: the sum of its reps.</summary>
-public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps, IReadOnlyList<decimal> Quarters, decimal Total);
+/// <summary>
+/// A team's part: the sum of its reps (<see cref="Quarters"/>, <see cref="Total"/>) and, for an allocation where teams
+/// come first (ADR 0099), the team's number set in the first step (<see cref="Quota"/>, adjusted by hand when
+/// <see cref="Adjusted"/>) and the reps' difference to it (zero before it can be published).
+/// </summary>
+public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps, IReadOnlyList<decimal> Quarters, decimal Total,
+    IReadOnlyList<decimal>? Quota = null, decimal? QuotaTotal = null, bool Adjusted = false, decimal? Difference = null);
 
 /// <summary>
 /// An allocation as shown: its settings and notes, every rep and team, totals per quarter, and the total's
@@ -41,7 +51,23 @@ public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps
 public sealed record AllocationView(Guid? Id, int? Version, Guid CycleId, string Cycle, IReadOnlyList<string> Quarters, decimal Target, AllocationMethod Method,
     string Description, BlendWeights? Weights, Seasonality Seasonality, IReadOnlyList<decimal> Season, IReadOnlyList<int> Ramp, IReadOnlyList<string> Notes,
     AllocationStatus? Status, DateTimeOffset? CreatedAt, DateTimeOffset? PublishedAt, IReadOnlyList<AllocationRepRow> Reps, IReadOnlyList<AllocationTeamRow> Teams,
-    IReadOnlyList<decimal> QuarterTotals, decimal Total, decimal Difference, int Unacknowledged);
+    IReadOnlyList<decimal> QuarterTotals, decimal Total, decimal Difference, int Unacknowledged)
+{
+    /// <summary>The teams' numbers summed (null for an allocation made before teams came first).</summary>
+    public decimal? TeamsTotal { get; init; }
+
+    /// <summary>The teams' numbers' difference to the target (null for an allocation made before teams came first).</summary>
+    public decimal? TeamsDifference { get; init; }
+
+    /// <summary>Whether the caller sees the whole allocation (a leader) or only the teams they share out (a manager: their own).</summary>
+    public bool WholeOrganisation { get; init; }
+}
+
+/// <summary>The first step by hand (ADR 0099): the allocation's version as read, and each team's quarters as they should be.</summary>
+public sealed record TeamAllocation(int Version, List<AllocatedTeam>? Teams);
+
+/// <summary>One team's quarters, named by its manager (null: the reps without a manager), one amount per quarter of the cycle.</summary>
+public sealed record AllocatedTeam(Guid? ManagerId, List<decimal>? Quarters);
 
 /// <summary>A draft adjusted by hand: the allocation's version as read, and each rep's quarters as they should be.</summary>
 public sealed record AllocationAdjustment(int Version, List<AdjustedRep>? Reps);
@@ -65,10 +91,12 @@ public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOn
 public sealed record AcknowledgeInput(Guid CycleId, int Version);
 
 /// <summary>
-/// Top-down allocation (ADR 0038, ADR 0041): a leader shares a cycle's revenue target between the reps with a plan in
-/// it as a draft, adjusts the draft by hand, and publishes it once it sums to the target: publishing writes the amounts
-/// as the reps' quotas (and their managers' team quotas) through <see cref="SaveQuotas"/> and sends the quota letters,
-/// in one transaction. A draft changes no quota, so the plans' gap to quota reads the published quota only.
+/// Top-down allocation (ADR 0038, ADR 0041, ADR 0099): a leader shares a cycle's revenue target between the teams,
+/// then within each team between its reps, as a draft; the leader adjusts the teams' numbers, the leader or the team's
+/// manager adjusts the reps within their team; the leader publishes it once the teams sum to the target and each
+/// team's reps to the team: publishing writes the amounts as the reps' quotas and the teams' numbers as their managers'
+/// team quotas through <see cref="SaveQuotas"/> and sends the quota letters, in one transaction. A draft changes no
+/// quota, so the plans' gap to quota reads the published quota only.
 /// </summary>
 public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQuotas saver, QuotaHandlers quotas, QuotaGrid grid,
     IOptions<TerrainOptions> options, TimeProvider clock)
@@ -114,6 +142,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
                 reps = result.Reps.Count,
                 reason = allocation.Reason,
             })));
+        TellManagers(cycle, allocation, allocation.ReadTeams().Select(t => t.ManagerId).ToList(), now);
         await db.SaveChangesAsync(ct);
         return await CurrentAsync(cycle.Id, ct);
     }
@@ -125,6 +154,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
     /// <summary>The cycle's latest allocation with the quotas now held; null when the cycle has none (or does not exist).</summary>
     public async Task<AllocationView?> CurrentAsync(Guid cycleId, CancellationToken ct)
     {
+        access.Ensure(Act.AllocateTeamQuota);
         var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null || await LatestAsync(cycleId, ct) is not { } allocation)
         {
@@ -140,11 +170,21 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
     /// </summary>
     public async Task<AllocationView?> AdjustAsync(Guid cycleId, AllocationAdjustment adjustment, CancellationToken ct)
     {
-        access.Ensure(Act.AllocateQuota);
+        access.Ensure(Act.AllocateTeamQuota);
         var allocation = await db.QuotaAllocations.Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
         if (allocation is null)
         {
             return null;
+        }
+
+        // A manager shares out their own team's number (ADR 0099): the team as the allocation has it.
+        var teamOf = allocation.ReadLines().ToDictionary(l => l.RepId, l => l.ManagerId);
+        foreach (var rep in adjustment.Reps ?? [])
+        {
+            if (teamOf.TryGetValue(rep.RepId, out var managerId))
+            {
+                access.Ensure(Act.AllocateTeamQuota, new About(rep.RepId, managerId));
+            }
         }
 
         var before = allocation.ReadLines().ToDictionary(l => l.RepId, l => l.Draft);
@@ -166,6 +206,60 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
 
         return await CurrentAsync(cycleId, ct);
     }
+
+    /// <summary>
+    /// The first step by hand (ADR 0099): the leader sets teams' numbers; the reps of each team changed are shared out
+    /// again within it, and its manager is told. All or nothing, every problem named by field (422), a stale version is
+    /// 409; null when the cycle has no allocation.
+    /// </summary>
+    public async Task<AllocationView?> SetTeamsAsync(Guid cycleId, TeamAllocation input, CancellationToken ct)
+    {
+        access.Ensure(Act.AllocateQuota);
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        var allocation = await db.QuotaAllocations.Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
+        if (cycle is null || allocation is null)
+        {
+            return null;
+        }
+
+        var before = allocation.ReadTeams().ToDictionary(t => t.ManagerId ?? Guid.Empty, t => t.Draft);
+        var changed = allocation.SetTeams((input.Teams ?? []).Select(t => (t.ManagerId, (IReadOnlyList<decimal>)(t.Quarters ?? []))).ToList(), input.Version);
+        var now = clock.GetUtcNow();
+        var after = allocation.ReadTeams().ToDictionary(t => t.ManagerId ?? Guid.Empty, t => t.Draft);
+        db.AuditEntries.Add(AuditEntry.Record(now, access.Actor.Id, "quota.allocation.teams", "QuotaAllocation", allocation.Id.ToString(),
+            JsonSerializer.Serialize(new
+            {
+                cycle = cycleId,
+                version = allocation.Version,
+                changed = changed.Select(m => new { manager = m, before = before[m ?? Guid.Empty], after = after[m ?? Guid.Empty] }),
+            })));
+        TellManagers(cycle, allocation, changed, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
+        {
+            db.ChangeTracker.Clear();
+            throw new InvalidStateException("Someone adjusted this allocation at the same moment; nothing was saved. Reload it and adjust again.", "version");
+        }
+
+        return await CurrentAsync(cycleId, ct);
+    }
+
+    /// <summary>Each manager of these teams is told their team's number in the draft, to share it out between their reps.</summary>
+    private void TellManagers(PlanningCycle cycle, QuotaAllocation allocation, IReadOnlyList<Guid?> managers, DateTimeOffset now)
+    {
+        var teams = allocation.ReadTeams();
+        foreach (var managerId in managers.OfType<Guid>())
+        {
+            var amount = teams.Single(t => t.ManagerId == managerId).Draft.Sum();
+            db.Notifications.Add(Notification.Create(managerId, $"quota-team:{allocation.Id}:{allocation.Version}:{managerId}", $"Your team's {cycle.Name} quota to share out",
+                $"The draft allocation gives your team {Show.Money(amount)}: share it out between your reps before it is published.", AllocateLink(cycle.Id), now));
+        }
+    }
+
+    public static string AllocateLink(Guid cycleId) => $"/Quotas/Allocate/{cycleId}";
 
     /// <summary>
     /// Publishes the latest allocation: writes its draft as every rep's quota (and each manager's team quota as the sum
@@ -206,17 +300,34 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
 
             cycle.EnsureOpen();
             var now = clock.GetUtcNow();
-            allocation.Publish(access.Actor.Id, now);
+            var teams = allocation.ReadTeams();
+            var teamManagers = teams.Select(t => t.ManagerId).OfType<Guid>().ToList();
+            var names = await db.Users.AsNoTracking().Where(u => teamManagers.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, token);
+            allocation.Publish(access.Actor.Id, now, m => m is { } id && names.TryGetValue(id, out var name) ? $"the team of {name}" : "the reps without a manager");
             var lines = allocation.ReadLines();
             var held = (await quotas.ListAsync(cycle.Id, null, token) ?? []).ToDictionary(r => r.RepId);
             var rows = lines.Select(l => Row(l.RepId, held.GetValueOrDefault(l.RepId), l.Draft)).ToList();
-            var managers = await db.Users.AsNoTracking().Where(u => lines.Select(l => l.RepId).Contains(u.Id) && u.ManagerId != null)
-                .Select(u => new { u.Id, Manager = u.ManagerId!.Value }).ToDictionaryAsync(u => u.Id, u => u.Manager, token);
-            foreach (var team in lines.Where(l => managers.ContainsKey(l.RepId)).GroupBy(l => managers[l.RepId]))
+            if (teams.Count > 0)
             {
-                if (held.GetValueOrDefault(team.Key) is { IsTeam: true } row)
+                // The teams' numbers of the first step are the managers' team quotas (ADR 0099).
+                foreach (var team in teams)
                 {
-                    rows.Add(Row(team.Key, row, Enumerable.Range(0, cycle.Quarters.Count).Select(q => team.Sum(l => l.Draft[q])).ToList()));
+                    if (team.ManagerId is { } managerId && held.GetValueOrDefault(managerId) is { IsTeam: true } row)
+                    {
+                        rows.Add(Row(managerId, row, team.Draft));
+                    }
+                }
+            }
+            else
+            {
+                var managers = await db.Users.AsNoTracking().Where(u => lines.Select(l => l.RepId).Contains(u.Id) && u.ManagerId != null)
+                    .Select(u => new { u.Id, Manager = u.ManagerId!.Value }).ToDictionaryAsync(u => u.Id, u => u.Manager, token);
+                foreach (var team in lines.Where(l => managers.ContainsKey(l.RepId)).GroupBy(l => managers[l.RepId]))
+                {
+                    if (held.GetValueOrDefault(team.Key) is { IsTeam: true } row)
+                    {
+                        rows.Add(Row(team.Key, row, Enumerable.Range(0, cycle.Quarters.Count).Select(q => team.Sum(l => l.Draft[q])).ToList()));
+                    }
                 }
             }
 
@@ -363,7 +474,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
         var held = (await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycle.Id && ids.Contains(q.RepId)).Select(q => new { q.RepId, q.Quarter, q.Amount })
             .ToListAsync(ct)).ToLookup(q => q.RepId);
         var headers = await db.RepQuotas.AsNoTracking().Where(q => q.CycleId == cycle.Id && ids.Contains(q.RepId)).ToDictionaryAsync(q => q.RepId, ct);
-        var reps = lines.Where(l => people.ContainsKey(l.RepId)).Select(l =>
+        var allReps = lines.Where(l => people.ContainsKey(l.RepId)).Select(l =>
         {
             var person = people[l.RepId];
             var quota = Enumerable.Range(1, count).Select(n => held[l.RepId].FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
@@ -374,14 +485,34 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
                 header is { IsPublished: true, AwaitsAcknowledgement: false }, header?.AcknowledgedAt);
         }).OrderBy(r => r.Manager ?? "", StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
         IReadOnlyList<decimal> Counted(AllocationRepRow r) => draft ? r.Draft : r.Quota.Select(q => q ?? 0).ToList();
-        var teams = reps.GroupBy(r => r.ManagerId).Select(g => new AllocationTeamRow(g.Key, g.First().Manager ?? "No manager", g.Count(),
-            Enumerable.Range(0, count).Select(q => g.Sum(r => Counted(r)[q])).ToList(), g.Sum(r => r.Total))).ToList();
-        var quarterTotals = Enumerable.Range(0, count).Select(q => reps.Sum(r => Counted(r)[q])).ToList();
-        var total = reps.Sum(r => r.Total);
+        // A rep's team is the allocation's (ADR 0099), else (before teams came first) their manager now.
+        var teamLines = allocation.ReadTeams();
+        var teamOf = lines.ToDictionary(l => l.RepId, l => teamLines.Count > 0 ? l.ManagerId : people.GetValueOrDefault(l.RepId)?.ManagerId);
+        var managerIds = teamLines.Select(t => t.ManagerId).OfType<Guid>().ToList();
+        var teamNames = await db.Users.AsNoTracking().Where(u => managerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var whole = access.May(Act.AllocateQuota);
+        var reps = allReps.Where(r => whole || access.May(Act.AllocateTeamQuota, new About(r.RepId, teamOf[r.RepId]))).Select(r => r with { Team = teamOf[r.RepId] }).ToList();
+        var teams = reps.GroupBy(r => teamOf[r.RepId]).Select(g =>
+        {
+            var quarters = Enumerable.Range(0, count).Select(q => g.Sum(r => Counted(r)[q])).ToList();
+            var name = g.Key is { } m && teamNames.TryGetValue(m, out var n) ? n : g.First().Manager ?? "No manager";
+            return teamLines.FirstOrDefault(t => t.ManagerId == g.Key) is { } line
+                ? new AllocationTeamRow(g.Key, name, g.Count(), quarters, g.Sum(r => r.Total), line.Draft, line.Draft.Sum(), line.Adjusted is not null,
+                    g.Sum(r => r.Total) - line.Draft.Sum())
+                : new AllocationTeamRow(g.Key, name, g.Count(), quarters, g.Sum(r => r.Total));
+        }).ToList();
+        var quarterTotals = Enumerable.Range(0, count).Select(q => allReps.Sum(r => Counted(r)[q])).ToList();
+        var total = allReps.Sum(r => r.Total);
+        decimal? teamsTotal = teamLines.Count > 0 ? allocation.TeamsTotal() : null;
         return new AllocationView(preview ? null : allocation.Id, preview ? null : allocation.Version, cycle.Id, cycle.Name, cycle.Quarters.Select(q => q.Label).ToList(), allocation.Target,
             allocation.Method, allocation.Describe(), allocation.Weights, allocation.Seasonality, allocation.SeasonPercents(), allocation.RampSteps(),
             allocation.Notes.Split('\n', StringSplitOptions.RemoveEmptyEntries), preview ? null : allocation.Status, preview ? null : allocation.CreatedAt,
-            allocation.PublishedAt, reps, teams, quarterTotals, total, total - allocation.Target, reps.Count(r => r.Published && !r.Acknowledged));
+            allocation.PublishedAt, reps, teams, quarterTotals, total, total - allocation.Target, reps.Count(r => r.Published && !r.Acknowledged))
+        {
+            TeamsTotal = teamsTotal,
+            TeamsDifference = teamsTotal - allocation.Target,
+            WholeOrganisation = whole,
+        };
     }
 
     /// <summary>The settings checked (every problem named by field), the reps with their potential, bookings and start, and the result.</summary>

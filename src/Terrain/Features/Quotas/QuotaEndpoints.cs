@@ -91,7 +91,7 @@ public static class QuotaEndpoints
                     ? TypedResults.Created($"/api/v1/cycles/{cycleId}/quota-allocations/current", view)
                     : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("Allocate a revenue target (by default the strategy's revenue objectives) to the reps with a plan in the cycle, by potential share, last year's bookings, equally or a blend; spread over quarters by seasonality with a ramp for new hires. Writes the result as a draft: the reps' and teams' quotas, adjustable in the grid.")
+            .WithSummary("Allocate a revenue target (by default the strategy's revenue objectives) to the reps with a plan in the cycle, by potential share, last year's bookings, equally or a blend; spread over quarters by seasonality with a ramp for new hires. Saves the result as a draft: teams first (each the sum of its reps' shares), then each team shared out between its reps; no quota changes until it is published. Each team's manager is told.")
             .WithName("createQuotaAllocation")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -99,15 +99,24 @@ public static class QuotaEndpoints
 
         allocations.MapGet("/current", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, QuotaAllocations handler, CancellationToken ct) =>
                 await handler.CurrentAsync(cycleId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
-            .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("The cycle's latest allocation with the quotas now held: totals per quarter and team, the difference to the target, and who has not acknowledged.")
+            .RequireAuthorization(Policies.For(Act.AllocateTeamQuota))
+            .WithSummary("The cycle's latest allocation with the quotas now held: each team's number and its reps' difference to it, totals per quarter, the difference to the target, and who has not acknowledged. A manager sees their own team only.")
             .WithName("getQuotaAllocation");
 
         allocations.MapPut("/current/draft", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, AllocationAdjustment adjustment, QuotaAllocations handler, CancellationToken ct) =>
                 await handler.AdjustAsync(cycleId, adjustment, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
-            .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("Adjust the draft allocation by hand before it is published: each rep's quarters, with the allocation's version as read (409 when stale or published; 422 naming reps[i].quarters[q] for a bad amount); the answer shows the difference to the target. No quota changes until the allocation is published.")
+            .RequireAuthorization(Policies.For(Act.AllocateTeamQuota))
+            .WithSummary("Adjust the draft allocation by hand before it is published: each rep's quarters, with the allocation's version as read (409 when stale or published; 422 naming reps[i].quarters[q] for a bad amount); the answer shows the difference to the target and each team's reps' difference to the team's number. A leader adjusts any rep, a manager the reps of their own team (403 otherwise). No quota changes until the allocation is published.")
             .WithName("adjustQuotaAllocation")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        allocations.MapPut("/current/teams", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, TeamAllocation input, QuotaAllocations handler, CancellationToken ct) =>
+                await handler.SetTeamsAsync(cycleId, input, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.For(Act.AllocateQuota))
+            .WithSummary("The first step by hand: set teams' quarters (teams named by managerId, null for the reps without a manager) with the allocation's version as read (409 when stale or published; 422 naming teams[i].quarters[q]). Each team changed has its reps shared out again within its new number and its manager is told. Publishing needs the teams to sum to the target and each team's reps to the team.")
+            .WithName("setQuotaAllocationTeams")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -115,7 +124,7 @@ public static class QuotaEndpoints
         allocations.MapPost("/current/publish", async Task<Results<Ok<AllocationView>, NotFound>> (Guid cycleId, QuotaAllocations handler, CancellationToken ct) =>
                 await handler.PublishAsync(cycleId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("Publish the draft allocation: its amounts become the reps' (and teams') quotas and each rep gets a quota letter, in one transaction; refused (409, error 'allocation-does-not-sum') while the draft does not sum to the target to the cent.")
+            .WithSummary("Publish the draft allocation: its amounts become the reps' (and teams') quotas and each rep gets a quota letter, in one transaction; refused (409, error 'allocation-does-not-sum') while the teams or the draft do not sum to the target to the cent, and (409, error 'team-does-not-sum') while a team's reps do not sum to the team's number.")
             .WithName("publishQuotaAllocation")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);

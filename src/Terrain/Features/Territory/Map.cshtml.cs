@@ -12,8 +12,15 @@ namespace Terrain.Features.Territory;
 /// territory as "Unassigned"), with the same figures in a table beside it. The points come from
 /// <see cref="OnGetPointsAsync"/> as compact JSON; the page itself works as a table without JavaScript.
 /// </summary>
-public sealed class MapModel(AccessPolicy access, Territories territories, IConfiguration configuration) : PageModel
+public sealed class MapModel(AccessPolicy access, Territories territories, IConfiguration configuration, ZipPlacement placement) : PageModel
 {
+    /// <summary>What the last placement by postal code did (ADR 0099), shown once.</summary>
+    [TempData]
+    public string? Placed { get; set; }
+
+    /// <summary>Whether the caller may place accounts by postal code (leaders and admins).</summary>
+    public bool MayPlace => access.May(Act.AssignAccounts);
+
     /// <summary>More points than this are not sent: the map says how many were left out and the filters narrow it.</summary>
     public const int MaxPoints = 20_000;
 
@@ -143,6 +150,16 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
             colour.GetValueOrDefault(a.TerritoryId ?? Guid.Empty, -1), a.LocationSource == LocationSource.PostalCode ? 1 : 0,
         }).ToList();
         return new JsonResult(new Points(figures, points, figures.Sum(t => t.Mapped), points.Count));
+    }
+
+    /// <summary>Places the accounts without coordinates that have a known US ZIP code at its centroid (ADR 0099).</summary>
+    public async Task<IActionResult> OnPostPlaceByPostalCodeAsync(CancellationToken ct)
+    {
+        var outcome = await placement.PlaceAsync(ct);
+        Placed = outcome.Placed == 0
+            ? $"No account could be placed by its ZIP code; {outcome.StillWithoutPlace} still {(outcome.StillWithoutPlace == 1 ? "has" : "have")} no place."
+            : $"Placed {outcome.Placed} {(outcome.Placed == 1 ? "account" : "accounts")} at their ZIP code's centre (approximately); {outcome.StillWithoutPlace} still {(outcome.StillWithoutPlace == 1 ? "has" : "have")} no place.";
+        return RedirectToPage("Map", null, new { Segment, Region }, "unmapped-title");
     }
 
     private IQueryable<Account> Filtered()

@@ -281,6 +281,61 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
         return territory.Name;
     }
 
+    /// <summary>
+    /// A reactivated rep gets back the territory their deactivation vacated (ADR 0099), in the caller's transaction,
+    /// when it is still vacant: its accounts follow them (moves dated today, audited, like any rep change), the
+    /// territory change is audited and the rep told. Otherwise (someone else covers it, or there was none) the leaders
+    /// are told that the rep covers no territory. Returns what happened, in words for the person who reactivated them.
+    /// </summary>
+    internal static async Task<string> RestoreAsync(AppDbContext db, AppUser rep, Guid? actorId, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = rep.Id.ToString();
+        var vacated = (await db.AuditEntries.AsNoTracking().Where(e => e.Action == "territory.vacated" && e.Details != null && e.Details.Contains(id))
+                .Select(e => new { e.Id, e.EntityId }).ToListAsync(ct))
+            .OrderByDescending(e => e.Id).FirstOrDefault();
+        var territory = vacated is not null && Guid.TryParse(vacated.EntityId, out var territoryId)
+            ? await db.Territories.SingleOrDefaultAsync(t => t.Id == territoryId, ct)
+            : null;
+        var covers = await db.Territories.AnyAsync(t => t.RepId == rep.Id, ct);
+        if (territory is { RepId: null } && !covers && rep.Role == Role.Rep)
+        {
+            territory.Change(territory.Name, rep, new TerritoryBase(territory.BaseAddress, territory.BaseLatitude, territory.BaseLongitude));
+            var accounts = await db.Accounts.CountAsync(a => a.TerritoryId == territory.Id && a.OwnerId == null, ct);
+            await HandOverAsync(db, territory, null, actorId, now, ct);
+            db.AuditEntries.Add(AuditEntry.Record(now, actorId, "territory.restored", "Territory", territory.Id.ToString(),
+                JsonSerializer.Serialize(
+                    new
+                    {
+                        territory.Name,
+                        repId = rep.Id,
+                        reason = "rep reactivated",
+                        accounts,
+                        effectiveFrom = AccountAssignments.Today(now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    },
+                    JsonSerializerOptions.Web)));
+            db.Notifications.Add(Notification.Create(rep.Id, $"territory-restored:{territory.Id}:{now.ToUnixTimeSeconds()}", $"{territory.Name} is yours again",
+                $"You are back, and {territory.Name} is yours again from today, with its {accounts} {(accounts == 1 ? "account" : "accounts")}.", "/Territory", now));
+            return $"{rep.DisplayName} covers {territory.Name} again, with its {accounts} {(accounts == 1 ? "account" : "accounts")}, from today.";
+        }
+
+        if (covers || rep.Role != Role.Rep)
+        {
+            return "";
+        }
+
+        var why = territory is null
+            ? "their territory is gone or they covered none"
+            : $"{territory.Name}, vacated when they left, is covered by {(await db.Users.AsNoTracking().Where(u => u.Id == territory.RepId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)) ?? "another rep"} now";
+        var leaders = await db.Users.AsNoTracking().Where(u => u.IsActive && (u.Role == Role.Leader || u.Role == Role.Admin)).Select(u => u.Id).ToListAsync(ct);
+        foreach (var leader in leaders)
+        {
+            db.Notifications.Add(Notification.Create(leader, $"rep-without-territory:{rep.Id}:{now.ToUnixTimeSeconds()}", $"{rep.DisplayName} has no territory",
+                $"{rep.DisplayName} is active again but covers no territory ({why}). Name them on a territory.", "/Territory/Territories", now));
+        }
+
+        return $"{rep.DisplayName} covers no territory: {why}. Name them on a territory.";
+    }
+
     private async Task SaveAsync(CancellationToken ct)
     {
         try

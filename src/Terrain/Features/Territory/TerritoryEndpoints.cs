@@ -19,6 +19,7 @@ public static class TerritoryEndpoints
         services.AddScoped<AssignmentRules>();
         services.AddScoped<BookOfBusiness>();
         services.AddScoped<AccountOverlays>();
+        services.AddScoped<ZipPlacement>();
         services.AddHostedService<PendingAssignmentService>();
     }
 
@@ -43,6 +44,14 @@ public static class TerritoryEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        accounts.MapPost("/place-by-postal-code", async (ZipPlacement placement, CancellationToken ct) => TypedResults.Ok(await placement.PlaceAsync(ct)))
+            .RequireAuthorization(Policies.For(Act.AssignAccounts))
+            .WithName("placeAccountsByPostalCode")
+            .WithSummary("Place every account stored without coordinates at its US ZIP code's centroid, marked approximate (as an import does). "
+                + "Idempotent: a second call places nothing. Answers how many were placed and how many are still without a place (no known ZIP code). Audited.")
+            .Produces<ZipPlacementOutcome>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         accounts.MapGet("/{id:guid}/overlays", async (Guid id, AccountOverlays overlays, CancellationToken ct) =>
                 await overlays.ListAsync(id, ct) is { } list

@@ -51,6 +51,9 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
         public string? Version { get; init; }
     }
 
+    /// <summary>After a reactivation: whether the rep got their territory back, or covers none (ADR 0099); null otherwise.</summary>
+    public string? TerritoryNote { get; private set; }
+
     public async Task<(UpdateOutcome Outcome, AppUser? User, Dictionary<string, string[]> Errors)> HandleAsync(
         Guid id, Input input, Guid actorId, CancellationToken ct)
     {
@@ -169,6 +172,12 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
         {
             // A gone rep covers nothing: the territory stays, vacant, with its accounts (ADR 0039).
             await Territory.Territories.VacateAsync(db, user.Id, actorId, clock.GetUtcNow(), ct);
+        }
+
+        if (input.IsActive == true && !before.IsActive && user.IsActive)
+        {
+            // A rep back gets back the territory their leaving vacated, when it is still vacant (ADR 0099).
+            TerritoryNote = await Territory.Territories.RestoreAsync(db, user, actorId, clock.GetUtcNow(), ct) is { Length: > 0 } note ? note : null;
         }
 
         await Cycles.RepPlans.FollowAsync(db, [user], actorId, clock.GetUtcNow(), ct);

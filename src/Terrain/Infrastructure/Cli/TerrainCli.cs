@@ -12,7 +12,7 @@ using Terrain.Features.Users;
 namespace Terrain.Infrastructure.Cli;
 
 /// <summary>
-/// The command line: serve (default), demo, migrate, users add, import. Every verb runs on the same host
+/// The command line: serve (default), demo, migrate, users add, import, accounts place-by-zip. Every verb runs on the same host
 /// as the web app, so configuration (--urls, ConnectionStrings__Terrain, ...) means the same everywhere.
 /// </summary>
 public static class TerrainCli
@@ -56,6 +56,7 @@ public static class TerrainCli
 
         root.Add(UsersCommand());
         root.Add(ImportCommand());
+        root.Add(AccountsCommand());
 
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         return root.Parse(args).InvokeAsync(config, ct);
@@ -222,6 +223,27 @@ public static class TerrainCli
         });
         users.Add(add);
         return users;
+    }
+
+    private static Command AccountsCommand()
+    {
+        var accounts = new Command("accounts", "Work on the accounts.");
+        var place = new Command("place-by-zip", "Place the accounts stored without coordinates at their US ZIP code's centre (approximate), as an import does. Safe to run again.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        place.SetAction(async (result, ct) =>
+        {
+            await using var app = TerrainHost.Build(TerrainHost.CreateBuilder(result.UnmatchedTokens.ToArray()));
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await DatabaseSchema.UpdateAsync(db, ct);
+            var outcome = await Features.Territory.ZipPlacement.PlaceAsync(db, null, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+            Console.WriteLine($"Placed {outcome.Placed} account(s) by ZIP code; {outcome.StillWithoutPlace} still without a place.");
+            return 0;
+        });
+        accounts.Add(place);
+        return accounts;
     }
 
     private static Command ImportCommand()

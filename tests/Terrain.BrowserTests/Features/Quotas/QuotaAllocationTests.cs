@@ -46,6 +46,26 @@ public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(t
             await page.GetByRole(AriaRole.Button, new() { Name = "Allocate as a draft" }).ClickAsync();
             await Expect(page.Locator(".alert.success").First).ToContainTextAsync("as a draft");
 
+            // Teams come first (ADR 0099): the leader sees each team's number; the team's manager shares out their own.
+            await Expect(page.Locator("#teams-difference")).ToContainTextAsync("sum to the target");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save the teams' quotas" })).ToBeVisibleAsync();
+            await Screenshots.SaveAsync(page, "quota-allocation-teams");
+            await page.SetViewportSizeAsync(390, 844);
+            await Screenshots.SaveAsync(page, "quota-allocation-teams-390");
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The allocation page scrolls sideways at 390 px.");
+            await page.SetViewportSizeAsync(1280, 900);
+            var manager = await SignInAsync(DemoPeople.Manager1, bypassCsp: true);
+            await manager.GotoAsync($"/Quotas/Allocate/{cycleId}");
+            await Expect(manager.Locator("h1")).ToContainTextAsync("Share out your team's");
+            await Expect(manager.Locator("tr[data-quota-row]")).ToHaveCountAsync(1);
+            await Expect(manager.Locator("input[name='Draft[0].Quarters[0]']")).ToBeEditableAsync();
+            await Expect(manager.GetByRole(AriaRole.Button, new() { Name = "Publish the quota letters" })).ToHaveCountAsync(0);
+            await AccessibilityTests.CheckAsync(manager);
+            await Screenshots.SaveAsync(manager, "quota-allocation-manager");
+            await manager.SetViewportSizeAsync(390, 844);
+            await Screenshots.SaveAsync(manager, "quota-allocation-manager-390");
+            Assert.True(await manager.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The manager's allocation page scrolls sideways at 390 px.");
+
             // The draft is adjusted on the page: a dollar more is over the target and cannot be published; taking it back can.
             var cell = page.Locator("input[name='Draft[0].Quarters[0]']");
             var original = await cell.InputValueAsync();
@@ -83,7 +103,7 @@ public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(t
             await App.QueryAsync(async db =>
             {
                 var link = $"cycle={cycleId}";
-                await db.Notifications.Where(n => n.Link != null && n.Link.Contains(link)).ExecuteDeleteAsync();
+                await db.Notifications.Where(n => n.Link != null && (n.Link.Contains(link) || n.Link.Contains(cycleId.ToString()))).ExecuteDeleteAsync();
                 await db.QuotaChanges.Where(c => c.CycleId == cycleId).ExecuteDeleteAsync();
                 await db.Quotas.Where(q => q.CycleId == cycleId).ExecuteDeleteAsync();
                 await db.RepQuotas.Where(q => q.CycleId == cycleId).ExecuteDeleteAsync();

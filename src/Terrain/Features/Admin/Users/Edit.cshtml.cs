@@ -72,7 +72,7 @@ public sealed class EditModel(UpdateUser handler, UserQueries users, CurrentUser
 
         if (outcome == UpdateOutcome.Updated)
         {
-            TempData["Created"] = $"Saved {Subject.Email}.";
+            TempData["Created"] = handler.TerritoryNote is { } note ? $"Saved {Subject.Email}. {note}" : $"Saved {Subject.Email}.";
             return RedirectToPage("Index");
         }
 
