@@ -173,7 +173,7 @@ public sealed class Account
     }
 
     /// <summary>
-    /// Places an account stored without coordinates at its postal code's centroid, marked approximate (ADR 0099); false,
+    /// Places an account stored without coordinates at its postal code's centroid, marked approximate (ADR 0048); false,
     /// changing nothing, when it has coordinates already or the code is not one <paramref name="locate"/> knows.
     /// </summary>
     public bool PlaceByPostalCode(PostalLocator locate)

@@ -65,7 +65,7 @@ public enum Act
     /// <summary>Acknowledge one's own published quota letter (about the rep it is for).</summary>
     AcknowledgeQuota,
 
-    /// <summary>Share a team's quota in a draft allocation out between its reps (ADR 0099): the team's manager, or a leader (about the rep).</summary>
+    /// <summary>Share a team's quota in a draft allocation out between its reps (ADR 0048): the team's manager, or a leader (about the rep).</summary>
     AllocateTeamQuota,
 
     /// <summary>Move accounts between territories, keep the territories and the assignment rules (ADR 0039).</summary>

@@ -4,7 +4,7 @@ namespace Terrain.Tests.Api;
 
 public sealed partial class AuthorizationTableTests
 {
-    // A manager reads the allocation and adjusts their own team's reps in it (ADR 0099; the manager's turn comes before the
+    // A manager reads the allocation and adjusts their own team's reps in it (ADR 0048; the manager's turn comes before the
     // leader allocates, so there is none yet: 404). Only sales leaders allocate, set the teams, publish and export (admins do not set quotas, ADR 0034); everyone signed in
     // reads their own quota letter (404 while none is published to them) and only a rep acknowledges one. The leader's
     // create row allocates 1,000,000.01 equally as a draft (version 1), so its publish row finds the draft summing to the target.

@@ -4,7 +4,7 @@ namespace Terrain.Tests.Api;
 
 public sealed partial class AuthorizationTableTests
 {
-    // Only sales leaders set the teams' numbers of an allocation (ADR 0099). By the leader's turn the allocation the
+    // Only sales leaders set the teams' numbers of an allocation (ADR 0048). By the leader's turn the allocation the
     // quota rows created is published, so setting its teams is refused as its state (409).
     // Leaders and admins place the accounts stored without coordinates by their ZIP code, as they move accounts.
     private static Row[] TeamsAndPlacementRows =>

@@ -80,7 +80,7 @@ public sealed class PageHandlerAuthorizationTests
         // Importing needs a file: those who may set quotas hear of its absence (422), the admin, who may not, is refused.
         new("Cycles/Quotas", "Import", o => $"/Cycles/Quotas/{o.Cycle.Id}?handler=Import", "denied", "422", "422", "403"),
         // Allocating takes the strategy's revenue objectives as the target when none is typed; only leaders allocate, set
-        // the teams' numbers and publish. A manager opens the page to share out their own team's number (ADR 0099): before
+        // the teams' numbers and publish. A manager opens the page to share out their own team's number (ADR 0048): before
         // the leader allocates there is nothing to adjust (404).
         new("Quotas/Allocate", "Preview", o => $"/Quotas/Allocate/{o.Cycle.Id}?handler=Preview", "denied", "403", "200", "denied"),
         new("Quotas/Allocate", "", o => $"/Quotas/Allocate/{o.Cycle.Id}", "denied", "403", "redirect", "denied"),
@@ -146,7 +146,7 @@ public sealed class PageHandlerAuthorizationTests
         new("TerritoryDesign/Scenarios/Scenario", "Apply", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Apply", "denied", "denied", "404", "404"),
         // Deleting needs the confirmation box: those who may are told (422), and the page of no scenario is 404; managers read scenarios but change none.
         new("TerritoryDesign/Scenarios/Scenario", "Delete", _ => $"/TerritoryDesign/Scenarios/{Guid.Empty}?handler=Delete", "denied", "denied", "404", "404"),
-        // Placing accounts by ZIP code (ADR 0099): leaders and admins, as moving them.
+        // Placing accounts by ZIP code (ADR 0048): leaders and admins, as moving them.
         new("Territory/Map", "PlaceByPostalCode", _ => "/Territory/Map?handler=PlaceByPostalCode", "403", "403", "redirect", "redirect"),
         new("Territory/Unassigned", "Move", _ => "/Territory/Unassigned?handler=Move", "denied", "denied", "422", "422"),
         new("Territory/Account", "", o => $"/Territory/Account/{o.Accounts.First(a => a.OwnerId == o.Rep3.Id).Id}", "denied", "denied", "422", "422"),

@@ -362,7 +362,7 @@ public sealed class QuotaAllocation
     public const int MaxReason = 500;
 
     /// <summary>
-    /// Each team's number (<see cref="AllocationTeamLine"/>s as JSON, ADR 0099): the first step of the allocation, which
+    /// Each team's number (<see cref="AllocationTeamLine"/>s as JSON, ADR 0048): the first step of the allocation, which
     /// the reps' draft is shared out within. Empty for an allocation made before teams came first.
     /// </summary>
     public string Teams { get; private set; } = "[]";
@@ -409,7 +409,7 @@ public sealed class QuotaAllocation
     public decimal TeamsTotal() => ReadTeams().Sum(t => t.Draft.Sum());
 
     /// <summary>
-    /// The first step, by hand (ADR 0099): the leader sets the named teams' quarters (whole cents, zero or more), and the
+    /// The first step, by hand (ADR 0048): the leader sets the named teams' quarters (whole cents, zero or more), and the
     /// reps of each team changed are shared out again within its new number, each quarter in proportion to what the
     /// method computed for them (their share, season and ramp), by the largest remainder, so they sum to it exactly; a
     /// hand adjustment of those reps is replaced. Refused once published, for a stale <paramref name="version"/>, for a
@@ -725,7 +725,7 @@ public sealed record AllocationLine(Guid RepId, decimal Potential, decimal Booki
 }
 
 /// <summary>
-/// One team's part of an allocation (ADR 0099): the team of <see cref="ManagerId"/> (null: the reps without a manager),
+/// One team's part of an allocation (ADR 0048): the team of <see cref="ManagerId"/> (null: the reps without a manager),
 /// its quarters as computed (the sum of its reps' computed quarters: the same basis as theirs), the leader's adjustment,
 /// and <see cref="Draft"/>, the team's number that its reps' draft must sum to and that publishing writes as the team quota.
 /// </summary>

@@ -29,13 +29,13 @@ public sealed record AllocationRepRow(Guid RepId, string Name, Guid? ManagerId, 
     IReadOnlyList<int> Ramp, IReadOnlyList<decimal> Allocated, IReadOnlyList<decimal> Draft, bool Adjusted, IReadOnlyList<decimal?> Quota, decimal Total,
     int Version, bool Published, bool Acknowledged, DateTimeOffset? AcknowledgedAt)
 {
-    /// <summary>The team the rep is allocated in (its manager's id): the allocation's (ADR 0099), else their manager now.</summary>
+    /// <summary>The team the rep is allocated in (its manager's id): the allocation's (ADR 0048), else their manager now.</summary>
     public Guid? Team { get; init; }
 }
 
 /// <summary>
 /// A team's part: the sum of its reps (<see cref="Quarters"/>, <see cref="Total"/>) and, for an allocation where teams
-/// come first (ADR 0099), the team's number set in the first step (<see cref="Quota"/>, adjusted by hand when
+/// come first (ADR 0048), the team's number set in the first step (<see cref="Quota"/>, adjusted by hand when
 /// <see cref="Adjusted"/>) and the reps' difference to it (zero before it can be published).
 /// </summary>
 public sealed record AllocationTeamRow(Guid? ManagerId, string Manager, int Reps, IReadOnlyList<decimal> Quarters, decimal Total,
@@ -63,7 +63,7 @@ public sealed record AllocationView(Guid? Id, int? Version, Guid CycleId, string
     public bool WholeOrganisation { get; init; }
 }
 
-/// <summary>The first step by hand (ADR 0099): the allocation's version as read, and each team's quarters as they should be.</summary>
+/// <summary>The first step by hand (ADR 0048): the allocation's version as read, and each team's quarters as they should be.</summary>
 public sealed record TeamAllocation(int Version, List<AllocatedTeam>? Teams);
 
 /// <summary>One team's quarters, named by its manager (null: the reps without a manager), one amount per quarter of the cycle.</summary>
@@ -91,7 +91,7 @@ public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOn
 public sealed record AcknowledgeInput(Guid CycleId, int Version);
 
 /// <summary>
-/// Top-down allocation (ADR 0038, ADR 0041, ADR 0099): a leader shares a cycle's revenue target between the teams,
+/// Top-down allocation (ADR 0038, ADR 0041, ADR 0048): a leader shares a cycle's revenue target between the teams,
 /// then within each team between its reps, as a draft; the leader adjusts the teams' numbers, the leader or the team's
 /// manager adjusts the reps within their team; the leader publishes it once the teams sum to the target and each
 /// team's reps to the team: publishing writes the amounts as the reps' quotas and the teams' numbers as their managers'
@@ -177,7 +177,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
             return null;
         }
 
-        // A manager shares out their own team's number (ADR 0099): the team as the allocation has it.
+        // A manager shares out their own team's number (ADR 0048): the team as the allocation has it.
         var teamOf = allocation.ReadLines().ToDictionary(l => l.RepId, l => l.ManagerId);
         foreach (var rep in adjustment.Reps ?? [])
         {
@@ -208,7 +208,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
     }
 
     /// <summary>
-    /// The first step by hand (ADR 0099): the leader sets teams' numbers; the reps of each team changed are shared out
+    /// The first step by hand (ADR 0048): the leader sets teams' numbers; the reps of each team changed are shared out
     /// again within it, and its manager is told. All or nothing, every problem named by field (422), a stale version is
     /// 409; null when the cycle has no allocation.
     /// </summary>
@@ -309,7 +309,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
             var rows = lines.Select(l => Row(l.RepId, held.GetValueOrDefault(l.RepId), l.Draft)).ToList();
             if (teams.Count > 0)
             {
-                // The teams' numbers of the first step are the managers' team quotas (ADR 0099).
+                // The teams' numbers of the first step are the managers' team quotas (ADR 0048).
                 foreach (var team in teams)
                 {
                     if (team.ManagerId is { } managerId && held.GetValueOrDefault(managerId) is { IsTeam: true } row)
@@ -485,7 +485,7 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
                 header is { IsPublished: true, AwaitsAcknowledgement: false }, header?.AcknowledgedAt);
         }).OrderBy(r => r.Manager ?? "", StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
         IReadOnlyList<decimal> Counted(AllocationRepRow r) => draft ? r.Draft : r.Quota.Select(q => q ?? 0).ToList();
-        // A rep's team is the allocation's (ADR 0099), else (before teams came first) their manager now.
+        // A rep's team is the allocation's (ADR 0048), else (before teams came first) their manager now.
         var teamLines = allocation.ReadTeams();
         var teamOf = lines.ToDictionary(l => l.RepId, l => teamLines.Count > 0 ? l.ManagerId : people.GetValueOrDefault(l.RepId)?.ManagerId);
         var managerIds = teamLines.Select(t => t.ManagerId).OfType<Guid>().ToList();

@@ -14,7 +14,7 @@ namespace Terrain.Features.Territory;
 /// </summary>
 public sealed class MapModel(AccessPolicy access, Territories territories, IConfiguration configuration, ZipPlacement placement) : PageModel
 {
-    /// <summary>What the last placement by postal code did (ADR 0099), shown once.</summary>
+    /// <summary>What the last placement by postal code did (ADR 0048), shown once.</summary>
     [TempData]
     public string? Placed { get; set; }
 
@@ -152,7 +152,7 @@ public sealed class MapModel(AccessPolicy access, Territories territories, IConf
         return new JsonResult(new Points(figures, points, figures.Sum(t => t.Mapped), points.Count));
     }
 
-    /// <summary>Places the accounts without coordinates that have a known US ZIP code at its centroid (ADR 0099).</summary>
+    /// <summary>Places the accounts without coordinates that have a known US ZIP code at its centroid (ADR 0048).</summary>
     public async Task<IActionResult> OnPostPlaceByPostalCodeAsync(CancellationToken ct)
     {
         var outcome = await placement.PlaceAsync(ct);

@@ -282,7 +282,7 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
     }
 
     /// <summary>
-    /// A reactivated rep gets back the territory their deactivation vacated (ADR 0099), in the caller's transaction,
+    /// A reactivated rep gets back the territory their deactivation vacated (ADR 0048), in the caller's transaction,
     /// when it is still vacant: its accounts follow them (moves dated today, audited, like any rep change), the
     /// territory change is audited and the rep told. Otherwise (someone else covers it, or there was none) the leaders
     /// are told that the rep covers no territory. Returns what happened, in words for the person who reactivated them.

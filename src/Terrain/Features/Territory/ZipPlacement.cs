@@ -10,7 +10,7 @@ namespace Terrain.Features.Territory;
 public sealed record ZipPlacementOutcome(int Placed, int StillWithoutPlace);
 
 /// <summary>
-/// Places the accounts stored without coordinates at their US ZIP code's centroid, marked approximate (ADR 0099): the
+/// Places the accounts stored without coordinates at their US ZIP code's centroid, marked approximate (ADR 0048): the
 /// accounts stored before the app shipped the centroids (ADR 0042) are otherwise only placed when next imported.
 /// Leaders and admins (the map's "not on the map" list, the API) or the command line. Idempotent: a second run finds
 /// nothing to place. One audit entry per run names the accounts placed.

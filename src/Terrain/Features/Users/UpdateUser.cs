@@ -51,7 +51,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
         public string? Version { get; init; }
     }
 
-    /// <summary>After a reactivation: whether the rep got their territory back, or covers none (ADR 0099); null otherwise.</summary>
+    /// <summary>After a reactivation: whether the rep got their territory back, or covers none (ADR 0048); null otherwise.</summary>
     public string? TerritoryNote { get; private set; }
 
     public async Task<(UpdateOutcome Outcome, AppUser? User, Dictionary<string, string[]> Errors)> HandleAsync(
@@ -176,7 +176,7 @@ public sealed class UpdateUser(AppDbContext db, UserManager<AppUser> users, IHtt
 
         if (input.IsActive == true && !before.IsActive && user.IsActive)
         {
-            // A rep back gets back the territory their leaving vacated, when it is still vacant (ADR 0099).
+            // A rep back gets back the territory their leaving vacated, when it is still vacant (ADR 0048).
             TerritoryNote = await Territory.Territories.RestoreAsync(db, user, actorId, clock.GetUtcNow(), ct) is { Length: > 0 } note ? note : null;
         }
 

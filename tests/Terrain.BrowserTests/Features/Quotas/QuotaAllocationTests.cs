@@ -46,7 +46,7 @@ public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(t
             await page.GetByRole(AriaRole.Button, new() { Name = "Allocate as a draft" }).ClickAsync();
             await Expect(page.Locator(".alert.success").First).ToContainTextAsync("as a draft");
 
-            // Teams come first (ADR 0099): the leader sees each team's number; the team's manager shares out their own.
+            // Teams come first (ADR 0048): the leader sees each team's number; the team's manager shares out their own.
             await Expect(page.Locator("#teams-difference")).ToContainTextAsync("sum to the target");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save the teams' quotas" })).ToBeVisibleAsync();
             await Screenshots.SaveAsync(page, "quota-allocation-teams");

@@ -8,7 +8,7 @@ using Xunit;
 namespace Terrain.Tests.Features.Quotas;
 
 /// <summary>
-/// Quotas allocated to teams first, then within each team to its reps (ADR 0099): the leader sets the teams' numbers,
+/// Quotas allocated to teams first, then within each team to its reps (ADR 0048): the leader sets the teams' numbers,
 /// the team's manager shares theirs out, and publishing needs both steps to sum, on both databases.
 /// Manager One leads Rep One and Rep Two; Manager Two leads Rep Three.
 /// </summary>

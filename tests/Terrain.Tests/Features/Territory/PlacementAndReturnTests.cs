@@ -10,7 +10,7 @@ using Xunit;
 namespace Terrain.Tests.Features.Territory;
 
 /// <summary>
-/// ADR 0099: accounts stored without coordinates are placed by their ZIP code on demand, and a reactivated rep gets back
+/// ADR 0048: accounts stored without coordinates are placed by their ZIP code on demand, and a reactivated rep gets back
 /// the territory their deactivation vacated when it is still vacant, on both databases.
 /// </summary>
 public sealed class PlacementAndReturnTests
