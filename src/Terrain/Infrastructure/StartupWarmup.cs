@@ -49,7 +49,10 @@ internal sealed class StartupWarmup(
         {
             var protector = services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Terrain.Warmup");
             protector.Unprotect(protector.Protect("warm"));
-            var hasher = services.GetRequiredService<IPasswordHasher<AppUser>>();
+            // The hasher is registered per scope (Identity's default): resolving it from the root provider fails where
+            // scopes are validated (the Development environment).
+            using var scope = services.CreateScope();
+            var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<AppUser>>();
             // Identity's hasher does not read the user; no user exists for the warm-up.
             hasher.VerifyHashedPassword(null!, hasher.HashPassword(null!, "warm-up-only"), "warm-up-only");
             return Task.CompletedTask;

@@ -538,22 +538,22 @@ public sealed class QuotaAllocation
     /// <summary>Problems named by field, thrown together: one as itself, several under a summary, the first field named.</summary>
     private sealed class Problems
     {
-        private readonly List<(string Field, string Message)> list = [];
+        private readonly List<(string Field, string Message)> _list = [];
 
-        public int Count => list.Count;
+        public int Count => _list.Count;
 
-        public void Add(string field, string message) => list.Add((field, message));
+        public void Add(string field, string message) => _list.Add((field, message));
 
         public void ThrowIfAny(string summary)
         {
-            if (list.Count == 1)
+            if (_list.Count == 1)
             {
-                throw new DomainException(list[0].Message, list[0].Field);
+                throw new DomainException(_list[0].Message, _list[0].Field);
             }
 
-            if (list.Count > 1)
+            if (_list.Count > 1)
             {
-                throw new DomainException(summary, list.Select(p => $"{p.Field}: {p.Message}").ToList(), list[0].Field);
+                throw new DomainException(summary, _list.Select(p => $"{p.Field}: {p.Message}").ToList(), _list[0].Field);
             }
         }
     }

@@ -85,7 +85,7 @@ public sealed class DraftRowForm
 
 /// <summary>
 /// A leader allocates a cycle's revenue target to teams, then within each team to its reps (ADR 0038, ADR 0041, ADR
-/// 0099): the settings, a preview, the teams' numbers and the reps' draft adjusted here by hand, totals with the
+/// 0048): the settings, a preview, the teams' numbers and the reps' draft adjusted here by hand, totals with the
 /// differences to the target and to each team's number, and publishing, which writes the quotas and sends the letters.
 /// A manager comes here for the second step of their own team: sharing its number out between their reps.
 /// </summary>
