@@ -137,7 +137,7 @@ public static class Api
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Import users, accounts, opportunities, activities or bookings from CSV, as a background job: 202 with the job and its Location. "
+            .WithSummary("Import users, accounts, opportunities, activities, bookings or revenue splits from CSV, as a background job: 202 with the job and its Location. "
                 + "With 'Prefer: wait=N' (seconds, at most 300) the answer waits for the job: 200 with the report, or 422 when the file was rejected. "
                 + "All or nothing unless partial=true; for opportunities, full=true marks deals missing from the file deleted. "
                 + "mapping=NAME (or its id) reads opportunities, activities or bookings by a saved mapping instead of recognising the layout.")

@@ -13,7 +13,18 @@ public static class Screenshots
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
+        var options = new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled };
+        try
+        {
+            await page.ScreenshotAsync(options);
+        }
+        catch (TimeoutException)
+        {
+            // A full-page capture of a long page can outlast the timeout on a machine whose two cores are busy with a
+            // build; once more, before the test is failed for an artifact.
+            await page.ScreenshotAsync(options);
+        }
+
         return path;
     }
 

@@ -24,7 +24,7 @@ public static class ImportEndpoint
         if (!ImportRunner.TryParseKind(kind, out var importKind))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown import",
-                detail: $"There is no '{kind}' import. Use users, accounts, opportunities, activities or bookings.");
+                detail: $"There is no '{kind}' import. Use users, accounts, opportunities, activities, bookings or splits.");
         }
 
         // Settled before the file is read: an unknown mapping is refused without storing hundreds of megabytes first.

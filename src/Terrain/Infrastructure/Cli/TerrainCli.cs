@@ -248,7 +248,7 @@ public static class TerrainCli
 
     private static Command ImportCommand()
     {
-        var import = new Command("import", "Import users, accounts, opportunities, activities or bookings from a CSV file (see docs/import-formats.md).");
+        var import = new Command("import", "Import users, accounts, opportunities, activities, bookings or revenue splits from a CSV file (see docs/import-formats.md).");
         foreach (var kind in Enum.GetValues<ImportKind>())
         {
             var file = new Argument<FileInfo>("file") { Description = "The CSV file." };
