@@ -8,7 +8,6 @@ using Xunit;
 namespace Terrain.Tests.Cli;
 
 /// <summary>The verbs run in-process against their own database, as an operator would run them.</summary>
-[Collection(ConsoleCollection.Name)]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "terrain-cli", Guid.NewGuid().ToString("N"));
@@ -138,29 +137,21 @@ public sealed class CommandLineTests : IDisposable
     public async Task Serve_on_an_empty_database_seeds_nothing_and_says_how_to_create_the_first_admin(Db db)
     {
         var dbArgs = DatabaseArgs(db);
-        var output = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(output);
+        var output = new CapturedOutput();
+        using var capture = ConsoleCapture.Into(output);
         using var stop = new CancellationTokenSource();
-        try
+        var serve = TerrainCli.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false", .. dbArgs], stop.Token);
+        // Wait for this server's own message as well as for its "listening on", so that it is not stopped half-way
+        // through its start-up.
+        static bool Started(string text) => text.Contains("Terrain has no users yet", StringComparison.Ordinal) &&
+                                            text.Contains("listening on", StringComparison.Ordinal);
+        for (var i = 0; i < 300 && !Started(output.ToString()); i++)
         {
-            var serve = TerrainCli.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false", .. dbArgs], stop.Token);
-            // Console output is shared by the tests running alongside: wait for this server's own message as well as
-            // for a "listening on", so that it is not stopped half-way through its start-up.
-            static bool Started(string text) => text.Contains("Terrain has no users yet", StringComparison.Ordinal) &&
-                                                text.Contains("listening on", StringComparison.Ordinal);
-            for (var i = 0; i < 300 && !Started(output.ToString()); i++)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
 
-            await stop.CancelAsync();
-            Assert.Equal(0, await serve);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await serve);
 
         Assert.Contains("Terrain has no users yet", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("users add --email", output.ToString(), StringComparison.Ordinal);
@@ -252,26 +243,18 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task The_demo_grows_to_many_reps_in_teams_of_eight()
     {
-        var output = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(output);
+        var output = new CapturedOutput();
+        using var capture = ConsoleCapture.Into(output);
         using var stop = new CancellationTokenSource();
-        try
+        var demo = TerrainCli.RunAsync(["demo", "--reps", "50", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false",
+            $"--Terrain:DataDirectory={_directory}"], stop.Token);
+        for (var i = 0; i < 600 && !output.ToString().Contains("Press Ctrl+C", StringComparison.Ordinal) && !demo.IsCompleted; i++)
         {
-            var demo = TerrainCli.RunAsync(["demo", "--reps", "50", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false",
-                $"--Terrain:DataDirectory={_directory}"], stop.Token);
-            for (var i = 0; i < 600 && !output.ToString().Contains("Press Ctrl+C", StringComparison.Ordinal) && !demo.IsCompleted; i++)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
 
-            await stop.CancelAsync();
-            Assert.Equal(0, await demo);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await demo);
 
         Assert.Contains("rep9@demo.terrain ... rep50@demo.terrain", output.ToString(), StringComparison.Ordinal);
         var ct = TestContext.Current.CancellationToken;

@@ -10,7 +10,6 @@ namespace Terrain.Tests.Cli;
 /// The data-protection keys that sign cookies and tokens are encrypted in the database: with the operator's
 /// certificate, or in the demo with one it makes for itself on its first start.
 /// </summary>
-[Collection(ConsoleCollection.Name)]
 public sealed class KeysAtRestTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "terrain-keys", Guid.NewGuid().ToString("N"));
@@ -20,32 +19,24 @@ public sealed class KeysAtRestTests : IDisposable
     [Fact]
     public async Task A_fresh_demo_encrypts_its_keys_and_does_not_warn()
     {
-        var output = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(output);
+        var output = new CapturedOutput();
+        using var capture = ConsoleCapture.Into(output);
         using var stop = new CancellationTokenSource();
-        try
+        // The app's name finds its pages (the test host is the entry assembly here).
+        var demo = TerrainCli.RunAsync(["demo", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false", "--applicationName=terrain",
+            $"--Terrain:DataDirectory={_directory}"], stop.Token);
+        for (var i = 0; i < 600 && !output.ToString().Contains("Press Ctrl+C", StringComparison.Ordinal) && !demo.IsCompleted; i++)
         {
-            // The app's name finds its pages (the test host is the entry assembly here).
-            var demo = TerrainCli.RunAsync(["demo", "--urls", "http://127.0.0.1:0", "--Terrain:Reminders=false", "--applicationName=terrain",
-                $"--Terrain:DataDirectory={_directory}"], stop.Token);
-            for (var i = 0; i < 600 && !output.ToString().Contains("Press Ctrl+C", StringComparison.Ordinal) && !demo.IsCompleted; i++)
-            {
-                await Task.Delay(100, Ct);
-            }
+            await Task.Delay(100, Ct);
+        }
 
-            // A key is made when something is first protected: the sign-in form's antiforgery token.
-            var url = output.ToString().Split('\n').First(l => l.StartsWith("Terrain is listening on ", StringComparison.Ordinal))["Terrain is listening on ".Length..].Trim();
-            using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
-            var login = await client.GetAsync("/Auth/Login", Ct);
-            Assert.True(login.IsSuccessStatusCode, $"{login.StatusCode} {login.Headers.Location}: {output}");
-            await stop.CancelAsync();
-            Assert.Equal(0, await demo);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        // A key is made when something is first protected: the sign-in form's antiforgery token.
+        var url = output.ToString().Split('\n').First(l => l.StartsWith("Terrain is listening on ", StringComparison.Ordinal))["Terrain is listening on ".Length..].Trim();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
+        var login = await client.GetAsync("/Auth/Login", Ct);
+        Assert.True(login.IsSuccessStatusCode, $"{login.StatusCode} {login.Headers.Location}: {output}");
+        await stop.CancelAsync();
+        Assert.Equal(0, await demo);
 
         Assert.DoesNotContain("unencrypted", output.ToString(), StringComparison.OrdinalIgnoreCase);
         // A fresh demo start is quiet: no warning of any kind (migrations, keys, queries).
