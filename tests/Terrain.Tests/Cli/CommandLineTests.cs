@@ -134,6 +134,48 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory, BothDatabases]
+    public async Task Accounts_place_by_zip_places_the_accounts_without_coordinates_says_how_many_and_is_safe_to_run_again(Db db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dbArgs = DatabaseArgs(db);
+        Assert.Equal(0, await Cli(["migrate", .. dbArgs]));
+        await using (var context = Open(dbArgs))
+        {
+            // Stored as before the ZIP centroids shipped: no coordinates. 00000 is no ZIP code the app knows.
+            var at = DateTimeOffset.UtcNow;
+            context.Accounts.AddRange(
+                Terrain.Domain.Account.Create("Z-1", new Terrain.Domain.AccountDetails("Zip Cambridge", null, null, null, "02139", null, null, 1_000), null, at),
+                Terrain.Domain.Account.Create("Z-2", new Terrain.Domain.AccountDetails("Zip Nowhere", null, null, null, "00000", null, null, 1_000), null, at));
+            await context.SaveChangesAsync(ct);
+        }
+
+        var original = Console.Out;
+        using var output = new StringWriter();
+        Console.SetOut(output);
+        int first, second;
+        try
+        {
+            first = await Cli(["accounts", "place-by-zip", .. dbArgs]);
+            second = await Cli(["accounts", "place-by-zip", .. dbArgs]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.Equal((0, 0), (first, second));
+        var said = output.ToString();
+        Assert.Contains("Placed 1 account(s) by ZIP code; 1 still without a place.", said, StringComparison.Ordinal);
+        Assert.Contains("Placed 0 account(s) by ZIP code; 1 still without a place.", said, StringComparison.Ordinal);
+        await using var after = Open(dbArgs);
+        var placed = await after.Accounts.AsNoTracking().OrderBy(a => a.ExternalId).Select(a => new { a.ExternalId, a.Latitude, a.LocationSource }).ToListAsync(ct);
+        Assert.Equal(Terrain.Domain.LocationSource.PostalCode, placed[0].LocationSource);
+        Assert.NotNull(placed[0].Latitude);
+        Assert.Null(placed[1].Latitude);
+        Assert.Equal(1, await after.AuditEntries.CountAsync(e => e.Action == "accounts.placed-by-postal-code", ct));
+    }
+
+    [Theory, BothDatabases]
     public async Task Serve_on_an_empty_database_seeds_nothing_and_says_how_to_create_the_first_admin(Db db)
     {
         var dbArgs = DatabaseArgs(db);

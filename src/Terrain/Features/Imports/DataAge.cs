@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
-using Terrain.Domain.Planning;
 using Terrain.Features.Performance;
 using Terrain.Infrastructure.Web;
 
@@ -56,10 +55,10 @@ public sealed class DataAge(IServiceScopeFactory scopes, TimeProvider clock)
             }
 
             var limit = (await MetricSettingsStore.LoadAsync(db, ct)).DataAgeLimitHours;
-            // The open cycle's zone (the latest opened), as the actuals imports pick the open cycle's strategy.
-            var zone = await db.Cycles.AsNoTracking().Where(c => c.Status == CycleStatus.Open)
-                .OrderByDescending(c => c.CreatedAt).Select(c => c.TimeZone).FirstOrDefaultAsync(ct);
-            _read = read = new Read(latest, limit, zone ?? "UTC", now);
+            // The open cycle's zone (the latest opened), as the actuals imports pick the open cycle's strategy, and the
+            // zone whose day effective dates default to (ADR 0099).
+            var zone = await Territory.BusinessDay.TimeZoneAsync(db, ct);
+            _read = read = new Read(latest, limit, zone, now);
         }
 
         return Of(read.Latest, read.LimitHours, now) with { TimeZone = read.TimeZone };

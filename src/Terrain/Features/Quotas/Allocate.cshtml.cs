@@ -155,8 +155,8 @@ public sealed class AllocateModel(QuotaAllocations allocations, CycleHandlers cy
         return Page();
     }
 
-    public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken ct) =>
-        await allocations.ExportAsync(id, Dashboards.TableExport.FormatOf(format) ?? "csv", ct) is { } file
+    public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, string? table, CancellationToken ct) =>
+        await allocations.ExportAsync(id, Dashboards.TableExport.FormatOf(format) ?? "csv", ct, table) is { } file
             ? File(file.Content, file.ContentType, file.FileName)
             : NotFound();
 

@@ -75,21 +75,6 @@ public sealed record AllocationAdjustment(int Version, List<AdjustedRep>? Reps);
 /// <summary>One rep's quarters in an adjustment, one amount per quarter of the cycle.</summary>
 public sealed record AdjustedRep(Guid RepId, List<decimal>? Quarters);
 
-/// <summary>The allocation's side of a quota letter: how the rep's quota was reached.</summary>
-public sealed record LetterAssumptions(decimal Target, AllocationMethod Method, string Description, decimal Share, decimal ShareOfTarget,
-    IReadOnlyList<int> Ramp, Seasonality Seasonality, IReadOnlyList<decimal> Season, IReadOnlyList<decimal> Allocated, IReadOnlyList<string> Notes);
-
-/// <summary>
-/// A rep's quota letter (ADR 0038): the quota by quarter as it is now, the version to acknowledge, when it was
-/// published and acknowledged, the assumptions behind it, and every change since it was published.
-/// </summary>
-public sealed record QuotaLetter(Guid CycleId, string Cycle, string Rep, IReadOnlyList<string> Quarters, IReadOnlyList<decimal?> Amounts, decimal Total,
-    int Version, DateTimeOffset PublishedAt, bool Acknowledged, DateTimeOffset? AcknowledgedAt, LetterAssumptions? Assumptions,
-    IReadOnlyList<QuotaHistoryEntry> ChangesSincePublished);
-
-/// <summary>The rep acknowledges the letter at the version they read.</summary>
-public sealed record AcknowledgeInput(Guid CycleId, int Version);
-
 /// <summary>
 /// Top-down allocation (ADR 0038, ADR 0041, ADR 0048): a leader shares a cycle's revenue target between the teams,
 /// then within each team between its reps, as a draft; the leader adjusts the teams' numbers, the leader or the team's
@@ -98,7 +83,7 @@ public sealed record AcknowledgeInput(Guid CycleId, int Version);
 /// team quotas through <see cref="SaveQuotas"/> and sends the quota letters, in one transaction. A draft changes no
 /// quota, so the plans' gap to quota reads the published quota only.
 /// </summary>
-public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQuotas saver, QuotaHandlers quotas, QuotaGrid grid,
+public sealed partial class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQuotas saver, QuotaHandlers quotas, QuotaGrid grid,
     IOptions<TerrainOptions> options, TimeProvider clock)
 {
     /// <summary>What the settings would give, saving nothing; null when there is no such cycle.</summary>
@@ -376,89 +361,6 @@ public sealed class QuotaAllocations(AppDbContext db, AccessPolicy access, SaveQ
 
             return true;
         }, ct, inTransaction: true);
-
-    public static string LetterLink(Guid cycleId) => $"/Quotas/Letter?cycle={cycleId}";
-
-    /// <summary>
-    /// The signed-in rep's quota letter for the cycle (or, without one, the latest published to them); null when none
-    /// is published.
-    /// </summary>
-    public async Task<QuotaLetter?> LetterAsync(Guid? cycleId, CancellationToken ct)
-    {
-        var me = access.Actor.Id;
-        var header = await db.RepQuotas.AsNoTracking()
-            .Where(q => q.RepId == me && q.PublishedVersion != null && (cycleId == null || q.CycleId == cycleId))
-            .OrderByDescending(q => q.PublishedAt).FirstOrDefaultAsync(ct);
-        if (header is null || await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == header.CycleId, ct) is not { } cycle)
-        {
-            return null;
-        }
-
-        var count = cycle.Quarters.Count;
-        var held = await db.Quotas.AsNoTracking().Where(q => q.CycleId == cycle.Id && q.RepId == me).Select(q => new { q.Quarter, q.Amount }).ToListAsync(ct);
-        var amounts = Enumerable.Range(1, count).Select(n => held.FirstOrDefault(q => q.Quarter == n)?.Amount).ToList();
-        var name = await db.Users.Where(u => u.Id == me).Select(u => u.DisplayName).SingleAsync(ct);
-        LetterAssumptions? assumptions = null;
-        if (header.AllocationId is { } allocationId && await db.QuotaAllocations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == allocationId, ct) is { } allocation &&
-            allocation.ReadLines().FirstOrDefault(l => l.RepId == me) is { } line)
-        {
-            assumptions = new LetterAssumptions(allocation.Target, allocation.Method, allocation.Describe(), line.Share,
-                allocation.Target == 0 ? 0 : decimal.Round(amounts.Sum(a => a ?? 0) / allocation.Target, 6), line.Ramp, allocation.Seasonality,
-                allocation.SeasonPercents(), line.Quarters, allocation.Notes.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        }
-
-        var history = await grid.HistoryAsync(cycle.Id, me, ct) ?? [];
-        return new QuotaLetter(cycle.Id, cycle.Name, name, cycle.Quarters.Select(q => q.Label).ToList(), amounts, amounts.Sum(a => a ?? 0), header.Version,
-            header.PublishedAt!.Value, !header.AwaitsAcknowledgement, header.AcknowledgedAt, assumptions,
-            history.Where(h => h.Version > header.PublishedVersion).ToList());
-    }
-
-    /// <summary>The rep acknowledges their letter as it is at <see cref="AcknowledgeInput.Version"/>; a stale version is refused (409).</summary>
-    public async Task<QuotaLetter?> AcknowledgeAsync(AcknowledgeInput input, CancellationToken ct)
-    {
-        var me = access.Actor.Id;
-        access.Ensure(Act.AcknowledgeQuota, new About(me, null));
-        var header = await db.RepQuotas.FirstOrDefaultAsync(q => q.CycleId == input.CycleId && q.RepId == me, ct);
-        if (header is null)
-        {
-            return null;
-        }
-
-        var now = clock.GetUtcNow();
-        header.Acknowledge(me, input.Version, now);
-        db.AuditEntries.Add(AuditEntry.Record(now, me, "quota.acknowledge", "Quota", me.ToString(),
-            JsonSerializer.Serialize(new { cycle = input.CycleId, rep = me, version = header.Version })));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbConflicts.IsConflict(e))
-        {
-            db.ChangeTracker.Clear();
-            throw new InvalidStateException("Your quota changed as you acknowledged it: read the letter again.", "version");
-        }
-
-        return await LetterAsync(input.CycleId, ct);
-    }
-
-    /// <summary>The allocation as CSV or Excel: one row per rep with their share, ramp, quarters and acknowledgement.</summary>
-    public async Task<Dashboards.ExportFile?> ExportAsync(Guid cycleId, string format, CancellationToken ct)
-    {
-        if (await CurrentAsync(cycleId, ct) is not { } view)
-        {
-            return null;
-        }
-
-        var headers = new List<string> { "Rep", "Manager", "Potential", "Last year's bookings", "Share", "Ramp" };
-        headers.AddRange(view.Quarters);
-        headers.AddRange(["Total", "Published", "Acknowledged"]);
-        var rows = view.Reps.Select(r => new object?[] { r.Name, r.Manager, r.Potential, r.Bookings, r.Share, string.Join('/', r.Ramp) }
-            .Concat(r.Quota.Select(q => (object?)q)).Concat([r.Total, r.Published, r.Acknowledged]).ToArray()).ToList();
-        rows.Add(new object?[] { "Total", null, null, null, null, null }.Concat(view.QuarterTotals.Select(q => (object?)q)).Concat([view.Total, null, null]).ToArray());
-        rows.Add(new object?[] { "Target", null, null, null, null, null }.Concat(view.Quarters.Select(_ => (object?)null)).Concat([view.Target, null, null]).ToArray());
-        rows.Add(new object?[] { "Difference", null, null, null, null, null }.Concat(view.Quarters.Select(_ => (object?)null)).Concat([view.Difference, null, null]).ToArray());
-        return Dashboards.TableExport.Render(format, "quota-allocation", [new Dashboards.ExportTable("allocation", headers, rows)], null);
-    }
 
     private Task<QuotaAllocation?> LatestAsync(Guid cycleId, CancellationToken ct) =>
         db.QuotaAllocations.AsNoTracking().Where(a => a.CycleId == cycleId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);

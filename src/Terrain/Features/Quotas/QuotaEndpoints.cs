@@ -129,12 +129,13 @@ public static class QuotaEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        allocations.MapGet("/current/export", async Task<Results<FileContentHttpResult, NotFound>> (Guid cycleId, string? format, QuotaAllocations handler, CancellationToken ct) =>
-                await handler.ExportAsync(cycleId, Dashboards.TableExport.FormatOf(format) ?? "csv", ct) is { } file
+        allocations.MapGet("/current/export", async Task<Results<FileContentHttpResult, NotFound>> (Guid cycleId, string? format, string? table, QuotaAllocations handler,
+                CancellationToken ct) =>
+                await handler.ExportAsync(cycleId, Dashboards.TableExport.FormatOf(format) ?? "csv", ct, table) is { } file
                     ? TypedResults.File(file.Content, file.ContentType, file.FileName)
                     : TypedResults.NotFound())
             .RequireAuthorization(Policies.For(Act.AllocateQuota))
-            .WithSummary("The allocation as CSV (format=csv, the default) or Excel (format=xlsx): each rep's share, ramp, quarters, total and acknowledgement, with the total, the target and the difference.")
+            .WithSummary("The allocation as CSV (format=csv, the default) or Excel (format=xlsx, a sheet per table). CSV gives one table: table=allocation (the default), each rep's team, share, ramp, quarters, total and acknowledgement, with the total, the target and the difference; or table=teams, each team's number by quarter (set by the leader when teams come first), its reps' sum and the difference, with the teams' total, the target and the difference.")
             .WithName("exportQuotaAllocation")
             .Produces<string>(StatusCodes.Status200OK, "text/csv", Dashboards.TableExport.Xlsx)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

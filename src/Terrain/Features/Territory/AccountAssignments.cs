@@ -61,9 +61,6 @@ public sealed class AccountAssignments(AppDbContext db, AccessPolicy access, Tim
         return all;
     }
 
-    /// <summary>Moves take effect at the start of their day, UTC (ADR 0039).</summary>
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
-
     public async Task<AssignmentOutcome> AssignAsync(AssignmentRequest request, CancellationToken ct)
     {
         access.Ensure(Act.AssignAccounts);
@@ -99,7 +96,7 @@ public sealed class AccountAssignments(AppDbContext db, AccessPolicy access, Tim
         IReadOnlyDictionary<Guid, string>? versions, AssignmentSource source, Guid? actorId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var today = Today(now);
+        var today = await BusinessDay.TodayAsync(db, now, ct);
         var effective = effectiveFrom ?? today;
         if (effective > today.AddDays(MaxDaysAhead))
         {
@@ -188,7 +185,7 @@ public sealed class AccountAssignments(AppDbContext db, AccessPolicy access, Tim
     public async Task<int> ApplyDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var today = Today(now);
+        var today = await BusinessDay.TodayAsync(db, now, ct);
         var total = 0;
         while (true)
         {

@@ -216,7 +216,7 @@ public sealed class AssignmentRules(AppDbContext db, AccessPolicy access, Accoun
         var territoryIds = rules.Select(r => r.TerritoryId).Distinct().ToList();
         var territories = await db.Territories.Include(t => t.Rep).Where(t => territoryIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
         var batch = Guid.NewGuid();
-        var today = AccountAssignments.Today(now);
+        var today = await BusinessDay.TodayAsync(db, now, ct);
         var placed = 0;
         foreach (var account in unowned)
         {

@@ -47,7 +47,7 @@ public sealed class BookOfBusiness(AppDbContext db, AccessPolicy access, TimePro
     /// <summary>How far back the notice looks when no date is given.</summary>
     public const int DefaultDays = 90;
 
-    public DateOnly DefaultSince() => AccountAssignments.Today(clock.GetUtcNow()).AddDays(-DefaultDays);
+    public async Task<DateOnly> DefaultSinceAsync(CancellationToken ct) => (await BusinessDay.TodayAsync(db, clock.GetUtcNow(), ct)).AddDays(-DefaultDays);
 
     /// <summary>Null when the caller does not see the rep.</summary>
     public async Task<BookChanges?> ForRepAsync(Guid repId, DateOnly? since, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class BookOfBusiness(AppDbContext db, AccessPolicy access, TimePro
             return null;
         }
 
-        var start = since ?? DefaultSince();
+        var start = since ?? await DefaultSinceAsync(ct);
         Guid? rep = repId;
         var rows = await (from m in db.AccountAssignments.AsNoTracking()
                           where (m.Status == AssignmentStatus.Pending || (m.Status == AssignmentStatus.Applied && m.EffectiveFrom >= start))

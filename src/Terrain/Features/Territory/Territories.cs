@@ -226,7 +226,7 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
         var adopted = territory.RepId is null ? 0 : await AdoptLooseAccountsAsync(db, territory, ct);
         var accounts = await db.Accounts.Where(a => a.TerritoryId == territory.Id && a.OwnerId == oldRep).ToListAsync(ct);
         var batch = Guid.NewGuid();
-        var today = AccountAssignments.Today(now);
+        var today = await BusinessDay.TodayAsync(db, now, ct);
         foreach (var account in accounts)
         {
             account.PlaceIn(territory);
@@ -275,7 +275,7 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
                     formerRepId = repId,
                     reason = "rep deactivated",
                     accounts,
-                    effectiveFrom = AccountAssignments.Today(now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    effectiveFrom = (await BusinessDay.TodayAsync(db, now, ct)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 },
                 JsonSerializerOptions.Web)));
         return territory.Name;
@@ -310,7 +310,7 @@ public sealed class Territories(AppDbContext db, AccessPolicy access, TimeProvid
                         repId = rep.Id,
                         reason = "rep reactivated",
                         accounts,
-                        effectiveFrom = AccountAssignments.Today(now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                        effectiveFrom = (await BusinessDay.TodayAsync(db, now, ct)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     },
                     JsonSerializerOptions.Web)));
             db.Notifications.Add(Notification.Create(rep.Id, $"territory-restored:{territory.Id}:{now.ToUnixTimeSeconds()}", $"{territory.Name} is yours again",

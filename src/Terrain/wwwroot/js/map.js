@@ -34,11 +34,24 @@
         }
         const states = window.topojson.feature(boundaries, boundaries.objects.states);
         window.L.geoJSON(states, { className: "map-state", interactive: false }).addTo(map);
-        if (accounts.length) {
-            map.fitBounds(window.L.latLngBounds(accounts.map((a) => [a.lat, a.lon])).pad(0.1));
-        } else {
-            map.setView([39.5, -98.35], 4);
-        }
+        const bounds = accounts.length ? window.L.latLngBounds(accounts.map((a) => [a.lat, a.lon])).pad(0.1) : null;
+        // Fitted to the accounts, until the person moves or zooms the map themselves.
+        let fitting = false;
+        let followAccounts = true;
+        const fit = () => {
+            fitting = true;
+            if (bounds) {
+                map.fitBounds(bounds, { animate: false });
+            } else {
+                map.setView([39.5, -98.35], 4, { animate: false });
+            }
+            fitting = false;
+            const size = map.getSize();
+            host.dataset.mapSize = `${size.x}x${size.y}`;
+        };
+        fit();
+        map.on("dragstart", () => { followAccounts = false; });
+        map.on("zoomstart", () => { if (!fitting) { followAccounts = false; } });
 
         const index = new window.Supercluster({ radius: 48, maxZoom: 11 });
         index.load(accounts.map((a, i) => ({ type: "Feature", properties: { i }, geometry: { type: "Point", coordinates: [a.lon, a.lat] } })));
@@ -77,6 +90,30 @@
         };
         map.on("moveend zoomend", draw);
         draw();
+
+        // Leaflet measures its container only when told: when the container changes size (the window narrowed to a
+        // phone's width, a phone turned), it is told once the resizing settles, and the view is fitted to the accounts
+        // again unless the person has moved the map since; otherwise the map keeps the size it had and the accounts on
+        // its right fall outside the container.
+        let resizing = 0;
+        const resized = () => {
+            window.clearTimeout(resizing);
+            resizing = window.setTimeout(() => {
+                map.invalidateSize({ pan: false });
+                if (followAccounts) {
+                    fit();
+                } else {
+                    const size = map.getSize();
+                    host.dataset.mapSize = `${size.x}x${size.y}`;
+                }
+                draw();
+            }, 150);
+        };
+        if (window.ResizeObserver) {
+            new window.ResizeObserver(resized).observe(host);
+        } else {
+            window.addEventListener("resize", resized);
+        }
 
         // Selecting an area: while the button is pressed, dragging draws a rectangle instead of moving the map.
         const tools = document.querySelector("[data-map-tools]");

@@ -58,6 +58,11 @@ public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(t
             await manager.GotoAsync($"/Quotas/Allocate/{cycleId}");
             await Expect(manager.Locator("h1")).ToContainTextAsync("Share out your team's");
             await Expect(manager.Locator("tr[data-quota-row]")).ToHaveCountAsync(1);
+            // The manager's summary is their team's number and what is left to share, not the organisation's target.
+            await Expect(manager.Locator("#allocation-summary")).ToContainTextAsync("Your team's quota is");
+            await Expect(manager.Locator("#allocation-summary")).ToContainTextAsync("nothing left to share");
+            await Expect(manager.Locator("#allocation-summary")).Not.ToContainTextAsync("1,000,000.01");
+            await Expect(page.Locator("#allocation-summary")).ToContainTextAsync("$1,000,000.01 equally");
             await Expect(manager.Locator("input[name='Draft[0].Quarters[0]']")).ToBeEditableAsync();
             await Expect(manager.GetByRole(AriaRole.Button, new() { Name = "Publish the quota letters" })).ToHaveCountAsync(0);
             await AccessibilityTests.CheckAsync(manager);
@@ -90,7 +95,11 @@ public sealed class QuotaAllocationTests(TerrainBrowser terrain) : BrowserTest(t
             await rep.GetByRole(AriaRole.Link, new() { Name = "Read my quota letter" }).ClickAsync();
             await Expect(rep.Locator("#letter-title")).ToContainTextAsync("Dear");
             await AccessibilityTests.CheckAsync(rep);
+            await Expect(rep.Locator("#letter-team")).ToContainTextAsync("Your team's number");
             await Screenshots.SaveAsync(rep, "quota-letter");
+            await rep.SetViewportSizeAsync(390, 844);
+            await Screenshots.SaveAsync(rep, "quota-letter-390");
+            await rep.SetViewportSizeAsync(1280, 900);
             await rep.GetByRole(AriaRole.Button, new() { Name = "Acknowledge my quota" }).ClickAsync();
             await Expect(rep.Locator("#letter-state")).ToContainTextAsync("You acknowledged this quota");
 

@@ -224,7 +224,7 @@ public sealed class ScenarioModel(Scenarios scenarios, ScenarioComparison compar
         Scenario = view;
         Version = view.Version;
         Others = [.. (await scenarios.ListAsync(ct)).Where(o => o.Id != id)];
-        EffectiveFrom ??= AccountAssignments.Today(clock.GetUtcNow());
+        EffectiveFrom ??= await BusinessDay.TodayAsync(db, clock.GetUtcNow(), ct);
         if (!view.Status.IsBusy())
         {
             Comparison = await comparison.CompareAsync(id, ct);

@@ -497,7 +497,7 @@ public sealed class Scenarios(AppDbContext db, AccessPolicy access, TimeProvider
                 }
 
                 scenario.EnsureEditable();
-                var effective = input.EffectiveFrom ?? AccountAssignments.Today(now);
+                var effective = input.EffectiveFrom ?? await BusinessDay.TodayAsync(db, now, token);
                 var (accounts, territories) = await ScenarioScopes.LoadLiveAsync(db, scenario, token);
                 if (await ScenarioScopes.HashAsync(db, accounts, territories, token) != scenario.BaseHash)
                 {
