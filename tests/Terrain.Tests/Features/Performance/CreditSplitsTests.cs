@@ -96,7 +96,7 @@ public sealed class CreditSplitsTests
 
             var alphaRow = await d.Accounts.SingleAsync(a => a.Id == alpha.Id, Ct);
             var overlayRep = await d.Users.SingleAsync(u => u.Id == rep2, Ct);
-            d.AccountOverlays.Add(AccountOverlay.Create(alphaRow, overlayRep, 10m, "Solutions specialist", at));
+            d.AccountOverlays.Add(AccountOverlay.Create(alphaRow, overlayRep, 10m, "Solutions specialist", at, effectiveFrom: D(1, 1)));
             return await d.SaveChangesAsync(Ct);
         });
         return (rep1, rep2, plan1, plan2);
@@ -171,6 +171,63 @@ public sealed class CreditSplitsTests
         Assert.Equal("$2,833.29", page.QuerySelector("#won-deals-totals [data-total=cycle]")!.TextContent.Trim());
         var csv = await (await app.ApiAsAsync("rep2@test.terrain")).GetStringAsync("/api/v1/dashboards/rep?asOf=2027-05-15&format=csv&table=won-deals", Ct);
         Assert.Contains("overlay 10%", csv, StringComparison.Ordinal);
+    }
+
+    [Theory, BothDatabases]
+    public async Task An_overlay_credits_only_deals_closed_while_it_was_in_effect_and_its_dates_are_audited(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var (rep1, rep2) = (app.Org.Rep1.Id, app.Org.Rep2.Id);
+        var alpha = app.Org.Accounts.Single(a => a.ExternalId == "R1-1").Id;
+        var url = $"/api/v1/accounts/{alpha}/overlays/{rep2}";
+        // Rep2 becomes Alpha's overlay on 1 April and is removed on 1 May (a token is signed in at each day).
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        var admin = await app.ApiAsAsync("admin@test.terrain");
+        using (var set = await admin.PutAsJsonAsync(url, new { creditPercent = 10, role = "Solutions specialist" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            Assert.Equal("2027-04-01", (await set.Content.ReadFromJsonAsync<JsonElement>(Ct))[0].GetProperty("effectiveFrom").GetString());
+        }
+
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 5, 1, 9, 0, 0, TimeSpan.Zero));
+        admin = await app.ApiAsAsync("admin@test.terrain");
+        using (var removed = await admin.DeleteAsync(url, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        }
+
+        await app.WithDbAsync(async d =>
+        {
+            var (at, import) = (app.Clock.GetUtcNow(), Guid.NewGuid());
+            foreach (var (id, amount, close) in new[] { ("E1", 10_000m, D(3, 31)), ("E2", 5_000m, D(4, 1)), ("E3", 3_000m, D(4, 30)), ("E4", 2_000m, D(5, 1)) })
+            {
+                var facts = new DealFacts(id, "", id, alpha, "", rep1, "Closed Won", DealOutcome.Won, ForecastCategory.Closed, amount, "USD", amount, null,
+                    close, D(1, 5), DealType.NewBusiness, null, null, null);
+                var (deal, change) = Opportunity.Create(facts, import, at);
+                d.Opportunities.Add(deal);
+                d.OpportunityChanges.Add(change);
+            }
+
+            return await d.SaveChangesAsync(Ct);
+        });
+
+        // Closed on 1 and 30 April, while the overlay lasted: E2 and E3. Not E1 (before it) nor E4 (the day it was removed).
+        var credited = await app.WithDbAsync(d => (from c in d.DealCredits
+                                                   join o in d.Opportunities on c.OpportunityId equals o.Id
+                                                   where c.RepId == rep2 && c.Kind == CreditKind.Overlay
+                                                   select new { o.ExternalId, c.Amount }).ToListAsync(Ct));
+        Assert.Equal([("E2", 500m), ("E3", 300m)], credited.Select(c => (c.ExternalId, c.Amount)).OrderBy(c => c.ExternalId, StringComparer.Ordinal).ToList());
+        var audit = await app.WithDbAsync(d => d.AuditEntries.Where(e => e.EntityId == alpha.ToString() && e.Action == "account.overlay-removed").Select(e => e.Details!).SingleAsync(Ct));
+        Assert.Contains("\"effectiveTo\":\"2027-04-30\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"effectiveFrom\":\"2027-04-01\"", audit, StringComparison.Ordinal);
+
+        // Added again later: a new overlay beside the ended one, which keeps its credit.
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 6, 1, 9, 0, 0, TimeSpan.Zero));
+        admin = await app.ApiAsAsync("admin@test.terrain");
+        using var again = await admin.PutAsJsonAsync(url, new { creditPercent = 20 }, Ct);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal((2, 800m), await app.WithDbAsync(async d => (await d.AccountOverlays.CountAsync(o => o.AccountId == alpha, Ct),
+            await d.DealCredits.Where(c => c.RepId == rep2 && c.Kind == CreditKind.Overlay).SumAsync(c => c.Amount, Ct))));
     }
 
     [Theory, BothDatabases]
