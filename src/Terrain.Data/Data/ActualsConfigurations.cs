@@ -172,7 +172,8 @@ internal sealed class DealSplitConfiguration : IEntityTypeConfiguration<DealSpli
 /// Every rep's credit for every deal (ADR 0046), as SQL that reads the same on SQLite and PostgreSQL: amounts and
 /// percents are whole cents (ADR 0012), so a share is <c>amount × percent ÷ 10000</c> in integer arithmetic, truncated
 /// toward zero on both; the owner gets the amount less the shares given to others, so a revenue split adds up to the
-/// deal's amount to the cent. Overlay reps of the deal's account get their share on top. It is a query, not a table:
+/// deal's amount to the cent. Overlay reps of the deal's account get their share on top, for deals closed while the
+/// overlay was in effect (ADR 0046, amendment). It is a query, not a table:
 /// migrations create nothing for it.
 /// </summary>
 internal sealed class DealCreditConfiguration : IEntityTypeConfiguration<DealCredit>
@@ -192,6 +193,7 @@ internal sealed class DealCreditConfiguration : IEntityTypeConfiguration<DealCre
         SELECT o."Id", v."RepId", 2, v."CreditPercent", CAST(o."Amount" * v."CreditPercent" / 10000 AS BIGINT)
         FROM "Opportunities" AS o
         JOIN "AccountOverlays" AS v ON v."AccountId" = o."AccountId" AND v."RepId" <> o."OwnerId"
+             AND o."CloseDate" >= v."EffectiveFrom" AND (v."EffectiveTo" IS NULL OR o."CloseDate" <= v."EffectiveTo")
         """;
 
     public void Configure(EntityTypeBuilder<DealCredit> builder)

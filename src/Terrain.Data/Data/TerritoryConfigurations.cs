@@ -72,7 +72,8 @@ internal sealed class AccountOverlayConfiguration : IEntityTypeConfiguration<Acc
         builder.Property(o => o.Version).IsConcurrencyToken();
         builder.HasOne<Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(o => o.RepId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(o => new { o.AccountId, o.RepId }).IsUnique();
+        // One current overlay per account and rep; removed ones stay, ended, for the deals they were credited with.
+        builder.HasIndex(o => new { o.AccountId, o.RepId }).IsUnique().HasFilter("\"EffectiveTo\" IS NULL");
         builder.HasIndex(o => o.RepId);
     }
 }

@@ -326,7 +326,7 @@ namespace Terrain.Migrations.Postgres.Migrations
 
                     b.ToTable((string)null);
 
-                    b.ToSqlQuery("SELECT o.\"Id\" AS \"OpportunityId\", o.\"OwnerId\" AS \"RepId\", 0 AS \"Kind\",\n       CAST(10000 - COALESCE((SELECT SUM(s.\"Percent\") FROM \"DealSplits\" AS s\n                              WHERE s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"), 0) AS BIGINT) AS \"Percent\",\n       CAST(o.\"Amount\" - COALESCE((SELECT SUM(o.\"Amount\" * s.\"Percent\" / 10000) FROM \"DealSplits\" AS s\n                                   WHERE s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"), 0) AS BIGINT) AS \"Amount\"\nFROM \"Opportunities\" AS o\nUNION ALL\nSELECT o.\"Id\", s.\"RepId\", 1, s.\"Percent\", CAST(o.\"Amount\" * s.\"Percent\" / 10000 AS BIGINT)\nFROM \"Opportunities\" AS o\nJOIN \"DealSplits\" AS s ON s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"\nUNION ALL\nSELECT o.\"Id\", v.\"RepId\", 2, v.\"CreditPercent\", CAST(o.\"Amount\" * v.\"CreditPercent\" / 10000 AS BIGINT)\nFROM \"Opportunities\" AS o\nJOIN \"AccountOverlays\" AS v ON v.\"AccountId\" = o.\"AccountId\" AND v.\"RepId\" <> o.\"OwnerId\"");
+                    b.ToSqlQuery("SELECT o.\"Id\" AS \"OpportunityId\", o.\"OwnerId\" AS \"RepId\", 0 AS \"Kind\",\n       CAST(10000 - COALESCE((SELECT SUM(s.\"Percent\") FROM \"DealSplits\" AS s\n                              WHERE s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"), 0) AS BIGINT) AS \"Percent\",\n       CAST(o.\"Amount\" - COALESCE((SELECT SUM(o.\"Amount\" * s.\"Percent\" / 10000) FROM \"DealSplits\" AS s\n                                   WHERE s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"), 0) AS BIGINT) AS \"Amount\"\nFROM \"Opportunities\" AS o\nUNION ALL\nSELECT o.\"Id\", s.\"RepId\", 1, s.\"Percent\", CAST(o.\"Amount\" * s.\"Percent\" / 10000 AS BIGINT)\nFROM \"Opportunities\" AS o\nJOIN \"DealSplits\" AS s ON s.\"OpportunityExternalId\" = o.\"ExternalId\" AND s.\"RepId\" <> o.\"OwnerId\"\nUNION ALL\nSELECT o.\"Id\", v.\"RepId\", 2, v.\"CreditPercent\", CAST(o.\"Amount\" * v.\"CreditPercent\" / 10000 AS BIGINT)\nFROM \"Opportunities\" AS o\nJOIN \"AccountOverlays\" AS v ON v.\"AccountId\" = o.\"AccountId\" AND v.\"RepId\" <> o.\"OwnerId\"\n     AND o.\"CloseDate\" >= v.\"EffectiveFrom\" AND (v.\"EffectiveTo\" IS NULL OR o.\"CloseDate\" <= v.\"EffectiveTo\")");
                 });
 
             modelBuilder.Entity("Terrain.Domain.Actuals.DealSplit", b =>
@@ -2707,6 +2707,12 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.Property<long>("CreditPercent")
                         .HasColumnType("bigint");
 
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("EffectiveTo")
+                        .HasColumnType("date");
+
                     b.Property<Guid>("RepId")
                         .HasColumnType("uuid");
 
@@ -2724,7 +2730,8 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.HasIndex("RepId");
 
                     b.HasIndex("AccountId", "RepId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"EffectiveTo\" IS NULL");
 
                     b.ToTable("AccountOverlays");
                 });

@@ -24,9 +24,18 @@ public sealed class AccountOverlay
     /// <summary>What the overlay rep brings, e.g. "Solutions specialist".</summary>
     public string Role { get; private set; } = "";
 
+    /// <summary>
+    /// The first close date credited (ADR 0046, amendment): deals of the account closed before it are not the overlay
+    /// rep's. Overlays set before overlays were dated start at <see cref="DateOnly.MinValue"/>.
+    /// </summary>
+    public DateOnly EffectiveFrom { get; private set; }
+
+    /// <summary>The last close date credited, set when the overlay is removed; null while it lasts.</summary>
+    public DateOnly? EffectiveTo { get; private set; }
+
     public Guid Version { get; private set; }
 
-    public static AccountOverlay Create(Account account, AppUser rep, decimal creditPercent, string? role, DateTimeOffset now)
+    public static AccountOverlay Create(Account account, AppUser rep, decimal creditPercent, string? role, DateTimeOffset now, DateOnly? effectiveFrom = null)
     {
         Territory.EnsureCanCover(rep);
         if (account.OwnerId == rep.Id)
@@ -34,7 +43,13 @@ public sealed class AccountOverlay
             throw new DomainException($"{rep.DisplayName} owns this account; an overlay rep is someone else who shares it.", "repId");
         }
 
-        var overlay = new AccountOverlay { Id = Guid.CreateVersion7(now), AccountId = account.Id, RepId = rep.Id };
+        var overlay = new AccountOverlay
+        {
+            Id = Guid.CreateVersion7(now),
+            AccountId = account.Id,
+            RepId = rep.Id,
+            EffectiveFrom = effectiveFrom ?? DateOnly.FromDateTime(now.UtcDateTime),
+        };
         overlay.Change(creditPercent, role);
         return overlay;
     }
@@ -54,6 +69,21 @@ public sealed class AccountOverlay
 
         CreditPercent = creditPercent;
         Role = Text.EnsurePrintable(trimmed, "role");
+        Version = Guid.NewGuid();
+    }
+
+    /// <summary>
+    /// Removes the overlay from <paramref name="day"/> on: deals closed up to the day before stay credited (the row is
+    /// kept). An overlay that had not started yet credits nothing.
+    /// </summary>
+    public void End(DateOnly day)
+    {
+        if (EffectiveTo is not null)
+        {
+            throw new InvalidStateException("This overlay was already removed.", "repId");
+        }
+
+        EffectiveTo = day.AddDays(-1);
         Version = Guid.NewGuid();
     }
 }

@@ -7,7 +7,8 @@ public static class DashboardEndpoints
 {
     public static IServiceCollection AddDashboards(this IServiceCollection services) =>
         services.AddScoped<DashboardFigures>().AddScoped<DealsAtRisk>().AddScoped<TeamDashboard>().AddScoped<OrganisationDashboard>()
-            .AddScoped<RepDashboard>();
+            .AddScoped<RepDashboard>()
+            .AddScoped<CreditedDeals>();
 
     private const string Formats = " format=csv answers one table as CSV (table= names it, default the first), format=xlsx every table as a workbook, one sheet each.";
 
@@ -57,7 +58,8 @@ public static class DashboardEndpoints
                 })
             .Produces<RepDashboardView>().Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("getRepDashboard")
-            .WithSummary("A rep's revenue and goals against the plan in force, the current quarter's cumulative chart data and their deals at risk. " +
+            .WithSummary("A rep's revenue and goals against the plan in force, the current quarter's cumulative chart data, the won deals credited to them " +
+                         "(as owner, by a revenue split or as an account's overlay rep, ADR 0046) and their deals at risk. " +
                          "repId defaults to the caller; others' dashboards exist only within the caller's scope." + Formats);
 
         dashboards.MapGet("/deals-at-risk", async (Guid? repId, Guid? managerId, DateOnly? asOf, Guid? cycleId, int? noActivityDays, int? stalledDays,

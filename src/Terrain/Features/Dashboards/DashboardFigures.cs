@@ -295,7 +295,7 @@ public sealed class DashboardFigures(AppDbContext db, TimeProvider clock)
     /// The accounts a target segment's criteria match, in SQL: every criterion set must match, ignoring case; a
     /// segment without criteria (or no longer in the strategy) matches nothing. The rule of <see cref="TargetSegment.Matches"/>.
     /// </summary>
-    private IQueryable<Guid> SegmentAccounts(TargetSegment? segment)
+    internal IQueryable<Guid> SegmentAccounts(TargetSegment? segment)
     {
         var accounts = db.Accounts.AsNoTracking();
         if (segment is null || !segment.HasCriteria)

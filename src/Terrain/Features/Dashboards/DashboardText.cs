@@ -104,6 +104,8 @@ public static class DashboardTables
             {
                 p.Label, s.Stage, s.Entered, s.MovedOn, s.Won, s.Lost, s.Removed, s.StillIn, s.Conversion, s.MedianDays, s.AverageDays,
             })).ToList()),
+        new("won-deals", ["Deal", "External id", "Account", "Owner", "Close date", "Amount", "Credited", "How", "Credit percent"],
+            v.WonDeals.Select(d => new object?[] { d.Name, d.ExternalId, d.Account, d.Owner, d.CloseDate, d.Amount, d.Credited, d.How, d.Percent }).ToList()),
         new("overdue-actions", ["Action", "Due", "Status", "Goal"],
             v.OverdueActions.Select(a => new object?[] { a.Title, a.Due, a.Status, a.GoalKey }).ToList()),
         Deals(v.DealsAtRisk),

@@ -51,13 +51,20 @@ public sealed record RepDashboardView(
     /// <summary>The thresholds the deals at risk were found with: the leader's settings unless the request overrode them.</summary>
     public RiskRules Rules { get; init; } = new(0, 0);
 
+    /// <summary>
+    /// The won deals of the cycle to date credited to the rep within the revenue goals counted once, latest first,
+    /// each with the rep's credited amount and how (ADR 0046): their credited amounts add up to <see cref="CycleToDate"/>'s
+    /// actual, those closed in the quarter to <see cref="Quarter"/>'s.
+    /// </summary>
+    public IReadOnlyList<CreditedDeal> WonDeals { get; init; } = [];
+
     /// <summary>Stage conversion and days in stage of the rep's deals, from the imports' snapshots: the quarter, then the cycle to date.</summary>
     public IReadOnlyList<StagePeriod> Stages { get; init; } = [];
 }
 
 /// <summary>Anyone reads their own dashboard; managers their reps', leaders and admins anyone's (others do not exist: 404).</summary>
 public sealed class RepDashboard(AppDbContext db, AccessPolicy access, DashboardFigures figures, DealsAtRisk risks, GoalPerformance performance,
-    StageConversion stages)
+    StageConversion stages, CreditedDeals credited)
 {
     public async Task<RepDashboardView?> GetAsync(Guid? repId, DateOnly? asOf, Guid? cycleId, RiskOverrides overrides, CancellationToken ct)
     {
@@ -102,6 +109,7 @@ public sealed class RepDashboard(AppDbContext db, AccessPolicy access, Dashboard
             OverdueActions = actions.Where(a => a.Overdue).OrderBy(a => a.Due).ThenBy(a => a.Title, StringComparer.OrdinalIgnoreCase).ToList(),
             Adherence = adherence,
             Rules = rules,
+            WonDeals = await credited.ListAsync(rep.Id, frame, revenue, ct),
             Stages = await stages.ForRepAsync(rep.Id, frame.Cycle, [frame.Quarter, frame.CycleToDate], frame.Day, ct),
         };
     }

@@ -14,8 +14,9 @@ public sealed partial class GoalPerformance
     /// <summary>
     /// The gap split of each of <paramref name="goalKeys"/> that is a revenue goal of the plan in force with complete
     /// pipeline assumptions, in the quarter holding the as-of date, to that date: planned = the expected-to-date of
-    /// the performance page; actual = the goal's deals due to close in the quarter to date (by their close date now or
-    /// in any earlier import), decided or pushed out. Goals without a split are left out.
+    /// the performance page; actual = the goal's deals credited to the rep (ADR 0046) due to close in the quarter to
+    /// date (by their close date now or in any earlier import), decided or pushed out, each at the rep's credited
+    /// amount. Goals without a split are left out.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, GapBreakdown>> GapsAsync(PlanPerformance plan, Quarter quarter, IReadOnlyCollection<string> goalKeys, CancellationToken ct)
     {
@@ -49,19 +50,23 @@ public sealed partial class GoalPerformance
             }
 
             var segment = goal.SegmentId is { } segId ? segments.FirstOrDefault(s => s.Id == segId) : null;
-            var deals = ScopedDeals(goal, GoalMeasure.Revenue, goal.SegmentId is null ? null : SegmentAccounts(segment))
-                .Where(o => !o.Deleted && o.OwnerId == plan.RepId);
+            var rep = plan.RepId;
+            var deals = ScopedDeals(goal, GoalMeasure.Revenue, goal.SegmentId is null ? null : SegmentAccounts(segment)).Where(o => !o.Deleted);
             var due = deals.Where(o => (o.CloseDate >= quarter.Start && o.CloseDate <= last) ||
                                        db.OpportunityChanges.Any(c => c.OpportunityId == o.Id && c.ValidFrom <= cutoff &&
                                                                       c.CloseDate >= quarter.Start && c.CloseDate <= last));
-            var sums = await due
-                .GroupBy(o => new
-                {
-                    New = o.Type == DealType.NewBusiness,
-                    Decided = o.Outcome != DealOutcome.Open && o.CloseDate >= quarter.Start && o.CloseDate <= last,
-                    Won = o.Outcome == DealOutcome.Won,
-                })
-                .Select(g => new { g.Key.New, g.Key.Decided, g.Key.Won, Count = g.Count(), Sum = g.Sum(o => o.Amount) })
+            // Credited (ADR 0046): every deal credited to the rep (owned, split received, overlay), valued at the rep's
+            // credited amount, so that the won part is the goal's actual on the performance page to the cent.
+            var sums = await (from o in due
+                              join c in db.DealCredits on o.Id equals c.OpportunityId
+                              where c.RepId == rep
+                              group c.Amount by new
+                              {
+                                  New = o.Type == DealType.NewBusiness,
+                                  Decided = o.Outcome != DealOutcome.Open && o.CloseDate >= quarter.Start && o.CloseDate <= last,
+                                  Won = o.Outcome == DealOutcome.Won,
+                              } into g
+                              select new { g.Key.New, g.Key.Decided, g.Key.Won, Count = g.Count(), Sum = g.Sum() })
                 .ToListAsync(ct);
             PartOutcomes Part(bool isNew)
             {

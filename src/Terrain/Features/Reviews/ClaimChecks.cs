@@ -59,21 +59,28 @@ public sealed class ClaimChecks(AppDbContext db, TimeProvider clock, GoalPerform
         var (from, by, rep) = (action.ClaimFrom, action.ClaimBy, action.RepId);
         // A segment filter whose segment left the strategy matches no account: nothing counts.
         var accounts = action.ClaimFilter == ClaimFilter.Segment ? performance.SegmentAccounts(segment) : null;
-        var deals = db.Opportunities.AsNoTracking().Where(o => !o.Deleted && o.OwnerId == rep);
+        var scoped = db.Opportunities.AsNoTracking().Where(o => !o.Deleted);
         if (action.ClaimFilter == ClaimFilter.Product)
         {
-            deals = deals.Where(o => o.ProductId == action.ClaimFilterId);
+            scoped = scoped.Where(o => o.ProductId == action.ClaimFilterId);
         }
 
         if (accounts is not null)
         {
-            deals = deals.Where(o => o.AccountId != null && accounts.Contains(o.AccountId.Value));
+            scoped = scoped.Where(o => o.AccountId != null && accounts.Contains(o.AccountId.Value));
         }
+
+        var deals = scoped.Where(o => o.OwnerId == rep);
 
         switch (action.ClaimMetric)
         {
             case ClaimMetric.RevenueWon:
-                return (await deals.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= from && o.CloseDate <= by).Select(o => o.Amount).ToListAsync(ct)).Sum();
+                // Won revenue is credited (ADR 0046): the owner's share after splits, splits received, overlay credit.
+                var won = scoped.Where(o => o.Outcome == DealOutcome.Won && o.CloseDate >= from && o.CloseDate <= by);
+                return (await (from o in won
+                               join c in db.DealCredits on o.Id equals c.OpportunityId
+                               where c.RepId == rep
+                               select c.Amount).ToListAsync(ct)).Sum();
             case ClaimMetric.PipelineCreated:
                 return (await deals.Where(o => o.CreatedDate >= from && o.CreatedDate <= by).Select(o => o.Amount).ToListAsync(ct)).Sum();
             case ClaimMetric.NewLogos:

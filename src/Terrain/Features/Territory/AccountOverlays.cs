@@ -7,10 +7,14 @@ using Terrain.Infrastructure.Auth;
 
 namespace Terrain.Features.Territory;
 
-public sealed record OverlayView(Guid RepId, string RepName, string RepEmail, decimal CreditPercent, string Role);
+/// <summary>A current overlay rep of an account; deals closed from <see cref="EffectiveFrom"/> on are credited to them.</summary>
+public sealed record OverlayView(Guid RepId, string RepName, string RepEmail, decimal CreditPercent, string Role, DateOnly EffectiveFrom);
 
-/// <summary>A specialist to share the account with: the credit split in percent and what they bring.</summary>
-public sealed record OverlayInput(decimal? CreditPercent, string? Role);
+/// <summary>
+/// A specialist to share the account with: the credit split in percent, what they bring, and from which close date
+/// their credit starts (default today, UTC; only for a new overlay).
+/// </summary>
+public sealed record OverlayInput(decimal? CreditPercent, string? Role, DateOnly? EffectiveFrom = null);
 
 /// <summary>
 /// Overlay reps of an account (ADR 0039): read by whoever sees the account, set and removed by leaders and admins.
@@ -27,10 +31,10 @@ public sealed class AccountOverlays(AppDbContext db, AccessPolicy access, TimePr
         }
 
         return await (from o in db.AccountOverlays.AsNoTracking()
-                      where o.AccountId == accountId
+                      where o.AccountId == accountId && o.EffectiveTo == null
                       join u in db.Users.AsNoTracking() on o.RepId equals u.Id
                       orderby u.DisplayName
-                      select new OverlayView(o.RepId, u.DisplayName, u.Email!, o.CreditPercent, o.Role)).ToListAsync(ct);
+                      select new OverlayView(o.RepId, u.DisplayName, u.Email!, o.CreditPercent, o.Role, o.EffectiveFrom)).ToListAsync(ct);
     }
 
     /// <summary>Adds the rep as an overlay on the account, or changes their split; false when the account does not exist.</summary>
@@ -47,18 +51,19 @@ public sealed class AccountOverlays(AppDbContext db, AccessPolicy access, TimePr
             ?? throw new DomainException($"No user has the id {repId}.", "repId");
         var percent = input.CreditPercent ?? throw new DomainException("Give the overlay rep's credit split, in percent.", "creditPercent");
         var now = clock.GetUtcNow();
-        var overlay = await db.AccountOverlays.SingleOrDefaultAsync(o => o.AccountId == accountId && o.RepId == repId, ct);
-        var before = overlay is null ? null : new { overlay.CreditPercent, overlay.Role };
+        var overlay = await db.AccountOverlays.SingleOrDefaultAsync(o => o.AccountId == accountId && o.RepId == repId && o.EffectiveTo == null, ct);
+        var before = overlay is null ? null : new { overlay.CreditPercent, overlay.Role, overlay.EffectiveFrom };
+        var from = overlay?.EffectiveFrom ?? input.EffectiveFrom ?? DateOnly.FromDateTime(now.UtcDateTime);
         if (overlay is null)
         {
-            db.AccountOverlays.Add(AccountOverlay.Create(account, rep, percent, input.Role, now));
+            db.AccountOverlays.Add(AccountOverlay.Create(account, rep, percent, input.Role, now, from));
         }
         else
         {
             overlay.Change(percent, input.Role);
         }
 
-        Audit("account.overlay-set", accountId, new { repId, before, after = new { creditPercent = percent, role = input.Role?.Trim() ?? "" } }, now);
+        Audit("account.overlay-set", accountId, new { repId, before, after = new { creditPercent = percent, role = input.Role?.Trim() ?? "", effectiveFrom = from } }, now);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -76,14 +81,17 @@ public sealed class AccountOverlays(AppDbContext db, AccessPolicy access, TimePr
     public async Task<bool> RemoveAsync(Guid accountId, Guid repId, CancellationToken ct)
     {
         access.Ensure(Act.AssignAccounts);
-        var overlay = await db.AccountOverlays.SingleOrDefaultAsync(o => o.AccountId == accountId && o.RepId == repId, ct);
+        var overlay = await db.AccountOverlays.SingleOrDefaultAsync(o => o.AccountId == accountId && o.RepId == repId && o.EffectiveTo == null, ct);
         if (overlay is null)
         {
             return false;
         }
 
-        db.AccountOverlays.Remove(overlay);
-        Audit("account.overlay-removed", accountId, new { repId, before = new { overlay.CreditPercent, overlay.Role } }, clock.GetUtcNow());
+        // Ended, not deleted: deals closed while it lasted stay credited to the overlay rep (ADR 0046, amendment).
+        var now = clock.GetUtcNow();
+        overlay.End(DateOnly.FromDateTime(now.UtcDateTime));
+        Audit("account.overlay-removed", accountId,
+            new { repId, before = new { overlay.CreditPercent, overlay.Role, overlay.EffectiveFrom }, effectiveTo = overlay.EffectiveTo }, now);
         await db.SaveChangesAsync(ct);
         return true;
     }

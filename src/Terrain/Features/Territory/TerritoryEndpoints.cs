@@ -68,7 +68,8 @@ public static class TerritoryEndpoints
                     : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such account."))
             .RequireAuthorization(Policies.For(Act.AssignAccounts))
             .WithName("setAccountOverlay")
-            .WithSummary("Add a rep as an overlay on the account, or change their split: {\"creditPercent\": 20, \"role\": \"Solutions specialist\"}. "
+            .WithSummary("Add a rep as an overlay on the account, or change their split: {\"creditPercent\": 20, \"role\": \"Solutions specialist\", \"effectiveFrom\": \"2027-01-01\"}. "
+                + "Deals closed from effectiveFrom on (default today, UTC; kept when the split changes) are credited to the overlay rep. "
                 + "The owner stays the owner; overlay splits need not total 100%. Audited. Answers with the account's overlays.")
             .Produces<List<OverlayView>>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -81,7 +82,7 @@ public static class TerritoryEndpoints
                     : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "That rep is no overlay on this account."))
             .RequireAuthorization(Policies.For(Act.AssignAccounts))
             .WithName("removeAccountOverlay")
-            .WithSummary("Remove an overlay rep from the account. Audited.")
+            .WithSummary("Remove an overlay rep from the account: deals closed from today on are no longer credited to them; those closed before stay credited. Audited.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Terrain.Domain.Actuals;
 using Terrain.Domain.Planning;
 using Terrain.Tests.Infrastructure;
@@ -105,6 +106,61 @@ public sealed class GapBreakdownTests
         var schemas = (await JsonAsync(await manager.GetAsync("/openapi/v1.json", Ct), HttpStatusCode.OK)).GetProperty("components").GetProperty("schemas");
         Assert.True(schemas.GetProperty("ReviewGoal").GetProperty("properties").TryGetProperty("breakdown", out _));
         Assert.True(schemas.GetProperty("GapBreakdown").GetProperty("properties").TryGetProperty("proposedCategory", out _));
+    }
+
+    [Theory, BothDatabases]
+    public async Task The_gap_and_a_revenue_claim_count_revenue_credited_to_the_rep_by_splits(Db db)
+    {
+        var app = await TestApp.StartAsync(db);
+        var id = await MayReviewAsync(app);
+        await StateAssumptionsAsync(app, AllNewBusiness);
+        var manager = await app.ApiAsAsync("manager1@test.terrain");
+        // Rep2 wins Y1 (4,000 on 20 April, a quarter of it split to rep1) and Y2 (4,000 on 15 May, half of it to rep1).
+        await app.WithDbAsync(async d =>
+        {
+            var (at, import) = (app.Clock.GetUtcNow(), Guid.NewGuid());
+            foreach (var (deal, amount, close, share) in new[] { ("Y1", 4_000m, new DateOnly(2027, 4, 20), 25m), ("Y2", 4_000m, new DateOnly(2027, 5, 15), 50m) })
+            {
+                var facts = new DealFacts(deal, "", deal, null, "", app.Org.Rep2.Id, "Won", DealOutcome.Won, ForecastCategory.Closed, amount, "USD", amount,
+                    null, close, new DateOnly(2027, 3, 1), DealType.NewBusiness, null, null, null);
+                var (opportunity, change) = Opportunity.Create(facts, import, at);
+                d.Opportunities.Add(opportunity);
+                d.OpportunityChanges.Add(change);
+                d.DealSplits.Add(DealSplit.Create(deal, app.Org.Rep1.Id, share, import, at));
+                d.DealSplits.Add(DealSplit.Create(deal, app.Org.Rep2.Id, 100m - share, import, at));
+            }
+
+            return await d.SaveChangesAsync(Ct);
+        });
+
+        var review = await JsonAsync(await manager.GetAsync($"/api/v1/reviews/{id}", Ct), HttpStatusCode.OK);
+
+        // Q2 to 10 May: W2's 20,000 and rep1's 1,000 of Y1, as the goal's actual; Y2 closes after the review's day. The
+        // forecast (with C1's 25,000 in commit) is 46,000 of 55,000: off track, so the gap is split.
+        var rev = Goal(review, "rev");
+        var b = rev.GetProperty("breakdown");
+        Assert.Equal((21_000m, 21_000m, 21_000m - 24_175.82m),
+            (rev.GetProperty("actual").GetDecimal(), b.GetProperty("actual").GetDecimal(), b.GetProperty("gap").GetDecimal()));
+        Assert.Equal(21_000m - 24_175.82m, b.GetProperty("parts").EnumerateArray().Sum(p => p.GetProperty("amount").GetDecimal()));
+
+        // The manager agrees an action claiming 20,000 won by 20 May; the breakdown is shown while the goal has none.
+        var claim = (await JsonAsync(await SendAsync(manager, HttpMethod.Post, $"/api/v1/reviews/{id}/corrective-actions", new
+        {
+            what = "Win the split deals",
+            ownerId = app.Org.Manager1.Id,
+            due = "2027-05-20",
+            goalKey = "rev",
+            claim = new { metric = "RevenueWon", filter = "None", amount = 20_000, by = "2027-05-20" },
+        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 5, 26, 9, 0, 0, TimeSpan.Zero));
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Terrain.Features.Reviews.ClaimChecks>().RunAsync(Ct);
+        }
+
+        // From 10 May through 20 May: W3 and W4 (5,000 and 7,000), and rep1's half of Y2.
+        var action = await app.WithDbAsync(d => d.CorrectiveActions.AsNoTracking().SingleAsync(a => a.Id == claim, Ct));
+        Assert.Equal((Terrain.Domain.Reviews.ClaimOutcome.PartlyAchieved, 14_000m), (action.ClaimOutcome, action.ClaimActual));
     }
 
     [Theory, BothDatabases]
