@@ -36,6 +36,7 @@ PLAN_COLS = ["Id", "CycleId", "OwnerId", "Status", "WorkingVersion", "ApprovedVe
              "ApprovedById", "CreatedAt", "UpdatedAt", "ConcurrencyToken"]
 CYCLE_COLS = ["Id", "ApprovalWindowDays", "ClosedAt", "CreatedAt", "CreatedById", "DraftDue", "Kickoff", "Name", "PeriodEnd", "PeriodStart",
               "RequireAcknowledgement", "Status", "StrategyId", "TimeZone", "Version", "Calendar"]
+REASON_COLS = ["ReviewId", "GoalKey", "CycleId", "RepId", "ManagerId", "CompletedOn", "Category"]
 OPP_COLS = ["Id", "ExternalId", "LineId", "Name", "AccountId", "AccountName", "OwnerId", "Stage", "Outcome", "Forecast", "Amount", "Currency",
             "OriginalAmount", "Probability", "CloseDate", "CreatedDate", "Type", "ProductId", "ProductName", "LossReason", "Deleted", "LastImportId",
             "UpdatedAt"]
@@ -86,7 +87,7 @@ def generate(users, v):
     cycle = v.id(rng)
     yield "Cycles", CYCLE_COLS, [[cycle, 14, None, v.at(dt.date(year - 1, 11, 1)), leader, f"{year - 1}-12-15", f"{year - 1}-11-20",
                                   f"Reviews bench FY{year}", f"{year}-12-31", f"{year}-01-01", v.flag(False), "Open", None, "UTC", v.token(rng), "Months"]]
-    plans, reviews, actions, opps = [], [], [], []
+    plans, reviews, actions, opps, reasons = [], [], [], [], []
     spans = windows(year)
     quarters = [(dt.date(year, m, 1), (dt.date(year, m + 3, 1) if m < 10 else dt.date(year + 1, 1, 1)) - dt.timedelta(days=1)) for m in (1, 4, 7, 10)]
     snapshot = json.dumps({"asOf": f"{year}-01-01", "period": "Q1", "edition": 1, "goals": [], "actionItems": [], "earlierActions": []})
@@ -125,6 +126,8 @@ def generate(users, v):
                             "Coaching notes." if done else "", rep_call, None, "", mgr_call, None, "", json.dumps(variances), None, None, None,
                             snapshot if done else None, v.at(completed_on) if done else None, completed_on.isoformat() if done else None,
                             manager if done else None, v.at(ws), v.id(rng)])
+            for reason in variances:  # the rows the application writes when it completes a review (ADR 0099)
+                reasons.append([rid, reason["goalKey"], cycle, rep, manager, completed_on.isoformat(), reason["category"]])
             if variances:
                 by = completed_on + dt.timedelta(days=rng.randint(14, 45))
                 metric = rng.choice(METRICS)
@@ -140,6 +143,7 @@ def generate(users, v):
                                 v.at(completed_on) if confirmed else None, manager, v.at(completed_on), manager, v.at(completed_on), v.id(rng)])
     yield "Plans", PLAN_COLS, plans
     yield "Reviews", REVIEW_COLS, reviews
+    yield "ReviewReasons", REASON_COLS, reasons
     yield "CorrectiveActions", ACTION_COLS, actions
     yield "Opportunities", OPP_COLS, opps
 

@@ -100,6 +100,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Domain.Reviews.CorrectiveAction> CorrectiveActions => Set<Domain.Reviews.CorrectiveAction>();
 
+    public DbSet<Domain.Reviews.ReviewReason> ReviewReasons => Set<Domain.Reviews.ReviewReason>();
+
     public DbSet<Strategy> Strategies => Set<Strategy>();
 
     public DbSet<StrategyAcknowledgement> Acknowledgements => Set<StrategyAcknowledgement>();
@@ -123,6 +125,40 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
 
     public DbSet<PasswordInvitation> PasswordInvitations => Set<PasswordInvitation>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AddReviewReasons();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AddReviewReasons();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// The variance reasons of a review being completed become rows (ADR 0099), whoever completes it (the meeting's
+    /// page, the API, the demo, a test): a completed review's reasons never change afterwards.
+    /// </summary>
+    private void AddReviewReasons()
+    {
+        foreach (var entry in ChangeTracker.Entries<Domain.Reviews.Review>().ToList())
+        {
+            var completed = entry.Property(r => r.CompletedOn);
+            var completing = entry.State switch
+            {
+                EntityState.Added => completed.CurrentValue is not null,
+                EntityState.Modified => completed.IsModified && completed.OriginalValue is null && completed.CurrentValue is not null,
+                _ => false,
+            };
+            if (completing)
+            {
+                ReviewReasons.AddRange(Domain.Reviews.ReviewReason.Of(entry.Entity));
+            }
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

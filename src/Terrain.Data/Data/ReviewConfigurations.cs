@@ -34,6 +34,20 @@ internal sealed class ReviewConfiguration : IEntityTypeConfiguration<Review>
     }
 }
 
+/// <summary>The reasons of completed reviews as rows (ADR 0099): counted per cycle, for the organisation or one manager's team.</summary>
+internal sealed class ReviewReasonConfiguration : IEntityTypeConfiguration<ReviewReason>
+{
+    public void Configure(EntityTypeBuilder<ReviewReason> builder)
+    {
+        builder.HasKey(r => new { r.ReviewId, r.GoalKey });
+        builder.Property(r => r.GoalKey).HasMaxLength(60);
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.HasOne<Review>().WithMany().HasForeignKey(r => r.ReviewId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(r => new { r.CycleId, r.Category });
+        builder.HasIndex(r => new { r.CycleId, r.ManagerId, r.Category });
+    }
+}
+
 internal sealed class ReviewCadenceChoiceConfiguration : IEntityTypeConfiguration<ReviewCadenceChoice>
 {
     public void Configure(EntityTypeBuilder<ReviewCadenceChoice> builder)

@@ -2264,6 +2264,41 @@ namespace Terrain.Migrations.Postgres.Migrations
                     b.ToTable("ReviewCadences", (string)null);
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Reviews.ReviewReason", b =>
+                {
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("GoalKey")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateOnly>("CompletedOn")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ReviewId", "GoalKey");
+
+                    b.HasIndex("CycleId", "Category");
+
+                    b.HasIndex("CycleId", "ManagerId", "Category");
+
+                    b.ToTable("ReviewReasons");
+                });
+
             modelBuilder.Entity("Terrain.Domain.SignInCounter", b =>
                 {
                     b.Property<string>("Key")
@@ -3500,6 +3535,15 @@ namespace Terrain.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.ReviewReason", b =>
+                {
+                    b.HasOne("Terrain.Domain.Reviews.Review", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Terrain.Domain.Strategies.CheckAttempt", b =>

@@ -2249,6 +2249,41 @@ namespace Terrain.Migrations.Sqlite.Migrations
                     b.ToTable("ReviewCadences", (string)null);
                 });
 
+            modelBuilder.Entity("Terrain.Domain.Reviews.ReviewReason", b =>
+                {
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GoalKey")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("CompletedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReviewId", "GoalKey");
+
+                    b.HasIndex("CycleId", "Category");
+
+                    b.HasIndex("CycleId", "ManagerId", "Category");
+
+                    b.ToTable("ReviewReasons");
+                });
+
             modelBuilder.Entity("Terrain.Domain.SignInCounter", b =>
                 {
                     b.Property<string>("Key")
@@ -3483,6 +3518,15 @@ namespace Terrain.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("RepId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Terrain.Domain.Reviews.ReviewReason", b =>
+                {
+                    b.HasOne("Terrain.Domain.Reviews.Review", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Terrain.Domain.Strategies.CheckAttempt", b =>

@@ -33,6 +33,7 @@ public sealed class ClaimChecks(AppDbContext db, TimeProvider clock, GoalPerform
         var strategies = (await db.Strategies.AsNoTracking().Where(s => strategyIds.Contains(s.Id)).Select(s => new { s.Id, s.Content }).ToListAsync(ct))
             .ToDictionary(s => s.Id, s => StrategyContent.Read(s.Content));
         var now = clock.GetUtcNow();
+        var batched = await BatchedActualsAsync(ct);
         var changed = 0;
         foreach (var action in pending)
         {
@@ -40,7 +41,7 @@ public sealed class ClaimChecks(AppDbContext db, TimeProvider clock, GoalPerform
             var segment = action.ClaimFilter == ClaimFilter.Segment && cycle.StrategyId is { } sid
                 ? strategies.GetValueOrDefault(sid)?.Segments.FirstOrDefault(s => s.Id == action.ClaimFilterId)
                 : null;
-            var actual = await ActualAsync(action, segment, ct);
+            var actual = action.ClaimFilter == ClaimFilter.Segment ? await ActualAsync(action, segment, ct) : batched.GetValueOrDefault(action.Id);
             if (action.Check(actual, Deadlines.LocalDate(now, cycle.TimeZone), now))
             {
                 changed++;
@@ -51,6 +52,60 @@ public sealed class ClaimChecks(AppDbContext db, TimeProvider clock, GoalPerform
 
         await db.SaveChangesAsync(ct);
         return changed;
+    }
+
+    /// <summary>
+    /// What counts toward every pending claim that is not filtered by segment, in a query per metric for all of them,
+    /// never one per claim (issue 11, "Scale"): the same rows <see cref="ActualAsync"/> counts, joined to the claims
+    /// by rep and date. A claim nothing counts toward is absent (0).
+    /// </summary>
+    private async Task<Dictionary<Guid, decimal>> BatchedActualsAsync(CancellationToken ct)
+    {
+        var claims = db.CorrectiveActions.AsNoTracking()
+            .Where(a => a.ClaimOutcome == ClaimOutcome.Pending && a.Status != CorrectiveStatus.Dropped && a.ClaimFilter != ClaimFilter.Segment);
+        IQueryable<Claimed> Deals(ClaimMetric metric) =>
+            from a in claims.Where(a => a.ClaimMetric == metric)
+            join o in db.Opportunities on a.RepId equals o.OwnerId
+            where !o.Deleted && (a.ClaimFilter != ClaimFilter.Product || o.ProductId == a.ClaimFilterId)
+            select new Claimed { Id = a.Id, From = a.ClaimFrom, By = a.ClaimBy, Deal = o };
+
+        var won = await Deals(ClaimMetric.RevenueWon).Where(x => x.Deal.Outcome == DealOutcome.Won && x.Deal.CloseDate >= x.From && x.Deal.CloseDate <= x.By)
+            .Select(x => new { x.Id, x.Deal.Amount }).ToListAsync(ct);
+        var pipeline = await Deals(ClaimMetric.PipelineCreated).Where(x => x.Deal.CreatedDate >= x.From && x.Deal.CreatedDate <= x.By)
+            .Select(x => new { x.Id, x.Deal.Amount }).ToListAsync(ct);
+        var everWon = db.Opportunities.Where(p => !p.Deleted && p.Outcome == DealOutcome.Won);
+        var logos = await Deals(ClaimMetric.NewLogos)
+            .Where(x => x.Deal.Outcome == DealOutcome.Won && x.Deal.AccountId != null && x.Deal.CloseDate >= x.From && x.Deal.CloseDate <= x.By &&
+                        !everWon.Any(p => p.AccountId == x.Deal.AccountId && p.CloseDate < x.Deal.CloseDate))
+            .Select(x => new { x.Id, x.Deal.AccountId }).Distinct().ToListAsync(ct);
+        var activities = await (from a in claims.Where(a => a.ClaimMetric == ClaimMetric.ActivitiesHeld)
+                                join v in db.Activities on a.RepId equals v.OwnerId
+                                where v.Held && v.Date >= a.ClaimFrom && v.Date <= a.ClaimBy
+                                group v by a.Id into g
+                                select new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var actuals = won.Concat(pipeline).GroupBy(x => x.Id).ToDictionary(g => g.Key, g => g.Sum(x => x.Amount));
+        foreach (var logo in logos.GroupBy(x => x.Id))
+        {
+            actuals[logo.Key] = logo.Count();
+        }
+
+        foreach (var held in activities)
+        {
+            actuals[held.Key] = held.Count;
+        }
+
+        return actuals;
+    }
+
+    private sealed class Claimed
+    {
+        public Guid Id { get; init; }
+
+        public DateOnly From { get; init; }
+
+        public DateOnly By { get; init; }
+
+        public Opportunity Deal { get; init; } = null!;
     }
 
     /// <summary>What counts toward the claim, from the day it was agreed through its date.</summary>

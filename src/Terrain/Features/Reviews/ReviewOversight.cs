@@ -62,7 +62,7 @@ public sealed class ReviewOversight(AppDbContext db, AccessPolicy access, Dashbo
         var compliance = await ComplianceAsync(reviews, team is null ? r => r.ManagerId : r => r.RepId, today, closedOn, ct);
         var total = new ComplianceRow(team?.ManagerId, team is null ? "Organisation" : $"{team.Manager}'s team", compliance.Sum(c => c.Held), compliance.Sum(c => c.Late),
             compliance.Sum(c => c.Missed), compliance.Sum(c => c.Open), compliance.Sum(c => c.Upcoming), compliance.Sum(c => c.Ended));
-        var reasons = VarianceRows.Of(db).Where(v => v.CycleId == cycle.Id && v.CompletedOn != null);
+        var reasons = db.ReviewReasons.AsNoTracking().Where(v => v.CycleId == cycle.Id);
         if (team is not null)
         {
             var id = team.ManagerId;
@@ -149,25 +149,22 @@ public sealed class ReviewOversight(AppDbContext db, AccessPolicy access, Dashbo
             .OrderByDescending(r => r.Reviews).ThenBy(r => r.Rep, StringComparer.OrdinalIgnoreCase).ToList(), runs.Count);
     }
 
-    private static async Task<IReadOnlyList<ReasonCount>> ReasonsAsync(IQueryable<VarianceRow> reasons, CancellationToken ct)
+    private static async Task<IReadOnlyList<ReasonCount>> ReasonsAsync(IQueryable<ReviewReason> reasons, CancellationToken ct)
     {
-        var counts = (await reasons.GroupBy(v => v.Category).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
-            .Where(c => Enum.TryParse<VarianceCategory>(c.Key, out _))
-            .Select(c => (Category: Enum.Parse<VarianceCategory>(c.Key!), c.Count)).ToList();
+        var counts = await reasons.GroupBy(v => v.Category).Select(g => new { Category = g.Key, Count = g.Count() }).ToListAsync(ct);
         var all = counts.Sum(c => c.Count);
         return counts.Select(c => new ReasonCount(c.Category, c.Count, Math.Round((decimal)c.Count / all, 4)))
             .OrderByDescending(c => c.Count).ThenBy(c => c.Category).ToList();
     }
 
-    private async Task<IReadOnlyList<ActionEffect>> EffectsAsync(IQueryable<VarianceRow> reasons, CancellationToken ct)
+    private async Task<IReadOnlyList<ActionEffect>> EffectsAsync(IQueryable<ReviewReason> reasons, CancellationToken ct)
     {
         var rows = await (from v in reasons
-                          join a in db.CorrectiveActions on new { v.ReviewId, v.GoalKey } equals new { a.ReviewId, a.GoalKey }
+                          join a in db.CorrectiveActions on new { v.ReviewId, GoalKey = (string?)v.GoalKey } equals new { a.ReviewId, a.GoalKey }
                           where a.Status != CorrectiveStatus.Dropped && a.RepConfirmedAt != null && a.ManagerConfirmedAt != null
                           group a by new { v.Category, a.ClaimMetric, a.ClaimOutcome } into g
                           select new { g.Key.Category, g.Key.ClaimMetric, g.Key.ClaimOutcome, Count = g.Count() }).ToListAsync(ct);
-        return rows.Where(r => Enum.TryParse<VarianceCategory>(r.Category, out _))
-            .GroupBy(r => (Category: Enum.Parse<VarianceCategory>(r.Category!), Metric: r.ClaimMetric))
+        return rows.GroupBy(r => (r.Category, Metric: r.ClaimMetric))
             .Select(g =>
             {
                 int Of(ClaimOutcome outcome) => g.Where(r => r.ClaimOutcome == outcome).Sum(r => r.Count);
