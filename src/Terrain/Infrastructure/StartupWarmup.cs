@@ -5,8 +5,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Terrain.Data;
 using Terrain.Domain;
@@ -17,8 +17,8 @@ namespace Terrain.Infrastructure;
 /// Pays the first-request costs right after start instead of making the first person pay them (ADR 0036): the EF
 /// model and a first query, the data protection key ring, one password hash, a request for the sign-in page through
 /// the app's own pipeline (Razor, the layout, antiforgery, file versions), and the JIT of the app's own code, compiled
-/// pages included, and the read side of the plan page and the segmentation editor (their EF queries), read as a rep
-/// in-process. It runs in the background once the server listens, so readiness is not delayed; anything that fails
+/// pages included, and the home page, the plan page and the segmentation editor rendered in-process through the
+/// pipeline for a rep (ADR 0047, ADR 0099). It runs in the background once the server listens, so readiness is not delayed; anything that fails
 /// here only logs. Off with Terrain:WarmUp=false (and in the Testing environment, where hundreds of hosts start).
 /// </summary>
 internal sealed class StartupWarmup(
@@ -85,50 +85,98 @@ internal sealed class StartupWarmup(
     }
 
     /// <summary>
-    /// The read side of the signed-in pages people open first (my plan, the plan page, the segmentation editor): their
-    /// page handlers run in-process, in a scope of their own, for one rep's plan in an open cycle, read as that rep, so
-    /// that their EF queries are translated and cached before the rep asks (EF caches a query by its shape; the ids
-    /// differ, the shape is the same). Nothing is written, nothing leaves the process, and no cookie or session exists:
-    /// the rep is only the reader the handlers ask about. Without such a plan (an empty install) there is nothing to do.
+    /// The signed-in pages people open first (home, my plan, the plan page, the segmentation editor), each requested
+    /// once in-process through the app's own pipeline (ADR 0047, ADR 0099): authentication, the session check's query,
+    /// authorization, the page handler and its EF queries, the Razor view with its tag helpers and the layout's own
+    /// queries, into a response that is thrown away. The reader is the first rep of an open cycle, as an in-memory
+    /// principal made by the same claims factory as a sign-in, with a session id that names no session: no cookie,
+    /// token or session is made, nothing is written, and nothing leaves the process. Without such a plan (an empty
+    /// install) there is nothing to do. Returns each path with its status code (for the tests; the log has them too).
     /// </summary>
-    internal async Task PlanPagesAsync(CancellationToken ct)
+    internal async Task<IReadOnlyList<(string Path, int Status)>> PlanPagesAsync(CancellationToken ct)
     {
-        await using var scope = services.CreateAsyncScope();
-        var provider = scope.ServiceProvider;
-        var db = provider.GetRequiredService<AppDbContext>();
-        var plan = await (from p in db.Plans.AsNoTracking()
-                          join c in db.Cycles on p.CycleId equals c.Id
-                          join u in db.Users on p.OwnerId equals u.Id
-                          where c.Status == Domain.Planning.CycleStatus.Open && u.Role == Role.Rep
-                          orderby p.Id
-                          select new { p.Id, p.OwnerId }).FirstOrDefaultAsync(ct);
-        if (plan is null)
+        var app = services.GetRequiredService<WarmUpPipeline>().App;
+        if (app is null)
         {
-            return;
+            return [];
         }
 
-        var accessor = provider.GetRequiredService<IHttpContextAccessor>();
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, plan.OwnerId.ToString()), new Claim(ClaimTypes.Role, nameof(Role.Rep))], "warm-up");
-        var context = new DefaultHttpContext { User = new ClaimsPrincipal(identity), RequestServices = provider };
-        context.Request.Method = HttpMethods.Get;
-        accessor.HttpContext = context;
+        ClaimsPrincipal reader;
+        Guid planId;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var plan = await (from p in db.Plans.AsNoTracking()
+                              join c in db.Cycles on p.CycleId equals c.Id
+                              join u in db.Users on p.OwnerId equals u.Id
+                              where c.Status == Domain.Planning.CycleStatus.Open && u.Role == Role.Rep && u.IsActive
+                              orderby p.Id
+                              select new { p.Id, Owner = u }).FirstOrDefaultAsync(ct);
+            if (plan is null)
+            {
+                return [];
+            }
+
+            planId = plan.Id;
+            reader = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>().CreateAsync(plan.Owner);
+            // A session id that names no session: the session check's query runs and finds nothing (ADR 0099).
+            ((ClaimsIdentity)reader.Identity!).AddClaim(new Claim(Auth.SessionClaims.SessionId, Guid.NewGuid().ToString()));
+        }
+
+        // What the cookie handler does with a ticket on every request, minus the encryption (warmed above): no key is
+        // used, so what is made here is no credential.
+        var ticket = new Microsoft.AspNetCore.Authentication.AuthenticationTicket(reader, IdentityConstants.ApplicationScheme);
+        _ = Microsoft.AspNetCore.Authentication.TicketSerializer.Default.Deserialize(
+            Microsoft.AspNetCore.Authentication.TicketSerializer.Default.Serialize(ticket));
+
+        var answers = new List<(string, int)>();
+        foreach (var path in new[] { "/", "/Plans/Mine", $"/Plans/{planId}", $"/Plans/{planId}/Edit/account-segmentation" })
+        {
+            var status = await InProcessGetAsync(app, path, reader, ct);
+            logger.LogDebug("Warm-up in-process GET {Path}: {Status}.", path, status);
+            answers.Add((path, status));
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// One GET through the app's pipeline without a connection: the request is made here, marked as the warm-up's
+    /// (<see cref="WarmUpRequest"/>), read by <paramref name="reader"/>, and its response goes nowhere.
+    /// </summary>
+    private async Task<int> InProcessGetAsync(RequestDelegate app, string path, ClaimsPrincipal reader, CancellationToken ct)
+    {
+        var publicUrl = TerrainOptions.PublicUrl(configuration);
+        var request = new HttpRequestFeature
+        {
+            Method = HttpMethods.Get,
+            Protocol = "HTTP/1.1",
+            // https, so that an https-only install answers instead of redirecting; the host its public address.
+            Scheme = Uri.UriSchemeHttps,
+            PathBase = "",
+            Path = path,
+            QueryString = "",
+            RawTarget = path,
+        };
+        request.Headers.Host = publicUrl?.Authority ?? "localhost";
+        request.Headers.Accept = "text/html";
+        var features = new FeatureCollection();
+        features.Set<IHttpRequestFeature>(request);
+        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+        features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = ct });
+        features.Set(WarmUpRequest.Instance);
+        var contexts = services.GetRequiredService<IHttpContextFactory>();
+        var context = contexts.Create(features);
         try
         {
-            var page = new PageContext { HttpContext = context, RouteData = new RouteData(), ActionDescriptor = new CompiledPageActionDescriptor() };
-            var mine = ActivatorUtilities.CreateInstance<Features.Plans.MineModel>(provider);
-            mine.PageContext = page;
-            await mine.OnGetAsync(ct);
-            var show = ActivatorUtilities.CreateInstance<Features.Plans.PlanModel>(provider);
-            show.PageContext = page;
-            await show.OnGetAsync(plan.Id, ct);
-            var edit = ActivatorUtilities.CreateInstance<Features.Plans.EditModel>(provider);
-            edit.PageContext = page;
-            await edit.OnGetAsync(plan.Id, "account-segmentation", ct);
+            context.User = reader;
+            await app(context);
+            return context.Response.StatusCode;
         }
         finally
         {
-            accessor.HttpContext = null;
+            contexts.Dispose(context);
         }
     }
 

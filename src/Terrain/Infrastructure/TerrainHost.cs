@@ -39,6 +39,8 @@ public static class TerrainHost
         services.AddSingleton(sp => TerrainOptions.ResolveDatabase(sp.GetRequiredService<IConfiguration>()));
         services.AddDbContextPool<AppDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<WarmUpPipeline>();
+        services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<WarmUpPipeline>());
         services.AddHostedService<StartupWarmup>();
 
         services.AddDataProtection().SetApplicationName("Terrain").PersistKeysToDbContext<AppDbContext>()

@@ -13,7 +13,15 @@ public static class Screenshots
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
-        var options = new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled };
+        var options = new PageScreenshotOptions
+        {
+            Path = path,
+            FullPage = fullPage,
+            Animations = ScreenshotAnimations.Disabled,
+            // A full-page capture does not scroll, so parts the browser skips while off screen (the plan's sections,
+            // content-visibility: auto) would show as empty boxes; drawn for the capture only.
+            Style = fullPage ? "* { content-visibility: visible !important; }" : null,
+        };
         try
         {
             await page.ScreenshotAsync(options);

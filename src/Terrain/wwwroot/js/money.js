@@ -7,9 +7,19 @@ window.TerrainMoney = (() => {
     "use strict";
 
     const lang = document.documentElement.lang || "en-US";
-    const parts = new Intl.NumberFormat(lang).formatToParts(12345.6);
-    const group = (parts.find((p) => p.type === "group") || { value: "," }).value.trim();
-    const decimal = (parts.find((p) => p.type === "decimal") || { value: "." }).value;
+    // The language's separators, read on first use: the first Intl call of a page loads the browser's locale data, a
+    // long task on a slow phone that a page without amounts to read should not pay for while it loads.
+    let separators = null;
+    const separatorsOf = () => {
+        if (!separators) {
+            const parts = new Intl.NumberFormat(lang).formatToParts(12345.6);
+            separators = {
+                group: (parts.find((p) => p.type === "group") || { value: "," }).value.trim(),
+                decimal: (parts.find((p) => p.type === "decimal") || { value: "." }).value,
+            };
+        }
+        return separators;
+    };
 
     const currencyOf = (element) => {
         const holder = element && element.closest("[data-currency]");
@@ -41,6 +51,7 @@ window.TerrainMoney = (() => {
         if (value === "") {
             return null;
         }
+        const { group, decimal } = separatorsOf();
         if (group) {
             value = value.split(group).join("");
         }

@@ -418,21 +418,40 @@
     }
 
     // The chart is drawn when it comes near the screen, not while the page loads: drawing it blocked the first paint.
+    // Chart.js (90 KB) is fetched when the chart comes near the screen, not with the page: most of the plan page is
+    // read without it, and its parsing was part of the page's load on a phone (issue 12 §8).
+    function loadChart() {
+        if (typeof window.Chart === "function") {
+            return Promise.resolve();
+        }
+        const canvas = document.getElementById("gap-chart");
+        return new Promise((resolve, reject) => {
+            const script = document.createElement("script");
+            script.src = canvas.dataset.chartSrc;
+            script.onload = () => resolve();
+            script.onerror = reject;
+            document.head.appendChild(script);
+        });
+    }
+
     function drawGapChartWhenSeen() {
         const canvas = document.getElementById("gap-chart");
-        if (!canvas || typeof window.Chart !== "function") {
+        if (!canvas || !canvas.dataset.chartSrc) {
             return;
         }
-        // Shown at once (its place on the page is kept), drawn when seen.
-        canvas.closest("figure").hidden = false;
+        // Shown at once (its place on the page is kept), drawn when seen; the table keeps the figures if the chart
+        // cannot be loaded.
+        const figure = canvas.closest("figure");
+        figure.hidden = false;
+        const draw = () => loadChart().then(drawGapChart, () => { figure.hidden = true; });
         if (!("IntersectionObserver" in window)) {
-            drawGapChart();
+            draw();
             return;
         }
         const seen = new IntersectionObserver((entries) => {
             if (entries.some((e) => e.isIntersecting)) {
                 seen.disconnect();
-                drawGapChart();
+                draw();
             }
         }, { rootMargin: "200px" });
         seen.observe(canvas);
