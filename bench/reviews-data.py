@@ -126,7 +126,7 @@ def generate(users, v):
                             "Coaching notes." if done else "", rep_call, None, "", mgr_call, None, "", json.dumps(variances), None, None, None,
                             snapshot if done else None, v.at(completed_on) if done else None, completed_on.isoformat() if done else None,
                             manager if done else None, v.at(ws), v.id(rng)])
-            for reason in variances:  # the rows the application writes when it completes a review (ADR 0099)
+            for reason in variances:  # the rows the application writes when it completes a review (ADR 0051)
                 reasons.append([rid, reason["goalKey"], cycle, rep, manager, completed_on.isoformat(), reason["category"]])
             if variances:
                 by = completed_on + dt.timedelta(days=rng.randint(14, 45))

@@ -139,7 +139,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     }
 
     /// <summary>
-    /// The variance reasons of a review being completed become rows (ADR 0099), whoever completes it (the meeting's
+    /// The variance reasons of a review being completed become rows (ADR 0051), whoever completes it (the meeting's
     /// page, the API, the demo, a test): a completed review's reasons never change afterwards.
     /// </summary>
     private void AddReviewReasons()

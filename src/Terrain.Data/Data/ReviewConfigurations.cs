@@ -34,7 +34,7 @@ internal sealed class ReviewConfiguration : IEntityTypeConfiguration<Review>
     }
 }
 
-/// <summary>The reasons of completed reviews as rows (ADR 0099): counted per cycle, for the organisation or one manager's team.</summary>
+/// <summary>The reasons of completed reviews as rows (ADR 0051): counted per cycle, for the organisation or one manager's team.</summary>
 internal sealed class ReviewReasonConfiguration : IEntityTypeConfiguration<ReviewReason>
 {
     public void Configure(EntityTypeBuilder<ReviewReason> builder)

@@ -44,7 +44,7 @@ namespace Terrain.Migrations.Sqlite.Migrations
                 table: "ReviewReasons",
                 columns: new[] { "CycleId", "ManagerId", "Category" });
 
-            // The reasons of the reviews completed so far, from their JSON (ADR 0099); the application writes them from now on.
+            // The reasons of the reviews completed so far, from their JSON (ADR 0051); the application writes them from now on.
             migrationBuilder.Sql("""
                 INSERT INTO "ReviewReasons" ("ReviewId", "GoalKey", "CycleId", "RepId", "ManagerId", "CompletedOn", "Category")
                 SELECT r."Id", json_extract(j.value, '$.goalKey'), r."CycleId", r."RepId", r."ManagerId", r."CompletedOn", json_extract(j.value, '$.category')

@@ -18,7 +18,7 @@ namespace Terrain.Infrastructure;
 /// model and a first query, the data protection key ring, one password hash, a request for the sign-in page through
 /// the app's own pipeline (Razor, the layout, antiforgery, file versions), and the JIT of the app's own code, compiled
 /// pages included, and the home page, the plan page and the segmentation editor rendered in-process through the
-/// pipeline for a rep (ADR 0047, ADR 0099). It runs in the background once the server listens, so readiness is not delayed; anything that fails
+/// pipeline for a rep (ADR 0047, ADR 0052). It runs in the background once the server listens, so readiness is not delayed; anything that fails
 /// here only logs. Off with Terrain:WarmUp=false (and in the Testing environment, where hundreds of hosts start).
 /// </summary>
 internal sealed class StartupWarmup(
@@ -86,7 +86,7 @@ internal sealed class StartupWarmup(
 
     /// <summary>
     /// The signed-in pages people open first (home, my plan, the plan page, the segmentation editor), each requested
-    /// once in-process through the app's own pipeline (ADR 0047, ADR 0099): authentication, the session check's query,
+    /// once in-process through the app's own pipeline (ADR 0047, ADR 0052): authentication, the session check's query,
     /// authorization, the page handler and its EF queries, the Razor view with its tag helpers and the layout's own
     /// queries, into a response that is thrown away. The reader is the first rep of an open cycle, as an in-memory
     /// principal made by the same claims factory as a sign-in, with a session id that names no session: no cookie,
@@ -119,7 +119,7 @@ internal sealed class StartupWarmup(
 
             planId = plan.Id;
             reader = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>().CreateAsync(plan.Owner);
-            // A session id that names no session: the session check's query runs and finds nothing (ADR 0099).
+            // A session id that names no session: the session check's query runs and finds nothing (ADR 0052).
             ((ClaimsIdentity)reader.Identity!).AddClaim(new Claim(Auth.SessionClaims.SessionId, Guid.NewGuid().ToString()));
         }
 

@@ -2,7 +2,7 @@ namespace Terrain.Infrastructure;
 
 /// <summary>
 /// Keeps a reference to the app's request pipeline, as Kestrel calls it, so that the start-up warm-up can send a
-/// request through it in-process (ADR 0099): registered as the first startup filter, its middleware sees every request
+/// request through it in-process (ADR 0052): registered as the first startup filter, its middleware sees every request
 /// and only remembers what comes after it. Nothing outside the process can reach the pipeline this way.
 /// </summary>
 internal sealed class WarmUpPipeline : IStartupFilter
@@ -21,7 +21,7 @@ internal sealed class WarmUpPipeline : IStartupFilter
 }
 
 /// <summary>
-/// The mark of the warm-up's in-process requests (ADR 0099): a request feature only <see cref="StartupWarmup"/> sets.
+/// The mark of the warm-up's in-process requests (ADR 0052): a request feature only <see cref="StartupWarmup"/> sets.
 /// A request from the network cannot carry it: features are objects the server and the middleware put on the request,
 /// not headers, and nothing copies request input into one of this type. The session check runs its query for such a
 /// request and keeps its in-memory reader, who has no session.

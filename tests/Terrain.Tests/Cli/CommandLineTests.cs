@@ -149,18 +149,12 @@ public sealed class CommandLineTests : IDisposable
             await context.SaveChangesAsync(ct);
         }
 
-        var original = Console.Out;
-        using var output = new StringWriter();
-        Console.SetOut(output);
+        using var output = new CapturedOutput();
         int first, second;
-        try
+        using (ConsoleCapture.Into(output))
         {
             first = await Cli(["accounts", "place-by-zip", .. dbArgs]);
             second = await Cli(["accounts", "place-by-zip", .. dbArgs]);
-        }
-        finally
-        {
-            Console.SetOut(original);
         }
 
         Assert.Equal((0, 0), (first, second));

@@ -1,7 +1,7 @@
 namespace Terrain.Domain.Reviews;
 
 /// <summary>
-/// One variance reason of a completed review, as a row (ADR 0099): what the oversight counts by category and joins to
+/// One variance reason of a completed review, as a row (ADR 0051): what the oversight counts by category and joins to
 /// the corrective actions of the same goal, without unnesting every review's JSON at read time. Written once, when
 /// the review is completed (<see cref="Data.AppDbContext"/> adds the rows of a review whose completion it saves); a
 /// completed review never changes its reasons, its rep, its manager or its completion day.

@@ -56,7 +56,7 @@ public sealed class DataAge(IServiceScopeFactory scopes, TimeProvider clock)
 
             var limit = (await MetricSettingsStore.LoadAsync(db, ct)).DataAgeLimitHours;
             // The open cycle's zone (the latest opened), as the actuals imports pick the open cycle's strategy, and the
-            // zone whose day effective dates default to (ADR 0099).
+            // zone whose day effective dates default to (ADR 0050).
             var zone = await Territory.BusinessDay.TimeZoneAsync(db, ct);
             _read = read = new Read(latest, limit, zone, now);
         }

@@ -69,8 +69,13 @@ public sealed class ClaimChecks(AppDbContext db, TimeProvider clock, GoalPerform
             where !o.Deleted && (a.ClaimFilter != ClaimFilter.Product || o.ProductId == a.ClaimFilterId)
             select new Claimed { Id = a.Id, From = a.ClaimFrom, By = a.ClaimBy, Deal = o };
 
-        var won = await Deals(ClaimMetric.RevenueWon).Where(x => x.Deal.Outcome == DealOutcome.Won && x.Deal.CloseDate >= x.From && x.Deal.CloseDate <= x.By)
-            .Select(x => new { x.Id, x.Deal.Amount }).ToListAsync(ct);
+        // Won revenue is credited (ADR 0046), as in ActualAsync: the rep's credit on every deal, not the deals they own.
+        var won = await (from a in claims.Where(a => a.ClaimMetric == ClaimMetric.RevenueWon)
+                         join c in db.DealCredits on a.RepId equals c.RepId
+                         join o in db.Opportunities on c.OpportunityId equals o.Id
+                         where !o.Deleted && o.Outcome == DealOutcome.Won && o.CloseDate >= a.ClaimFrom && o.CloseDate <= a.ClaimBy &&
+                               (a.ClaimFilter != ClaimFilter.Product || o.ProductId == a.ClaimFilterId)
+                         select new { a.Id, c.Amount }).ToListAsync(ct);
         var pipeline = await Deals(ClaimMetric.PipelineCreated).Where(x => x.Deal.CreatedDate >= x.From && x.Deal.CreatedDate <= x.By)
             .Select(x => new { x.Id, x.Deal.Amount }).ToListAsync(ct);
         var everWon = db.Opportunities.Where(p => !p.Deleted && p.Outcome == DealOutcome.Won);

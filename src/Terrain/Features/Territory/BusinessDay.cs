@@ -5,7 +5,7 @@ using Terrain.Domain.Planning;
 namespace Terrain.Features.Territory;
 
 /// <summary>
-/// The calendar day that effective dates default to ("today") and that dated account moves fall due on (ADR 0099): the
+/// The calendar day that effective dates default to ("today") and that dated account moves fall due on (ADR 0050): the
 /// day in the open planning cycle's time zone (the latest opened, as the data-age line writes its moment and the
 /// cycle's deadlines end at its local midnight), UTC without an open cycle. A move "from today" made at 23:30 in New York
 /// is dated that day, not the next.

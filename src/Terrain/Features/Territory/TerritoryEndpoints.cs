@@ -37,7 +37,7 @@ public static class TerritoryEndpoints
             .WithName("assignAccounts")
             .WithSummary("Move accounts to a territory: {\"accountIds\": [...], \"territoryId\": \"...\", \"effectiveFrom\": \"2027-04-01\"}. All or nothing: "
                 + "an id that names no account refuses the whole request (422, naming them). effectiveFrom left out or today or earlier: the accounts move now "
-                + "and their owner becomes the territory's rep; a later day: the move waits as pending and is applied on that day (the open cycle's time zone decides the day: ADR 0099), replacing an "
+                + "and their owner becomes the territory's rep; a later day: the move waits as pending and is applied on that day (the open cycle's time zone decides the day: ADR 0050), replacing an "
                 + "earlier pending move of the same account. versions (account id → version, optional) refuses with 409 a move over a change made "
                 + "since reading. Audited; the reps concerned are notified. Closed deals stay credited to their owner at close.")
             .Produces<AssignmentOutcome>()

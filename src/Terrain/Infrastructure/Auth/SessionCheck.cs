@@ -35,7 +35,7 @@ public sealed class SessionCheck(IOptions<IdentityOptions> identity)
         {
             var check = context.RequestServices.GetRequiredService<SessionCheck>();
             var db = context.RequestServices.GetRequiredService<AppDbContext>();
-            // The warm-up's in-process request (ADR 0099) has no session: its query runs, its reader stays.
+            // The warm-up's in-process request (ADR 0052) has no session: its query runs, its reader stays.
             if (!await check.IsCurrentAsync(context.User, db, context.RequestAborted) && !WarmUpRequest.Is(context))
             {
                 if (!AuthenticationSetup.IsApi(context.Request))

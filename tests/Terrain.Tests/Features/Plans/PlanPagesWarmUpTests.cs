@@ -11,7 +11,7 @@ namespace Terrain.Tests.Features.Plans;
 
 /// <summary>
 /// The start-up warm-up renders the home page, "My plan", the plan page and the section editor in-process through the
-/// app's pipeline as a rep (issue 12 §8, ADR 0047 and ADR 0099): it must run without error on both databases, render
+/// app's pipeline as a rep (issue 12 §8, ADR 0047 and ADR 0052): it must run without error on both databases, render
 /// the pages (not a sign-in redirect or an error), write nothing, make no session, and leave no reader behind; and
 /// what it does must not open a way in for a request from outside. How much faster the first request gets is measured
 /// by bench/coldstart.sh, not here.

@@ -259,7 +259,7 @@ public sealed class ReviewMeetingTests
             varianceReasons = review.GetProperty("offTrackGoals").EnumerateArray().Select(g => new { goalKey = g.GetString(), category = "PipelineShortfall", explanation = "Too little new pipeline." }),
         }), HttpStatusCode.OK);
         await JsonAsync(await manager.PostAsync($"/api/v1/reviews/{id}/complete", null, Ct), HttpStatusCode.OK);
-        // Completing it wrote its reasons as rows, one per goal off track, for the oversight to count (ADR 0099).
+        // Completing it wrote its reasons as rows, one per goal off track, for the oversight to count (ADR 0051).
         var reasons = await app.WithDbAsync(d => d.ReviewReasons.AsNoTracking().Where(r => r.ReviewId == id).ToListAsync(Ct));
         Assert.Equal(review.GetProperty("offTrackGoals").EnumerateArray().Select(g => g.GetString()).Order(StringComparer.Ordinal),
             reasons.Select(r => r.GoalKey).Order(StringComparer.Ordinal));

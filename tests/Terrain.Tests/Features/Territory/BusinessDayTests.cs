@@ -12,7 +12,7 @@ using Xunit;
 namespace Terrain.Tests.Features.Territory;
 
 /// <summary>
-/// ADR 0099: "today", for effective dates, is the day in the open cycle's time zone, not the UTC day. The clock stands at
+/// ADR 0050: "today", for effective dates, is the day in the open cycle's time zone, not the UTC day. The clock stands at
 /// 03:30 UTC on 27 November, which is 22:30 on 26 November in New York, the cycle's zone.
 /// </summary>
 public sealed class BusinessDayTests
