@@ -54,7 +54,7 @@ public sealed class RepDashboardTests
         Assert.Contains(",7,4285.71,", goalsCsv, StringComparison.Ordinal);
         var xlsx = await rep.GetAsync($"/api/v1/dashboards/rep?asOf={AsOf}&format=xlsx", Ct);
         using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync(Ct));
-        Assert.Equal(["goals", "chart", "adherence", "plan-gaps", "stages", "overdue-actions", "deals-at-risk"], MiniExcel.GetSheetNames(book));
+        Assert.Equal(["goals", "chart", "adherence", "plan-gaps", "stages", "won-deals", "overdue-actions", "deals-at-risk"], MiniExcel.GetSheetNames(book));
         book.Position = 0;
         var gaps = MiniExcel.Query(book, useHeaderRow: true, sheetName: "plan-gaps").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(["Alpha Manufacturing", "Nobody Corp"], gaps.Select(g => g["Name"]));
