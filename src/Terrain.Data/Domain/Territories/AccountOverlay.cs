@@ -35,7 +35,7 @@ public sealed class AccountOverlay
 
     public Guid Version { get; private set; }
 
-    public static AccountOverlay Create(Account account, AppUser rep, decimal creditPercent, string? role, DateTimeOffset now, DateOnly? effectiveFrom = null)
+    public static AccountOverlay Create(Account account, AppUser rep, decimal creditPercent, string? role, DateTimeOffset now, DateOnly effectiveFrom)
     {
         Territory.EnsureCanCover(rep);
         if (account.OwnerId == rep.Id)
@@ -48,7 +48,7 @@ public sealed class AccountOverlay
             Id = Guid.CreateVersion7(now),
             AccountId = account.Id,
             RepId = rep.Id,
-            EffectiveFrom = effectiveFrom ?? DateOnly.FromDateTime(now.UtcDateTime),
+            EffectiveFrom = effectiveFrom,
         };
         overlay.Change(creditPercent, role);
         return overlay;

@@ -12,7 +12,7 @@ public sealed record OverlayView(Guid RepId, string RepName, string RepEmail, de
 
 /// <summary>
 /// A specialist to share the account with: the credit split in percent, what they bring, and from which close date
-/// their credit starts (default today, UTC; only for a new overlay).
+/// their credit starts (default today in the open cycle's time zone, ADR 0050; only for a new overlay).
 /// </summary>
 public sealed record OverlayInput(decimal? CreditPercent, string? Role, DateOnly? EffectiveFrom = null);
 
@@ -53,7 +53,7 @@ public sealed class AccountOverlays(AppDbContext db, AccessPolicy access, TimePr
         var now = clock.GetUtcNow();
         var overlay = await db.AccountOverlays.SingleOrDefaultAsync(o => o.AccountId == accountId && o.RepId == repId && o.EffectiveTo == null, ct);
         var before = overlay is null ? null : new { overlay.CreditPercent, overlay.Role, overlay.EffectiveFrom };
-        var from = overlay?.EffectiveFrom ?? input.EffectiveFrom ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var from = overlay?.EffectiveFrom ?? input.EffectiveFrom ?? await BusinessDay.TodayAsync(db, now, ct);
         if (overlay is null)
         {
             db.AccountOverlays.Add(AccountOverlay.Create(account, rep, percent, input.Role, now, from));
@@ -89,7 +89,7 @@ public sealed class AccountOverlays(AppDbContext db, AccessPolicy access, TimePr
 
         // Ended, not deleted: deals closed while it lasted stay credited to the overlay rep (ADR 0046, amendment).
         var now = clock.GetUtcNow();
-        overlay.End(DateOnly.FromDateTime(now.UtcDateTime));
+        overlay.End(await BusinessDay.TodayAsync(db, now, ct));
         Audit("account.overlay-removed", accountId,
             new { repId, before = new { overlay.CreditPercent, overlay.Role, overlay.EffectiveFrom }, effectiveTo = overlay.EffectiveTo }, now);
         await db.SaveChangesAsync(ct);

@@ -130,6 +130,22 @@ public sealed class BusinessDayTests
     }
 
     [Theory, BothDatabases]
+    public async Task An_overlay_set_and_removed_without_a_date_starts_and_ends_on_the_cycles_day(Db db)
+    {
+        var app = await InNewYorkLateAsync(db);
+        var leader = await app.ApiAsAsync("leader@test.terrain");
+        var url = $"/api/v1/accounts/{AccountId(app, "R1-1")}/overlays/{app.Org.Rep2.Id}";
+        var (set, overlays, _) = await SendAsync(leader, HttpMethod.Put, url, new { creditPercent = 10, role = "Specialist" });
+        Assert.True(set == HttpStatusCode.OK, overlays.ToString());
+        Assert.Equal("2026-11-26", overlays[0].GetProperty("effectiveFrom").GetString());
+
+        var (removed, _, _) = await SendAsync(leader, HttpMethod.Delete, url);
+        Assert.Equal(HttpStatusCode.NoContent, removed);
+        // Removed on 26 Nov, New York's day: its last credited close date is the day before.
+        Assert.Equal(new DateOnly(2026, 11, 25), await app.WithDbAsync(d => d.AccountOverlays.Select(x => x.EffectiveTo).SingleAsync(Ct)));
+    }
+
+    [Theory, BothDatabases]
     public async Task Without_an_open_cycle_today_is_the_utc_day(Db db)
     {
         var app = await InNewYorkLateAsync(db);
